@@ -1,0 +1,3 @@
+from migrationdata.cli import main
+
+raise SystemExit(main())

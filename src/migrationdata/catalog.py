@@ -1,0 +1,127 @@
+"""What a source is: its metadata, the files it publishes, and the tables it feeds.
+
+Every module in ``migrationdata.sources`` declares one :class:`Source`. The fetch layer,
+the ``migrationdata sources`` listing, ``datapackage.json`` and the data dictionary in
+``data/README.md`` are all built from these declarations, so a source's publisher, URL and
+licence are written down once.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    import pandera.pandas as pa
+
+    from migrationdata.fetch import Fetcher
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One file a publisher serves.
+
+    ``name`` is the file's name in ``data/raw/<source>/`` and in a mirror
+    (``<mirror>/<source>/<name>``); ``url`` is the publisher's official address.
+    ``kind`` drives the magic-byte check ("csv", "gzip", "rda", "xlsx", "json", "html").
+    """
+
+    name: str
+    url: str
+    kind: str
+    max_bytes: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a processed table, as the data dictionary describes it."""
+
+    name: str
+    type: str  # frictionless type: string, integer, number, date, boolean
+    description: str
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A processed table: ``data/processed/<name>.csv``, its schema and its documentation."""
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    schema: Callable[[], pa.DataFrameSchema]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A publisher's series, as this project takes it in."""
+
+    id: str
+    title: str
+    publisher: str
+    landing_page: str
+    licence: str
+    files: tuple[RemoteFile, ...]
+    tables: tuple[Table, ...]
+    #: raw files (by name) -> processed tables (by table name). Pure: no network, no writes.
+    process: Callable[[dict[str, Path]], dict[str, pd.DataFrame]]
+    carrier: str = ""  # who republishes the publisher's figures, when we read a copy
+    notes: str = ""
+    #: live mode only: find the current files (e.g. links on a landing page). With a
+    #: mirror the declared ``files`` are read instead.
+    discover: Callable[[Fetcher], tuple[RemoteFile, ...]] | None = None
+    #: live mode only: a source that is an API rather than files downloads itself
+    #: through the fetcher and returns the raw files it stored (staged paths by name).
+    download: Callable[[Fetcher], dict[str, Path]] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def table(self, name: str) -> Table:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(f"source {self.id!r} has no table {name!r}")
+
+
+#: Source modules, in the order the catalog lists them. Adding a source: write
+#: ``migrationdata/sources/<id>.py`` with a module-level ``SOURCE`` and add its id here.
+SOURCE_IDS = ("darien", "cbp", "bts", "trade")
+
+
+def all_sources() -> list[Source]:
+    out = []
+    for sid in SOURCE_IDS:
+        try:
+            module = importlib.import_module(f"migrationdata.sources.{sid}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"migrationdata.sources.{sid}":
+                continue  # not written yet
+            raise
+        out.append(module.SOURCE)
+    return out
+
+
+def get_source(source_id: str) -> Source:
+    for s in all_sources():
+        if s.id == source_id:
+            return s
+    known = ", ".join(s.id for s in all_sources())
+    raise KeyError(f"unknown source {source_id!r}; known sources: {known}")
+
+
+def table_owner(table_name: str) -> tuple[Source, Table]:
+    for s in all_sources():
+        for t in s.tables:
+            if t.name == table_name:
+                return s, t
+    raise KeyError(f"no source declares a processed table named {table_name!r}")

@@ -1,0 +1,259 @@
+"""Processed tables: validated, written deterministically, described, read back.
+
+A table is written with its declared columns in order, rows sorted by its primary key, ``\\n``
+line endings and ISO dates, so the same input always gives the same bytes. ``datapackage.json``
+(a Frictionless descriptor) and the data dictionary ``data/README.md`` are generated from the
+source catalog, never written by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from migrationdata.catalog import Source, Table, all_sources, table_owner
+from migrationdata.errors import DataError, LoadError
+from migrationdata.paths import data_dir, processed_dir
+
+PANDAS_DTYPES = {"integer": "Int64", "number": "float64", "string": "string", "boolean": "boolean"}
+
+
+def validate(table: Table, df: pd.DataFrame) -> pd.DataFrame:
+    """Check a frame against the table's contract; return it in canonical order."""
+    import pandera.errors
+
+    missing = [c for c in table.column_names if c not in df.columns]
+    extra = [c for c in df.columns if c not in table.column_names]
+    if missing or extra:
+        raise DataError(
+            f"{table.name}.csv",
+            f"columns differ from the contract: missing {missing}, unexpected {extra}",
+        )
+    df = df[table.column_names]
+    dup = df.duplicated(list(table.primary_key), keep=False)
+    if dup.any():
+        raise DataError(
+            f"{table.name}.csv",
+            f"{int(dup.sum())} rows repeat the key {list(table.primary_key)}",
+            df[dup].head(10).to_string(index=False),
+        )
+    try:
+        df = table.schema().validate(df, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.head(10).to_string(index=False)
+        raise DataError(f"{table.name}.csv", "the table fails its schema", cases) from None
+    return df.sort_values(list(table.primary_key), kind="mergesort").reset_index(drop=True)
+
+
+def render(table: Table, df: pd.DataFrame) -> bytes:
+    """The table's canonical CSV bytes."""
+    df = df.copy()
+    for col in table.columns:
+        if col.type == "date":
+            df[col.name] = pd.to_datetime(df[col.name]).dt.strftime("%Y-%m-%d")
+    buf = io.StringIO()
+    df.to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue().encode("utf-8")
+
+
+def render_tables(source: Source, frames: dict[str, pd.DataFrame]) -> dict[str, bytes]:
+    declared = {t.name for t in source.tables}
+    if set(frames) != declared:
+        raise DataError(
+            source.id,
+            f"the parser produced tables {sorted(frames)}, the catalog declares {sorted(declared)}",
+        )
+    return {t.name: render(t, validate(t, frames[t.name])) for t in source.tables}
+
+
+def table_path(name: str, base: Path | None = None) -> Path:
+    return processed_dir(base) / f"{name}.csv"
+
+
+def write_if_changed(name: str, data: bytes, base: Path | None = None) -> bool:
+    from migrationdata.fetch import write_bytes_atomic
+
+    path = table_path(name, base)
+    if path.exists() and path.read_bytes() == data:
+        return False
+    write_bytes_atomic(path, data)
+    return True
+
+
+def read(name: str, base: Path | None = None) -> pd.DataFrame:
+    """Load a processed table with the types its contract declares. Never downloads."""
+    _, table = table_owner(name)
+    path = table_path(name, base)
+    if not path.exists():
+        raise LoadError(
+            f"The processed table {path} is missing. Rebuild it with "
+            f"`migrationdata fetch` (or `make data`), or restore it from git."
+        )
+    dtypes = {c.name: PANDAS_DTYPES[c.type] for c in table.columns if c.type in PANDAS_DTYPES}
+    dates = [c.name for c in table.columns if c.type == "date"]
+    df = pd.read_csv(
+        path,
+        dtype=dtypes,
+        keep_default_na=False,
+        na_values={c.name: [""] for c in table.columns if c.type != "string"},
+    )
+    for d in dates:
+        df[d] = pd.to_datetime(df[d], format="%Y-%m-%d")
+    return df
+
+
+def sha256_of(name: str, base: Path | None = None) -> str:
+    return hashlib.sha256(table_path(name, base).read_bytes()).hexdigest()
+
+
+# ----------------------------------------------------------------------------- descriptors
+
+
+def _source_entries(source: Source, manifest: dict) -> list[dict]:
+    out = []
+    for rf in source.files:
+        entry = manifest.get("files", {}).get(f"{source.id}/{rf.name}", {})
+        item = {"title": f"{source.publisher}: {rf.name}", "path": rf.url}
+        if entry:
+            item.update(
+                retrieved_at=entry.get("retrieved_at"),
+                sha256=entry.get("sha256"),
+                mirror=entry.get("mirror"),
+            )
+        out.append(item)
+    # files stored for a source but not declared (e.g. discovered live) still count
+    declared = {rf.name for rf in source.files}
+    for key, entry in sorted(manifest.get("files", {}).items()):
+        sid, _, name = key.partition("/")
+        if sid == source.id and name not in declared:
+            out.append(
+                {
+                    "title": f"{source.publisher}: {name}",
+                    "path": entry.get("url"),
+                    "retrieved_at": entry.get("retrieved_at"),
+                    "sha256": entry.get("sha256"),
+                    "mirror": entry.get("mirror"),
+                }
+            )
+    return out
+
+
+def datapackage(base: Path | None = None) -> dict:
+    from migrationdata.fetch import read_manifest
+
+    manifest = read_manifest(base)
+    resources = []
+    for source in all_sources():
+        for table in source.tables:
+            path = table_path(table.name, base)
+            if not path.exists():
+                continue
+            data = path.read_bytes()
+            resources.append(
+                {
+                    "name": table.name,
+                    "title": table.title,
+                    "description": table.description,
+                    "path": f"{table.name}.csv",
+                    "profile": "tabular-data-resource",
+                    "format": "csv",
+                    "mediatype": "text/csv",
+                    "encoding": "utf-8",
+                    "bytes": len(data),
+                    "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                    "rows": data.count(b"\n") - 1,
+                    "schema": {
+                        "fields": [
+                            {
+                                "name": c.name,
+                                "type": c.type,
+                                "description": c.description + (f" Unit: {c.unit}." if c.unit else ""),
+                            }
+                            for c in table.columns
+                        ],
+                        "primaryKey": list(table.primary_key),
+                        "missingValues": [""],
+                    },
+                    "sources": _source_entries(source, manifest),
+                    "licenses": [{"name": "other", "title": source.licence}],
+                    "publisher": source.publisher,
+                    "carrier": source.carrier or None,
+                    "source_id": source.id,
+                }
+            )
+    return {
+        "name": "migrationdata",
+        "title": "Data behind the US-Mexico migration and trade story (December 2023)",
+        "profile": "tabular-data-package",
+        "resources": resources,
+    }
+
+
+def write_datapackage(base: Path | None = None) -> None:
+    from migrationdata.fetch import write_bytes_atomic
+
+    desc = json.dumps(datapackage(base), indent=2, ensure_ascii=False) + "\n"
+    path = processed_dir(base) / "datapackage.json"
+    if not path.exists() or path.read_text(encoding="utf-8") != desc:
+        write_bytes_atomic(path, desc.encode("utf-8"))
+    readme = (base or data_dir()) / "README.md"
+    text = data_dictionary()
+    if not readme.exists() or readme.read_text(encoding="utf-8") != text:
+        write_bytes_atomic(readme, text.encode("utf-8"))
+
+
+def provenance(name: str, base: Path | None = None) -> dict:
+    """Where a processed table's numbers came from, read from ``datapackage.json``."""
+    path = processed_dir(base) / "datapackage.json"
+    if not path.exists():
+        raise LoadError(f"{path} is missing; run `migrationdata fetch` to regenerate it.")
+    for res in json.loads(path.read_text(encoding="utf-8"))["resources"]:
+        if res["name"] == name:
+            return res
+    raise LoadError(f"{name} is not described in {path}; run `migrationdata fetch`.")
+
+
+def data_dictionary() -> str:
+    """``data/README.md``: every table and column, its meaning, unit and source."""
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated from the source catalog (`migrationdata/sources/*.py`) by `migrationdata fetch`;",
+        "do not edit by hand. Raw downloads live in `raw/` (not committed); `manifest.json`",
+        "records each one's URL, retrieval time and sha256; `processed/` holds the tidy tables",
+        "below, described for machines in `processed/datapackage.json`.",
+        "",
+    ]
+    for source in all_sources():
+        lines += [
+            f"## {source.title} (`{source.id}`)",
+            "",
+            f"- Publisher: {source.publisher}",
+        ]
+        if source.carrier:
+            lines.append(f"- Carried by: {source.carrier}")
+        lines += [f"- Landing page: {source.landing_page}", f"- Licence or terms: {source.licence}"]
+        for rf in source.files:
+            lines.append(f"- File `{rf.name}`: {rf.url}")
+        if source.notes:
+            lines += ["", source.notes.strip()]
+        lines.append("")
+        for table in source.tables:
+            lines += [
+                f"### `processed/{table.name}.csv` — {table.title}",
+                "",
+                table.description.strip(),
+                "",
+                f"Primary key: {', '.join(f'`{k}`' for k in table.primary_key)}.",
+                "",
+                "| column | type | unit | meaning |",
+                "| --- | --- | --- | --- |",
+            ]
+            for c in table.columns:
+                lines.append(f"| `{c.name}` | {c.type} | {c.unit or '—'} | {c.description} |")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
