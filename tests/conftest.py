@@ -1,0 +1,45 @@
+"""Shared fixtures.
+
+- ``mirror``: the offline mirror of the official sources (``MIGRATIONDATA_MIRROR``, else
+  ``../shared/data`` beside the repository). Tests that need it are skipped on a laptop
+  without it, but FAIL when CI asks for it (``MIGRATIONDATA_REQUIRE_MIRROR=1`` or ``CI``).
+- ``tmp_data``: a temporary data folder (``MIGRATIONDATA_DATA``), so a test can fetch and
+  rebuild tables without touching the committed ones.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from migrationdata.paths import REPO_DIR
+
+
+def _mirror_path() -> Path:
+    env = os.environ.get("MIGRATIONDATA_MIRROR")
+    return Path(env).resolve() if env else (REPO_DIR.parent / "shared" / "data").resolve()
+
+
+def _mirror_required() -> bool:
+    return bool(os.environ.get("MIGRATIONDATA_REQUIRE_MIRROR") or os.environ.get("CI"))
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    path = _mirror_path()
+    if not (path / "README.md").exists():
+        msg = f"the offline mirror is not at {path} (set MIGRATIONDATA_MIRROR)"
+        if _mirror_required():
+            pytest.fail(msg + "; CI requires it")
+        pytest.skip(msg)
+    return path
+
+
+@pytest.fixture
+def tmp_data(tmp_path, monkeypatch) -> Path:
+    base = tmp_path / "data"
+    (base / "processed").mkdir(parents=True)
+    monkeypatch.setenv("MIGRATIONDATA_DATA", str(base))
+    return base
