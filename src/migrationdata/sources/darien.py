@@ -135,6 +135,42 @@ ANNUAL = Table(
     schema=_annual_schema,
 )
 
+ANNUAL_NATIONALITY = Table(
+    name="darien_annual_nationality",
+    title="Darién Gap crossings by year and nationality",
+    description=(
+        "Crossings per calendar year and nationality from 2010: SNM's annual rows for "
+        "2010-2019 (the only nationality detail for those years) and the sum of published "
+        "months from 2020. Partial years are flagged in darien_annual."
+    ),
+    columns=(
+        Column("year", "integer", "Calendar year."),
+        Column("nationality_iso3", "string", "ISO 3166-1 alpha-3 code (OOO, TIB, XKX as in darien_monthly)."),
+        Column("nationality", "string", "Country name in English."),
+        Column("nationality_es", "string", "Country name in Spanish."),
+        Column("migrants", "integer", "People who crossed in the year.", "persons"),
+    ),
+    primary_key=("year", "nationality_iso3"),
+    schema=lambda: _annual_nationality_schema(),
+)
+
+
+def _annual_nationality_schema():
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "year": pa.Column("Int64", pa.Check.ge(2010)),
+            "nationality_iso3": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{3}$")),
+            "nationality": pa.Column(str),
+            "nationality_es": pa.Column(str),
+            "migrants": pa.Column("Int64", pa.Check.ge(0)),
+        },
+        coerce=True,
+        strict=True,
+    )
+
+
 DEMOGRAPHICS = Table(
     name="darien_demographics",
     title="Darién Gap crossings by demographic group",
@@ -325,7 +361,25 @@ def tidy(nat: pd.DataFrame, dmg: pd.DataFrame) -> dict[str, pd.DataFrame]:
             "monthly totals differ from the nationality file",
             diff[diff != 0].head(10),
         )
-    return {"darien_monthly": monthly, "darien_annual": annual, "darien_demographics": dem}
+    early = annual_only.assign(year=annual_only["t"].dt.year)[["year", "nat", "n"]].rename(
+        columns={"nat": "nationality_iso3", "n": "migrants"}
+    )
+    late = (
+        published.assign(year=published["month"].dt.year)
+        .groupby(["year", "nationality_iso3"], as_index=False)["migrants"]
+        .sum()
+    )
+    by_nat = pd.concat([early, late], ignore_index=True)
+    by_nat["migrants"] = by_nat["migrants"].astype("int64")
+    by_nat["nationality"], by_nat["nationality_es"] = _names(
+        by_nat["nationality_iso3"], "irreg_darien_nat.rda"
+    )
+    return {
+        "darien_monthly": monthly,
+        "darien_annual": annual,
+        "darien_annual_nationality": by_nat,
+        "darien_demographics": dem,
+    }
 
 
 def process(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
@@ -357,7 +411,7 @@ SOURCE = Source(
             "Crossings by demographic group, monthly from 2021",
         ),
     ),
-    tables=(MONTHLY, ANNUAL, DEMOGRAPHICS),
+    tables=(MONTHLY, ANNUAL, ANNUAL_NATIONALITY, DEMOGRAPHICS),
     process=process,
     notes=(
         "SNM publishes PDFs only. Panama's security ministry (Minseg) quotes slightly different "
@@ -386,6 +440,11 @@ def monthly_totals() -> pd.DataFrame:
 def annual() -> pd.DataFrame:
     """Crossings per year since 2010, with how many months each figure covers."""
     return processed.read("darien_annual")
+
+
+def annual_by_nationality() -> pd.DataFrame:
+    """Crossings by year and nationality since 2010 (the only detail for 2010-2019)."""
+    return processed.read("darien_annual_nationality")
 
 
 def demographics() -> pd.DataFrame:
