@@ -1,0 +1,69 @@
+"""Processed tables: described by a valid Data Package, documented, read back with types."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pandas as pd
+import pytest
+
+from migrationdata import processed
+from migrationdata.catalog import all_sources
+from migrationdata.paths import REPO_DIR
+
+PROCESSED = REPO_DIR / "data" / "processed"
+
+
+def test_datapackage_describes_every_committed_table():
+    desc = json.loads((PROCESSED / "datapackage.json").read_text())
+    names = {r["name"] for r in desc["resources"]}
+    on_disk = {p.stem for p in PROCESSED.glob("*.csv")}
+    assert names == on_disk
+    for res in desc["resources"]:
+        data = (PROCESSED / res["path"]).read_bytes()
+        assert res["hash"] == "sha256:" + hashlib.sha256(data).hexdigest(), res["name"]
+        assert res["bytes"] == len(data)
+        assert res["rows"] == data.count(b"\n") - 1
+        assert res["sources"] and all(s["path"].startswith("https://") for s in res["sources"])
+        assert all(s.get("sha256") for s in res["sources"]), f"{res['name']}: a source never retrieved"
+
+
+def test_datapackage_is_valid_frictionless():
+    from frictionless import Package, system
+
+    with system.use_context(trusted=True):
+        report = Package(str(PROCESSED / "datapackage.json")).validate()
+    errors = [e.message for task in report.tasks for e in task.errors][:5]
+    assert report.valid, errors
+
+
+def test_data_dictionary_is_up_to_date():
+    assert (REPO_DIR / "data" / "README.md").read_text() == processed.data_dictionary()
+
+
+def test_tables_are_written_deterministically():
+    for src in all_sources():
+        for table in src.tables:
+            path = PROCESSED / f"{table.name}.csv"
+            if not path.exists():
+                continue
+            data = path.read_bytes()
+            assert b"\r\n" not in data
+            df = processed.read(table.name)
+            assert list(df.columns) == table.column_names
+            # re-rendering what we read gives the same bytes
+            assert processed.render(table, processed.validate(table, df)) == data, table.name
+
+
+def test_a_table_that_breaks_its_contract_is_refused():
+    from migrationdata.errors import DataError
+    from migrationdata.sources import darien
+
+    df = darien.annual()
+    with pytest.raises(DataError, match="schema"):
+        processed.validate(darien.ANNUAL, df.assign(migrants=-df["migrants"]))
+    with pytest.raises(DataError, match="repeat the key"):
+        processed.validate(darien.ANNUAL, pd.concat([df, df.head(1)]))
+    with pytest.raises(DataError, match="columns differ"):
+        processed.validate(darien.ANNUAL, df.rename(columns={"migrants": "people"}))
