@@ -1,0 +1,928 @@
+"""The fact-check ledger: every checkable statement in the story, tested against the data.
+
+``data/claims.yaml`` lists the claims (paraphrased), the metric that measures each one (a
+function registered here with :func:`metric`), the test the figure must pass, and the verdict
+recorded twice: for publication day (28 December 2023) and now. ``migrationdata check``
+evaluates them and exits 1 when a computed verdict differs from the recorded one, so a data
+revision that flips a verdict fails CI and names the claim.
+
+Vintages: ``--as-of DATE`` restricts every source to what its publisher had released by that
+date, using each publisher's release lag (and known release dates where PROVENANCE gives
+them). The figures are today's revised values for the months then published, not the numbers
+as first printed; the report says so.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from migrationdata.errors import MigrationDataError
+from migrationdata.paths import REPO_DIR, data_dir, reports_dir
+
+PUBLICATION_DAY = date(2023, 12, 28)
+VERDICTS = ("supported", "supported-with-caveat", "not-supported", "not-checkable")
+TEST_KINDS = ("threshold", "ratio", "rank", "date-range", "equals", "none")
+OPS = {
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    "==": lambda a, b: a == b,
+}
+
+
+class ClaimsFileError(MigrationDataError):
+    """The claims file itself is wrong: the message points at the entry."""
+
+
+# ----------------------------------------------------------------------------- vintages
+
+#: Months whose first release date is known (PROVENANCE): source -> {month: release date}
+KNOWN_RELEASES = {
+    "cbp": {
+        "2023-10-01": "2023-11-14",
+        "2023-12-01": "2024-01-26",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Release:
+    """When a publisher releases a month's figures: ``lag_days`` after the month ends."""
+
+    source: str
+    publisher: str
+    lag_days: int
+    rule: str
+
+
+RELEASES = {
+    # SNM posts the month's PDF in the first days of the next month
+    "darien": Release("darien", "Panama SNM", 10, "about the 10th of the following month"),
+    # CBP's monthly update comes out mid-to-late the following month
+    "cbp": Release("cbp", "CBP", 20, "about the 20th of the following month"),
+    # BTS border crossing data trail by about two months
+    "bts": Release("bts", "BTS", 60, "about two months after the month ends"),
+    # Census trade release for month M is early in month M+2
+    "trade": Release("trade", "Census / BTS", 38, "about five weeks after the month ends"),
+}
+
+
+@dataclass(frozen=True)
+class Vintage:
+    """What had been published by ``as_of`` (None: everything in the data now)."""
+
+    as_of: date | None = None
+
+    @property
+    def label(self) -> str:
+        return "now" if self.as_of is None else self.as_of.isoformat()
+
+    def released_on(self, source: str, month: pd.Timestamp) -> date:
+        known = KNOWN_RELEASES.get(source, {}).get(month.strftime("%Y-%m-%d"))
+        if known:
+            return date.fromisoformat(known)
+        month_end = (month + pd.offsets.MonthEnd(0)).date()
+        return month_end + pd.Timedelta(days=RELEASES[source].lag_days)
+
+    def published(self, source: str, month: pd.Timestamp) -> bool:
+        return self.as_of is None or self.released_on(source, month) <= self.as_of
+
+    def restrict(self, source: str, df: pd.DataFrame, column: str = "month") -> pd.DataFrame:
+        """Keep the rows whose month had been released by ``as_of``."""
+        if self.as_of is None or df.empty:
+            return df
+        months = pd.to_datetime(df[column])
+        keep = months.map(lambda m: self.published(source, m))
+        return df[keep.astype(bool).to_numpy()]
+
+    def known_by(self, published_on: date | None) -> bool:
+        return self.as_of is None or published_on is None or published_on <= self.as_of
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+@dataclass
+class Figure:
+    """What a metric measured: the value the test reads, how to print it, and whether the data
+    cover the whole period the claim speaks of."""
+
+    value: Any
+    display: str
+    complete: bool = True
+    detail: str = ""
+    data_through: str = ""
+
+
+METRICS: dict[str, Callable[..., Figure]] = {}
+
+
+def metric(name: str):
+    def register(fn):
+        METRICS[name] = fn
+        return fn
+
+    return register
+
+
+def _fmt(n: float) -> str:
+    return f"{int(round(n)):,}"
+
+
+def _month(ts) -> str:
+    return pd.Timestamp(ts).strftime("%B %Y")
+
+
+# --- Darién ---------------------------------------------------------------------------
+
+
+def _darien_monthly(v: Vintage) -> pd.DataFrame:
+    from migrationdata.sources import darien
+
+    return v.restrict("darien", darien.monthly_totals())
+
+
+@metric("darien_year_total")
+def darien_year_total(v: Vintage, year: int) -> Figure:
+    df = _darien_monthly(v)
+    df = df[df["month"].dt.year == year].dropna(subset=["migrants"])
+    months = len(df)
+    total = int(df["migrants"].sum())
+    last = df["month"].max() if months else None
+    complete = months == 12
+    span = (
+        "the full year"
+        if complete
+        else (
+            f"January to {last:%B} only ({months} months published)" if months else "no month published yet"
+        )
+    )
+    return Figure(
+        value=total,
+        display=f"{_fmt(total)} crossings in {year} ({span})",
+        complete=complete,
+        data_through=_month(last) if last is not None else "",
+    )
+
+
+@metric("darien_growth_vs_record")
+def darien_growth_vs_record(v: Vintage, year: int) -> Figure:
+    """Ratio of ``year`` to the year before, and whether that earlier year was the record."""
+    from migrationdata.sources import darien
+
+    this = darien_year_total(v, year)
+    annual = darien.annual().set_index("year")["migrants"]
+    before = annual.loc[annual.index < year]
+    prev = int(before.loc[year - 1])
+    record_year = int(before.idxmax())
+    ratio = this.value / prev
+    detail = (
+        f"{year - 1}: {_fmt(prev)}, the highest year since the series began in 2010"
+        if record_year == year - 1
+        else f"the record before {year} was {record_year} ({_fmt(before.max())}), not {year - 1}"
+    )
+    return Figure(
+        value=ratio if record_year == year - 1 else 0.0,
+        display=f"{year} is {ratio:.2f}× {year - 1} ({_fmt(this.value)} vs {_fmt(prev)})",
+        complete=this.complete,
+        detail=detail,
+        data_through=this.data_through,
+    )
+
+
+@metric("darien_nationality_rank")
+def darien_nationality_rank(v: Vintage, year: int, iso3: str) -> Figure:
+    from migrationdata.sources import darien
+
+    df = v.restrict("darien", darien.monthly())
+    df = df[(df["month"].dt.year == year) & (df["nationality_iso3"] != "")]
+    by = df.groupby("nationality_iso3")["migrants"].sum().sort_values(ascending=False)
+    rank = int(list(by.index).index(iso3) + 1)
+    share = by[iso3] / by.sum()
+    months = df["month"].nunique()
+    return Figure(
+        value=rank,
+        display=f"{_fmt(by[iso3])} of {_fmt(by.sum())} crossings in {year} ({share:.1%}), rank {rank}",
+        complete=months == 12,
+        data_through=_month(df["month"].max()),
+    )
+
+
+@metric("darien_month")
+def darien_month(v: Vintage, month: str) -> Figure:
+    """Crossings in ``month``; before it was released, the latest month then published."""
+    df = _darien_monthly(v).dropna(subset=["migrants"])
+    target = pd.Timestamp(month)
+    df = df[df["month"] <= target]
+    last = df.iloc[-1]
+    complete = last["month"] == target
+    return Figure(
+        value=int(last["migrants"]),
+        display=f"{_fmt(last['migrants'])} crossed the Darién in {_month(last['month'])}"
+        + ("" if complete else f" (the latest month published; {_month(target)} was not yet out)"),
+        complete=complete,
+        data_through=_month(last["month"]),
+    )
+
+
+# --- US border encounters -------------------------------------------------------------
+
+
+@metric("us_southwest_records")
+def us_southwest_records(v: Vintage) -> Figure:
+    """Rank of the latest complete fiscal year, and of the highest month, in Southwest
+    encounters (FY2020 on) and Border Patrol apprehensions/encounters (FY2000 on, FY1960 on)."""
+    from migrationdata.sources import cbp
+
+    sw = v.restrict("cbp", cbp.southwest_monthly())
+    last_month = sw["month"].max()
+    sw = sw.assign(fy=sw["month"].dt.year + (sw["month"].dt.month >= 10).astype(int))
+    fy_counts = sw.groupby("fy")["month"].nunique()
+    full_years = fy_counts[fy_counts == 12].index
+    by_fy = sw[sw["fy"].isin(full_years)].groupby("fy")["total"].sum().sort_values(ascending=False)
+    top_fy, top_fy_value = int(by_fy.index[0]), int(by_fy.iloc[0])
+    latest_fy = int(max(full_years))
+    top_month = sw.loc[sw["total"].idxmax()]
+
+    usbp = v.restrict("cbp", cbp.usbp_history())
+    usbp_top = usbp.loc[usbp["encounters"].idxmax()]
+    before = usbp[usbp["month"] < pd.Timestamp("2020-03-01")]
+    old_top = before.loc[before["encounters"].idxmax()]
+
+    annual = cbp.usbp_annual()
+    annual = annual[annual["fiscal_year"] <= latest_fy]
+    a_top = annual.loc[annual["apprehensions"].idxmax()]
+
+    rank_latest_fy = int(list(by_fy.index).index(latest_fy) + 1)
+    detail = (
+        f"Highest fiscal year of Southwest encounters (FY2020 on): FY{top_fy}, {_fmt(top_fy_value)}. "
+        f"Highest month: {_month(top_month['month'])}, {_fmt(top_month['total'])}. "
+        f"Border Patrol alone, monthly since FY2000: highest {_month(usbp_top['month'])} "
+        f"({_fmt(usbp_top['encounters'])}), against {_fmt(old_top['encounters'])} in "
+        f"{_month(old_top['month'])} before Title 42. "
+        f"Annual since FY1960: highest FY{int(a_top['fiscal_year'])} ({_fmt(a_top['apprehensions'])})."
+    )
+    return Figure(
+        value=rank_latest_fy,
+        display=(
+            f"FY{latest_fy}: {_fmt(by_fy.loc[latest_fy])} Southwest encounters, rank "
+            f"{rank_latest_fy} of {len(by_fy)} fiscal years; highest month "
+            f"{_month(top_month['month'])} ({_fmt(top_month['total'])})"
+        ),
+        detail=detail,
+        data_through=_month(last_month),
+    )
+
+
+@metric("us_citizenship_rank")
+def us_citizenship_rank(v: Vintage, citizenship: str) -> Figure:
+    """Rank of a citizenship among Southwest encounters in the latest published month."""
+    from migrationdata.sources import cbp
+
+    enc = v.restrict("cbp", cbp.encounters())
+    enc = enc[(enc["region"] == "Southwest Land Border") & (enc["citizenship"] != "Other")]
+    month = enc["month"].max()
+    by = enc[enc["month"] == month].groupby("citizenship")["encounters"].sum()
+    by = by.sort_values(ascending=False)
+    rank = int(list(by.index).index(citizenship) + 1)
+    return Figure(
+        value=rank,
+        display=f"{_fmt(by[citizenship])} {citizenship} citizens encountered at the Southwest "
+        f"border in {_month(month)}, rank {rank} after {', '.join(by.index[: rank - 1]) or 'none'}",
+        data_through=_month(month),
+    )
+
+
+# --- closures --------------------------------------------------------------------------
+
+
+def _closures(v: Vintage) -> pd.DataFrame:
+    from migrationdata import closures
+
+    df = closures.load()
+    known = df["announced_on"].map(lambda d: v.known_by(None if pd.isna(d) else pd.Timestamp(d).date()))
+    return df[known.astype(bool).to_numpy()]
+
+
+@metric("rail_closure_length")
+def rail_closure_length(v: Vintage) -> Figure:
+    df = _closures(v)
+    rail = df[df["mode"] == "rail"]
+    if rail.empty:
+        return Figure(value=None, display="no rail closure in the ledger by then", complete=False)
+    days = sorted(set(rail["days_closed"].astype(int)))
+    hours = rail["hours_closed"].dropna()
+    ports = " and ".join(rail["port"])
+    start, end = rail["closed_from"].min(), rail["reopened_on"].max()
+    return Figure(
+        value=days[0] if len(days) == 1 else days,
+        display=(
+            f"{ports} rail bridges: {start:%d %B} to {end:%d %B %Y}, {days[0]} calendar days; "
+            f"{hours.min():.0f}–{hours.max():.0f} hours elapsed (about {hours.mean() / 24:.1f} days)"
+        ),
+        detail="Calendar days count both the day it closed and the day it reopened.",
+    )
+
+
+@metric("other_ports_closed")
+def other_ports_closed(v: Vintage, start: str, end: str) -> Figure:
+    df = _closures(v)
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    reopened = df["reopened_on"].fillna(pd.Timestamp.max)
+    live = df[(df["mode"] != "rail") & (df["closed_from"] <= hi) & (reopened >= lo) & df["is_closure"]]
+    items = [
+        f"{r.port} ({r.crossing}, {r.mode}) {r.closed_from:%d %b}–"
+        + (
+            f"{r.reopened_on:%d %b %Y}, {int(r.days_closed)} days"
+            if pd.notna(r.reopened_on)
+            else "open-ended"
+        )
+        for r in live.itertuples()
+    ]
+    return Figure(
+        value=len(live),
+        display=f"{len(live)} other crossings shut between {lo:%d %b} and {hi:%d %b %Y}: " + "; ".join(items),
+    )
+
+
+@metric("rail_closure_start")
+def rail_closure_start(v: Vintage) -> Figure:
+    df = _closures(v)
+    rail = df[df["mode"] == "rail"]
+    start = rail["closed_from"].min()
+    return Figure(value=start, display=f"rail closures began {start:%d %B %Y}")
+
+
+@metric("rail_ports_share_of_trains")
+def rail_ports_share_of_trains(v: Vintage, ports: list[str], year: int) -> Figure:
+    from migrationdata import crossings
+
+    df = crossings.all_ports(measure="Trains")
+    df = v.restrict("bts", df)
+    df = df[df["month"].dt.year == year]
+    by = df.groupby("port")["value"].sum()
+    share = by[ports].sum() / by.sum()
+    ranks = by.rank(ascending=False)
+    return Figure(
+        value=share,
+        display=(
+            f"{' and '.join(ports)} received {share:.0%} of the {_fmt(by.sum())} trains entering the "
+            f"US from Mexico in {year} (ranks " + ", ".join(f"{p} {int(ranks[p])}" for p in ports) + ")"
+        ),
+        complete=df["month"].nunique() == 12,
+        data_through=_month(df["month"].max()),
+    )
+
+
+# --- trade -------------------------------------------------------------------------------
+
+
+@metric("mexico_trade_year")
+def mexico_trade_year(v: Vintage, year: int) -> Figure:
+    from migrationdata.sources import trade
+
+    df = v.restrict("trade", trade.monthly())
+    df = df[df["month"].dt.year == year]
+    months = len(df)
+    total = df["total_usd"].sum()
+    rail = df["rail_usd"].sum()
+    last = df["month"].max() if months else None
+    display = (
+        f"US–Mexico goods trade {year}: ${total / 1e9:,.1f} billion "
+        f"(exports ${df['exports_usd'].sum() / 1e9:,.1f}B, imports ${df['imports_usd'].sum() / 1e9:,.1f}B), "
+        f"{rail / total:.1%} by rail"
+    )
+    if months < 12:
+        display += f"; January to {last:%B} only"
+    daily = trade.rail_daily_value("2023-12-01") if v.published("trade", pd.Timestamp("2023-12-01")) else None
+    return Figure(
+        value=total,
+        display=display,
+        complete=months == 12,
+        detail=(f"Rail trade in December 2023 averaged ${daily / 1e6:,.0f} million a day." if daily else ""),
+        data_through=_month(last) if last is not None else "",
+    )
+
+
+# ----------------------------------------------------------------------------- the ledger
+
+
+@dataclass
+class Claim:
+    id: str
+    claim: str
+    paragraph: int
+    quote_topic: str
+    metric: str | None
+    params: dict
+    test: dict
+    verdict: dict  # {"publication": ..., "now": ...}
+    caveat: str
+    tables: list[str]
+    chart: str | None = None
+    reason: str = ""  # why a claim is not checkable
+    on_pass: str = "supported"
+
+
+def default_path() -> Path:
+    return data_dir() / "claims.yaml"
+
+
+def load_ledger(path: Path | None = None) -> list[Claim]:
+    """Read and check ``claims.yaml``; errors point at the entry."""
+    import yaml
+
+    from migrationdata.catalog import table_owner
+
+    path = path or default_path()
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ClaimsFileError(f"{path} is missing: restore it from git.") from None
+    except yaml.YAMLError as exc:
+        raise ClaimsFileError(f"{path} is not valid YAML: {exc}") from None
+    if not isinstance(entries, dict) or not isinstance(entries.get("claims"), list):
+        raise ClaimsFileError(f"{path}: expected a top-level 'claims:' list")
+    out, seen = [], set()
+    for i, e in enumerate(entries["claims"], start=1):
+        where = f"{path.name}, entry {i} ({e.get('id', 'no id') if isinstance(e, dict) else e!r})"
+        if not isinstance(e, dict):
+            raise ClaimsFileError(f"{where}: each claim must be a mapping")
+        for key in ("id", "claim", "paragraph", "verdict", "test"):
+            if key not in e:
+                raise ClaimsFileError(f"{where}: missing '{key}'")
+        if e["id"] in seen:
+            raise ClaimsFileError(f"{where}: duplicate id {e['id']!r}")
+        seen.add(e["id"])
+        verdict = e["verdict"]
+        if not isinstance(verdict, dict) or set(verdict) != {"publication", "now"}:
+            raise ClaimsFileError(f"{where}: 'verdict' needs exactly 'publication' and 'now'")
+        for k, val in verdict.items():
+            if val not in VERDICTS:
+                raise ClaimsFileError(f"{where}: verdict {k} {val!r} is not one of {', '.join(VERDICTS)}")
+        test = e["test"]
+        kind = test.get("kind") if isinstance(test, dict) else None
+        if kind not in TEST_KINDS:
+            raise ClaimsFileError(f"{where}: test kind {kind!r} is not one of {', '.join(TEST_KINDS)}")
+        _check_test(where, test)
+        checkable = kind != "none"
+        if checkable:
+            if e.get("metric") not in METRICS:
+                raise ClaimsFileError(
+                    f"{where}: unknown metric {e.get('metric')!r}; known metrics: {', '.join(sorted(METRICS))}"
+                )
+            tables = e.get("tables") or []
+            if not tables:
+                raise ClaimsFileError(
+                    f"{where}: a checkable claim must name the tables it uses (its sources)"
+                )
+            for t in tables:
+                if t == "closures":
+                    continue
+                try:
+                    table_owner(t)
+                except KeyError:
+                    raise ClaimsFileError(f"{where}: unknown table {t!r}") from None
+        elif not e.get("reason"):
+            raise ClaimsFileError(f"{where}: a claim with no test needs a 'reason' it cannot be checked")
+        out.append(
+            Claim(
+                id=e["id"],
+                claim=e["claim"].strip(),
+                paragraph=int(e["paragraph"]),
+                quote_topic=e.get("topic", ""),
+                metric=e.get("metric"),
+                params=e.get("params") or {},
+                test=test,
+                verdict=verdict,
+                caveat=(e.get("caveat") or "").strip(),
+                tables=list(e.get("tables") or []),
+                chart=e.get("chart"),
+                reason=(e.get("reason") or "").strip(),
+                on_pass=e.get("on_pass", "supported"),
+            )
+        )
+    return out
+
+
+def _check_test(where: str, test: dict) -> None:
+    kind = test["kind"]
+    try:
+        if kind == "threshold":
+            if test["op"] not in OPS:
+                raise ValueError(f"op must be one of {' '.join(OPS)}")
+            float(test["value"])
+        elif kind == "ratio":
+            if float(test["tolerance"]) < 0:
+                raise ValueError("tolerance must be zero or more")
+            float(test["target"])
+        elif kind in ("rank", "equals"):
+            test["value"]  # noqa: B018 - presence check
+        elif kind == "date-range":
+            if date.fromisoformat(str(test["start"])) > date.fromisoformat(str(test["end"])):
+                raise ValueError("start is after end")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ClaimsFileError(f"{where}: malformed {kind} test {test!r}: {exc}") from None
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+
+@dataclass
+class Result:
+    id: str
+    claim: str
+    verdict: str
+    recorded: str | None
+    value: Any
+    display: str
+    as_of: str
+    sources: list[dict]
+    note: str
+    caveat: str
+    chart: str | None
+    paragraph: int
+    data_through: str = ""
+    error: str = ""
+    detail: str = ""
+    test: dict = field(default_factory=dict)
+
+    @property
+    def matches(self) -> bool:
+        return self.recorded is None or self.recorded == self.verdict
+
+    def as_json(self) -> dict:
+        value = self.value
+        if isinstance(value, pd.Timestamp | datetime | date):
+            value = pd.Timestamp(value).date().isoformat()
+        elif hasattr(value, "item"):
+            value = value.item()
+        return {
+            "id": self.id,
+            "claim": self.claim,
+            "verdict": self.verdict,
+            "recorded_verdict": self.recorded,
+            "value": value,
+            "figure": self.display,
+            "as_of": self.as_of,
+            "data_through": self.data_through,
+            "sources": self.sources,
+            "note": self.note,
+            "caveat": self.caveat,
+            "chart": self.chart,
+            "error": self.error or None,
+        }
+
+
+def _passes(test: dict, value: Any) -> bool:
+    kind = test["kind"]
+    if value is None:
+        return False
+    if kind == "threshold":
+        return OPS[test["op"]](float(value), float(test["value"]))
+    if kind == "ratio":
+        return abs(float(value) - float(test["target"])) <= float(test["tolerance"])
+    if kind in ("rank", "equals"):
+        return value == test["value"]
+    if kind == "date-range":
+        d = pd.Timestamp(value).date()
+        return date.fromisoformat(str(test["start"])) <= d <= date.fromisoformat(str(test["end"]))
+    raise ValueError(kind)
+
+
+def _describe_test(test: dict) -> str:
+    kind = test["kind"]
+    if kind == "threshold":
+        return (
+            f"figure {test['op']} {test['value']:,}"
+            if isinstance(test["value"], int)
+            else f"figure {test['op']} {test['value']}"
+        )
+    if kind == "ratio":
+        return f"ratio within {test['target']} ± {test['tolerance']}"
+    if kind == "rank":
+        return f"rank = {test['value']}"
+    if kind == "equals":
+        return f"figure = {test['value']}"
+    if kind == "date-range":
+        return f"date between {test['start']} and {test['end']}"
+    return "not testable with the data"
+
+
+def sources_for(tables: list[str]) -> list[dict]:
+    """Publisher, URL, retrieval date and checksum for the tables a claim reads."""
+    from migrationdata import processed
+
+    out = []
+    for t in tables:
+        if t == "closures":
+            from migrationdata import closures
+
+            out.extend(closures.sources_for_report())
+            continue
+        prov = processed.provenance(t)
+        for s in prov.get("sources", []):
+            out.append(
+                {
+                    "table": t,
+                    "publisher": prov.get("publisher"),
+                    "title": s.get("title"),
+                    "url": s.get("path"),
+                    "retrieved_at": s.get("retrieved_at"),
+                    "sha256": s.get("sha256"),
+                }
+            )
+    seen, unique = set(), []
+    for s in out:
+        key = (s.get("url"), s.get("title"))
+        if key not in seen:
+            seen.add(key)
+            unique.append(s)
+    return unique
+
+
+def evaluate(claim: Claim, vintage: Vintage) -> Result:
+    recorded = None
+    if vintage.as_of is None:
+        recorded = claim.verdict["now"]
+    elif vintage.as_of == PUBLICATION_DAY:
+        recorded = claim.verdict["publication"]
+    base = dict(
+        id=claim.id,
+        claim=claim.claim,
+        recorded=recorded,
+        as_of=vintage.label,
+        caveat=claim.caveat,
+        chart=claim.chart,
+        paragraph=claim.paragraph,
+        test=claim.test,
+    )
+    if claim.test["kind"] == "none":
+        return Result(verdict="not-checkable", value=None, display="—", sources=[], note=claim.reason, **base)
+    try:
+        fig = METRICS[claim.metric](vintage, **claim.params)
+        sources = sources_for(claim.tables)
+    except Exception as exc:  # one broken metric must not stop the others
+        return Result(
+            verdict="error",
+            value=None,
+            display="—",
+            sources=[],
+            note=f"the metric {claim.metric} failed: {type(exc).__name__}: {exc}",
+            error=f"{type(exc).__name__}: {exc}",
+            **base,
+        )
+    passed = _passes(claim.test, fig.value)
+    if passed:
+        verdict = claim.on_pass if fig.complete else "supported-with-caveat"
+        note = "" if fig.complete else "Supported by the part of the period published so far."
+    elif fig.complete:
+        verdict, note = "not-supported", "The data contradict the claim."
+    else:
+        verdict = "not-checkable"
+        note = (
+            "The figures published by then did not cover the whole period, and did not yet "
+            "show it: the claim rested on figures the publisher had not yet released."
+        )
+    note = " ".join(x for x in (f"Test: {_describe_test(claim.test)}.", note, fig.detail) if x)
+    return Result(
+        verdict=verdict,
+        value=fig.value,
+        display=fig.display,
+        sources=sources,
+        note=note,
+        data_through=fig.data_through,
+        detail=fig.detail,
+        **base,
+    )
+
+
+def evaluate_all(vintage: Vintage, ids: list[str] | None = None, path: Path | None = None) -> list[Result]:
+    ledger = load_ledger(path)
+    if ids:
+        known = {c.id for c in ledger}
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise ClaimsFileError(f"no claim with id {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        ledger = [c for c in ledger if c.id in ids]
+    return [evaluate(c, vintage) for c in ledger]
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def _parse_as_of(text: str | None) -> Vintage:
+    if not text:
+        return Vintage(None)
+    try:
+        return Vintage(date.fromisoformat(text))
+    except ValueError:
+        raise ClaimsFileError(f"--as-of expects a date like 2023-12-28, not {text!r}") from None
+
+
+def run_cli(args) -> int:
+    vintage = _parse_as_of(args.as_of)
+    results = evaluate_all(vintage, args.claim)
+    if args.json:
+        print(json.dumps([r.as_json() for r in results], indent=2, ensure_ascii=False))
+    else:
+        _print_table(results, vintage)
+    bad = [r for r in results if not r.matches]
+    if bad:
+        for r in bad:
+            print(
+                f"VERDICT CHANGED: {r.id}: recorded {r.recorded}, computed {r.verdict} "
+                f"({r.display}). Update data/claims.yaml only after checking the data.",
+                file=sys.stderr,
+            )
+        return 1
+    return 0
+
+
+def _print_table(results: list[Result], vintage: Vintage) -> None:
+    import shutil
+    import textwrap
+
+    width = max(shutil.get_terminal_size((120, 20)).columns, 100)
+    print(
+        f"Fact-check as of {vintage.label}"
+        + (" (publication day)" if vintage.as_of == PUBLICATION_DAY else "")
+    )
+    print()
+    for r in results:
+        flag = "" if r.matches else f"   <-- recorded {r.recorded}"
+        print(f"{r.verdict.upper():<22} {r.id}{flag}")
+        for line in textwrap.wrap(r.claim, width - 4):
+            print(f"    {line}")
+        for line in textwrap.wrap(f"Figure: {r.display}", width - 4):
+            print(f"    {line}")
+        if r.sources:
+            src = "; ".join(sorted({s["publisher"] or s["title"] for s in r.sources}))
+            print(f"    Source: {src}")
+        if r.error:
+            print(f"    ERROR: {r.error}")
+        print()
+    counts = pd.Series([r.verdict for r in results]).value_counts()
+    print(", ".join(f"{n} {v}" for v, n in counts.items()))
+
+
+# ----------------------------------------------------------------------------- reports
+
+
+def _report_rows() -> list[tuple[Result, Result]]:
+    now = evaluate_all(Vintage(None))
+    then = {r.id: r for r in evaluate_all(Vintage(PUBLICATION_DAY))}
+    return [(then[r.id], r) for r in now]
+
+
+def _chart_link(slug: str | None, prefix: str = "../figures") -> str:
+    if not slug:
+        return ""
+    png = REPO_DIR / "figures" / f"{slug}.png"
+    return f"{prefix}/{slug}.png" if png.exists() else ""
+
+
+def _sources_md(sources: list[dict]) -> list[str]:
+    lines = []
+    for s in sources:
+        got = f", retrieved {s['retrieved_at'][:10]}" if s.get("retrieved_at") else ""
+        dated = f" ({s['date']})" if s.get("date") else ""
+        lines.append(f"  - [{s.get('title') or s.get('url')}]({s.get('url')}){dated}{got}")
+    return lines
+
+
+def report_markdown(rows: list[tuple[Result, Result]]) -> str:
+    today = datetime.now().date().isoformat()
+    counts = pd.Series([now.verdict for _, now in rows]).value_counts()
+    out = [
+        "# Fact-check: US–Mexico talks on migration and trade (December 2023)",
+        "",
+        "Each checkable statement in the story, paraphrased, with the figure that backs or refutes",
+        "it, both as it could be checked on publication day (28 December 2023, using only the",
+        "figures then released) and with the data as it stands now. Generated by",
+        "`migrationdata build` from `data/claims.yaml`; do not edit by hand.",
+        "",
+        "Verdicts: **supported**, **supported-with-caveat**, **not-supported**, **not-checkable**",
+        "(the data cannot settle it). Summary now: " + ", ".join(f"{n} {v}" for v, n in counts.items()) + ".",
+        "",
+        'Figures "then" are today\'s values for the months that had been released by 28 December',
+        "2023; first releases differed slightly (CBP's first count for December 2023 was 302,034,",
+        "revised to 301,981).",
+        "",
+        "| claim | then (28 Dec 2023) | now |",
+        "| --- | --- | --- |",
+    ]
+    for then, now in rows:
+        out.append(f"| [{now.id}](#{now.id}) | {then.verdict} | {now.verdict} |")
+    out.append("")
+    for then, now in rows:
+        out += [f"## {now.id}", "", f"**Claim** (paragraph {now.paragraph}): {now.claim}", ""]
+        out.append(f"**Verdict now: {now.verdict}.** On publication day: {then.verdict}.")
+        out.append("")
+        if now.display != "—":
+            out.append(
+                f"- **Figure now** (data through {now.data_through or 'the latest release'}): {now.display}"
+            )
+            out.append(f"- **Figure then** (data through {then.data_through or 'n/a'}): {then.display}")
+        if now.note:
+            out.append(f"- **Note:** {now.note}")
+        if then.verdict != now.verdict and then.note:
+            out.append(f"- **On publication day:** {then.note}")
+        if now.caveat:
+            out.append(f"- **Caveat:** {now.caveat}")
+        if now.sources:
+            out.append("- **Sources:**")
+            out += _sources_md(now.sources)
+        link = _chart_link(now.chart)
+        if link:
+            out += ["", f"![{now.chart}]({link})"]
+        out.append("")
+    out.append(f"_Report generated {today}._")
+    return "\n".join(out) + "\n"
+
+
+def report_html(markdown_text: str) -> str:
+    from markdown_it import MarkdownIt
+
+    body = MarkdownIt("commonmark").enable("table").render(markdown_text)
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape('Fact-check: US–Mexico talks (December 2023)')}</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;"
+        "line-height:1.5;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+        "padding:.3rem .6rem;text-align:left}img{max-width:100%;border:1px solid #eee}"
+        "h2{margin-top:2.5rem;border-top:1px solid #ddd;padding-top:1rem}</style></head><body>\n"
+        + body
+        + "</body></html>\n"
+    )
+
+
+RATINGS = {
+    "supported": (5, "True"),
+    "supported-with-caveat": (4, "Mostly true"),
+    "not-supported": (1, "False"),
+    "not-checkable": (0, "Cannot be verified with the data"),
+}
+
+
+def claimreview(rows: list[tuple[Result, Result]]) -> list[dict]:
+    """schema.org ClaimReview objects, one per checked claim (not the uncheckable ones)."""
+    out = []
+    today = datetime.now().date().isoformat()
+    for _, now in rows:
+        if now.verdict not in RATINGS or now.verdict == "not-checkable":
+            continue
+        value, label = RATINGS[now.verdict]
+        out.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "ClaimReview",
+                "url": f"reports/factcheck.html#{now.id}",
+                "claimReviewed": now.claim,
+                "datePublished": today,
+                "author": {"@type": "Organization", "name": "migrationdata fact-check"},
+                "reviewRating": {
+                    "@type": "Rating",
+                    "ratingValue": value,
+                    "bestRating": 5,
+                    "worstRating": 1,
+                    "alternateName": label,
+                    "ratingExplanation": f"{now.display}. {now.caveat}".strip(),
+                },
+                "itemReviewed": {
+                    "@type": "Claim",
+                    "datePublished": "2023-12-28",
+                    "appearance": {
+                        "@type": "NewsArticle",
+                        "headline": "Mexico, U.S. forge 'important agreements' in talks covering migration and trade",
+                    },
+                },
+            }
+        )
+    return out
+
+
+def write_reports(folder: Path | None = None) -> list[Path]:
+    """Write reports/factcheck.md, factcheck.html and claimreview.jsonld."""
+    from migrationdata.fetch import write_bytes_atomic
+
+    folder = folder or reports_dir()
+    rows = _report_rows()
+    md = report_markdown(rows)
+    paths = [folder / "factcheck.md", folder / "factcheck.html", folder / "claimreview.jsonld"]
+    write_bytes_atomic(paths[0], md.encode("utf-8"))
+    write_bytes_atomic(paths[1], report_html(md).encode("utf-8"))
+    jsonld = json.dumps(claimreview(rows), indent=2, ensure_ascii=False) + "\n"
+    write_bytes_atomic(paths[2], jsonld.encode("utf-8"))
+    return paths
