@@ -4,6 +4,11 @@
 a staging folder, check the bytes, parse, validate, and only when all of that succeeded move
 the files into ``data/raw/<source>/``, write the processed tables and update the manifest.
 A failure anywhere leaves the last good raw files, manifest and tables exactly as they were.
+
+The commit itself is journalled: the new raw files, tables and manifest are all written into
+the staging folder first, then a ``COMMIT.json`` listing the moves, then the moves. A run
+killed between two moves is finished ("rolled forward") by the next run, so the tables and
+the manifest never disagree about which download they came from.
 """
 
 from __future__ import annotations
@@ -13,26 +18,35 @@ import hashlib
 import ipaddress
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
 import time
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from urllib.parse import quote, unquote, urlparse
+from pathlib import Path, PurePosixPath
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlparse, urlunparse
 
 from migrationdata import __version__
 from migrationdata.catalog import RemoteFile, Source
 from migrationdata.errors import DataError, FetchError, MigrationDataError
 from migrationdata.paths import data_dir as default_data_dir
-from migrationdata.paths import manifest_path, raw_dir
+from migrationdata.paths import manifest_path, processed_dir, raw_dir
 
 USER_AGENT = f"migrationdata/{__version__} (newsroom data kit; python-requests)"
 CHUNK = 64 * 1024
 PROGRESS_THRESHOLD = 1_000_000  # bytes: show a progress bar above this, on a terminal
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+MAX_REDIRECTS = 5
+#: kinds whose bytes are already compressed: asking the server to compress them again gains
+#: nothing, and a server that labels a .gz file "Content-Encoding: gzip" must not have it
+#: silently unpacked (the stored file would no longer be the publisher's bytes).
+COMPRESSED_KINDS = ("gzip", "rda", "xlsx", "zip")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+NUL = b"\x00"
 
 
 def utcnow() -> str:
@@ -59,14 +73,71 @@ def check_url(source: str, url: str) -> None:
         return
     raise FetchError(
         source,
-        url,
+        redact_url(url),
         f"refusing a {parts.scheme or 'schemeless'} URL: only https is fetched from publishers "
         "(plain http only from a mirror on this machine).",
         "Use the publisher's https address, or a local mirror.",
     )
 
 
+# ----------------------------------------------------------------------------- secrets
+
+#: query parameters whose values are credentials (the Census API's ``key``, tokens...)
+SECRET_PARAMS = re.compile(
+    r"^(key|api[_-]?key|apikey|token|access[_-]?token|secret|client[_-]?secret|password|sig|signature)$", re.I
+)
+#: environment variables that hold credentials; their values never reach a log or the manifest
+SECRET_ENV = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD)", re.I)
+REDACTED = "REDACTED"
+
+
+def redact_url(url: str) -> str:
+    """The URL with credential-like query values and any user:password replaced."""
+    try:
+        parts = urlparse(url)
+    except ValueError:
+        return url
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{REDACTED}@{netloc.rpartition('@')[2]}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(SECRET_PARAMS.match(k) for k, _ in pairs):
+            query = urlencode([(k, REDACTED if SECRET_PARAMS.match(k) else v) for k, v in pairs], safe=",:*")
+    return urlunparse(parts._replace(netloc=netloc, query=query))
+
+
+def secrets_from_env() -> set[str]:
+    """Values of credential-like environment variables (long enough not to be a word)."""
+    return {v for k, v in os.environ.items() if SECRET_ENV.search(k) and len(v) >= 8}
+
+
+def redact(text: str, secrets: set[str] | frozenset[str] = frozenset()) -> str:
+    """``text`` with every known secret value and credential-like URL parameter hidden."""
+    for s in sorted(set(secrets) | secrets_from_env(), key=len, reverse=True):
+        if s:
+            text = text.replace(s, REDACTED)
+            text = text.replace(quote(s, safe=""), REDACTED)
+    return re.sub(r"https?://[^\s'\"<>)]+", lambda m: redact_url(m.group(0)), text)
+
+
 # ----------------------------------------------------------------------------- session
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise FetchError(
+            "settings",
+            name,
+            f"expected a number of seconds or a count, but {name}={raw!r}.",
+            f"Fix or unset {name}.",
+        ) from None
 
 
 def make_session(
@@ -74,42 +145,61 @@ def make_session(
     backoff: float | None = None,
     timeout: tuple[float, float] | None = None,
 ):
-    """A ``requests`` session with the project's User-Agent, timeouts and retries.
+    """A ``requests`` session with the project's User-Agent, timeouts and retry policy.
 
-    Retries cover connection errors and 429/5xx answers, with exponential backoff, and honour
-    ``Retry-After``. ``MIGRATIONDATA_RETRIES``, ``MIGRATIONDATA_BACKOFF`` and
-    ``MIGRATIONDATA_TIMEOUT`` (``connect,read`` in seconds) override the defaults.
+    Connection errors are retried by urllib3; 429/5xx answers are retried by the
+    :class:`Fetcher` itself (with exponential backoff, honouring ``Retry-After`` up to
+    ``MIGRATIONDATA_MAX_WAIT`` seconds), because it must decide, not urllib3, when a
+    server's "come back in an hour" means giving up now with a clear message.
+    Environment overrides: ``MIGRATIONDATA_RETRIES``, ``MIGRATIONDATA_BACKOFF``,
+    ``MIGRATIONDATA_TIMEOUT`` (``connect,read`` in seconds), ``MIGRATIONDATA_DEADLINE``
+    (longest a single file may take, in seconds) and ``MIGRATIONDATA_MAX_WAIT``.
     """
     import requests
     from requests.adapters import HTTPAdapter
     from urllib3.util.retry import Retry
 
     if retries is None:
-        retries = int(os.environ.get("MIGRATIONDATA_RETRIES", "4"))
+        retries = int(_env_number("MIGRATIONDATA_RETRIES", 4))
     if backoff is None:
-        backoff = float(os.environ.get("MIGRATIONDATA_BACKOFF", "1.0"))
+        backoff = _env_number("MIGRATIONDATA_BACKOFF", 1.0)
     if timeout is None:
         raw = os.environ.get("MIGRATIONDATA_TIMEOUT", "10,60")
         c, _, r = raw.partition(",")
-        timeout = (float(c), float(r or c))
+        try:
+            timeout = (float(c), float(r or c))
+        except ValueError:
+            raise FetchError(
+                "settings",
+                "MIGRATIONDATA_TIMEOUT",
+                f"expected 'connect,read' seconds such as '10,60', but got {raw!r}.",
+                "Fix or unset MIGRATIONDATA_TIMEOUT.",
+            ) from None
+    # transport-level retries only: status codes are the Fetcher's business (see above)
     retry = Retry(
         total=retries,
         connect=retries,
         read=1,
-        status=retries,
+        status=0,
+        redirect=0,
         backoff_factor=backoff,
         backoff_max=60,
-        status_forcelist=RETRY_STATUSES,
+        status_forcelist=(),
         allowed_methods=frozenset({"GET", "HEAD"}),
-        respect_retry_after_header=True,
         raise_on_status=False,
+        raise_on_redirect=False,
     )
     session = requests.Session()
     adapter = HTTPAdapter(max_retries=retry)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     session.headers["User-Agent"] = USER_AGENT
-    session.request_timeout = timeout  # read by Fetcher
+    # read by Fetcher
+    session.request_timeout = timeout
+    session.status_retries = retries
+    session.backoff = backoff
+    session.deadline = _env_number("MIGRATIONDATA_DEADLINE", 900.0)
+    session.max_wait = _env_number("MIGRATIONDATA_MAX_WAIT", 120.0)
     return session
 
 
@@ -132,6 +222,8 @@ def check_magic(kind: str, head: bytes) -> str | None:
     if looks_like_html(head):
         return "an HTML page arrived instead of the data (often an error or login page)"
     if kind == "csv":
+        if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            return "the text is UTF-16 encoded (a byte-order mark), where UTF-8 text was expected"
         if b"\x00" in head[:4096]:
             return "binary bytes arrived where a text CSV was expected"
         return None
@@ -145,8 +237,9 @@ def check_magic(kind: str, head: bytes) -> str | None:
             or head[:6] == b"\xfd7zXZ\x00"
         )
         return None if ok else "the file is not an R data file (no RDX/gzip/bzip2/xz signature)"
-    if kind == "xlsx":
-        return None if head[:4] == b"PK\x03\x04" else "the file is not an Excel workbook (zip)"
+    if kind in ("xlsx", "zip"):
+        what = "an Excel workbook" if kind == "xlsx" else "a zip archive"
+        return None if head[:4] == b"PK\x03\x04" else f"the file is not {what} (no zip signature)"
     if kind == "json":
         start = head.lstrip()[:1]
         return None if start in (b"[", b"{") else "the body is not JSON"
@@ -161,6 +254,56 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+# ----------------------------------------------------------------------------- archives
+
+
+def safe_extract_zip(archive: Path, dest: Path, max_bytes: int, source: str = "archive") -> list[Path]:
+    """Unpack a zip file into ``dest``, refusing members that would land outside it (absolute
+    paths, ``..``, drive letters, symlinks) and archives that unpack to more than
+    ``max_bytes`` (a zip bomb). Returns the extracted files."""
+    import stat
+    import zipfile
+
+    dest = Path(dest).resolve()
+    try:
+        zf = zipfile.ZipFile(archive)
+    except zipfile.BadZipFile as exc:
+        raise DataError(Path(archive).name, f"not a readable zip archive ({exc})") from None
+    out = []
+    with zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        if total > max_bytes:
+            raise DataError(
+                Path(archive).name,
+                f"the archive unpacks to {total:,} bytes, over the size guard of {max_bytes:,} bytes",
+            )
+        for info in infos:
+            name = info.filename
+            pure = PurePosixPath(name.replace("\\", "/"))
+            mode = info.external_attr >> 16
+            target = (dest / pure).resolve()
+            if (
+                pure.is_absolute()
+                or ".." in pure.parts
+                or re.match(r"^[A-Za-z]:", name)
+                or stat.S_ISLNK(mode)
+                or not target.is_relative_to(dest)
+            ):
+                raise DataError(
+                    Path(archive).name,
+                    f"[{source}] the archive member {name!r} would be written outside its folder; refusing the archive",
+                )
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(info) as src, open(target, "wb") as dst:
+                shutil.copyfileobj(src, dst, CHUNK)
+            out.append(target)
+    return out
+
+
 # ----------------------------------------------------------------------------- manifest
 
 
@@ -171,9 +314,12 @@ def read_manifest(base: Path | None = None) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _json_bytes(obj: object) -> bytes:
+    return (json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def write_json_atomic(path: Path, obj: object) -> None:
-    text = json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    write_bytes_atomic(path, text.encode("utf-8"))
+    write_bytes_atomic(path, _json_bytes(obj))
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -203,6 +349,12 @@ class FileResult:
     path: Path  # where the bytes are now: staging (updated) or data/raw (unchanged)
     entry: dict  # the manifest entry
 
+    @property
+    def fetched_from(self) -> str:
+        """Where the bytes really came from: the publisher, or a mirror of it."""
+        final = self.entry.get("final_url") or self.url
+        return self.url if final == self.url else f"{final} (mirror of {self.url})"
+
 
 @dataclass
 class Mirror:
@@ -227,6 +379,27 @@ class Mirror:
         return str(self.folder()) if self.is_folder else self.location.rstrip("/")
 
 
+def _site(host: str) -> str:
+    """The registrable part of a host name, roughly: ``www.cbp.gov`` -> ``cbp.gov``,
+    ``www.migracion.gob.pa`` -> ``migracion.gob.pa``. IP addresses stand for themselves."""
+    host = (host or "").lower().rstrip(".")
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return host
+    except ValueError:
+        pass
+    labels = host.split(".")
+    # country domains with a second level (gob.pa, gov.uk, com.mx) keep three labels
+    keep = (
+        3
+        if len(labels) >= 3
+        and len(labels[-1]) == 2
+        and labels[-2] in {"gob", "gov", "com", "co", "org", "ac", "edu", "net"}
+        else 2
+    )
+    return ".".join(labels[-keep:])
+
+
 class Fetcher:
     """Downloads one source's files into a staging folder, with checks and conditional
     requests. Source modules use it for discovery pages and APIs too."""
@@ -248,6 +421,8 @@ class Fetcher:
         self.progress = sys.stderr.isatty() if progress is None else progress
         self.manifest = read_manifest(base)
         self.results: list[FileResult] = []
+        #: credential values seen in request parameters: hidden from messages and manifest
+        self.secrets: set[str] = set()
 
     @property
     def session(self):
@@ -259,11 +434,17 @@ class Fetcher:
     def timeout(self) -> tuple[float, float]:
         return getattr(self.session, "request_timeout", (10.0, 60.0))
 
+    def _policy(self, name: str, default: float) -> float:
+        return getattr(self.session, name, default)
+
     def key(self, name: str) -> str:
         return f"{self.source.id}/{name}"
 
     def raw_path(self, name: str) -> Path:
         return raw_dir(self.base) / self.source.id / name
+
+    def redact(self, text: str) -> str:
+        return redact(text, self.secrets)
 
     def _good_local(self, name: str) -> dict | None:
         """The manifest entry for ``name`` if the raw file on disk still matches it."""
@@ -272,6 +453,9 @@ class Fetcher:
         if entry and path.exists() and sha256_file(path) == entry.get("sha256"):
             return entry
         return None
+
+    def _error(self, url: str, problem: str, remedy: str = "") -> FetchError:
+        return FetchError(self.source.id, self.redact(url), self.redact(problem), remedy)
 
     # -- public API for source modules -------------------------------------------------
 
@@ -286,31 +470,21 @@ class Fetcher:
         return result
 
     def get_bytes(self, url: str, kind: str, max_bytes: int, params: dict | None = None) -> bytes:
-        """A small request kept in memory: a landing page to discover links, an API page."""
+        """A small request kept in memory: a landing page to discover links, an API page.
+
+        Credentials (e.g. an API key read from the environment) go in ``params``; their
+        values are hidden from every message and never stored."""
+        for k, v in (params or {}).items():
+            if SECRET_PARAMS.match(str(k)) and v:
+                self.secrets.add(str(v))
         check_url(self.source.id, url)
-        resp = self._request(url, params=params, headers={}, stream=True)
+        resp = self._request(url, params=params, headers={}, kind=kind)
+        buf = bytearray()
         try:
             self._check_response(resp, url, kind, max_bytes)
-            buf = bytearray()
-            for chunk in resp.iter_content(CHUNK):
-                buf.extend(chunk)
-                if len(buf) > max_bytes:
-                    raise FetchError(
-                        self.source.id,
-                        url,
-                        f"the response exceeds the size guard of {max_bytes:,} bytes.",
-                        "Check that the URL still serves the expected file; raise the guard in "
-                        "the source module only if the publisher's data really grew.",
-                    )
-        except MigrationDataError:
-            raise
-        except Exception as exc:  # requests/urllib3 transport errors mid-body
-            raise self._transport_error(url, exc) from exc
+            self._read_body(resp, url, kind, max_bytes, buf.extend)
         finally:
             resp.close()
-        problem = check_magic(kind, bytes(buf[:4096]))
-        if problem:
-            raise FetchError(self.source.id, url, f"expected {kind}, but {problem}.")
         return bytes(buf)
 
     def stage_bytes(self, name: str, data: bytes, url: str, final_url: str = "") -> FileResult:
@@ -318,8 +492,8 @@ class Fetcher:
         digest = hashlib.sha256(data).hexdigest()
         local = self._good_local(name)
         entry = {
-            "url": url,
-            "final_url": final_url or url,
+            "url": self.redact(url),
+            "final_url": self.redact(final_url or url),
             "retrieved_at": utcnow(),
             "sha256": digest,
             "bytes": len(data),
@@ -328,85 +502,237 @@ class Fetcher:
             "mirror": self.mirror.describe() if self.mirror else None,
         }
         if local and local.get("sha256") == digest:
-            result = FileResult(name, url, "unchanged", self.raw_path(name), local)
+            result = FileResult(name, entry["url"], "unchanged", self.raw_path(name), local)
         else:
             path = self.staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-            result = FileResult(name, url, "updated", path, entry)
+            result = FileResult(name, entry["url"], "updated", path, entry)
         self.results.append(result)
         return result
 
     # -- internals ---------------------------------------------------------------------
 
-    def _request(self, url: str, params: dict | None, headers: dict, stream: bool):
-        try:
-            resp = self.session.get(url, params=params, headers=headers, stream=stream, timeout=self.timeout)
-        except Exception as exc:
-            raise self._transport_error(url, exc) from exc
-        # a redirect may not downgrade to plain http (except between loopback addresses)
-        for hop in [*resp.history, resp]:
+    def _check_redirect(self, origin: str, here: str, there: str) -> None:
+        """Follow a redirect only to https (never from https down to http, not even on this
+        machine) and only within the publisher's own site, or to a host the source lists in
+        ``extra["redirect_hosts"]``: a file that moved to another site must be looked at
+        by a person before the project trusts it."""
+        to = urlparse(there)
+        reason = ""
+        if urlparse(here).scheme == "https" and to.scheme != "https":
+            reason = "from https down to plain http"
+        elif to.scheme not in ("https", "http") or (to.scheme == "http" and not is_loopback(to.hostname)):
+            reason = "to an address that is not https"
+        else:
+            allowed = {_site(urlparse(origin).hostname or "")}
+            allowed |= {_site(h) for h in self.source.extra.get("redirect_hosts", ())}
+            if _site(to.hostname or "") not in allowed:
+                reason = f"to another host ({to.hostname}, not {urlparse(origin).hostname})"
+        if reason:
+            raise self._error(
+                origin,
+                f"expected the file itself, but the server redirected {reason}: {there}. Refused.",
+                "If the publisher really moved the file, check the new address in a browser and "
+                f"update the URL in migrationdata/sources/{self.source.id}.py. The last good data "
+                "is unchanged.",
+            )
+
+    def _request(self, url: str, params: dict | None, headers: dict, kind: str = ""):
+        """GET ``url``, following redirects by the project's rules and retrying 429/5xx."""
+        headers = dict(headers)
+        if kind in COMPRESSED_KINDS:
+            headers["Accept-Encoding"] = "identity"
+        retries = int(self._policy("status_retries", 4))
+        backoff = float(self._policy("backoff", 1.0))
+        max_wait = float(self._policy("max_wait", 120.0))
+        attempt = 0
+        current, current_params, hops = url, params, 0
+        while True:
             try:
-                check_url(self.source.id, hop.url)
-            except FetchError:
+                resp = self.session.get(
+                    current,
+                    params=current_params,
+                    headers=headers,
+                    stream=True,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                )
+            except Exception as exc:
+                raise self._transport_error(current, exc) from exc
+            if resp.is_redirect:
+                there = urljoin(resp.url, resp.headers["Location"])
                 resp.close()
-                raise FetchError(
-                    self.source.id,
-                    url,
-                    f"the server redirected to {hop.url}, which is not https; refusing it.",
-                    "Check the publisher's current https address and update the source module.",
-                ) from None
-        return resp
+                self._check_redirect(url, resp.url, there)
+                hops += 1
+                if hops > MAX_REDIRECTS:
+                    raise self._error(
+                        url, f"expected the file, but the server redirected more than {MAX_REDIRECTS} times."
+                    )
+                current, current_params = there, None
+                continue
+            if resp.status_code in RETRY_STATUSES and attempt < retries:
+                wait = min(backoff * (2**attempt), 60.0)
+                asked = _retry_after(resp.headers.get("Retry-After"))
+                if asked is not None:
+                    if asked > max_wait:
+                        return resp  # the server asks for more patience than a refresh has
+                    wait = max(wait, asked)
+                resp.close()
+                time.sleep(wait)
+                attempt += 1
+                continue
+            resp.attempts = attempt + 1
+            return resp
 
     def _transport_error(self, url: str, exc: Exception) -> FetchError:
         import requests
+        import urllib3.exceptions as u3
 
+        cause = str(exc)
+        timeout_hint = (
+            "The server is slow or stuck: try again later, or allow more time with "
+            "MIGRATIONDATA_TIMEOUT=connect,read (seconds). The last good data is unchanged."
+        )
+        remedy = ""
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             what = "the server did not accept a connection in time"
-        elif isinstance(exc, requests.exceptions.ReadTimeout):
+            remedy = timeout_hint
+        elif isinstance(exc, requests.exceptions.ReadTimeout | u3.ReadTimeoutError):
             what = f"the server stopped sending data (read timeout {self.timeout[1]:g} s)"
-        elif isinstance(exc, requests.exceptions.ConnectionError):
-            cause = str(exc)
-            if "IncompleteRead" in cause or "ProtocolError" in cause or "Connection broken" in cause:
-                what = "the download was cut short (fewer bytes than announced)"
-            elif "timed out" in cause.lower():
+            remedy = timeout_hint
+        elif isinstance(exc, u3.ProtocolError | requests.exceptions.ChunkedEncodingError) or (
+            "IncompleteRead" in cause or "Connection broken" in cause
+        ):
+            what = "the download was cut short (the connection broke before the whole file arrived)"
+        elif isinstance(exc, u3.DecodeError | requests.exceptions.ContentDecodingError):
+            what = "the server's compressed body could not be decoded"
+        elif isinstance(exc, requests.exceptions.ConnectionError | u3.NewConnectionError):
+            if "timed out" in cause.lower():
                 what = f"the server stopped sending data (read timeout {self.timeout[1]:g} s)"
+                remedy = timeout_hint
+            elif "refused" in cause.lower():
+                what = "the server refused the connection (nothing is listening at that address)"
+                remedy = (
+                    "The site may be down: try again later, or fetch from a mirror with "
+                    "--mirror DIR|URL. The last good data is unchanged."
+                )
             else:
                 what = "could not connect to the server"
-        elif isinstance(exc, requests.exceptions.ChunkedEncodingError):
-            what = "the download was cut short (the connection broke mid-transfer)"
         else:
             what = f"the request failed ({type(exc).__name__})"
-        return FetchError(self.source.id, url, f"{what}: {exc}.")
+        return self._error(url, f"expected the file, but {what} (details: {cause}).", remedy)
 
     def _check_response(self, resp, url: str, kind: str, max_bytes: int) -> None:
-        if resp.status_code >= 400:
-            if resp.status_code == 404:
+        # redirects were followed in _request: any 3xx left here (a 304 we did not ask for,
+        # a redirect without a Location) is as unusable as an error
+        if resp.status_code >= 300 or resp.status_code == 204:
+            code = resp.status_code
+            reason = f"HTTP {code}{' ' + resp.reason if resp.reason else ''}"
+            tries = getattr(resp, "attempts", 1)
+            asked = _retry_after(resp.headers.get("Retry-After"))
+            if code == 404 or code == 410:
                 remedy = (
                     "The file has probably moved: open the landing page "
-                    f"{self.source.landing_page} and update the URL in the source module."
+                    f"{self.source.landing_page} and update the URL in "
+                    f"migrationdata/sources/{self.source.id}.py. The last good data is unchanged."
                 )
-            elif resp.status_code in RETRY_STATUSES:
-                remedy = "The server is overloaded or down; it was retried. Try again later."
+            elif code in RETRY_STATUSES and asked is not None and asked > self._policy("max_wait", 120.0):
+                remedy = (
+                    f"The server asks to wait {asked:,.0f} s before trying again (Retry-After); "
+                    "try again after that. The last good data is unchanged."
+                )
+            elif code == 429:
+                remedy = (
+                    f"The publisher is limiting how often we may download (asked {tries} times). "
+                    "Wait a few minutes and try again. The last good data is unchanged."
+                )
+            elif code in RETRY_STATUSES:
+                remedy = (
+                    f"The server is overloaded or down (asked {tries} times). Try again later, or "
+                    "fetch from a mirror with --mirror DIR|URL. The last good data is unchanged."
+                )
             else:
                 remedy = ""
-            raise FetchError(self.source.id, url, f"the server answered HTTP {resp.status_code}.", remedy)
+            raise self._error(url, f"expected the file, but the server answered {reason}.", remedy)
         ctype = resp.headers.get("Content-Type", "").lower()
-        if kind not in ("html",) and "text/html" in ctype:
-            raise FetchError(
-                self.source.id,
+        if kind != "html" and any(t in ctype for t in HTML_TYPES):
+            raise self._error(
                 url,
-                f"expected {kind}, but the server sent an HTML page (Content-Type {ctype}).",
+                f"expected {kind}, but the server sent an HTML page (Content-Type {ctype}), "
+                "usually an error or login page.",
             )
         length = resp.headers.get("Content-Length")
         if length and length.isdigit() and int(length) > max_bytes:
-            raise FetchError(
-                self.source.id,
+            raise self._error(
                 url,
-                f"the server announces {int(length):,} bytes, over the size guard of {max_bytes:,} bytes.",
+                f"expected at most {max_bytes:,} bytes (the size guard), but the server announces "
+                f"{int(length):,} bytes.",
                 "Check that the URL still serves the expected file; raise the guard in the "
-                "source module only if the publisher's data really grew.",
+                "source module only if the publisher's data really grew. The last good data is unchanged.",
             )
+
+    def _read_body(self, resp, url: str, kind: str, max_bytes: int, write, bar=None) -> tuple[int, bytes]:
+        """Stream the body into ``write`` with the size guard, the per-file deadline and
+        the byte checks. Returns (bytes written, first bytes)."""
+        import urllib3
+
+        decode = kind not in COMPRESSED_KINDS
+        deadline = time.monotonic() + float(self._policy("deadline", 900.0))
+        size = 0
+        head = b""
+        raw = resp.raw
+        try:
+            while True:
+                # read1 returns whatever one socket read gave, so a server trickling a byte at
+                # a time cannot keep us inside a single read past the deadline
+                chunk = raw.read1(CHUNK, decode_content=decode)
+                if not chunk:
+                    break
+                if len(head) < 4096:
+                    head += chunk[: 4096 - len(head)]
+                    problem = check_magic(kind, head) if len(head) >= 512 else None
+                    if problem:
+                        raise self._error(url, f"expected {kind}, but {problem}.")
+                if kind == "csv" and b"\x00" in chunk:
+                    raise self._error(
+                        url,
+                        f"expected a text CSV, but binary bytes arrived at byte {size + chunk.index(NUL):,}.",
+                    )
+                size += len(chunk)
+                if size > max_bytes:
+                    raise self._error(
+                        url,
+                        f"expected at most {max_bytes:,} bytes (the size guard), but the download "
+                        f"passed {size:,} bytes.",
+                        "Check that the URL still serves the expected file; raise the guard in the "
+                        "source module only if the data really grew. The last good data is unchanged.",
+                    )
+                write(chunk)
+                if bar:
+                    bar.update(len(chunk))
+                if time.monotonic() > deadline:
+                    raise self._error(
+                        url,
+                        f"expected the file within {self._policy('deadline', 900.0):g} s, but only "
+                        f"{size:,} bytes arrived in that time (the server is trickling the data).",
+                        "Try again later, or allow more time with MIGRATIONDATA_DEADLINE=seconds. "
+                        "The last good data is unchanged.",
+                    )
+        except MigrationDataError:
+            raise
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise self._transport_error(url, exc) from exc
+        wire = raw.tell()
+        total = resp.headers.get("Content-Length")
+        if total and total.isdigit() and wire != int(total):
+            raise self._error(
+                url, f"expected {int(total):,} bytes, but the download was cut short at {wire:,} bytes."
+            )
+        problem = check_magic(kind, head)
+        if problem:
+            raise self._error(url, f"expected {kind}, but {problem}.")
+        return size, head
 
     def _download(self, rf: RemoteFile, url: str) -> FileResult:
         check_url(self.source.id, url)
@@ -417,7 +743,7 @@ class Fetcher:
                 headers["If-None-Match"] = local["etag"]
             if local.get("last_modified"):
                 headers["If-Modified-Since"] = local["last_modified"]
-        resp = self._request(url, params=None, headers=headers, stream=True)
+        resp = self._request(url, params=None, headers=headers, kind=rf.kind)
         try:
             if resp.status_code == 304 and local:
                 return FileResult(rf.name, rf.url, "unchanged", self.raw_path(rf.name), local)
@@ -425,8 +751,6 @@ class Fetcher:
             path = self.staging / rf.name
             path.parent.mkdir(parents=True, exist_ok=True)
             digest = hashlib.sha256()
-            size = 0
-            head = b""
             total = resp.headers.get("Content-Length")
             total = int(total) if total and total.isdigit() else None
             bar = None
@@ -436,42 +760,21 @@ class Fetcher:
                 bar = tqdm(total=total, unit="B", unit_scale=True, desc=f"{self.source.id}/{rf.name}")
             try:
                 with open(path, "wb") as fh:
-                    for chunk in resp.iter_content(CHUNK):
-                        if len(head) < 4096:
-                            head += chunk[: 4096 - len(head)]
-                        size += len(chunk)
-                        if size > rf.max_bytes:
-                            raise FetchError(
-                                self.source.id,
-                                url,
-                                f"the download passed the size guard of {rf.max_bytes:,} bytes.",
-                                "Check that the URL still serves the expected file; raise the "
-                                "guard in the source module only if the data really grew.",
-                            )
+
+                    def write(chunk: bytes) -> None:
                         digest.update(chunk)
                         fh.write(chunk)
-                        if bar:
-                            bar.update(len(chunk))
-            except MigrationDataError:
-                raise
-            except Exception as exc:
-                raise self._transport_error(url, exc) from exc
+
+                    size, _ = self._read_body(resp, url, rf.kind, rf.max_bytes, write, bar)
+                    fh.flush()
+                    os.fsync(fh.fileno())
             finally:
                 if bar:
                     bar.close()
-            if total is not None and size != total:
-                raise FetchError(
-                    self.source.id,
-                    url,
-                    f"the download was cut short: {size:,} of {total:,} announced bytes.",
-                )
-            problem = check_magic(rf.kind, head)
-            if problem:
-                raise FetchError(self.source.id, url, f"expected {rf.kind}, but {problem}.")
             sha = digest.hexdigest()
             entry = {
-                "url": rf.url,
-                "final_url": resp.url,
+                "url": self.redact(rf.url),
+                "final_url": self.redact(resp.url),
                 "retrieved_at": utcnow(),
                 "sha256": sha,
                 "bytes": size,
@@ -500,7 +803,9 @@ class Fetcher:
         size = src.stat().st_size
         if size > rf.max_bytes:
             raise FetchError(
-                self.source.id, where, f"{size:,} bytes is over the size guard of {rf.max_bytes:,}."
+                self.source.id,
+                where,
+                f"expected at most {rf.max_bytes:,} bytes (the size guard), but the file has {size:,}.",
             )
         with open(src, "rb") as fh:
             problem = check_magic(rf.kind, fh.read(4096))
@@ -526,6 +831,24 @@ class Fetcher:
         return FileResult(rf.name, rf.url, "updated", path, entry)
 
 
+def _retry_after(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks for (a number or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
 # ----------------------------------------------------------------------------- pipeline
 
 
@@ -538,16 +861,37 @@ class SourceReport:
     error: str = ""
     files: list[FileResult] = field(default_factory=list)
     tables: dict[str, int] = field(default_factory=dict)
+    #: what the parser tolerated but a person should know (e.g. an unexpected extra column)
+    warnings: list[str] = field(default_factory=list)
+
+
+JOURNAL = "COMMIT.json"
+
+
+def _roll_forward(staging: Path) -> None:
+    """Finish a journalled commit: move every staged file that is still there into place."""
+    journal = staging / JOURNAL
+    plan = json.loads(journal.read_text(encoding="utf-8"))
+    for move in plan["moves"]:
+        src, dst = Path(move["from"]), Path(move["to"])
+        if src.exists():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, dst)
+    journal.unlink()
 
 
 def _clean_stale_staging(base: Path) -> None:
-    """A run killed mid-download leaves its staging folder behind; nothing else used it."""
+    """A run killed mid-download leaves its staging folder behind: delete it. A run killed
+    mid-commit leaves a journal: finish its commit first (its data had passed every check)."""
     stage_root = raw_dir(base) / ".staging"
     if stage_root.exists():
         for d in stage_root.iterdir():
             pid = d.name.rsplit("-", 2)[-2] if d.name.count("-") >= 2 else ""
             if pid.isdigit() and _pid_alive(int(pid)):
                 continue
+            if (d / JOURNAL).exists():
+                with contextlib.suppress(OSError, ValueError, KeyError):
+                    _roll_forward(d)
             shutil.rmtree(d, ignore_errors=True)
 
 
@@ -559,6 +903,15 @@ def _pid_alive(pid: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def _stage_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(path, 0o644)
 
 
 def fetch_source(
@@ -589,47 +942,78 @@ def fetch_source(
             for rf in files:
                 fetcher.get_file(rf)
         paths = {r.name: r.path for r in fetcher.results}
+        caught: list = []
         try:
-            frames = source.process(paths)
-            rendered = processed.render_tables(source, frames)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                frames = source.process(paths)
+                rendered = processed.render_tables(source, frames)
         except DataError as exc:
-            url = next((r.url for r in fetcher.results if r.name == exc.file), "")
+            hit = next((r for r in fetcher.results if r.name == exc.file), None)
             raise FetchError(
                 source.id,
-                url or exc.file,
+                hit.fetched_from if hit else exc.file,
                 f"the data did not pass the checks: {exc}",
                 "The publisher may have changed the file's layout: compare it with "
                 f"{source.landing_page} and update the parser in "
-                f"migrationdata/sources/{source.id}.py. The last good data is unchanged.",
+                f"migrationdata/sources/{source.id}.py. No processed table was written; the last "
+                "good data is unchanged.",
             ) from exc
-        # everything is checked: commit, raw files first, then tables, then the manifest
-        changed = False
+        finally:
+            # parsers warn (UserWarning) about what they tolerated; the CLI shows it to the reporter
+            for w in caught:
+                text = f"{w.message}"
+                if issubclass(w.category, UserWarning) and text not in report.warnings:
+                    report.warnings.append(text)
+
+        # everything is checked: stage the new tables and manifest beside the new raw files,
+        # write the journal, then move everything into place
         manifest = read_manifest(base)
+        moves: list[tuple[Path, Path]] = []
         for r in fetcher.results:
             if r.status == "updated":
-                target = fetcher.raw_path(r.name)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(r.path, target)
-                r.path = target
+                moves.append((r.path, fetcher.raw_path(r.name)))
                 manifest.setdefault("files", {})[fetcher.key(r.name)] = r.entry
-                changed = True
+        raw_changed = bool(moves)
         for name, data in rendered.items():
-            changed |= processed.write_if_changed(name, data, base)
-        if changed:
-            write_json_atomic(manifest_path(base), manifest)
+            target = processed.table_path(name, base)
+            if target.exists() and target.read_bytes() == data:
+                continue
+            staged = staging / "processed" / f"{name}.csv"
+            _stage_file(staged, data)
+            moves.append((staged, target))
+        if raw_changed:
+            staged = staging / "manifest.json"
+            _stage_file(staged, _json_bytes(manifest))
+            moves.append((staged, manifest_path(base)))
+        if moves:
+            plan = {"source": source.id, "moves": [{"from": str(a), "to": str(b)} for a, b in moves]}
+            write_bytes_atomic(staging / JOURNAL, _json_bytes(plan))
+            _roll_forward(staging)
+            for r in fetcher.results:
+                if r.status == "updated":
+                    r.path = fetcher.raw_path(r.name)
+        processed_dir(base).mkdir(parents=True, exist_ok=True)
         processed.write_datapackage(base)
-        report.status = "updated" if changed else "unchanged"
+        report.status = "updated" if moves else "unchanged"
         report.tables = {name: data.count(b"\n") - 1 for name, data in rendered.items()}
         report.rows = sum(report.tables.values())
     except MigrationDataError as exc:
-        report.error = str(exc)
+        report.error = fetcher.redact(str(exc))
     except Exception as exc:  # a parser bug: still name the source and keep data intact
-        report.error = (
-            f"[{source.id}] unexpected {type(exc).__name__} while processing: {exc}. "
-            "The last good data is unchanged. This is a bug in the project: please report it "
-            "with this message."
+        where = "; ".join(r.fetched_from for r in fetcher.results) or source.landing_page
+        report.error = fetcher.redact(
+            f"[{source.id}] {where}: unexpected {type(exc).__name__} while processing: {exc}. "
+            "What to do: the last good data is unchanged. The file may be damaged or its "
+            f"layout changed in a way migrationdata/sources/{source.id}.py does not check yet; "
+            "this is a bug in the project: please report it with this message."
         )
     finally:
+        # interrupted (Ctrl-C) between the journal and the last move: finish the commit, whose
+        # data passed every check, rather than leave tables and manifest disagreeing
+        if (staging / JOURNAL).exists():
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                _roll_forward(staging)
         shutil.rmtree(staging, ignore_errors=True)
         report.files = fetcher.results
         report.seconds = time.monotonic() - t0
