@@ -1,0 +1,304 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # The Darién Gap: a record year in 2023
+#
+# **Claim in the story:** over half a million migrants crossed the Darién jungle in 2023,
+# doubling the previous year's record.
+#
+# **Data:** Panama's Servicio Nacional de Migración (SNM) counts the people its reception
+# stations register after they cross from Colombia. SNM publishes PDFs; we read the same
+# tables as republished in the `gdidata` R package (`migrationdata.sources.darien`). Years
+# 2010–2019 are annual totals only; monthly detail by nationality starts in 2020, by age
+# group in 2023. April, May and July 2020 have no published figure (the border was closed),
+# so 2020 is a partial year.
+#
+# **Method:** annual totals as published; shares of a year's total by nationality; minors
+# are SNM's boys plus girls. Every number below is computed from the processed tables.
+
+# %% tags=["parameters"]
+as_of = None  # "YYYY-MM-DD": draw the data as it stood then (only periods that had ended)
+output = None  # folder for the charts; None means the repository's figures/
+
+# %%
+import pandas as pd
+
+from migrationdata import charts
+from migrationdata.sources import darien
+
+charts.setup("01-darien-gap", as_of=as_of, output=output)
+
+# %% [markdown]
+# ## Crossings per year, 2010–2023
+#
+# The story's range ends in 2023. The 2023 total is compared with 2022, the previous record.
+
+# %%
+STORY_YEARS = range(2010, 2024)
+
+annual = charts.ended_by_as_of(darien.annual(), "year", period="year")
+annual = annual[annual["year"].isin(STORY_YEARS)].reset_index(drop=True)
+latest, previous = annual.iloc[-1], annual.iloc[-2]
+record_before = annual.iloc[:-1]["migrants"].max()
+ratio = latest["migrants"] / previous["migrants"]
+after = darien.annual().set_index("year")["migrants"].get(int(latest["year"]) + 1)
+print(f"{latest['year']}: {latest['migrants']:,}; {previous['year']}: {previous['migrants']:,}; x{ratio:.2f}")
+
+# %%
+is_record = latest["migrants"] > record_before
+chart = charts.Chart(
+    "darien-annual",
+    title=(
+        f"Darién crossings {charts.change_phrase(latest['migrants'], previous['migrants'])} in "
+        f"{latest['year']}, to {'a record ' if is_record else ''}{latest['migrants']:,}"
+    ),
+    subtitle="People registered by Panama after crossing the Darién jungle from Colombia, per year",
+    tables=["darien_annual"],
+    notes=[
+        "2020 covers nine months: Panama published no figure for April, May or July, when the "
+        "border was closed."
+        + (
+            f" In {latest['year'] + 1} the count was {after:,}."
+            if after is not None and not charts.as_of()
+            else ""
+        )
+    ],
+)
+ax = chart.ax
+colors = [charts.HIGHLIGHT if y == latest["year"] else charts.GREY for y in annual["year"]]
+bars = ax.bar(annual["year"], annual["migrants"], color=colors, width=0.72)
+labels = [
+    f"{m:,}" if y in (latest["year"], previous["year"]) else ""
+    for y, m in zip(annual["year"], annual["migrants"], strict=True)
+]
+charts.bar_labels(ax, bars, labels, fontweight="bold")
+ax.set_xticks([y for y in annual["year"] if y % 2 == 0 or y == latest["year"]])
+ax.tick_params(axis="x", length=0)
+charts.number_axis(ax, style="compact")
+chart.save(
+    data=annual[["year", "migrants", "months_reported", "coverage"]],
+    alt_text=(
+        f"Bar chart of Darién Gap crossings per year from {annual['year'].iloc[0]} to {latest['year']}. "
+        f"They stayed below 31,000 a year until 2021, then rose to {previous['migrants']:,} in "
+        f"{previous['year']} and {latest['migrants']:,} in {latest['year']}, {ratio:.1f} times as many."
+    ),
+)
+
+# %% [markdown]
+# ## Month by month since 2021, and the running total for 2023
+#
+# When did 2023 overtake the whole of 2022?
+
+# %%
+YEAR = 2023
+monthly = charts.ended_by_as_of(darien.monthly_totals())
+monthly = monthly[monthly["month"] >= "2021-01-01"].reset_index(drop=True)
+running = charts.ended_by_as_of(darien.cumulative(YEAR))
+prior_total = darien.year_total(YEAR - 1)
+passed = running[running["cumulative"] > prior_total]
+passed_month = passed["month"].iloc[0] if not passed.empty else None
+year_total = int(running["cumulative"].iloc[-1])
+peak = running.loc[running["migrants"].idxmax()]
+print(
+    f"{YEAR - 1}: {prior_total:,}; {YEAR} passed it in {passed_month:%B}; peak {peak['month']:%B} {peak['migrants']:,}"
+)
+
+# %%
+chart = charts.Chart(
+    "darien-monthly-2023",
+    title=(
+        f"By {passed_month:%B} {YEAR}, more had crossed the Darién than in all of {YEAR - 1}"
+        if passed_month is not None
+        else f"Darién crossings in {YEAR}, month by month"
+    ),
+    subtitle=f"People crossing per month since 2021 (top) and the running total for {YEAR} (bottom)",
+    tables=["darien_monthly"],
+    size="portrait",
+    nrows=2,
+    gridspec_kw={"height_ratios": [1, 1], "hspace": 0.3},
+)
+top, bottom = chart.axes
+in_year = monthly["month"].dt.year == YEAR
+top.bar(
+    monthly["month"],
+    monthly["migrants"].astype(float),
+    width=24,
+    color=[charts.HIGHLIGHT if y else charts.GREY for y in in_year],
+)
+charts.number_axis(top, style="compact")
+charts.date_axis(top)
+top.set_title("Crossings per month", loc="left", fontsize=11)
+charts.callout(
+    top,
+    peak["month"],
+    peak["migrants"],
+    f"{peak['month']:%B %Y}: {peak['migrants']:,}",
+    dx=40,
+    dy=-2,
+    va="center",
+)
+top.set_ylim(0, peak["migrants"] * 1.12)
+
+bottom.plot(running["month"], running["cumulative"], color=charts.HIGHLIGHT, marker="o", markersize=4)
+bottom.axhline(prior_total, color=charts.MUTED, lw=1, ls="--")
+bottom.text(
+    running["month"].iloc[0],
+    prior_total,
+    f"All of {YEAR - 1}: {prior_total:,}",
+    va="bottom",
+    ha="left",
+    fontsize=10,
+    color=charts.MUTED,
+)
+if passed_month is not None:
+    charts.callout(
+        bottom,
+        passed_month,
+        passed["cumulative"].iloc[0],
+        f"{passed_month:%B}: {passed['cumulative'].iloc[0]:,}",
+        dx=-14,
+        dy=26,
+    )
+charts.label_end(bottom, running["month"].iloc[-1], year_total, f"{year_total:,}", color=charts.HIGHLIGHT)
+bottom.set_title(f"Running total, {YEAR}", loc="left", fontsize=11)
+bottom.set_ylim(0, year_total * 1.1)
+charts.date_axis(bottom)
+charts.number_axis(bottom, style="compact")
+
+data = monthly.rename(columns={"migrants": "crossings"}).merge(
+    running[["month", "cumulative"]].rename(columns={"cumulative": f"running_total_{YEAR}"}),
+    on="month",
+    how="left",
+)
+chart.save(
+    data=data,
+    alt_text=(
+        f"Two charts. Monthly Darién crossings since January 2021 peaked in {peak['month']:%B %Y} at "
+        f"{peak['migrants']:,}. The running total for {YEAR} passed {YEAR - 1}'s full-year figure of "
+        f"{prior_total:,} in {passed_month:%B} and ended the year at {year_total:,}."
+    ),
+)
+
+# %% [markdown]
+# ## Who crossed in 2023
+#
+# The ten largest nationalities; the rest are grouped.
+
+# %%
+TOP = 10
+nat = darien.by_nationality(YEAR)
+if charts.as_of() is not None:
+    months = charts.ended_by_as_of(darien.monthly())
+    months = months[(months["month"].dt.year == YEAR) & (months["nationality_iso3"] != "")]
+    nat = (
+        months.groupby("nationality", as_index=False)["migrants"]
+        .sum()
+        .sort_values("migrants", ascending=False)
+    )
+    nat["share"] = nat["migrants"] / nat["migrants"].sum()
+shown = nat.head(TOP)[["nationality", "migrants", "share"]].copy()
+rest = nat.iloc[TOP:]
+shown.loc[len(shown)] = [f"{len(rest)} other nationalities", rest["migrants"].sum(), rest["share"].sum()]
+leader = shown.iloc[0]
+print(shown)
+
+# %%
+chart = charts.Chart(
+    "darien-nationality-2023",
+    title=f"{leader['nationality']}ns made up {leader['share']:.0%} of Darién crossings in {YEAR}",
+    subtitle=f"People crossing the Darién in {YEAR}, by nationality",
+    tables=["darien_monthly"],
+    notes=[
+        "Panama counts the Chilean and Brazilian-born children of Haitian parents as Chilean and Brazilian."
+    ],
+)
+ax = chart.ax
+order = shown.iloc[::-1]
+colors = [charts.HIGHLIGHT if n == leader["nationality"] else charts.GREY for n in order["nationality"]]
+colors = [
+    charts.LIGHT_GREY if n.endswith("nationalities") else c
+    for n, c in zip(order["nationality"], colors, strict=True)
+]
+bars = ax.barh(order["nationality"], order["migrants"], color=colors, height=0.7)
+charts.bar_labels(
+    ax, bars, [f"{m:,}  ({s:.1%})" for m, s in zip(order["migrants"], order["share"], strict=True)]
+)
+ax.grid(False)
+ax.xaxis.set_visible(False)
+ax.spines["bottom"].set_visible(False)
+ax.tick_params(axis="y", length=0)
+ax.set_xlim(0, leader["migrants"] * 1.25)
+chart.save(
+    data=shown.assign(share=shown["share"].round(4)),
+    alt_text=(
+        f"Horizontal bar chart of Darién crossings in {YEAR} by nationality. {leader['nationality']} "
+        f"leads with {leader['migrants']:,} people, {leader['share']:.0%} of the total, followed by "
+        f"{shown.iloc[1]['nationality']} ({shown.iloc[1]['migrants']:,}) and "
+        f"{shown.iloc[2]['nationality']} ({shown.iloc[2]['migrants']:,})."
+    ),
+)
+
+# %% [markdown]
+# ## Children
+#
+# SNM counts boys and girls separately only from 2023; before that, minors were inside the
+# men and women groups, so there is no comparable figure for earlier years.
+
+# %%
+kids = darien.children(YEAR)
+groups = charts.ended_by_as_of(darien.demographics())
+groups = groups[groups["month"] >= f"{YEAR}-01-01"]
+wide = groups.pivot_table(index="month", columns="group", values="migrants", aggfunc="sum").fillna(0)
+by_month = pd.DataFrame(
+    {
+        "month": wide.index,
+        "children": (wide["boys"] + wide["girls"]).astype(int).values,
+        "adults": (wide["men"] + wide["women"]).astype(int).values,
+    }
+)
+print(kids)
+
+# %%
+chart = charts.Chart(
+    "darien-children",
+    title=f"{kids['share']:.0%} of Darién crossers in {YEAR} were children: {kids['minors']:,}",
+    subtitle="People crossing the Darién per month, children (boys and girls) and adults",
+    tables=["darien_demographics"],
+    notes=["Panama has published a separate count of minors only since January 2023."],
+)
+ax = chart.ax
+ax.bar(
+    by_month["month"],
+    by_month["children"],
+    width=24,
+    bottom=by_month["adults"],
+    color=charts.BLUE,
+    label="Children (boys and girls)",
+)
+ax.bar(
+    by_month["month"], by_month["adults"], width=24, color=charts.LIGHT_GREY, label="Adults (men and women)"
+)
+charts.legend(ax)
+charts.number_axis(ax, style="compact")
+charts.date_axis(ax)
+chart.save(
+    data=by_month,
+    alt_text=(
+        f"Stacked bar chart of monthly Darién crossings since January {YEAR}, split into adults and "
+        f"children. In {YEAR}, {kids['minors']:,} of {kids['total']:,} people were children "
+        f"({kids['boys']:,} boys and {kids['girls']:,} girls), {kids['share']:.1%}."
+    ),
+)

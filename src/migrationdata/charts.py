@@ -1,0 +1,635 @@
+"""Charts in the house style, exported the way the graphics desk needs them.
+
+A notebook draws a chart in three steps::
+
+    charts.setup("01-darien-gap", as_of=as_of, output=output)   # once, at the top
+    chart = charts.Chart("darien-annual", title=..., subtitle=..., tables=["darien_annual"])
+    chart.ax.bar(...)                                             # ordinary matplotlib
+    chart.save(data=plotted_frame, alt_text="...")
+
+``Chart`` applies the house style (``house.mplstyle``), sizes the figure in CSS pixels, and
+writes the title (the finding), the subtitle (measure and unit), the note line (caveats) and the
+source line, which it builds from the processed tables' provenance so it cannot go stale.
+``save`` lays the chart out and writes ``<slug>.png`` (2x), ``<slug>.svg`` (live text,
+deterministic), ``<slug>.csv`` (the plotted data, for Datawrapper) and ``<slug>.json`` (title,
+alt text, source, notes, the tables read with their sha256, and the notebook). A file is
+rewritten only when its bytes change, so an unchanged chart keeps its timestamp.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
+import pandas as pd
+
+from migrationdata import paths, processed
+from migrationdata.catalog import table_owner
+
+STYLE = paths.PACKAGE_DIR / "house.mplstyle"
+
+#: Export sizes in CSS pixels (width, height); the PNG is written at twice these.
+SIZES = {
+    "landscape": (850, 638),
+    "portrait": (850, 1095),
+    "square": (540, 540),
+    "mobile": (540, 824),
+}
+
+# One inch is 96 CSS pixels, so an SVG written at 72 points per inch is exactly as wide as
+# the size says, and a PNG at 192 dpi is exactly twice as wide.
+PX_PER_INCH = 96
+PNG_SCALE = 2
+
+# Okabe & Ito's colour-blind-safe palette (without its yellow), plus greys for context.
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+GREEN = "#009E73"
+VERMILLION = "#D55E00"
+PURPLE = "#CC79A7"
+SKY = "#56B4E9"
+BLACK = "#000000"
+GREY = "#8C8C8C"
+LIGHT_GREY = "#D0D0D0"
+SHADE = "#EFEFEF"
+TEXT = "#222222"
+MUTED = "#555555"
+PALETTE = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK)
+#: the colour that marks what the title is about (the record, the closure, the share)
+HIGHLIGHT = VERMILLION
+
+# Type sizes in points and spacing in CSS pixels.
+TITLE_SIZE = 16
+SUBTITLE_SIZE = 11.5
+FOOT_SIZE = 8.5
+PAD_X = 18
+PAD_TOP = 16
+PAD_BOTTOM = 12
+GAP_TITLE = 5
+GAP_HEADER = 16
+GAP_FOOTER = 12
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+# ----------------------------------------------------------------------------- notebook setup
+
+
+@dataclass
+class _Settings:
+    notebook: str | None = None
+    as_of: pd.Timestamp | None = None
+    output: Path | None = None
+
+
+_settings = _Settings()
+
+
+def setup(notebook: str, as_of: str | None = None, output: str | os.PathLike | None = None) -> None:
+    """Call once at the top of a notebook, with its papermill parameters.
+
+    ``notebook`` is the notebook's name (``"01-darien-gap"``), recorded in each chart's
+    sidecar. ``as_of`` (``YYYY-MM-DD``) keeps only the periods that had ended by that date, so a
+    chart can be redrawn as the data stood on the day a story ran. ``output`` is the folder the
+    charts go to (default: the repository's ``figures/``, or ``MIGRATIONDATA_FIGURES``).
+    """
+    plt.style.use(STYLE)
+    _settings.notebook = notebook
+    _settings.as_of = pd.Timestamp(as_of) if as_of else None
+    _settings.output = Path(output).resolve() if output else None
+
+
+def as_of() -> pd.Timestamp | None:
+    """The notebook's as-of date, or None when it shows all the data."""
+    return _settings.as_of
+
+
+def output_dir() -> Path:
+    return _settings.output or paths.figures_dir()
+
+
+def ended_by_as_of(df: pd.DataFrame, column: str = "month", period: str = "month") -> pd.DataFrame:
+    """The rows whose period had ended by the as-of date (every row when there is none).
+
+    ``period`` is ``"month"`` (``column`` holds the first day of each month), ``"year"`` or
+    ``"fiscal_year"`` (``column`` holds the year; US fiscal years end on 30 September).
+    """
+    cutoff = as_of()
+    if cutoff is None:
+        return df
+    if period == "month":
+        ends = pd.to_datetime(df[column]) + pd.offsets.MonthBegin(1)
+    elif period == "year":
+        ends = pd.to_datetime(df[column].astype(int).astype(str) + "-12-31") + pd.Timedelta(days=1)
+    elif period == "fiscal_year":
+        ends = pd.to_datetime(df[column].astype(int).astype(str) + "-10-01")
+    else:
+        raise ValueError(f"period must be 'month', 'year' or 'fiscal_year', not {period!r}")
+    return df[ends <= cutoff]
+
+
+# ----------------------------------------------------------------------------- source line
+
+
+def _short_carrier(carrier: str) -> str:
+    # the catalog's carrier text explains itself at length; the chart needs only the name
+    return re.split(r"[(,]", carrier, maxsplit=1)[0].strip() if carrier else ""
+
+
+def _date_label(ts: pd.Timestamp) -> str:
+    return f"{ts.day} {ts:%b %Y}"
+
+
+def _last_month(table: str) -> pd.Timestamp | None:
+    _, spec = table_owner(table)
+    dates = [c.name for c in spec.columns if c.type == "date"]
+    if not dates:
+        return None
+    col = pd.to_datetime(pd.read_csv(processed.table_path(table), usecols=[dates[0]])[dates[0]])
+    cutoff = as_of()
+    if cutoff is not None:
+        col = col[col + pd.offsets.MonthBegin(1) <= cutoff]
+    return col.max() if not col.empty else None
+
+
+def latest_period(table: str) -> str:
+    """How far the data behind a table reach, in words: ``Apr 2025`` (its last month), else
+    the last month of its source's monthly tables (an annual table's final year may be a
+    partial one), else ``FY2019`` or ``2019``."""
+    source, spec = table_owner(table)
+    last = _last_month(table)
+    if last is None:
+        months = [
+            m
+            for t in source.tables
+            if t.name != table and processed.table_path(t.name).exists()
+            for m in [_last_month(t.name)]
+            if m is not None
+        ]
+        last = max(months) if months else None
+    if last is not None:
+        return f"{last:%b %Y}"
+    for name, label in (("fiscal_year", "FY{}"), ("year", "{}")):
+        if name in spec.column_names:
+            years = pd.read_csv(processed.table_path(table), usecols=[name])[name].dropna().astype(int)
+            return label.format(int(years.max()))
+    return ""
+
+
+def source_line(tables: Sequence[str], credits: Sequence[str] = ()) -> str:
+    """``Source: <publisher>, via <carrier> (data to <period>, retrieved <date>)``, one
+    entry per publisher, built from ``datapackage.json``; ``credits`` adds the project's own
+    compilations (e.g. the hand-curated closures list)."""
+    by_publisher: dict[str, dict] = {}
+    for table in tables:
+        prov = processed.provenance(table)
+        entry = by_publisher.setdefault(
+            prov["publisher"],
+            {"via": _short_carrier(prov.get("carrier") or ""), "periods": [], "retrieved": []},
+        )
+        entry["periods"].append(latest_period(table))
+        entry["retrieved"] += [s["retrieved_at"] for s in prov.get("sources", []) if s.get("retrieved_at")]
+    parts = []
+    for publisher, entry in by_publisher.items():
+        text = publisher + (f", via {entry['via']}" if entry["via"] else "")
+        details = []
+        periods = sorted({p for p in entry["periods"] if p}, key=_period_sort_key)
+        if periods:
+            details.append(f"data to {periods[-1]}")
+        if entry["retrieved"]:
+            details.append(f"retrieved {_date_label(pd.Timestamp(max(entry['retrieved'])))}")
+        if details:
+            text += f" ({', '.join(details)})"
+        parts.append(text)
+    parts += list(credits)
+    if not parts:
+        return ""
+    label = "Source" if len(parts) == 1 else "Sources"
+    return f"{label}: " + "; ".join(parts) + "."
+
+
+def _period_sort_key(label: str):
+    try:
+        return pd.Timestamp(label.removeprefix("FY") if label.startswith("FY") else label)
+    except ValueError:
+        return pd.Timestamp.min
+
+
+# ----------------------------------------------------------------------------- number formats
+
+
+def thousands(x: float) -> str:
+    """520085 -> ``520,085``."""
+    return f"{x:,.0f}"
+
+
+def compact(x: float, decimals: int = 0) -> str:
+    """520085 -> ``520k``; 2475669 -> ``2.5m``; 0 -> ``0``."""
+    a = abs(x)
+    if a >= 1e9:
+        return f"{x / 1e9:.{max(decimals, 1) if a < 1e10 else decimals}f}bn".replace(".0bn", "bn")
+    if a >= 1e6:
+        return f"{x / 1e6:.{max(decimals, 1) if a < 1e7 else decimals}f}m".replace(".0m", "m")
+    if a >= 1e3:
+        return f"{x / 1e3:.{decimals}f}k"
+    return f"{x:.0f}"
+
+
+def change_phrase(new: float, old: float) -> str:
+    """How a headline says ``old`` became ``new``: ``more than doubled``, ``rose 40%``,
+    ``fell by half``... computed, so a revised figure cannot leave a wrong verb behind."""
+    if old <= 0:
+        raise ValueError("change_phrase needs a positive starting value")
+    r = new / old
+    if r >= 2:
+        whole = int(r)
+        word = {2: "doubled", 3: "tripled", 4: "quadrupled"}.get(whole)
+        if word is None:
+            return f"grew {r:.0f}-fold"
+        return f"more than {word}" if r - whole >= 0.05 else word
+    if r >= 1.005:
+        return f"rose {r - 1:.0%}"
+    if r > 0.995:
+        return "held steady"
+    if 0.45 <= r <= 0.55:
+        return "fell by about half"
+    return f"fell {1 - r:.0%}"
+
+
+def number_axis(ax, axis: str = "y", style: str = "comma", prefix: str = "", suffix: str = "") -> None:
+    """Tick labels as ``100,000`` (comma), ``100k`` (compact) or ``$5bn`` (prefix/suffix)."""
+
+    def fmt(v, _pos):
+        body = thousands(v) if style == "comma" else compact(v)
+        return f"{'-' if v < 0 else ''}{prefix}{body.lstrip('-')}{suffix}" if v else "0"
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(mticker.FuncFormatter(fmt))
+
+
+def date_axis(ax, axis: str = "x", maxticks: int = 8) -> None:
+    """Dates as ``Jan 2023 · Apr · Jul``: the year only where it changes."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=maxticks)
+    formatter = mdates.ConciseDateFormatter(locator, show_offset=False)
+    formatter.formats = ["%Y", "%b", "%d", "%H:%M", "%H:%M", "%S.%f"]
+    formatter.zero_formats = ["", "%b\n%Y", "%b\n%d", "%H:%M", "%H:%M", "%S.%f"]
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(locator)
+    target.set_major_formatter(formatter)
+
+
+# ----------------------------------------------------------------------------- direct labels
+
+
+def label_end(ax, x, y, text: str, color: str = TEXT, dx: float = 6, **kw):
+    """A label just right of a line's last point, instead of a legend."""
+    kw.setdefault("fontsize", 10)
+    kw.setdefault("fontweight", "bold")
+    return ax.annotate(
+        text,
+        (x, y),
+        xytext=(dx, 0),
+        textcoords="offset points",
+        va="center",
+        ha="left",
+        color=color,
+        annotation_clip=False,
+        **kw,
+    )
+
+
+def callout(ax, x, y, text: str, dx: float = -40, dy: float = 20, color: str = TEXT, **kw):
+    """A note pointing at one value (the record month, the closure), with a thin leader line."""
+    kw.setdefault("fontsize", 10)
+    kw.setdefault("ha", "right" if dx < 0 else "left")
+    kw.setdefault("va", "bottom" if dy >= 0 else "top")
+    return ax.annotate(
+        text,
+        (x, y),
+        xytext=(dx, dy),
+        textcoords="offset points",
+        color=color,
+        arrowprops={"arrowstyle": "-", "color": MUTED, "lw": 0.8, "shrinkA": 2, "shrinkB": 3},
+        annotation_clip=False,
+        **kw,
+    )
+
+
+def bar_labels(ax, bars, labels: Iterable[str], inside: bool = False, color: str = TEXT, **kw):
+    """Values written on (or just past) each bar, so no axis is needed to read them."""
+    kw.setdefault("fontsize", 10)
+    return ax.bar_label(
+        bars, labels=list(labels), label_type="center" if inside else "edge", padding=3, color=color, **kw
+    )
+
+
+def _spread(ax, labels: Sequence, min_gap_pt: float) -> None:
+    """Move end-of-line labels apart vertically, in points, so none overlaps its neighbour."""
+    to_pt = 72 / ax.figure.dpi
+    items = sorted(((ax.transData.transform(lab.xy)[1] * to_pt, lab) for lab in labels), key=lambda i: i[0])
+    placed = [y for y, _ in items]
+    for _ in range(100):  # push neighbours apart until every gap is wide enough
+        moved = False
+        for i in range(1, len(placed)):
+            gap = placed[i] - placed[i - 1]
+            if gap < min_gap_pt - 0.01:
+                shift = (min_gap_pt - gap) / 2
+                placed[i - 1] -= shift
+                placed[i] += shift
+                moved = True
+        if not moved:
+            break
+    for (y, lab), y_new in zip(items, placed, strict=True):
+        lab.xyann = (lab.xyann[0], y_new - y)
+
+
+def legend(ax, **kw):
+    """A key set in the plot's empty corner, for the charts where labels on the marks would
+    collide (stacked bars); prefer :func:`label_end` or :func:`callout` where they fit."""
+    kw.setdefault("loc", "upper right")
+    kw.setdefault("handlelength", 1.0)
+    kw.setdefault("handleheight", 1.0)
+    kw.setdefault("fontsize", 10)
+    return ax.legend(**kw)
+
+
+def shade(ax, start, end, label: str = "", color: str = SHADE, label_y: float = 0.98, **kw):
+    """A shaded period (Title 42, a closure) with its name at the top of the band."""
+    span = ax.axvspan(start, end, color=color, zorder=0, lw=0)
+    if label:
+        kw.setdefault("fontsize", 9.5)
+        kw.setdefault("color", MUTED)
+        ax.text(
+            start,
+            label_y,
+            " " + label,
+            transform=ax.get_xaxis_transform(),
+            ha="left",
+            va="top",
+            **kw,
+        )
+    return span
+
+
+# ----------------------------------------------------------------------------- the chart
+
+
+def _wrap(text: str, width_px: float, prop, renderer) -> str:
+    """Greedy word wrap measured with the real font, so lines never run off the chart."""
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}".strip()
+            w, _, _ = renderer.get_text_width_height_descent(candidate, prop, ismath=False)
+            if line and w > width_px:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _balanced_wrap(text: str, width_px: float, prop, renderer) -> str:
+    """Wrap into as few lines as greedy wrapping needs, but of even length, so a title never
+    ends on a lone word."""
+    best = _wrap(text, width_px, prop, renderer)
+    n = best.count("\n")
+    if n == 0:
+        return best
+    lo, hi = width_px / (n + 1), width_px
+    for _ in range(12):
+        mid = (lo + hi) / 2
+        candidate = _wrap(text, mid, prop, renderer)
+        if candidate.count("\n") == n:
+            best, hi = candidate, mid
+        else:
+            lo = mid
+    return best
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if path.exists() and path.read_bytes() == data:
+        return
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _relpath(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(paths.REPO_DIR).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class Chart:
+    """One chart: a figure in the house style with its title, subtitle, notes and source.
+
+    ``tables`` names the processed tables the chart's numbers come from (their publishers and
+    dates make the source line; their sha256 go in the sidecar). ``inputs`` lists other files
+    read, such as the project's hand-curated ``data/closures.csv``, and ``credits`` the words
+    the source line gives them. Extra keyword arguments go to ``plt.subplots``; ``chart.ax``
+    is the axes (``chart.axes`` when there are several).
+    """
+
+    def __init__(
+        self,
+        slug: str,
+        *,
+        title: str,
+        subtitle: str,
+        tables: Sequence[str] = (),
+        notes: Sequence[str] | str = (),
+        size: str = "landscape",
+        inputs: Sequence[str | os.PathLike] = (),
+        credits: Sequence[str] = (),
+        nrows: int = 1,
+        ncols: int = 1,
+        **subplots_kw,
+    ):
+        if not SLUG.match(slug):
+            raise ValueError(
+                f"chart slug {slug!r}: use lower-case words joined by hyphens, e.g. darien-annual"
+            )
+        if size not in SIZES:
+            raise ValueError(f"chart size {size!r} is not one of {', '.join(SIZES)}")
+        if not title.strip() or not subtitle.strip():
+            raise ValueError(f"chart {slug}: a title (the finding) and a subtitle (measure, unit) are needed")
+        if not tables and not inputs:
+            raise ValueError(f"chart {slug}: name the tables (or input files) its numbers come from")
+        if _settings.notebook is None:
+            setup("interactive")
+        plt.style.use(STYLE)
+        self.slug = slug
+        self.size = size
+        self.width, self.height = SIZES[size]
+        self.title = title.strip()
+        self.subtitle = subtitle.strip()
+        self.notes = [notes] if isinstance(notes, str) else [n for n in notes if n]
+        self.tables = list(tables)
+        self.inputs = [Path(p) if Path(p).is_absolute() else paths.REPO_DIR / p for p in inputs]
+        self.source = source_line(self.tables, credits)
+        self.fig, axes = plt.subplots(
+            nrows,
+            ncols,
+            figsize=(self.width / PX_PER_INCH, self.height / PX_PER_INCH),
+            dpi=PX_PER_INCH,
+            **subplots_kw,
+        )
+        self.axes = axes
+        self.ax = axes if nrows * ncols == 1 else axes.flat[0]
+        self._title = self.fig.text(0, 1, "", fontsize=TITLE_SIZE, fontweight="bold", color=TEXT, va="top")
+        self._subtitle = self.fig.text(0, 1, "", fontsize=SUBTITLE_SIZE, color="#444444", va="top")
+        self._foot = self.fig.text(0, 0, "", fontsize=FOOT_SIZE, color=MUTED, va="bottom", linespacing=1.35)
+        self._apart: list[tuple] = []
+
+    def keep_apart(self, labels: Sequence, min_gap: float = 13) -> None:
+        """Keep these end-of-line labels (from :func:`label_end`) at least ``min_gap`` points
+        apart vertically; applied when the chart is laid out, once the axes have their size."""
+        self._apart.append((labels, min_gap))
+
+    # -- layout
+
+    def layout(self) -> None:
+        """Place the header and footer, wrapped to the width, and fit the axes between them."""
+        fig = self.fig
+        # Measure at the PNG's resolution: hinted glyphs are a few per cent wider there than
+        # at 1x, and a title measured at 1x can run off the 2x image.
+        fig.set_dpi(PX_PER_INCH * PNG_SCALE)
+        renderer = fig.canvas.get_renderer()
+        k = PNG_SCALE
+        w, h = self.width * k, self.height * k
+        text_w = (self.width - 2 * PAD_X) * k * 0.98
+
+        def place(artist, text, top_px):
+            artist.set_text(_balanced_wrap(text, text_w, artist.get_fontproperties(), renderer))
+            artist.set_position((PAD_X * k / w, 1 - top_px / h))
+            return artist.get_window_extent(renderer).height
+
+        y = PAD_TOP * k
+        y += place(self._title, self.title, y) + GAP_TITLE * k
+        y += place(self._subtitle, self.subtitle, y)
+        header = y + GAP_HEADER * k
+
+        foot_lines = [f"Note: {n}" if not n.lower().startswith("note") else n for n in self.notes]
+        foot_lines.append(self.source)
+        wrapped = [_wrap(t, text_w, self._foot.get_fontproperties(), renderer) for t in foot_lines if t]
+        self._foot.set_text("\n".join(wrapped))
+        self._foot.set_position((PAD_X * k / w, PAD_BOTTOM * k / h))
+        footer = (PAD_BOTTOM + GAP_FOOTER) * k + self._foot.get_window_extent(renderer).height
+
+        # the box the axes, with their tick labels and direct labels, must fill
+        box_l, box_r, box_b, box_t = PAD_X * k, w - PAD_X * k, footer, h - header
+        left, right, bottom, top = box_l, box_r, box_b, box_t
+        axes = list(fig.axes)
+        for _ in range(5):
+            fig.subplots_adjust(left=left / w, right=right / w, bottom=bottom / h, top=top / h)
+            tight = [a.get_tightbbox(renderer) for a in axes]
+            inner = [a.get_window_extent(renderer) for a in axes]
+            over_l = min(i.x0 for i in inner) - min(t.x0 for t in tight)
+            over_r = max(t.x1 for t in tight) - max(i.x1 for i in inner)
+            over_b = min(i.y0 for i in inner) - min(t.y0 for t in tight)
+            over_t = max(t.y1 for t in tight) - max(i.y1 for i in inner)
+            new = (box_l + over_l, box_r - over_r, box_b + over_b, box_t - over_t)
+            if all(abs(a - b) < 1 for a, b in zip(new, (left, right, bottom, top), strict=True)):
+                break
+            left, right, bottom, top = new
+        for labels, gap in self._apart:
+            if labels:
+                _spread(labels[0].axes, labels, gap)
+
+    # -- export
+
+    def save(self, data: pd.DataFrame, alt_text: str, output: str | os.PathLike | None = None) -> dict:
+        """Lay out and write PNG, SVG, CSV and JSON; returns the sidecar as a dict.
+
+        ``data`` is what the chart plots (one row per point or bar, a column per series),
+        written as the CSV a graphics editor pastes into Datawrapper. ``alt_text`` is required:
+        one or two sentences saying what the chart shows and its main number.
+        """
+        alt = (alt_text or "").strip()
+        if not alt:
+            raise ValueError(
+                f"chart {self.slug}: alt text is required. Write one or two sentences saying what "
+                "the chart shows and its main number, and pass it as alt_text=."
+            )
+        if not re.search(r"\d", alt):
+            raise ValueError(
+                f"chart {self.slug}: the alt text should state the chart's main number; got {alt!r}"
+            )
+        if not isinstance(data, pd.DataFrame) or data.empty:
+            raise ValueError(f"chart {self.slug}: pass the plotted data as a non-empty DataFrame (data=)")
+        out = Path(output).resolve() if output else output_dir()
+        out.mkdir(parents=True, exist_ok=True)
+        self.layout()
+
+        png = io.BytesIO()
+        self.fig.savefig(png, format="png", dpi=PX_PER_INCH * PNG_SCALE, metadata={"Software": None})
+        svg = io.BytesIO()
+        self.fig.savefig(
+            svg,
+            format="svg",
+            metadata={"Date": None, "Creator": "migrationdata", "Title": self.title, "Description": alt},
+        )
+        csv = data.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d").encode("utf-8")
+        sidecar = self.sidecar(alt)
+        side = (json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+        for ext, blob in (("png", png.getvalue()), ("svg", svg.getvalue()), ("csv", csv), ("json", side)):
+            _write_if_changed(out / f"{self.slug}.{ext}", blob)
+        _log_save(self.slug, out)
+        return sidecar
+
+    def sidecar(self, alt: str) -> dict:
+        tables = []
+        for name in self.tables:
+            prov = processed.provenance(name)
+            retrieved = sorted(s["retrieved_at"] for s in prov.get("sources", []) if s.get("retrieved_at"))
+            tables.append(
+                {
+                    "name": name,
+                    "path": f"data/processed/{name}.csv",
+                    "sha256": processed.sha256_of(name),
+                    "publisher": prov["publisher"],
+                    "retrieved_at": retrieved[-1] if retrieved else None,
+                    "data_to": latest_period(name),
+                }
+            )
+        inputs = [
+            {"path": _relpath(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in self.inputs
+        ]
+        notebook = _settings.notebook
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "alt_text": alt,
+            "source": self.source,
+            "notes": self.notes,
+            "size": {"name": self.size, "width": self.width, "height": self.height},
+            "files": {ext: f"{self.slug}.{ext}" for ext in ("png", "svg", "csv")},
+            "tables": tables,
+            "inputs": inputs,
+            "notebook": f"notebooks/{notebook}.ipynb" if notebook != "interactive" else None,
+            "as_of": f"{as_of():%Y-%m-%d}" if as_of() is not None else None,
+        }
+
+
+def _log_save(slug: str, out: Path) -> None:
+    # The build runner sets this to learn, in order, which charts a notebook made.
+    log = os.environ.get("MIGRATIONDATA_BUILD_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"slug": slug, "output": str(out)}) + "\n")
