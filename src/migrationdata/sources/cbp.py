@@ -779,15 +779,26 @@ def _coarsen(rel: Release, dims: list[str], regions: set[str], named: frozenset[
     return df.groupby(["month", *dims], as_index=False)["encounters"].sum()
 
 
-def compare_releases(old: Release, new: Release) -> pd.DataFrame:
-    """Cells that differ between two releases, at the detail both share, in the months both cover."""
+def _common(old: Release, new: Release) -> tuple[list[str], set[str]]:
+    """The dimensions and regions two releases share."""
     dims = [d for d in KEY_ORDER if d in old.dims and d in new.dims]
-    regions = set(old.frame["region"]) & set(new.frame["region"])
+    return dims, set(old.frame["region"]) & set(new.frame["region"])
+
+
+def _months(rel: Release, regions: set[str]) -> set[pd.Timestamp]:
+    return {pd.Timestamp(m) for m in rel.frame.loc[rel.frame["region"].isin(regions), "month"].unique()}
+
+
+def compare_releases(old: Release, new: Release, months: set[pd.Timestamp] | None = None) -> pd.DataFrame:
+    """Cells that differ between two releases, at the detail both share, in the months both
+    cover (or in ``months``)."""
+    dims, regions = _common(old, new)
     named_sets = [s for s in (old.named_citizenships, new.named_citizenships) if s is not None]
     named = frozenset.intersection(*named_sets) if named_sets else None
     a = _coarsen(old, dims, regions, named)
     b = _coarsen(new, dims, regions, named)
-    months = set(a["month"]) & set(b["month"])
+    if months is None:
+        months = set(a["month"]) & set(b["month"])
     a, b = a[a["month"].isin(months)], b[b["month"].isin(months)]
     both = a.merge(b, on=["month", *dims], how="outer", suffixes=("_old", "_new"))
     both[["encounters_old", "encounters_new"]] = both[["encounters_old", "encounters_new"]].fillna(0)
@@ -811,19 +822,29 @@ def release_order(releases: list[Release]) -> list[Release]:
 
 
 def revision_log(releases: list[Release]) -> pd.DataFrame:
-    """Every value that changed between any two releases. When the same change shows against
-    several earlier releases, it is logged once, against the latest of them."""
+    """Every value that changed from one release to the next. Each release is compared, month
+    by month, with the earlier release that shares the most detail with it for that month (the
+    most recent, among equals), so a change is logged once, where it happened."""
     ordered = release_order(releases)
-    parts = [compare_releases(old, new) for i, new in enumerate(ordered) for old in ordered[:i]]
+    parts = []
+    for i, new in enumerate(ordered):
+        best: dict[pd.Timestamp, tuple[tuple[int, int], Release]] = {}
+        for j, old in enumerate(ordered[:i]):
+            dims, regions = _common(old, new)
+            rank = (len(dims), j)
+            for month in _months(old, regions) & _months(new, regions):
+                if month not in best or rank > best[month][0]:
+                    best[month] = (rank, old)
+        by_old: dict[str, tuple[Release, set[pd.Timestamp]]] = {}
+        for month, (_, old) in best.items():
+            by_old.setdefault(old.name, (old, set()))[1].add(month)
+        parts += [compare_releases(old, new, months) for old, months in by_old.values()]
     columns = ["month", "key", "old", "new", "old_release", "new_release"]
-    log = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
-    if log.empty:
+    parts = [p for p in parts if not p.empty]
+    if not parts:
         dtypes = {"month": "datetime64[ns]", "old": "int64", "new": "int64"}
         return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, str)) for c in columns})
-    rank = {r.name: i for i, r in enumerate(ordered)}
-    log["order"] = log["old_release"].map(rank)
-    log = log.sort_values("order").drop_duplicates(["month", "key", "old", "new", "new_release"], keep="last")
-    return log[columns].reset_index(drop=True)
+    return pd.concat(parts, ignore_index=True)[columns]
 
 
 def combine_encounters(releases: list[Release]) -> pd.DataFrame:
@@ -1236,6 +1257,15 @@ def usbp_annual() -> pd.DataFrame:
 def revisions() -> pd.DataFrame:
     """Values that changed between releases: month, key, old, new, old_release, new_release."""
     return processed.read(REVISIONS.name)
+
+
+def last_month_with_countries(region: str = SOUTHWEST) -> pd.Timestamp:
+    """The latest month whose encounters name countries beyond CBP's five Southwest groups
+    (the last month of the latest nationwide release). Use it to rank citizenships such as
+    Venezuela or Cuba: later months only name El Salvador, Guatemala, Honduras and Mexico."""
+    df = encounters()
+    df = df[(df["area"] != ALL_AREAS) & ((df["region"] == region) if region is not None else True)]
+    return df["month"].max()
 
 
 def top_citizenships(
