@@ -84,7 +84,8 @@ def check_url(source: str, url: str) -> None:
 
 #: query parameters whose values are credentials (the Census API's ``key``, tokens...)
 SECRET_PARAMS = re.compile(
-    r"^(key|api[_-]?key|apikey|token|access[_-]?token|secret|client[_-]?secret|password|sig|signature)$", re.I
+    r"^\$*(key|api[_-]?key|apikey|app[_-]?token|token|access[_-]?token|secret|client[_-]?secret|password|sig|signature)$",
+    re.I,
 )
 #: environment variables that hold credentials; their values never reach a log or the manifest
 SECRET_ENV = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD)", re.I)
@@ -485,6 +486,15 @@ class Fetcher:
             self._read_body(resp, url, kind, max_bytes, buf.extend)
         finally:
             resp.close()
+        if kind in COMPRESSED_KINDS and _content_encoded(resp):
+            with tempfile.TemporaryDirectory(dir=self.staging) as tmp:
+                body = Path(tmp) / "body"
+                body.write_bytes(buf)
+                self._unwrap(body, resp, url, kind, max_bytes)
+                buf = bytearray(body.read_bytes())
+        problem = check_magic(kind, bytes(buf[:4096]))
+        if problem:
+            raise self._error(url, f"expected {kind}, but {problem}.")
         return bytes(buf)
 
     def stage_bytes(self, name: str, data: bytes, url: str, final_url: str = "") -> FileResult:
@@ -674,9 +684,14 @@ class Fetcher:
 
     def _read_body(self, resp, url: str, kind: str, max_bytes: int, write, bar=None) -> tuple[int, bytes]:
         """Stream the body into ``write`` with the size guard, the per-file deadline and
-        the byte checks. Returns (bytes written, first bytes)."""
+        the early byte checks. Returns (bytes written, first bytes).
+
+        Text is decoded from any Content-Encoding as it streams. Files that are compressed
+        already (gzip, R data, Excel) are kept exactly as sent; :meth:`_unwrap` decides
+        afterwards whether a Content-Encoding layer must come off."""
         import urllib3
 
+        wrapped = kind in COMPRESSED_KINDS and _content_encoded(resp)
         decode = kind not in COMPRESSED_KINDS
         deadline = time.monotonic() + float(self._policy("deadline", 900.0))
         size = 0
@@ -691,10 +706,10 @@ class Fetcher:
                     break
                 if len(head) < 4096:
                     head += chunk[: 4096 - len(head)]
-                    problem = check_magic(kind, head) if len(head) >= 512 else None
+                    problem = check_magic(kind, head) if len(head) >= 512 and not wrapped else None
                     if problem:
                         raise self._error(url, f"expected {kind}, but {problem}.")
-                if kind == "csv" and b"\x00" in chunk:
+                if kind == "csv" and NUL in chunk:
                     raise self._error(
                         url,
                         f"expected a text CSV, but binary bytes arrived at byte {size + chunk.index(NUL):,}.",
@@ -729,10 +744,43 @@ class Fetcher:
             raise self._error(
                 url, f"expected {int(total):,} bytes, but the download was cut short at {wire:,} bytes."
             )
-        problem = check_magic(kind, head)
-        if problem:
-            raise self._error(url, f"expected {kind}, but {problem}.")
         return size, head
+
+    def _unwrap(self, data_path: Path, resp, url: str, kind: str, max_bytes: int) -> None:
+        """A compressed file sent with Content-Encoding: either the server compressed it on
+        the fly (take the layer off) or it merely labels a .gz file that way (keep it).
+        Tell them apart by whether what is inside looks like the expected file."""
+        import zlib
+
+        if not (kind in COMPRESSED_KINDS and _content_encoded(resp)):
+            return
+        inner = data_path.with_name(data_path.name + ".inner")
+        dec = zlib.decompressobj(wbits=47)  # gzip or zlib header
+        size = 0
+        try:
+            with open(data_path, "rb") as src, open(inner, "wb") as dst:
+                for chunk in iter(lambda: src.read(CHUNK), b""):
+                    out = dec.decompress(chunk, max_bytes + 1 - size)
+                    while True:
+                        size += len(out)
+                        if size > max_bytes:
+                            raise self._error(
+                                url,
+                                f"expected at most {max_bytes:,} bytes (the size guard), but the "
+                                "compressed body unpacks to more.",
+                            )
+                        dst.write(out)
+                        if not dec.unconsumed_tail:
+                            break
+                        out = dec.decompress(dec.unconsumed_tail, max_bytes + 1 - size)
+            with open(inner, "rb") as fh:
+                inside_ok = check_magic(kind, fh.read(4096)) is None
+        except zlib.error:
+            inside_ok = False
+        if inside_ok:
+            os.replace(inner, data_path)
+        else:
+            inner.unlink(missing_ok=True)
 
     def _download(self, rf: RemoteFile, url: str) -> FileResult:
         check_url(self.source.id, url)
@@ -750,7 +798,6 @@ class Fetcher:
             self._check_response(resp, url, rf.kind, rf.max_bytes)
             path = self.staging / rf.name
             path.parent.mkdir(parents=True, exist_ok=True)
-            digest = hashlib.sha256()
             total = resp.headers.get("Content-Length")
             total = int(total) if total and total.isdigit() else None
             bar = None
@@ -760,24 +807,24 @@ class Fetcher:
                 bar = tqdm(total=total, unit="B", unit_scale=True, desc=f"{self.source.id}/{rf.name}")
             try:
                 with open(path, "wb") as fh:
-
-                    def write(chunk: bytes) -> None:
-                        digest.update(chunk)
-                        fh.write(chunk)
-
-                    size, _ = self._read_body(resp, url, rf.kind, rf.max_bytes, write, bar)
+                    self._read_body(resp, url, rf.kind, rf.max_bytes, fh.write, bar)
                     fh.flush()
                     os.fsync(fh.fileno())
             finally:
                 if bar:
                     bar.close()
-            sha = digest.hexdigest()
+            self._unwrap(path, resp, url, rf.kind, rf.max_bytes)
+            with open(path, "rb") as fh:
+                problem = check_magic(rf.kind, fh.read(4096))
+            if problem:
+                raise self._error(url, f"expected {rf.kind}, but {problem}.")
+            sha = sha256_file(path)
             entry = {
                 "url": self.redact(rf.url),
                 "final_url": self.redact(resp.url),
                 "retrieved_at": utcnow(),
                 "sha256": sha,
-                "bytes": size,
+                "bytes": path.stat().st_size,
                 "etag": resp.headers.get("ETag"),
                 "last_modified": resp.headers.get("Last-Modified"),
                 "mirror": self.mirror.describe() if self.mirror else None,
@@ -829,6 +876,10 @@ class Fetcher:
             "mirror": self.mirror.describe(),
         }
         return FileResult(rf.name, rf.url, "updated", path, entry)
+
+
+def _content_encoded(resp) -> bool:
+    return resp.headers.get("Content-Encoding", "").strip().lower() not in ("", "identity")
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -953,11 +1004,14 @@ def fetch_source(
             raise FetchError(
                 source.id,
                 hit.fetched_from if hit else exc.file,
-                f"the data did not pass the checks: {exc}",
+                "expected the layout and values the parser checks for (columns, counts, keys, months), "
+                f"but the data did not pass the checks: {exc.file}: {exc.problem}.",
                 "The publisher may have changed the file's layout: compare it with "
                 f"{source.landing_page} and update the parser in "
                 f"migrationdata/sources/{source.id}.py. No processed table was written; the last "
-                "good data is unchanged.",
+                "good data is unchanged."
+                # the offending rows come last, after the sentence a reporter acts on
+                + (f"\nOffending rows:\n{exc.rows}" if exc.rows is not None and str(exc.rows) else ""),
             ) from exc
         finally:
             # parsers warn (UserWarning) about what they tolerated; the CLI shows it to the reporter

@@ -28,6 +28,8 @@ from migrationdata.errors import DataError
 
 REPO_RAW = "https://raw.githubusercontent.com/iom/gdidata/main/data"
 FIRST_MONTHLY = pd.Timestamp("2020-01-01")
+#: months SNM never published (the 2020 border closure): missing, never zero
+UNPUBLISHED_MONTHS = pd.DatetimeIndex(["2020-04-01", "2020-05-01", "2020-07-01"])
 
 # ----------------------------------------------------------------------------- schemas
 
@@ -219,10 +221,12 @@ def _counts(df: pd.DataFrame, file: str, keys: list[str]) -> pd.DataFrame:
     """Dates from R day numbers; counts as non-negative whole numbers; keys unique."""
     for col in ("t", "q"):
         df[col] = pd.to_datetime(df[col], unit="D", origin="unix")
-    bad = df["n"].isna() | (df["n"] < 0) | (df["n"] % 1 != 0)
+    # a republisher's export can turn counts into text ("1,234"): not a number, not a count
+    n = df["n"] if pd.api.types.is_numeric_dtype(df["n"]) else pd.to_numeric(df["n"], errors="coerce")
+    bad = n.isna() | (n < 0) | (n % 1 != 0)
     if bad.any():
         raise DataError(file, "counts must be whole numbers of zero or more", df[bad].head(10))
-    df["n"] = df["n"].astype("int64")
+    df["n"] = n.astype("int64")
     notfirst = df["t"].dt.day != 1
     if notfirst.any():
         raise DataError(file, "dates must be the first day of a month", df[notfirst].head(10))
@@ -323,6 +327,15 @@ def tidy(nat: pd.DataFrame, dmg: pd.DataFrame) -> dict[str, pd.DataFrame]:
     last = monthly["month"].max()
     all_months = pd.date_range(FIRST_MONTHLY, last, freq="MS")
     missing = all_months.difference(pd.DatetimeIndex(monthly["month"].unique()))
+    # only the 2020 border-closure months were never published; any other gap is a file that
+    # lost rows, and would otherwise become a silent "missing" month in the tables
+    lost = missing[missing > monthly["month"].min()].difference(UNPUBLISHED_MONTHS)
+    if len(lost):
+        raise DataError(
+            "irreg_darien_nat.rda",
+            f"no rows for {', '.join(f'{m:%B %Y}' for m in lost)}, inside the monthly series "
+            "(only April, May and July 2020 were never published)",
+        )
     gap_rows = pd.DataFrame({"month": missing, "nationality_iso3": "", "migrants": pd.NA})
     monthly = pd.concat([monthly, gap_rows], ignore_index=True)
     monthly["migrants"] = monthly["migrants"].astype("Int64")
