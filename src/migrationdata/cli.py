@@ -131,6 +131,8 @@ def cmd_fetch(args) -> int:
             print(str(exc), file=sys.stderr)
             return 1
         reports.append(rep)
+        for warning in getattr(rep, "warnings", ()):
+            print(f"  warning: {warning}", file=sys.stderr)
         if rep.error:
             print(f"  FAILED: {rep.error}", file=sys.stderr)
     print(f"{'source':<10} {'status':<10} {'rows':>9} {'time':>7}")
