@@ -286,7 +286,9 @@ ENCOUNTERS = Table(
             "U.S. Border Patrol (between ports) or Office of Field Operations (at ports).",
         ),
         Column(
-            "region", "string", "Southwest Land Border, Northern Land Border or Other (coastal, air, sea)."
+            "region",
+            "string",
+            "Southwest Land Border, Northern Land Border or Other (airports, seaports, coastal sectors, preclearance).",
         ),
         Column(
             "area",
@@ -960,7 +962,8 @@ def classify(path: Path) -> str:
     """Which parser a file needs, from its bytes: release, usbp_monthly, southwest_annual, ohss."""
     head = path.read_bytes()[:4096]
     if head[:2] == b"\x1f\x8b":
-        first = gzip.open(path, "rt", encoding="utf-8", errors="replace").readline()
+        with gzip.open(path, "rt", encoding="utf-8", errors="replace") as fh:
+            first = fh.readline()
         return "usbp_monthly" if "|" in first else "release"
     if head[:4] == b"PK\x03\x04":
         return "ohss"
