@@ -239,45 +239,52 @@ def darien_month(v: Vintage, month: str) -> Figure:
 
 
 @metric("us_southwest_records")
-def us_southwest_records(v: Vintage) -> Figure:
-    """Rank of the latest complete fiscal year, and of the highest month, in Southwest
-    encounters (FY2020 on) and Border Patrol apprehensions/encounters (FY2000 on, FY1960 on)."""
+def us_southwest_records(v: Vintage, through: str) -> Figure:
+    """Was the situation at the time of the story a record? Rank of the latest complete fiscal
+    year up to ``through`` among Southwest encounters (FY2020 on), with the highest month and
+    the Border Patrol's like-for-like history (monthly from FY2000, annual from FY1960)."""
     from migrationdata.sources import cbp
 
+    through = pd.Timestamp(through)
     sw = v.restrict("cbp", cbp.southwest_monthly())
+    sw = sw[sw["month"] <= through]
     last_month = sw["month"].max()
-    sw = sw.assign(fy=sw["month"].dt.year + (sw["month"].dt.month >= 10).astype(int))
+    sw = sw.assign(fy=cbp.fiscal_year_of(sw["month"]))
     fy_counts = sw.groupby("fy")["month"].nunique()
     full_years = fy_counts[fy_counts == 12].index
     by_fy = sw[sw["fy"].isin(full_years)].groupby("fy")["total"].sum().sort_values(ascending=False)
-    top_fy, top_fy_value = int(by_fy.index[0]), int(by_fy.iloc[0])
     latest_fy = int(max(full_years))
+    rank_latest_fy = int(list(by_fy.index).index(latest_fy) + 1)
     top_month = sw.loc[sw["total"].idxmax()]
 
     usbp = v.restrict("cbp", cbp.usbp_history())
+    usbp = usbp[usbp["month"] <= through]
     usbp_top = usbp.loc[usbp["encounters"].idxmax()]
-    before = usbp[usbp["month"] < pd.Timestamp("2020-03-01")]
-    old_top = before.loc[before["encounters"].idxmax()]
-
+    pre = usbp[usbp["month"] < pd.Timestamp("2020-03-01")]
+    pre_top = pre.loc[pre["encounters"].idxmax()]
     annual = cbp.usbp_annual()
     annual = annual[annual["fiscal_year"] <= latest_fy]
     a_top = annual.loc[annual["apprehensions"].idxmax()]
+    pre_annual = annual[annual["fiscal_year"] < 2020]
+    pa_top = pre_annual.loc[pre_annual["apprehensions"].idxmax()]
 
-    rank_latest_fy = int(list(by_fy.index).index(latest_fy) + 1)
     detail = (
-        f"Highest fiscal year of Southwest encounters (FY2020 on): FY{top_fy}, {_fmt(top_fy_value)}. "
-        f"Highest month: {_month(top_month['month'])}, {_fmt(top_month['total'])}. "
-        f"Border Patrol alone, monthly since FY2000: highest {_month(usbp_top['month'])} "
-        f"({_fmt(usbp_top['encounters'])}), against {_fmt(old_top['encounters'])} in "
-        f"{_month(old_top['month'])} before Title 42. "
-        f"Annual since FY1960: highest FY{int(a_top['fiscal_year'])} ({_fmt(a_top['apprehensions'])})."
+        f"Highest month of Southwest encounters (from October 2019) up to {_month(last_month)}: "
+        f"{_month(top_month['month'])}, {_fmt(top_month['total'])}. "
+        f"Border Patrol alone, monthly since October 1999: highest {_month(usbp_top['month'])} "
+        f"({_fmt(usbp_top['encounters'])}); before Title 42 the high was {_month(pre_top['month'])} "
+        f"({_fmt(pre_top['encounters'])}). Border Patrol by fiscal year since FY1960: highest "
+        f"FY{int(a_top['fiscal_year'])} ({_fmt(a_top['apprehensions'])}); before FY2020 the high "
+        f"was FY{int(pa_top['fiscal_year'])} ({_fmt(pa_top['apprehensions'])})."
     )
     return Figure(
         value=rank_latest_fy,
         display=(
-            f"FY{latest_fy}: {_fmt(by_fy.loc[latest_fy])} Southwest encounters, rank "
-            f"{rank_latest_fy} of {len(by_fy)} fiscal years; highest month "
+            f"FY{latest_fy}: {_fmt(by_fy.loc[latest_fy])} Southwest border encounters, the highest "
+            f"of {len(by_fy)} complete fiscal years on record; highest month "
             f"{_month(top_month['month'])} ({_fmt(top_month['total'])})"
+            if rank_latest_fy == 1
+            else f"FY{latest_fy}: {_fmt(by_fy.loc[latest_fy])}, rank {rank_latest_fy} of {len(by_fy)}"
         ),
         detail=detail,
         data_through=_month(last_month),
@@ -285,21 +292,27 @@ def us_southwest_records(v: Vintage) -> Figure:
 
 
 @metric("us_citizenship_rank")
-def us_citizenship_rank(v: Vintage, citizenship: str) -> Figure:
-    """Rank of a citizenship among Southwest encounters in the latest published month."""
+def us_citizenship_rank(v: Vintage, citizenship: str, month: str) -> Figure:
+    """Rank of a citizenship among Southwest encounters in ``month`` (before it was released,
+    the latest month then published), among the countries CBP names."""
     from migrationdata.sources import cbp
 
+    target = pd.Timestamp(month)
     enc = v.restrict("cbp", cbp.encounters())
-    enc = enc[(enc["region"] == "Southwest Land Border") & (enc["citizenship"] != "Other")]
-    month = enc["month"].max()
-    by = enc[enc["month"] == month].groupby("citizenship")["encounters"].sum()
-    by = by.sort_values(ascending=False)
-    rank = int(list(by.index).index(citizenship) + 1)
+    enc = enc[(enc["region"] == cbp.SOUTHWEST) & (enc["month"] <= target) & (enc["area"] != cbp.ALL_AREAS)]
+    used = enc["month"].max()
+    top = cbp.top_citizenships(used, n=50)
+    names = list(top["citizenship"])
+    rank = names.index(citizenship) + 1
+    row = top.iloc[rank - 1]
+    ahead = ", ".join(names[: rank - 1])
     return Figure(
         value=rank,
-        display=f"{_fmt(by[citizenship])} {citizenship} citizens encountered at the Southwest "
-        f"border in {_month(month)}, rank {rank} after {', '.join(by.index[: rank - 1]) or 'none'}",
-        data_through=_month(month),
+        display=f"{_fmt(row['encounters'])} {citizenship} citizens encountered at the Southwest border "
+        f"in {_month(used)} ({row['share']:.0%} of the month), rank {rank}"
+        + (f" after {ahead}" if ahead else ""),
+        complete=used == target,
+        data_through=_month(used),
     )
 
 
@@ -307,11 +320,26 @@ def us_citizenship_rank(v: Vintage, citizenship: str) -> Figure:
 
 
 def _closures(v: Vintage) -> pd.DataFrame:
+    """The closures ledger as it could be read on ``v.as_of``: a closure counts once a source
+    had reported it; a reopening not yet reported by then leaves it open-ended."""
     from migrationdata import closures
 
     df = closures.load()
-    known = df["announced_on"].map(lambda d: v.known_by(None if pd.isna(d) else pd.Timestamp(d).date()))
-    return df[known.astype(bool).to_numpy()]
+    if v.as_of is None:
+        return df
+    keep, reopened = [], []
+    for row in df.itertuples():
+        dates = [
+            pd.Timestamp(s["date"]).date()  # a source dated only by month counts from the 1st
+            for s in closures.parse_sources(row.sources, "closures.csv", row.id)
+            if s.get("date")
+        ]
+        keep.append(bool(dates) and min(dates) <= v.as_of)
+        end_known = pd.notna(row.reopened_on) and row.reopened_on.date() <= v.as_of
+        reopened.append(row.reopened_on if end_known else pd.NaT)
+    df = df.assign(reopened_on=reopened)
+    df.loc[df["reopened_on"].isna(), ["days_closed", "hours_closed"]] = pd.NA
+    return df[keep].reset_index(drop=True)
 
 
 @metric("rail_closure_length")
@@ -338,20 +366,21 @@ def rail_closure_length(v: Vintage) -> Figure:
 def other_ports_closed(v: Vintage, start: str, end: str) -> Figure:
     df = _closures(v)
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
-    reopened = df["reopened_on"].fillna(pd.Timestamp.max)
-    live = df[(df["mode"] != "rail") & (df["closed_from"] <= hi) & (reopened >= lo) & df["is_closure"]]
+    reopened = df["reopened_on"].fillna(pd.Timestamp("2100-01-01"))
+    live = df[(df["mode"] != "rail") & (df["closed_from"] <= hi) & (reopened >= lo)]
     items = [
-        f"{r.port} ({r.crossing}, {r.mode}) {r.closed_from:%d %b}–"
+        f"{r.port}, {r.crossing} ({r.mode}) from {r.closed_from:%d %b %Y}, "
         + (
-            f"{r.reopened_on:%d %b %Y}, {int(r.days_closed)} days"
+            f"reopened {r.reopened_on:%d %b %Y} ({int(r.days_closed)} calendar days)"
             if pd.notna(r.reopened_on)
-            else "open-ended"
+            else "still closed then"
         )
         for r in live.itertuples()
     ]
     return Figure(
         value=len(live),
-        display=f"{len(live)} other crossings shut between {lo:%d %b} and {hi:%d %b %Y}: " + "; ".join(items),
+        display=f"{len(live)} other crossings were shut at some point between {lo:%d %b} and {hi:%d %b %Y}: "
+        + "; ".join(items),
     )
 
 
@@ -367,8 +396,8 @@ def rail_closure_start(v: Vintage) -> Figure:
 def rail_ports_share_of_trains(v: Vintage, ports: list[str], year: int) -> Figure:
     from migrationdata import crossings
 
-    df = crossings.all_ports(measure="Trains")
-    df = v.restrict("bts", df)
+    df = crossings.us_mexico()
+    df = v.restrict("bts", df[df["measure"] == "Trains"].dropna(subset=["value"]))
     df = df[df["month"].dt.year == year]
     by = df.groupby("port")["value"].sum()
     share = by[ports].sum() / by.sum()
@@ -404,7 +433,8 @@ def mexico_trade_year(v: Vintage, year: int) -> Figure:
     )
     if months < 12:
         display += f"; January to {last:%B} only"
-    daily = trade.rail_daily_value("2023-12-01") if v.published("trade", pd.Timestamp("2023-12-01")) else None
+    dec = pd.Timestamp("2023-12-01")
+    daily = trade.rail_daily_value(dec)["per_day_usd"] if v.published("trade", dec) else None
     return Figure(
         value=total,
         display=display,
@@ -431,7 +461,7 @@ class Claim:
     tables: list[str]
     chart: str | None = None
     reason: str = ""  # why a claim is not checkable
-    on_pass: str = "supported"
+    on_pass: str = "supported"  # noqa: S105 - a verdict, not a password
 
 
 def default_path() -> Path:
@@ -626,9 +656,7 @@ def sources_for(tables: list[str]) -> list[dict]:
     out = []
     for t in tables:
         if t == "closures":
-            from migrationdata import closures
-
-            out.extend(closures.sources_for_report())
+            out.extend(_closure_sources())
             continue
         prov = processed.provenance(t)
         for s in prov.get("sources", []):
@@ -649,6 +677,30 @@ def sources_for(tables: list[str]) -> list[dict]:
             seen.add(key)
             unique.append(s)
     return unique
+
+
+def _closure_sources() -> list[dict]:
+    """The sources of every closure in force in December 2023 (the ledger's own citations)."""
+    from migrationdata import closures
+
+    out = []
+    df = closures.load()
+    ends = df["reopened_on"].fillna(pd.Timestamp("2100-01-01"))
+    dec = df[(df["closed_from"] <= pd.Timestamp("2023-12-31")) & (ends >= pd.Timestamp("2023-12-01"))]
+    for cid in dec["id"]:
+        for src in closures.sources(cid):
+            out.append(
+                {
+                    "table": "closures",
+                    "publisher": src.get("publisher"),
+                    "title": f"{src.get('title')} ({src.get('publisher')})",
+                    "url": src.get("url"),
+                    "date": src.get("date"),
+                    "retrieved_at": None,
+                    "sha256": None,
+                }
+            )
+    return out
 
 
 def evaluate(claim: Claim, vintage: Vintage) -> Result:
@@ -732,7 +784,8 @@ def _parse_as_of(text: str | None) -> Vintage:
 
 def run_cli(args) -> int:
     vintage = _parse_as_of(args.as_of)
-    results = evaluate_all(vintage, args.claim)
+    ledger = Path(args.ledger) if getattr(args, "ledger", None) else None
+    results = evaluate_all(vintage, args.claim, ledger)
     if args.json:
         print(json.dumps([r.as_json() for r in results], indent=2, ensure_ascii=False))
     else:
