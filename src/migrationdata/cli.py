@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print JSON instead of a table")
     c.add_argument("--as-of", metavar="DATE", default=None, help="only data published by DATE")
     c.add_argument("--claim", action="append", metavar="ID", help="check only this claim (repeatable)")
+    c.add_argument("--ledger", metavar="FILE", default=None, help="claims file (default: data/claims.yaml)")
     c.set_defaults(func=cmd_check)
     return p
 
