@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from migrationdata.errors import MigrationDataError
-from migrationdata.paths import REPO_DIR, data_dir, reports_dir
+from migrationdata.paths import data_dir, figures_dir, reports_dir
 
 PUBLICATION_DAY = date(2023, 12, 28)
 VERDICTS = ("supported", "supported-with-caveat", "not-supported", "not-checkable")
@@ -164,7 +164,7 @@ def darien_year_total(v: Vintage, year: int) -> Figure:
         "the full year"
         if complete
         else (
-            f"January to {last:%B} only ({months} months published)" if months else "no month published yet"
+            f"January to {last:%B} only, {months} months published" if months else "no month published yet"
         )
     )
     return Figure(
@@ -841,7 +841,7 @@ def _report_rows() -> list[tuple[Result, Result]]:
 def _chart_link(slug: str | None, prefix: str = "../figures") -> str:
     if not slug:
         return ""
-    png = REPO_DIR / "figures" / f"{slug}.png"
+    png = figures_dir() / f"{slug}.png"
     return f"{prefix}/{slug}.png" if png.exists() else ""
 
 
@@ -854,8 +854,17 @@ def _sources_md(sources: list[dict]) -> list[str]:
     return lines
 
 
+def checked_on() -> str:
+    """The date of the newest data the check read (latest retrieval in the manifest), so the
+    report and its ClaimReview dates change only when the data do."""
+    from migrationdata.fetch import read_manifest
+
+    stamps = [e.get("retrieved_at") or "" for e in read_manifest().get("files", {}).values()]
+    return max(stamps)[:10] if any(stamps) else PUBLICATION_DAY.isoformat()
+
+
 def report_markdown(rows: list[tuple[Result, Result]]) -> str:
-    today = datetime.now().date().isoformat()
+    today = checked_on()
     counts = pd.Series([now.verdict for _, now in rows]).value_counts()
     out = [
         "# Fact-check: US–Mexico talks on migration and trade (December 2023)",
@@ -900,7 +909,7 @@ def report_markdown(rows: list[tuple[Result, Result]]) -> str:
         if link:
             out += ["", f"![{now.chart}]({link})"]
         out.append("")
-    out.append(f"_Report generated {today}._")
+    out.append(f"_Checked against the data as retrieved on {today}._")
     return "\n".join(out) + "\n"
 
 
@@ -932,7 +941,7 @@ RATINGS = {
 def claimreview(rows: list[tuple[Result, Result]]) -> list[dict]:
     """schema.org ClaimReview objects, one per checked claim (not the uncheckable ones)."""
     out = []
-    today = datetime.now().date().isoformat()
+    today = checked_on()
     for _, now in rows:
         if now.verdict not in RATINGS or now.verdict == "not-checkable":
             continue
