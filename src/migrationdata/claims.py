@@ -163,9 +163,7 @@ def darien_year_total(v: Vintage, year: int) -> Figure:
     span = (
         "the full year"
         if complete
-        else (
-            f"January to {last:%B} only, {months} months published" if months else "no month published yet"
-        )
+        else (f"January to {last:%B} only, {months} months published" if months else "no month published yet")
     )
     return Figure(
         value=total,
