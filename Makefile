@@ -33,8 +33,8 @@ figures: setup
 	$(BIN)/migrationdata build $(if $(JOBS),--jobs $(JOBS))
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks notebooks
-	$(BIN)/ruff format --check src tests benchmarks notebooks
+	$(BIN)/ruff check src tests notebooks $(wildcard benchmarks)
+	$(BIN)/ruff format --check src tests notebooks $(wildcard benchmarks)
 
 test: lint
 	$(BIN)/python -m pytest
