@@ -612,7 +612,7 @@ def gallery_markdown(metas: list[dict]) -> str:
             f"*{m['subtitle']}*",
             "",
             f"- **Alt text:** {m['alt_text']}",
-            f"- **Source:** {m['source']}",
+            f"- **Source:** {_strip_label(m['source'])}",
         ]
         for note in m.get("notes", []):
             lines.append(f"- **Note:** {note}")
@@ -621,6 +621,10 @@ def gallery_markdown(metas: list[dict]) -> str:
             "",
         ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _strip_label(source: str) -> str:
+    return source.split(": ", 1)[1] if source.startswith(("Source: ", "Sources: ")) else source
 
 
 def _md_escape(text: str) -> str:
@@ -705,7 +709,7 @@ def gallery_html(metas: list[dict]) -> str:
                 f"<figcaption><h3>{e(m['title'])}</h3>"
                 f'<p class="sub">{e(m["subtitle"])}</p>'
                 f"<dl><dt>Alt text</dt><dd>{e(m['alt_text'])}</dd>"
-                f"<dt>Source</dt><dd>{e(m['source'])}</dd>{notes}"
+                f"<dt>Source</dt><dd>{e(_strip_label(m['source']))}</dd>{notes}"
                 f'<dt>Files</dt><dd class="files"><a href="{s}.png">PNG</a><a href="{s}.svg">SVG</a>'
                 f'<a href="{s}.csv">CSV</a><a href="{s}.json">JSON</a> <code>{s}</code></dd></dl>'
                 "</figcaption></figure>"

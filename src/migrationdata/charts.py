@@ -141,7 +141,7 @@ def ended_by_as_of(df: pd.DataFrame, column: str = "month", period: str = "month
 
 def _short_carrier(carrier: str) -> str:
     # the catalog's carrier text explains itself at length; the chart needs only the name
-    return re.split(r"[(,]", carrier, maxsplit=1)[0].strip() if carrier else ""
+    return re.split(r"[(,:;]", carrier, maxsplit=1)[0].strip() if carrier else ""
 
 
 def _date_label(ts: pd.Timestamp) -> str:
@@ -243,6 +243,13 @@ def compact(x: float, decimals: int = 0) -> str:
     return f"{x:.0f}"
 
 
+def number_word(n: int, capital: bool = False) -> str:
+    """3 -> ``three``: style spells out counts under ten."""
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    text = words[n] if 0 <= n < 10 else f"{n:,}"
+    return text[0].upper() + text[1:] if capital else text
+
+
 def change_phrase(new: float, old: float) -> str:
     """How a headline says ``old`` became ``new``: ``more than doubled``, ``rose 40%``,
     ``fell by half``... computed, so a revised figure cannot leave a wrong verb behind."""
@@ -336,7 +343,11 @@ def bar_labels(ax, bars, labels: Iterable[str], inside: bool = False, color: str
 def _spread(ax, labels: Sequence, min_gap_pt: float) -> None:
     """Move end-of-line labels apart vertically, in points, so none overlaps its neighbour."""
     to_pt = 72 / ax.figure.dpi
-    items = sorted(((ax.transData.transform(lab.xy)[1] * to_pt, lab) for lab in labels), key=lambda i: i[0])
+    # x plays no part in the height, so a date axis needs no conversion here
+    heights = [
+        ax.transData.transform((0.0, float(ax.convert_yunits(lab.xy[1]))))[1] * to_pt for lab in labels
+    ]
+    items = sorted(zip(heights, labels, strict=True), key=lambda i: i[0])
     placed = [y for y, _ in items]
     for _ in range(100):  # push neighbours apart until every gap is wide enough
         moved = False
@@ -523,8 +534,11 @@ class Chart:
         y += place(self._subtitle, self.subtitle, y)
         header = y + GAP_HEADER * k
 
-        foot_lines = [f"Note: {n}" if not n.lower().startswith("note") else n for n in self.notes]
-        foot_lines.append(self.source)
+        notes = " ".join(n.strip() for n in self.notes)
+        foot_lines = [
+            f"Note: {notes}" if notes and not notes.lower().startswith("note") else notes,
+            self.source,
+        ]
         wrapped = [_wrap(t, text_w, self._foot.get_fontproperties(), renderer) for t in foot_lines if t]
         self._foot.set_text("\n".join(wrapped))
         self._foot.set_position((PAD_X * k / w, PAD_BOTTOM * k / h))

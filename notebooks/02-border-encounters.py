@@ -1,0 +1,288 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Encounters at the US–Mexico border: what "record" means
+#
+# **Claim in the story:** the Biden administration faced a "record-high influx of migrants"
+# in late 2023.
+#
+# **Data:** U.S. Customs and Border Protection (CBP) publishes monthly "encounters" at the
+# Southwest land border: Border Patrol (USBP) apprehensions between ports of entry, plus the
+# Office of Field Operations' (OFO) inadmissibles at the ports, plus Title 42 expulsions by
+# either from March 2020 to 11 May 2023 (`migrationdata.sources.cbp`). CBP's releases start
+# in October 2019 (fiscal year 2020). For a longer view we use the Border Patrol alone:
+# monthly since October 1999 (CBP's historical PDF, joined to the releases like for like)
+# and yearly apprehensions since fiscal year 1960.
+#
+# **Caveats:** encounters count events, not people: under Title 42 many people were expelled
+# and crossed again, each time counted. Fiscal years run October to September. CBP revises
+# recent months until a fiscal year closes, so the latest release can differ slightly from
+# the figure first announced.
+
+# %% tags=["parameters"]
+as_of = None  # "YYYY-MM-DD": draw the data as it stood then (only periods that had ended)
+output = None  # folder for the charts; None means the repository's figures/
+
+# %%
+import pandas as pd
+
+from migrationdata import charts
+from migrationdata.sources import cbp
+
+charts.setup("02-border-encounters", as_of=as_of, output=output)
+
+# The order under Title 42 of the US Code let officers expel people without an asylum
+# hearing from 20 March 2020 until it lapsed on 11 May 2023.
+TITLE_42 = (pd.Timestamp("2020-03-20"), pd.Timestamp("2023-05-11"))
+TITLE_42_NOTE = "Encounters include Title 42 expulsions (shaded), March 2020 to May 2023."
+
+# %% [markdown]
+# ## Southwest border encounters per month since October 2019
+
+# %%
+monthly = charts.ended_by_as_of(cbp.southwest_monthly()).reset_index(drop=True)
+record = monthly.loc[monthly["total"].idxmax()]
+runner_up = monthly.drop(index=monthly["total"].idxmax()).loc[lambda d: d["total"].idxmax()]
+print(
+    f"record {record['month']:%B %Y}: {record['total']:,}; next {runner_up['month']:%B %Y}: {runner_up['total']:,}"
+)
+
+# %%
+chart = charts.Chart(
+    "southwest-monthly",
+    title=f"{record['month']:%B %Y} was the busiest month on record at the Southwest border: "
+    f"{record['total']:,} encounters",
+    subtitle="Encounters at the US–Mexico land border per month: Border Patrol and ports of entry",
+    tables=["cbp_southwest_monthly"],
+    notes=[
+        TITLE_42_NOTE + " Encounters count events, not people.",
+        "CBP's series starts in October 2019 (fiscal year 2020).",
+    ],
+)
+ax = chart.ax
+charts.shade(ax, *TITLE_42, label="Title 42")
+ax.plot(monthly["month"], monthly["total"], color=charts.BLUE, lw=2.4)
+ax.plot(monthly["month"], monthly["usbp"], color=charts.GREY, lw=1.4)
+ax.plot([record["month"]], [record["total"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
+charts.callout(
+    ax,
+    record["month"],
+    record["total"],
+    f"{record['month']:%b %Y}: {record['total']:,}",
+    dx=-24,
+    dy=8,
+    color=charts.HIGHLIGHT,
+    fontweight="bold",
+)
+last = monthly.iloc[-1]
+ends = [
+    charts.label_end(ax, last["month"], last["total"], "All encounters", color=charts.BLUE),
+    charts.label_end(
+        ax, last["month"], last["usbp"], "Border Patrol", color=charts.MUTED, fontweight="normal"
+    ),
+]
+chart.keep_apart(ends)
+ax.set_ylim(0, record["total"] * 1.12)
+charts.number_axis(ax, style="compact")
+charts.date_axis(ax)
+chart.save(
+    data=monthly.rename(columns={"usbp": "border_patrol", "ofo": "ports_of_entry"}),
+    alt_text=(
+        f"Line chart of monthly encounters at the US–Mexico land border from October 2019 to "
+        f"{last['month']:%B %Y}. They rose through the Title 42 period and peaked at "
+        f"{record['total']:,} in {record['month']:%B %Y}, above the previous high of "
+        f"{runner_up['total']:,} in {runner_up['month']:%B %Y}, then fell to {last['total']:,}."
+    ),
+)
+
+# %% [markdown]
+# ## The Border Patrol alone, like for like since October 1999
+#
+# Ports of entry are not in the older series, so this is Border Patrol only. Before March 2020
+# it counts Title 8 apprehensions; from then on, also Title 42 expulsions.
+
+# %%
+usbp = charts.ended_by_as_of(cbp.usbp_history()).reset_index(drop=True)
+top = usbp.loc[usbp["encounters"].idxmax()]
+before_2020 = usbp[usbp["month"] < "2020-03-01"]
+old_peak = before_2020.loc[before_2020["encounters"].idxmax()]
+rank = cbp.records("usbp", n=None)
+print(rank.head(5))
+
+# %%
+chart = charts.Chart(
+    "usbp-monthly-history",
+    title=f"The Border Patrol's {top['month']:%B %Y} count, {top['encounters']:,}, was its highest "
+    f"month since at least {usbp['month'].iloc[0]:%B %Y}",
+    subtitle="Border Patrol encounters at the Southwest border per month",
+    tables=["usbp_southwest_monthly"],
+    notes=[
+        "Border Patrol only (no ports of entry). Apprehensions under Title 8; from March 2020 also "
+        "Title 42 expulsions (shaded), which led to more repeat crossings.",
+    ],
+)
+ax = chart.ax
+charts.shade(ax, *TITLE_42, label="Title 42")
+ax.plot(usbp["month"], usbp["encounters"], color=charts.BLUE, lw=1.6)
+for row, color, dx in ((top, charts.HIGHLIGHT, -20), (old_peak, charts.MUTED, 24)):
+    ax.plot([row["month"]], [row["encounters"]], "o", color=color, ms=6, zorder=5)
+    charts.callout(
+        ax,
+        row["month"],
+        row["encounters"],
+        f"{row['month']:%b %Y}: {row['encounters']:,}",
+        dx=dx,
+        dy=8,
+        color=color,
+        fontweight="bold",
+    )
+ax.set_ylim(0, top["encounters"] * 1.15)
+charts.number_axis(ax, style="compact")
+charts.date_axis(ax)
+chart.save(
+    data=usbp.rename(columns={"encounters": "border_patrol_encounters"}),
+    alt_text=(
+        f"Line chart of Border Patrol encounters at the Southwest border per month from "
+        f"{usbp['month'].iloc[0]:%B %Y} to {usbp['month'].iloc[-1]:%B %Y}. The highest month is "
+        f"{top['month']:%B %Y} with {top['encounters']:,}; the highest before Title 42 was "
+        f"{old_peak['month']:%B %Y} with {old_peak['encounters']:,}."
+    ),
+)
+
+# %% [markdown]
+# ## Sixty years of Border Patrol apprehensions
+#
+# Complete fiscal years only. The years of Title 42 (fiscal 2020–2023) count expulsions too.
+
+# %%
+annual = charts.ended_by_as_of(cbp.usbp_annual(), "fiscal_year", period="fiscal_year").reset_index(drop=True)
+best = annual.loc[annual["apprehensions"].idxmax()]
+pre = annual[annual["fiscal_year"] < 2020]
+pre_best = pre.loc[pre["apprehensions"].idxmax()]
+labelled = {int(best["fiscal_year"]), int(pre_best["fiscal_year"])}
+first_year = int(annual["fiscal_year"].iloc[0])
+print(annual.nlargest(6, "apprehensions"))
+
+# %%
+chart = charts.Chart(
+    "usbp-annual-history",
+    title=f"Fiscal {best['fiscal_year']} set the Border Patrol's yearly record since {first_year}; "
+    f"the old high, in {pre_best['fiscal_year']}, was {pre_best['apprehensions'] / 1e6:.1f} million",
+    subtitle="Border Patrol apprehensions at the Southwest border per fiscal year (October to September)",
+    tables=["usbp_southwest_annual"],
+    notes=["Fiscal years 2020 to 2023 include Title 42 expulsions, which led to more repeat crossings."],
+)
+ax = chart.ax
+t42 = annual["fiscal_year"].between(2020, 2023)
+colors = [charts.BLUE if t else charts.GREY for t in t42]
+colors = [
+    charts.HIGHLIGHT if y == best["fiscal_year"] else c
+    for y, c in zip(annual["fiscal_year"], colors, strict=True)
+]
+bars = ax.bar(annual["fiscal_year"], annual["apprehensions"], color=colors, width=0.8)
+for y in sorted(labelled):
+    v = int(annual.loc[annual["fiscal_year"] == y, "apprehensions"].iloc[0])
+    ax.annotate(
+        f"{v / 1e6:.2f}m\n{y}",
+        (y, v),
+        xytext=(0, 4),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=9.5,
+        fontweight="bold",
+        color=charts.HIGHLIGHT if y == best["fiscal_year"] else charts.TEXT,
+    )
+ax.text(
+    2021.5,
+    annual.loc[t42, "apprehensions"].max() * 1.13,
+    "Title 42\nyears",
+    ha="center",
+    va="bottom",
+    fontsize=9.5,
+    color=charts.BLUE,
+)
+ax.set_ylim(0, best["apprehensions"] * 1.28)
+ax.set_xlim(first_year - 1, annual["fiscal_year"].iloc[-1] + 1)
+ax.tick_params(axis="x", length=0)
+charts.number_axis(ax, style="compact")
+chart.save(
+    data=annual.assign(title_42=t42.values),
+    alt_text=(
+        f"Bar chart of Border Patrol apprehensions at the Southwest border per fiscal year from "
+        f"{first_year} to {annual['fiscal_year'].iloc[-1]}. The highest is fiscal {best['fiscal_year']} "
+        f"with {best['apprehensions']:,}; before Title 42 the peak was fiscal {pre_best['fiscal_year']} "
+        f"with {pre_best['apprehensions']:,}."
+    ),
+)
+
+# %% [markdown]
+# ## Who was encountered in December 2023
+#
+# Citizenship is published in detail only in CBP's nationwide releases; the Southwest rows
+# are summed here. "Other" gathers every country CBP does not name.
+
+# %%
+MONTH = pd.Timestamp("2023-12-01")
+TOP = 9
+cit = cbp.top_citizenships(MONTH, n=TOP)
+total = int(cbp.southwest_monthly().set_index("month").loc[MONTH, "total"])
+rest = total - int(cit["encounters"].sum())
+shown = pd.concat(
+    [
+        cit[["citizenship", "encounters", "share"]],
+        pd.DataFrame([{"citizenship": "All others", "encounters": rest, "share": rest / total}]),
+    ],
+    ignore_index=True,
+)
+first, second = shown.iloc[0], shown.iloc[1]
+print(shown, total)
+
+# %%
+chart = charts.Chart(
+    "citizenship-dec-2023",
+    title=f"Citizens of {first['citizenship']} and {second['citizenship']} made up "
+    f"{first['share'] + second['share']:.0%} of the {total:,} encounters in {MONTH:%B %Y}",
+    subtitle=f"Encounters at the US–Mexico land border in {MONTH:%B %Y}, by citizenship",
+    tables=["cbp_encounters", "cbp_southwest_monthly"],
+)
+ax = chart.ax
+order = shown.iloc[::-1]
+colors = [
+    charts.HIGHLIGHT if c in (first["citizenship"], second["citizenship"]) else charts.GREY
+    for c in order["citizenship"]
+]
+colors = [
+    charts.LIGHT_GREY if c == "All others" else col
+    for c, col in zip(order["citizenship"], colors, strict=True)
+]
+bars = ax.barh(order["citizenship"], order["encounters"], color=colors, height=0.7)
+charts.bar_labels(
+    ax, bars, [f"{v:,}  ({s:.1%})" for v, s in zip(order["encounters"], order["share"], strict=True)]
+)
+ax.grid(False)
+ax.xaxis.set_visible(False)
+ax.spines["bottom"].set_visible(False)
+ax.tick_params(axis="y", length=0)
+ax.set_xlim(0, shown["encounters"].max() * 1.3)
+chart.save(
+    data=shown.assign(share=shown["share"].round(4)),
+    alt_text=(
+        f"Horizontal bar chart of encounters at the US–Mexico land border in {MONTH:%B %Y} by "
+        f"citizenship. {first['citizenship']} leads with {first['encounters']:,}, then "
+        f"{second['citizenship']} with {second['encounters']:,}, out of {total:,} in all."
+    ),
+)

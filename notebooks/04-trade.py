@@ -1,0 +1,160 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # US–Mexico trade: what moves, and what a day of rail is worth
+#
+# **Context in the story:** Mexico's foreign minister called reopening the closed rail
+# crossings a priority, citing the economic stakes of the border.
+#
+# **Data:** monthly US goods trade with Mexico, exports plus imports, by mode of transport:
+# the Bureau of Transportation Statistics' TransBorder Freight Data, compiled from Census
+# Bureau trade records (`migrationdata.sources.trade`). Nominal US dollars, not seasonally
+# adjusted. Modes other than truck and rail (air, vessel, pipeline, mail, foreign-trade zones,
+# unknown) are grouped.
+#
+# **Caveats:** the table does not split rail trade by port, so the value of one day of rail
+# trade is for all US–Mexico rail crossings together, and only an order of magnitude for
+# what two closed bridges held up. Held freight largely crossed after the reopening.
+
+# %% tags=["parameters"]
+as_of = None  # "YYYY-MM-DD": draw the data as it stood then (only periods that had ended)
+output = None  # folder for the charts; None means the repository's figures/
+
+# %%
+import pandas as pd
+
+from migrationdata import charts, closures, crossings
+from migrationdata.sources import trade
+
+charts.setup("04-trade", as_of=as_of, output=output)
+
+# %% [markdown]
+# ## Trade by month and mode
+
+# %%
+YEAR = 2023
+monthly = charts.ended_by_as_of(trade.monthly()).reset_index(drop=True)
+monthly["other_usd"] = monthly["total_usd"] - monthly["rail_usd"] - monthly["truck_usd"]
+assert (monthly["other_usd"] >= 0).all(), "rail and truck add up to more than the total"
+year = trade.annual(YEAR)
+print(
+    f"{YEAR}: ${year['total_usd'] / 1e9:.2f}bn; truck {year['truck_share']:.1%}, rail {year['rail_share']:.1%}"
+)
+
+# %%
+bands = [
+    ("truck_usd", "Truck", charts.BLUE),
+    ("rail_usd", "Rail", charts.HIGHLIGHT),
+    ("other_usd", "Air, sea, pipeline\nand other", charts.LIGHT_GREY),
+]
+chart = charts.Chart(
+    "trade-by-mode",
+    title=f"US–Mexico goods trade reached ${year['total_usd'] / 1e9:.1f} billion in {YEAR}; "
+    f"trucks carried {year['truck_share']:.0%} of it and trains {year['rail_share']:.0%}",
+    subtitle="US exports to and imports from Mexico per month, by mode of transport, billions of dollars",
+    tables=["trade_us_mexico_monthly"],
+    notes=["Nominal dollars, not seasonally adjusted."],
+)
+ax = chart.ax
+x = monthly["month"]
+ys = [monthly[col].astype(float) / 1e9 for col, _, _ in bands]
+ax.stackplot(x, *ys, colors=[c for _, _, c in bands], lw=0)
+cum = 0.0
+ends = []
+for (_col, label, color), y in zip(bands, ys, strict=True):
+    mid = cum + y.iloc[-1] / 2
+    cum += y.iloc[-1]
+    ends.append(
+        charts.label_end(
+            ax, x.iloc[-1], mid, label, color=charts.TEXT if color == charts.LIGHT_GREY else color
+        )
+    )
+chart.keep_apart(ends, min_gap=24)
+ax.set_ylim(0, monthly["total_usd"].max() / 1e9 * 1.08)
+charts.number_axis(ax, style="comma", prefix="$")
+charts.date_axis(ax)
+chart.save(
+    data=monthly[["month", "truck_usd", "rail_usd", "other_usd", "total_usd"]],
+    alt_text=(
+        f"Stacked area chart of monthly US–Mexico goods trade by mode from {x.iloc[0]:%B %Y} to "
+        f"{x.iloc[-1]:%B %Y}. In {YEAR} trade totalled ${year['total_usd'] / 1e9:.1f} billion: "
+        f"{year['truck_share']:.0%} by truck, {year['rail_share']:.0%} by rail, the rest by air, sea, "
+        "pipeline and other modes."
+    ),
+)
+
+# %% [markdown]
+# ## What a day of rail trade is worth
+#
+# Rail trade in a month divided by the days in it, for all US–Mexico rail crossings.
+
+# %%
+CLOSURE_MONTH = pd.Timestamp("2023-12-01")
+per_day = monthly[["month", "rail_usd"]].copy()
+per_day["days"] = per_day["month"].dt.days_in_month
+per_day["rail_per_day_usd"] = per_day["rail_usd"] / per_day["days"]
+per_day = per_day[per_day["month"].dt.year.isin([CLOSURE_MONTH.year, CLOSURE_MONTH.year + 1])]
+dec = trade.rail_daily_value(CLOSURE_MONTH)
+rail_close = closures.duration("eagle-pass-rail-2023-12")
+trains = crossings.us_mexico()
+trains = trains[(trains["measure"] == "Trains") & (trains["month"].dt.year == CLOSURE_MONTH.year)]
+two_ports = ("Eagle Pass", "El Paso")
+share_two = trains[trains["port"].isin(two_ports)]["value"].sum() / trains["value"].sum()
+print(
+    dec, f"two ports' share of {CLOSURE_MONTH.year} trains: {share_two:.1%}", rail_close["summary"], sep="\n"
+)
+
+# %%
+chart = charts.Chart(
+    "rail-trade-per-day",
+    title=f"A day of US–Mexico rail trade was worth about ${dec['per_day_usd'] / 1e6:,.0f} million "
+    f"in {CLOSURE_MONTH:%B %Y}",
+    subtitle="US–Mexico trade by rail per day (exports plus imports, all rail crossings), millions of dollars",
+    tables=["trade_us_mexico_monthly", "crossings_us_mexico"],
+    inputs=[closures.ledger_path()],
+    credits=["closure times from the project's closures ledger (data/closures.csv)"],
+    notes=[
+        f"Monthly rail trade divided by the days in the month. The Eagle Pass and El Paso rail bridges "
+        f"were shut for about {rail_close['hours_closed']:.0f} hours in December 2023; the two ports took "
+        f"{share_two:.0%} of northbound trains from Mexico in {CLOSURE_MONTH.year}. Freight held up largely "
+        "crossed after they reopened."
+    ],
+)
+ax = chart.ax
+colors = [charts.HIGHLIGHT if m == CLOSURE_MONTH else charts.GREY for m in per_day["month"]]
+ax.bar(per_day["month"], per_day["rail_per_day_usd"] / 1e6, width=24, color=colors)
+charts.callout(
+    ax,
+    CLOSURE_MONTH,
+    dec["per_day_usd"] / 1e6,
+    f"{CLOSURE_MONTH:%b %Y}: ${dec['per_day_usd'] / 1e6:,.0f}m a day",
+    dx=-30,
+    dy=85,
+    color=charts.HIGHLIGHT,
+    fontweight="bold",
+)
+ax.set_ylim(0, per_day["rail_per_day_usd"].max() / 1e6 * 1.25)
+charts.number_axis(ax, style="comma", prefix="$")
+charts.date_axis(ax)
+chart.save(
+    data=per_day.assign(rail_per_day_usd=per_day["rail_per_day_usd"].round(0)),
+    alt_text=(
+        f"Bar chart of US–Mexico rail trade per day, by month, {per_day['month'].iloc[0]:%B %Y} to "
+        f"{per_day['month'].iloc[-1]:%B %Y}. In {CLOSURE_MONTH:%B %Y}, when two rail bridges were shut for "
+        f"about four days, a day of rail trade was worth about ${dec['per_day_usd'] / 1e6:,.0f} million "
+        f"(${dec['rail_usd'] / 1e9:.2f} billion over {dec['days']} days)."
+    ),
+)
