@@ -85,7 +85,7 @@ labels = [
     for y, m in zip(annual["year"], annual["migrants"], strict=True)
 ]
 charts.bar_labels(ax, bars, labels, fontweight="bold")
-ax.set_xticks([y for y in annual["year"] if y % 2 == 0 or y == latest["year"]])
+ax.set_xticks([y for y in annual["year"] if y % 5 == 0 or y == latest["year"]])
 ax.tick_params(axis="x", length=0)
 charts.number_axis(ax, style="compact")
 chart.save(

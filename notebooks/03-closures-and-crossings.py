@@ -58,13 +58,21 @@ if charts.as_of() is not None:
 last_day = ledger["reopened_on"].fillna(WINDOW[1])
 in_window = ledger[(ledger["closed_from"] <= WINDOW[1]) & (last_day >= WINDOW[0])].copy()
 in_window["last_day"] = in_window["reopened_on"].fillna(WINDOW[1])
-in_window["crossing_label"] = (
-    in_window["port"]
-    + ", "
-    + in_window["state"]
-    + ": "
-    + in_window["crossing"].str.replace(r" \(.*\)$", "", regex=True)
-)
+# Short names for the chart's rows, in the words of the coverage; the full crossing names are
+# in the chart's CSV and in the ledger.
+SHORT_NAMES = {
+    "pedwest": "San Ysidro: PedWest",
+    "morley-gate": "Nogales: Morley Gate",
+    "eagle-pass-bridge-1": "Eagle Pass: Bridge 1",
+    "lukeville": "Lukeville: whole port",
+    "eagle-pass-rail": "Eagle Pass: rail bridge",
+    "el-paso-rail": "El Paso: rail bridges",
+}
+in_window["crossing_label"] = [
+    SHORT_NAMES.get(cid.rsplit("-", 2)[0], f"{port}: {mode}")
+    for cid, port, mode in zip(in_window["id"], in_window["port"], in_window["mode"], strict=True)
+]
+began_before = in_window[in_window["closed_from"] < WINDOW[0]]
 december = closures.active_on("2023-12-20")
 rail = in_window[in_window["mode"] == "rail"]
 rail_length = closures.duration(rail["id"].iloc[0])
@@ -87,7 +95,11 @@ chart = charts.Chart(
     notes=[
         f"Days are calendar days, counting both ends. The rail bridges were shut for about "
         f"{rail_length['hours_closed']:.0f} hours ({rail_length['hours_closed'] / 24:.1f} days) from 8 a.m. "
-        "on 18 December. Bars that start at the left edge began earlier."
+        "on 18 December. "
+        + " ".join(
+            f"{c['crossing_label']} was shut from {c['closed_from']:%-d %B}."
+            for _, c in began_before.iterrows()
+        )
     ],
     size="landscape",
 )
@@ -98,21 +110,19 @@ for i, c in in_window.iterrows():
     color = charts.HIGHLIGHT if c["mode"] == "rail" else charts.BLUE
     y = rows - 1 - i
     ax.barh(y, end - start, left=start, height=0.55, color=color)
-    began = "" if c["closed_from"] >= WINDOW[0] else f" (from {c['closed_from']:%-d %b})"
-    text = f"{c['mode']}: {c['days_closed']} days{began}"
-    inside = (end - start).days >= 0.9 * len(text)
+    label = f"{c['mode']}, {c['days_closed']} days"
     ax.text(
-        start + pd.Timedelta(days=1) if inside else end + pd.Timedelta(days=1),
+        end + pd.Timedelta(days=1),
         y,
-        text,
+        label,
         va="center",
         ha="left",
         fontsize=9,
-        color="white" if inside else charts.TEXT,
-        bbox=None if inside else {"facecolor": "white", "edgecolor": "none", "pad": 1},
+        color=charts.TEXT,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
     )
 ax.set_yticks(range(rows))
-ax.set_yticklabels(in_window["crossing_label"].iloc[::-1], fontsize=9.5)
+ax.set_yticklabels(in_window["crossing_label"].iloc[::-1], fontsize=10)
 ax.tick_params(axis="y", length=0)
 ax.axvline(STORY_DAY, color=charts.MUTED, lw=1, ls="--", zorder=0.5)
 ax.text(STORY_DAY, rows - 0.45, " US–Mexico talks, 27 Dec", fontsize=9, color=charts.MUTED, va="bottom")
@@ -245,9 +255,9 @@ charts.callout(
     ax,
     ep["month"],
     ep["value"],
-    f"Dec 2023, bridges shut 4 days: {ep['value']:,}",
-    dx=-150,
-    dy=70,
+    f"Dec 2023, bridges\nshut 4 days: {ep['value']:,}",
+    dx=-40,
+    dy=62,
     color=charts.HIGHLIGHT,
     fontweight="bold",
 )

@@ -316,6 +316,18 @@ async def _run_one(nb: Notebook, params: dict, env: dict, state_dir: Path, trace
         )
 
 
+def _chart_files(folder: Path, slug: str) -> list[str]:
+    """A chart's files, as its sidecar lists them (PNG, SVG, CSV, mobile variants), and the
+    sidecar itself."""
+    try:
+        meta = json.loads((folder / f"{slug}.json").read_text(encoding="utf-8"))
+        names = [str(n) for n in meta.get("files", {}).values()]
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+        names = [f"{slug}.{ext}" for ext in CHART_FILES if ext != "json"]
+    # a sidecar names only files beside it
+    return [n for n in names if "/" not in n and "\\" not in n] + [f"{slug}.json"]
+
+
 def _commit_charts(staging: Path, figures: Path, nb: Notebook, log: Path) -> list[str]:
     """Copy a successful notebook's charts into the figures folder (only files whose bytes
     changed) and remove the charts it used to make but no longer does."""
@@ -329,8 +341,8 @@ def _commit_charts(staging: Path, figures: Path, nb: Notebook, log: Path) -> lis
     order += [s for s in made if s not in order]
     figures.mkdir(parents=True, exist_ok=True)
     for slug in order:
-        for ext in CHART_FILES:
-            src, dst = staging / f"{slug}.{ext}", figures / f"{slug}.{ext}"
+        for name in _chart_files(staging, slug):
+            src, dst = staging / name, figures / name
             if src.exists() and (not dst.exists() or dst.read_bytes() != src.read_bytes()):
                 shutil.copyfile(src, dst)
     notebook_ref = f"notebooks/{nb.name}.ipynb"
@@ -341,14 +353,14 @@ def _commit_charts(staging: Path, figures: Path, nb: Notebook, log: Path) -> lis
             meta = json.loads(side.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError):
             continue
-        if meta.get("notebook") == notebook_ref:
-            for ext in CHART_FILES:
-                (figures / f"{side.stem}.{ext}").unlink(missing_ok=True)
+        if isinstance(meta, dict) and meta.get("notebook") == notebook_ref:
+            for name in _chart_files(figures, side.stem):
+                (figures / name).unlink(missing_ok=True)
     return order
 
 
 def _outputs(figures: Path, slugs: list[str]) -> dict[str, str | None]:
-    return {str(figures / f"{s}.{ext}"): _sha(figures / f"{s}.{ext}") for s in slugs for ext in CHART_FILES}
+    return {str(figures / n): _sha(figures / n) for s in slugs for n in _chart_files(figures, s)}
 
 
 async def _run_all(todo, params_for, env_for, state_dir, data_root, jobs, on_start, on_done):
@@ -395,6 +407,13 @@ def _kernel_env(nb: Notebook, trace_log: Path, staging: Path) -> dict:
 
 
 # ----------------------------------------------------------------------------- build
+
+
+def default_jobs() -> int:
+    """Twice the cores: a kernel spends part of its run starting up and waiting on files, so
+    on two cores four notebooks at once finish sooner than two (measured by
+    ``benchmarks/bench_build.py``)."""
+    return 2 * (os.cpu_count() or 1)
 
 
 def build(
@@ -452,7 +471,7 @@ def build(
             say(f"[{i}/{n}] {nb.name}: up to date, skipped")
 
     if todo:
-        jobs = max(1, jobs or os.cpu_count() or 1)
+        jobs = max(1, jobs or default_jobs())
         work = state_dir / "work" / hashlib.sha256(str(figures).encode()).hexdigest()[:12]
         shutil.rmtree(work, ignore_errors=True)
         position = {nb.name: i for i, nb in enumerate(chosen, 1)}
@@ -711,12 +730,17 @@ def gallery_html(metas: list[dict]) -> str:
                 f"<dl><dt>Alt text</dt><dd>{e(m['alt_text'])}</dd>"
                 f"<dt>Source</dt><dd>{e(_strip_label(m['source']))}</dd>{notes}"
                 f'<dt>Files</dt><dd class="files"><a href="{s}.png">PNG</a><a href="{s}.svg">SVG</a>'
-                f'<a href="{s}.csv">CSV</a><a href="{s}.json">JSON</a> <code>{s}</code></dd></dl>'
+                f'<a href="{s}.csv">CSV</a><a href="{s}.json">JSON</a>{_mobile_link(m)} <code>{s}</code></dd></dl>'
                 "</figcaption></figure>"
             )
         parts += ["</div>", "</section>"]
     parts += ["</main>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
+
+
+def _mobile_link(meta: dict) -> str:
+    mobile = meta.get("files", {}).get("mobile_png")
+    return f'<a href="{html.escape(mobile)}">mobile PNG</a>' if mobile else ""
 
 
 def write_gallery(figures: Path, state: dict | None = None) -> Path:

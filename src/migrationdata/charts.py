@@ -78,6 +78,7 @@ GAP_HEADER = 16
 GAP_FOOTER = 12
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MOBILE_SUFFIX = "-mobile"
 
 
 # ----------------------------------------------------------------------------- notebook setup
@@ -470,7 +471,7 @@ class Chart:
         ncols: int = 1,
         **subplots_kw,
     ):
-        if not SLUG.match(slug):
+        if not SLUG.match(slug) or slug.endswith(MOBILE_SUFFIX):
             raise ValueError(
                 f"chart slug {slug!r}: use lower-case words joined by hyphens, e.g. darien-annual"
             )
@@ -557,6 +558,15 @@ class Chart:
             over_b = min(i.y0 for i in inner) - min(t.y0 for t in tight)
             over_t = max(t.y1 for t in tight) - max(i.y1 for i in inner)
             new = (box_l + over_l, box_r - over_r, box_b + over_b, box_t - over_t)
+            # labels far outside the axes must not squeeze the plot to nothing: it keeps at
+            # least 40% of the box each way, and the labels may then run off the edge
+            min_w, min_h = 0.4 * (box_r - box_l), 0.4 * (box_t - box_b)
+            if new[1] - new[0] < min_w:
+                shrink = (new[1] - new[0] - min_w) / 2
+                new = (new[0] + shrink, new[1] - shrink, new[2], new[3])
+            if new[3] - new[2] < min_h:
+                shrink = (new[3] - new[2] - min_h) / 2
+                new = (new[0], new[1], new[2] + shrink, new[3] - shrink)
             if all(abs(a - b) < 1 for a, b in zip(new, (left, right, bottom, top), strict=True)):
                 break
             left, right, bottom, top = new
@@ -566,12 +576,36 @@ class Chart:
 
     # -- export
 
-    def save(self, data: pd.DataFrame, alt_text: str, output: str | os.PathLike | None = None) -> dict:
+    def _render(self, alt: str) -> tuple[bytes, bytes]:
+        self.layout()
+        png = io.BytesIO()
+        self.fig.savefig(png, format="png", dpi=PX_PER_INCH * PNG_SCALE, metadata={"Software": None})
+        svg = io.BytesIO()
+        self.fig.savefig(
+            svg,
+            format="svg",
+            metadata={"Date": None, "Creator": "migrationdata", "Title": self.title, "Description": alt},
+        )
+        return png.getvalue(), svg.getvalue()
+
+    def _resize(self, size: str) -> None:
+        self.width, self.height = SIZES[size]
+        self.fig.set_size_inches(self.width / PX_PER_INCH, self.height / PX_PER_INCH)
+
+    def save(
+        self,
+        data: pd.DataFrame,
+        alt_text: str,
+        output: str | os.PathLike | None = None,
+        mobile: bool = True,
+    ) -> dict:
         """Lay out and write PNG, SVG, CSV and JSON; returns the sidecar as a dict.
 
         ``data`` is what the chart plots (one row per point or bar, a column per series),
         written as the CSV a graphics editor pastes into Datawrapper. ``alt_text`` is required:
-        one or two sentences saying what the chart shows and its main number.
+        one or two sentences saying what the chart shows and its main number. Unless
+        ``mobile=False`` (or the chart is already mobile-sized), the same chart is laid out
+        again at the mobile size as ``<slug>-mobile.png`` and ``.svg``.
         """
         alt = (alt_text or "").strip()
         if not alt:
@@ -587,24 +621,38 @@ class Chart:
             raise ValueError(f"chart {self.slug}: pass the plotted data as a non-empty DataFrame (data=)")
         out = Path(output).resolve() if output else output_dir()
         out.mkdir(parents=True, exist_ok=True)
-        self.layout()
 
-        png = io.BytesIO()
-        self.fig.savefig(png, format="png", dpi=PX_PER_INCH * PNG_SCALE, metadata={"Software": None})
-        svg = io.BytesIO()
-        self.fig.savefig(
-            svg,
-            format="svg",
-            metadata={"Date": None, "Creator": "migrationdata", "Title": self.title, "Description": alt},
-        )
-        csv = data.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d").encode("utf-8")
+        png, svg = self._render(alt)
+        blobs = {f"{self.slug}.png": png, f"{self.slug}.svg": svg}
+        self.mobile = mobile and self.size not in ("mobile", "square")
+        if self.mobile:
+            main = self.size
+            self._resize("mobile")
+            png_m, svg_m = self._render(alt)
+            blobs[f"{self.slug}{MOBILE_SUFFIX}.png"] = png_m
+            blobs[f"{self.slug}{MOBILE_SUFFIX}.svg"] = svg_m
+            self._resize(main)  # the notebook goes on showing the main layout
+            self.layout()
+        blobs[f"{self.slug}.csv"] = data.to_csv(
+            index=False, lineterminator="\n", date_format="%Y-%m-%d"
+        ).encode("utf-8")
         sidecar = self.sidecar(alt)
-        side = (json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-        for ext, blob in (("png", png.getvalue()), ("svg", svg.getvalue()), ("csv", csv), ("json", side)):
-            _write_if_changed(out / f"{self.slug}.{ext}", blob)
+        blobs[f"{self.slug}.json"] = (json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n").encode(
+            "utf-8"
+        )
+        for name, blob in blobs.items():
+            _write_if_changed(out / name, blob)
         _log_save(self.slug, out)
         return sidecar
+
+    def files(self) -> dict[str, str]:
+        """The chart's files by kind, as the sidecar lists them (the sidecar is ``<slug>.json``)."""
+        out = {ext: f"{self.slug}.{ext}" for ext in ("png", "svg", "csv")}
+        if getattr(self, "mobile", False):
+            out.update(
+                mobile_png=f"{self.slug}{MOBILE_SUFFIX}.png", mobile_svg=f"{self.slug}{MOBILE_SUFFIX}.svg"
+            )
+        return out
 
     def sidecar(self, alt: str) -> dict:
         tables = []
@@ -632,8 +680,8 @@ class Chart:
             "alt_text": alt,
             "source": self.source,
             "notes": self.notes,
-            "size": {"name": self.size, "width": self.width, "height": self.height},
-            "files": {ext: f"{self.slug}.{ext}" for ext in ("png", "svg", "csv")},
+            "size": {"name": self.size, "width": SIZES[self.size][0], "height": SIZES[self.size][1]},
+            "files": self.files(),
             "tables": tables,
             "inputs": inputs,
             "notebook": f"notebooks/{notebook}.ipynb" if notebook != "interactive" else None,

@@ -65,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Execute the notebooks headless (skipping those whose inputs are unchanged) "
         "and write figures/ and reports/.",
     )
-    b.add_argument("--jobs", "-j", type=int, default=None, help="notebooks run at once (default: cores)")
+    b.add_argument(
+        "--jobs", "-j", type=int, default=None, help="notebooks run at once (default: twice the cores)"
+    )
     b.add_argument("--only", action="append", metavar="NAME", help="run only this notebook (repeatable)")
     b.add_argument("--as-of", metavar="DATE", default=None, help="the as_of parameter passed to notebooks")
     b.add_argument("--force", action="store_true", help="run even the notebooks that look up to date")
