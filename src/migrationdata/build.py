@@ -273,7 +273,7 @@ async def _run_one(nb: Notebook, params: dict, env: dict, state_dir: Path, trace
         kernel_name=KERNEL_NAME,
         # kernels running side by side must not share IPython's on-disk history database
         extra_arguments=["--HistoryManager.hist_file=:memory:"],
-        resources={"metadata": {"path": str(paths.notebooks_dir())}},
+        resources={"metadata": {"path": str(nb.source.parent)}},
     )
     executed = state_dir / "executed" / f"{nb.name}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
@@ -282,7 +282,7 @@ async def _run_one(nb: Notebook, params: dict, env: dict, state_dir: Path, trace
     kernel_log = open(trace_log.with_name("kernel.log"), "w", encoding="utf-8")  # noqa: SIM115
     try:
         async with client.async_setup_kernel(
-            env=env, cwd=str(paths.notebooks_dir()), stderr=kernel_log, stdout=kernel_log
+            env=env, cwd=str(nb.source.parent), stderr=kernel_log, stdout=kernel_log
         ):
             for index, cell in enumerate(notebook.cells):
                 try:

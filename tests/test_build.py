@@ -1,0 +1,298 @@
+"""The build runner on small notebooks of the tests' own: parameters, incremental skips,
+fail-fast errors that name the notebook and cell, no partial charts, stale charts removed;
+and the gallery, rendered in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from migrationdata import build, paths
+
+HEADER = """\
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+as_of = None
+output = None
+"""
+
+
+def write_notebook(folder: Path, name: str, *cells: str) -> Path:
+    body = "".join(f"\n# %%\n{textwrap.dedent(c).strip()}\n" for c in cells)
+    path = folder / f"{name}.py"
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def space(tmp_path):
+    """Folders for one test's notebooks, charts and build state."""
+    for sub in ("notebooks", "figures", "state"):
+        (tmp_path / sub).mkdir()
+    return tmp_path
+
+
+def run(space, **kw):
+    messages: list[str] = []
+    report = build.build(
+        notebooks=space / "notebooks",
+        figures=space / "figures",
+        state_dir=space / "state",
+        reports=False,
+        progress=messages.append,
+        **kw,
+    )
+    return report, messages
+
+
+def statuses(report):
+    return {o.name: o.status for o in report.outcomes}
+
+
+# ----------------------------------------------------------------------------- runner
+
+
+def test_parameters_are_injected_and_charts_are_staged(space):
+    record = space / "params.json"
+    write_notebook(
+        space / "notebooks",
+        "01-params",
+        f"""
+        import json, os
+        json.dump({{"as_of": as_of, "output": output, "cwd": os.getcwd()}}, open({str(record)!r}, "w"))
+        """,
+    )
+    report, messages = run(space, as_of="2023-12-27")
+    assert statuses(report) == {"01-params": "ran"}
+    seen = json.loads(record.read_text())
+    assert seen["as_of"] == "2023-12-27"
+    # charts go to a staging folder and reach figures/ only after the notebook succeeded
+    assert Path(seen["output"]).is_relative_to(space / "state") and seen["output"] != str(space / "figures")
+    assert seen["cwd"] == str(space / "notebooks")
+    assert any("01-params: done" in m for m in messages)
+
+
+def test_a_notebook_reruns_only_when_its_text_data_or_parameters_change(space, tmp_data):
+    table = tmp_data / "processed" / "numbers.csv"
+    table.write_text("x\n1\n", encoding="utf-8")
+    nb = write_notebook(
+        space / "notebooks",
+        "01-reads",
+        """
+        import os
+        value = open(os.path.join(os.environ["MIGRATIONDATA_DATA"], "processed", "numbers.csv")).read()
+        """,
+    )
+    assert statuses(run(space)[0]) == {"01-reads": "ran"}
+    state = json.loads(next((space / "state").glob("state-*.json")).read_text())
+    assert str(table.resolve()) in state["notebooks"]["01-reads"]["reads"]
+
+    t0 = time.perf_counter()
+    report, messages = run(space)
+    assert statuses(report) == {"01-reads": "skipped"}
+    assert time.perf_counter() - t0 < 1.0
+    assert any("up to date, skipped" in m for m in messages)
+
+    table.write_text("x\n2\n", encoding="utf-8")  # the data it read changed
+    assert statuses(run(space)[0]) == {"01-reads": "ran"}
+    assert statuses(run(space)[0]) == {"01-reads": "skipped"}
+
+    nb.write_text(nb.read_text() + "\n# %%\nvalue = value.strip()\n", encoding="utf-8")  # its text changed
+    assert statuses(run(space)[0]) == {"01-reads": "ran"}
+    assert statuses(run(space, as_of="2023-12-27")[0]) == {"01-reads": "ran"}  # a parameter changed
+    assert statuses(run(space, as_of="2023-12-27")[0]) == {"01-reads": "skipped"}
+    assert statuses(run(space, as_of="2023-12-27", force=True)[0]) == {"01-reads": "ran"}
+
+
+def test_a_failing_notebook_is_named_with_its_cell_and_leaves_no_charts(space):
+    write_notebook(
+        space / "notebooks",
+        "01-broken",
+        """
+        from migrationdata import charts
+        charts.setup("01-broken", as_of=as_of, output=output)
+        chart = charts.Chart("half-done", title="A title", subtitle="A subtitle", tables=["darien_annual"])
+        chart.ax.plot([1, 2], [3, 4])
+        chart.save(data=__import__("pandas").DataFrame({"x": [1]}), alt_text="A line from 3 to 4.")
+        """,
+        "ratio = 1 / 0",
+    )
+    with pytest.raises(build.BuildError) as err:
+        run(space)
+    message = str(err.value)
+    assert "01-broken" in message
+    assert "cell 3" in message  # the parameters cell is 1, the chart 2, the division 3
+    assert "ratio = 1 / 0" in message and "ZeroDivisionError" in message
+    assert list((space / "figures").iterdir()) == []  # the chart saved before the error is not kept
+    executed = space / "state" / "executed" / "01-broken.ipynb"
+    assert "ZeroDivisionError" in executed.read_text(encoding="utf-8")
+
+
+def test_the_first_failure_stops_the_others(space):
+    write_notebook(space / "notebooks", "01-slow", "import time\ntime.sleep(120)")
+    write_notebook(space / "notebooks", "02-fails", "raise RuntimeError('the data are wrong')")
+    t0 = time.perf_counter()
+    with pytest.raises(build.BuildError, match="02-fails.*RuntimeError: the data are wrong"):
+        run(space, jobs=2)
+    assert time.perf_counter() - t0 < 60
+
+
+def test_a_chart_the_notebook_no_longer_makes_is_removed(space):
+    nb = write_notebook(
+        space / "notebooks",
+        "01-charts",
+        """
+        import pandas as pd
+        from migrationdata import charts
+        charts.setup("01-charts", as_of=as_of, output=output)
+        SLUG = "alpha"
+        chart = charts.Chart(SLUG, title="A title", subtitle="A subtitle", tables=["darien_annual"], size="square")
+        chart.ax.plot([1, 2], [3, 4])
+        chart.save(data=pd.DataFrame({"x": [1, 2], "y": [3, 4]}), alt_text="A line from 3 to 4.")
+        """,
+    )
+    report, _ = run(space)
+    figures = space / "figures"
+    assert report.outcomes[0].charts == ["alpha"]
+    assert sorted(p.name for p in figures.iterdir()) == [
+        "alpha.csv",
+        "alpha.json",
+        "alpha.png",
+        "alpha.svg",
+        "index.html",
+        "index.md",
+    ]
+    nb.write_text(nb.read_text().replace('SLUG = "alpha"', 'SLUG = "beta"'), encoding="utf-8")
+    run(space)
+    assert not list(figures.glob("alpha.*"))
+    assert (figures / "beta.svg").exists()
+    assert (
+        "beta.png" in (figures / "index.md").read_text() and "alpha" not in (figures / "index.md").read_text()
+    )
+
+
+def test_only_picks_notebooks_by_name_number_or_word():
+    nbs = [build.Notebook(n, None, None) for n in ("01-darien-gap", "02-border-encounters", "04-trade")]
+    assert [n.name for n in build.select(nbs, ["02"])] == ["02-border-encounters"]
+    assert [n.name for n in build.select(nbs, ["trade", "01-darien-gap"])] == ["01-darien-gap", "04-trade"]
+    with pytest.raises(build.BuildError, match="No notebook matches 'cbp'.*01-darien-gap, 02-border"):
+        build.select(nbs, ["cbp"])
+
+
+def test_as_of_must_be_a_date(space):
+    with pytest.raises(build.BuildError, match="YYYY-MM-DD"):
+        run(space, as_of="27/12/2023")
+
+
+def test_repository_notebooks_are_discovered_in_order():
+    names = [n.name for n in build.discover()]
+    assert names[:5] == [
+        "00-fact-check",
+        "01-darien-gap",
+        "02-border-encounters",
+        "03-closures-and-crossings",
+        "04-trade",
+    ]
+    assert all(n.py and n.ipynb for n in build.discover())
+
+
+# ----------------------------------------------------------------------------- gallery
+
+SIDECAR = {
+    "slug": "darien-annual",
+    "title": "Darién crossings more than doubled in 2023",
+    "subtitle": "People per year",
+    "alt_text": "Bar chart <with> 520,085 & more",
+    "source": "Source: SNM (data to Apr 2025).",
+    "notes": ["2020 covers nine months."],
+    "size": {"name": "landscape", "width": 850, "height": 638},
+    "files": {"png": "darien-annual.png", "svg": "darien-annual.svg", "csv": "darien-annual.csv"},
+    "notebook": "notebooks/01-darien-gap.ipynb",
+}
+
+
+def test_gallery_lists_each_chart_with_its_words_and_files(tmp_path):
+    (tmp_path / "darien-annual.json").write_text(json.dumps(SIDECAR), encoding="utf-8")
+    (tmp_path / "not-a-chart.json").write_text("{}", encoding="utf-8")
+    build.write_gallery(tmp_path)
+    md = (tmp_path / "index.md").read_text(encoding="utf-8")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "### Darién crossings more than doubled in 2023" in md
+    assert "[SVG](darien-annual.svg)" in md and "[CSV](darien-annual.csv)" in md
+    assert "**Source:** SNM (data to Apr 2025)." in md and "**Note:** 2020 covers nine months." in md
+    assert 'alt="Bar chart &lt;with&gt; 520,085 &amp; more"' in page
+    assert '<a href="darien-annual.svg">SVG</a>' in page
+    assert "not-a-chart" not in page
+
+
+def _chromium() -> str:
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        if os.environ.get("CI") or os.environ.get("MIGRATIONDATA_REQUIRE_MIRROR"):
+            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium package")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return exe
+
+
+def _chromium_args(exe: str, profile: Path) -> list[str]:
+    return [
+        exe,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        "--virtual-time-budget=10000",
+    ]
+
+
+def test_gallery_renders_in_headless_chromium_with_every_image(tmp_path):
+    exe = _chromium()
+    gallery = paths.REPO_DIR / "figures" / "index.html"
+    charts = [p for p in gallery.parent.glob("*.json")]
+    url = gallery.as_uri()
+    dom = subprocess.run(
+        [*_chromium_args(exe, tmp_path / "p1"), "--dump-dom", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    assert 'data-broken-images="0"' in dom, "an image in the gallery did not load"
+    assert f'data-images="{len(charts)}"' in dom
+    shot = tmp_path / "gallery.png"
+    subprocess.run(
+        [*_chromium_args(exe, tmp_path / "p2"), "--window-size=1400,2400", f"--screenshot={shot}", url],
+        capture_output=True,
+        timeout=120,
+    )
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    pixels = mpimg.imread(shot)[..., :3]
+    assert pixels.shape[:2] == (2400, 1400)
+    # the charts drew: many colours, and the highlight colour (vermillion) among them
+    colours = np.unique((pixels * 255).astype(np.uint8).reshape(-1, 3), axis=0)
+    assert len(colours) > 500
+    r, g, b = (pixels[..., i] * 255 for i in range(3))
+    vermillion = (abs(r - 0xD5) < 12) & (abs(g - 0x5E) < 12) & (b < 20)
+    assert vermillion.sum() > 500

@@ -1,0 +1,342 @@
+"""The chart kit: sizes, exports, determinism, alt text, source line; and the committed charts.
+
+The figures checked at the bottom were drawn from the committed processed tables; the values
+asserted were computed from the mirror and agree with the PROVENANCE.md figures quoted beside
+each one.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import struct
+
+import pandas as pd
+import pytest
+
+from migrationdata import charts, paths, processed
+
+FIGURES = paths.REPO_DIR / "figures"
+
+#: every chart the issue and the fact-check ask for, by slug
+EXPECTED_SLUGS = {
+    "darien-annual",
+    "darien-monthly-2023",
+    "darien-nationality-2023",
+    "darien-children",
+    "southwest-monthly",
+    "usbp-monthly-history",
+    "usbp-annual-history",
+    "citizenship-dec-2023",
+    "closures-timeline",
+    "lukeville-vehicles",
+    "rail-eagle-pass-el-paso",
+    "san-ysidro-pedestrians",
+    "trade-by-mode",
+    "rail-trade-per-day",
+}
+
+
+def png_size(path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.fixture
+def kit(tmp_path):
+    charts.setup("99-test", output=tmp_path)
+    yield tmp_path
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def small_chart(slug="test-chart", size="landscape", title="Darién crossings doubled in 2023"):
+    annual = processed.read("darien_annual")
+    annual = annual[annual["year"].between(2019, 2023)]
+    chart = charts.Chart(
+        slug,
+        title=title,
+        subtitle="People crossing per year",
+        tables=["darien_annual"],
+        notes=["2020 covers nine months."],
+        size=size,
+    )
+    chart.ax.bar(annual["year"], annual["migrants"], color=charts.HIGHLIGHT)
+    return chart, annual[["year", "migrants"]]
+
+
+# ----------------------------------------------------------------------------- exports
+
+
+@pytest.mark.parametrize("size", ["landscape", "portrait", "square", "mobile"])
+def test_png_is_twice_the_css_size_and_mobile_variant_follows(kit, size):
+    chart, data = small_chart(size=size)
+    side = chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")
+    w, h = charts.SIZES[size]
+    assert png_size(kit / "test-chart.png") == (2 * w, 2 * h)
+    svg = (kit / "test-chart.svg").read_text(encoding="utf-8")
+    assert f'width="{w * 0.75:g}pt"' in svg and f'height="{h * 0.75:g}pt"' in svg
+    if size in ("landscape", "portrait"):
+        assert side["files"]["mobile_png"] == "test-chart-mobile.png"
+        assert png_size(kit / "test-chart-mobile.png") == (1080, 1648)
+    else:
+        assert "mobile_png" not in side["files"]
+        assert not (kit / "test-chart-mobile.png").exists()
+
+
+def test_svg_keeps_text_as_text_and_rebuilds_byte_for_byte(kit, tmp_path_factory):
+    chart, data = small_chart()
+    chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")
+    first = {p.name: p.read_bytes() for p in kit.iterdir()}
+    other = tmp_path_factory.mktemp("again")
+    chart, data = small_chart()
+    chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.", output=other)
+    second = {p.name: p.read_bytes() for p in other.iterdir()}
+    assert first == second  # PNG, SVG, CSV and JSON alike
+    svg = first["test-chart.svg"].decode("utf-8")
+    assert "<text" in svg and "Darién crossings doubled in 2023" in svg
+    assert "<dc:date>" not in svg
+    assert "<dc:description>Bar chart: 520,085 crossings in 2023.</dc:description>" in svg
+
+
+def test_unchanged_chart_keeps_its_files_untouched(kit):
+    chart, data = small_chart()
+    chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")
+    before = {p.name: p.stat().st_mtime_ns for p in kit.iterdir()}
+    chart, data = small_chart()
+    chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")
+    assert {p.name: p.stat().st_mtime_ns for p in kit.iterdir()} == before
+
+
+@pytest.mark.parametrize("alt", ["", "   ", "A bar chart of crossings."])
+def test_saving_without_alt_text_fails_and_writes_nothing(kit, alt):
+    chart, data = small_chart()
+    with pytest.raises(ValueError, match="alt text"):
+        chart.save(data=data, alt_text=alt)
+    assert list(kit.iterdir()) == []
+
+
+def test_csv_is_the_plotted_data(kit):
+    chart, data = small_chart()
+    chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")
+    rows = list(csv.DictReader((kit / "test-chart.csv").open(encoding="utf-8")))
+    assert [r["year"] for r in rows] == ["2019", "2020", "2021", "2022", "2023"]
+    # PROVENANCE: 2019 22,102 (annual total); 2023 520,085
+    assert rows[0]["migrants"] == "22102" and rows[-1]["migrants"] == "520085"
+
+
+def test_sidecar_lists_tables_with_checksums_and_the_source_line(kit):
+    chart, data = small_chart()
+    side = chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")
+    on_disk = json.loads((kit / "test-chart.json").read_text(encoding="utf-8"))
+    assert on_disk == side
+    assert side["title"] == "Darién crossings doubled in 2023"
+    assert side["notes"] == ["2020 covers nine months."]
+    assert side["notebook"] == "notebooks/99-test.ipynb"
+    (table,) = side["tables"]
+    assert table["name"] == "darien_annual"
+    assert table["sha256"] == processed.sha256_of("darien_annual")
+    assert table["publisher"] == "Servicio Nacional de Migración de Panamá (SNM)"
+    # the annual table has no month; the source's monthly tables run to April 2025 (PROVENANCE)
+    assert table["data_to"] == "Apr 2025"
+    assert side["source"].startswith(
+        "Source: Servicio Nacional de Migración de Panamá (SNM), via gdidata R package (data to Apr 2025, retrieved "
+    )
+
+
+def test_source_line_names_each_publisher_once_and_the_projects_own_data():
+    line = charts.source_line(
+        ["darien_monthly", "darien_annual", "cbp_southwest_monthly"], credits=["the closures ledger"]
+    )
+    assert line.startswith("Sources: Servicio Nacional de Migración de Panamá (SNM)")
+    assert line.count("Servicio Nacional") == 1
+    assert "U.S. Customs and Border Protection (CBP)" in line
+    assert "data to Aug 2025" in line  # the CBP Southwest release runs to August 2025
+    assert line.endswith("; the closures ledger.")
+
+
+def test_long_titles_wrap_inside_the_figure(kit):
+    title = "A title long enough that it cannot possibly fit on one line of a mobile chart " * 2
+    chart, data = small_chart(size="mobile", title=title)
+    chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")
+    renderer = chart.fig.canvas.get_renderer()
+    fig_box = chart.fig.bbox
+    for text in chart.fig.texts:
+        box = text.get_window_extent(renderer)
+        assert fig_box.x0 <= box.x0 and box.x1 <= fig_box.x1, text.get_text()[:40]
+        assert fig_box.y0 <= box.y0 and box.y1 <= fig_box.y1, text.get_text()[:40]
+    assert chart.fig.texts[0].get_text().count("\n") >= 2
+
+
+def test_chart_needs_a_slug_title_and_its_inputs(kit):
+    with pytest.raises(ValueError, match="slug"):
+        charts.Chart("Bad Slug", title="t", subtitle="s", tables=["darien_annual"])
+    with pytest.raises(ValueError, match="slug"):
+        charts.Chart("darien-mobile", title="t", subtitle="s", tables=["darien_annual"])
+    with pytest.raises(ValueError, match="title"):
+        charts.Chart("ok", title=" ", subtitle="s", tables=["darien_annual"])
+    with pytest.raises(ValueError, match="tables"):
+        charts.Chart("ok", title="t", subtitle="s")
+    with pytest.raises(ValueError, match="size"):
+        charts.Chart("ok", title="t", subtitle="s", tables=["darien_annual"], size="billboard")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+@pytest.mark.parametrize("colour", [charts.TEXT, charts.MUTED, charts.HIGHLIGHT, charts.BLUE, charts.GREEN])
+def test_colours_used_for_labels_are_readable_on_white(colour):
+    contrast = 1.05 / (_luminance(colour) + 0.05)
+    assert contrast >= 3.0, f"{colour} has contrast {contrast:.2f} on white"
+
+
+def test_palette_is_okabe_ito_without_yellow():
+    assert charts.PALETTE[:4] == ("#0072B2", "#E69F00", "#009E73", "#D55E00")
+    assert "#F0E442" not in charts.PALETTE
+    import matplotlib.pyplot as plt
+
+    with plt.style.context(charts.STYLE):
+        cycle = [c.upper() for c in plt.rcParams["axes.prop_cycle"].by_key()["color"]]
+    assert cycle == [c.upper() for c in charts.PALETTE]
+
+
+@pytest.mark.parametrize(
+    ("new", "old", "phrase"),
+    [
+        (520_085, 248_284, "more than doubled"),  # Darién 2023 against 2022
+        (200, 100, "doubled"),
+        (302_203, 520_085, "fell 42%"),  # Darién 2024 against 2023
+        (150, 100, "rose 50%"),
+        (50, 100, "fell by about half"),
+        (100, 100, "held steady"),
+        (1_000, 100, "grew 10-fold"),
+    ],
+)
+def test_change_phrase(new, old, phrase):
+    assert charts.change_phrase(new, old) == phrase
+
+
+def test_ended_by_as_of_keeps_only_finished_periods():
+    months = pd.DataFrame({"month": pd.to_datetime(["2023-10-01", "2023-11-01", "2023-12-01"])})
+    years = pd.DataFrame({"fiscal_year": [2023, 2024], "year": [2022, 2023]})
+    try:
+        charts.setup("99-test", as_of="2023-12-27")
+        assert list(charts.ended_by_as_of(months)["month"].dt.month) == [10, 11]
+        assert list(charts.ended_by_as_of(years, "fiscal_year", "fiscal_year")["fiscal_year"]) == [2023]
+        assert list(charts.ended_by_as_of(years, "year", "year")["year"]) == [2022]
+        assert charts.latest_period("darien_monthly") == "Nov 2023"
+    finally:
+        charts.setup("99-test")
+    assert len(charts.ended_by_as_of(months)) == 3
+
+
+def test_number_formats():
+    assert charts.thousands(520085) == "520,085"
+    assert charts.compact(520085) == "520k"
+    assert charts.compact(2475669) == "2.5m"
+    assert charts.compact(798.8e9) == "799bn"
+    assert charts.compact(7.21e9) == "7.2bn"
+    assert charts.number_word(6, capital=True) == "Six"
+    assert charts.number_word(12) == "12"
+
+
+# ----------------------------------------------------------------------------- committed charts
+
+
+def _sidecar(slug):
+    return json.loads((FIGURES / f"{slug}.json").read_text(encoding="utf-8"))
+
+
+def _rows(slug):
+    return list(csv.DictReader((FIGURES / f"{slug}.csv").open(encoding="utf-8")))
+
+
+def test_every_chart_is_committed_in_all_formats_with_alt_text():
+    committed = {p.stem for p in FIGURES.glob("*.json")}
+    assert EXPECTED_SLUGS <= committed, f"missing: {sorted(EXPECTED_SLUGS - committed)}"
+    for slug in sorted(committed):
+        side = _sidecar(slug)
+        assert side["slug"] == slug
+        assert len(side["alt_text"]) > 60 and any(ch.isdigit() for ch in side["alt_text"]), slug
+        assert side["source"].startswith(("Source: ", "Sources: ")), slug
+        assert side["notebook"] and (paths.REPO_DIR / side["notebook"]).exists(), slug
+        for name in list(side["files"].values()) + [f"{slug}.json"]:
+            assert (FIGURES / name).stat().st_size > 0, f"{slug}: {name} is missing"
+        w, h = side["size"]["width"], side["size"]["height"]
+        assert png_size(FIGURES / f"{slug}.png") == (2 * w, 2 * h), slug
+
+
+def test_committed_charts_were_drawn_from_the_committed_tables():
+    for slug in EXPECTED_SLUGS:
+        for table in _sidecar(slug)["tables"]:
+            assert table["sha256"] == processed.sha256_of(table["name"]), (
+                f"figures/{slug} was drawn from an older {table['name']}.csv: run `make figures`"
+            )
+        for item in _sidecar(slug)["inputs"]:
+            import hashlib
+
+            now = hashlib.sha256((paths.REPO_DIR / item["path"]).read_bytes()).hexdigest()
+            assert item["sha256"] == now, f"figures/{slug} was drawn from an older {item['path']}"
+
+
+def test_darien_charts_carry_the_provenance_figures():
+    annual = {r["year"]: int(r["migrants"]) for r in _rows("darien-annual")}
+    assert annual["2023"] == 520_085 and annual["2022"] == 248_284 and annual["2021"] == 133_726
+    assert sum(v for y, v in annual.items() if int(y) <= 2019) == 109_293  # 2010-2019
+    assert "2024" not in annual  # the story's range is 2010-2023
+    assert _sidecar("darien-annual")["title"].startswith("Darién crossings more than doubled in 2023")
+    nat = {r["nationality"]: r for r in _rows("darien-nationality-2023")}
+    assert int(nat["Venezuela"]["migrants"]) == 328_650 and nat["Venezuela"]["share"] == "0.6319"
+    assert int(nat["Ecuador"]["migrants"]) == 57_250 and int(nat["Haiti"]["migrants"]) == 46_422
+    assert sum(int(r["migrants"]) for r in nat.values()) == 520_085
+    monthly = {r["month"]: r for r in _rows("darien-monthly-2023")}
+    assert monthly["2023-08-01"]["crossings"] == "81946"
+    assert monthly["2023-07-01"]["running_total_2023"] == "251758"  # passes 2022's 248,284
+    assert monthly["2023-12-01"]["running_total_2023"] == "520085"
+    kids = [r for r in _rows("darien-children") if r["month"].startswith("2023")]
+    assert sum(int(r["children"]) for r in kids) == 113_180  # 60,360 boys + 52,820 girls
+
+
+def test_encounter_charts_carry_the_provenance_figures():
+    sw = {r["month"]: r for r in _rows("southwest-monthly")}
+    assert int(sw["2023-12-01"]["total"]) == 301_981
+    assert int(sw["2023-12-01"]["border_patrol"]) == 249_740
+    assert int(sw["2023-12-01"]["ports_of_entry"]) == 52_241
+    assert sum(int(r["total"]) for m, r in sw.items() if "2022-10-01" <= m <= "2023-09-01") == 2_475_669
+    cit = {r["citizenship"]: int(r["encounters"]) for r in _rows("citizenship-dec-2023")}
+    assert cit["Mexico"] == 69_041 and cit["Venezuela"] == 57_847 and cit["Guatemala"] == 35_351
+    assert sum(cit.values()) == 301_981
+    usbp = {r["fiscal_year"]: int(r["apprehensions"]) for r in _rows("usbp-annual-history")}
+    assert usbp["1960"] == 21_022 and usbp["2000"] == 1_643_679 and usbp["2019"] == 851_508
+    history = {r["month"]: int(r["border_patrol_encounters"]) for r in _rows("usbp-monthly-history")}
+    assert history["2023-12-01"] == 249_740 == max(history.values())
+
+
+def test_crossing_and_trade_charts_carry_the_provenance_figures():
+    luke = {r["month"]: r["personal_vehicles"] for r in _rows("lukeville-vehicles")}
+    assert (luke["2023-11-01"], luke["2023-12-01"], luke["2024-01-01"]) == ("34361", "3966", "17919")
+    rail = {r["month"]: r for r in _rows("rail-eagle-pass-el-paso")}
+    assert rail["2023-12-01"]["eagle_pass_trains"] == "237" and rail["2023-12-01"]["el_paso_trains"] == "111"
+    assert rail["2023-11-01"]["eagle_pass_trains"] == "215"
+    ped = {r["month"]: r["pedestrians"] for r in _rows("san-ysidro-pedestrians")}
+    assert ped["2024-01-01"] == ""  # BTS has no January 2024 figure: missing, not zero
+    timeline = {r["id"]: r for r in _rows("closures-timeline")}
+    assert timeline["eagle-pass-rail-2023-12"]["closed_from"] == "2023-12-18"
+    assert timeline["eagle-pass-rail-2023-12"]["reopened_on"] == "2023-12-22"
+    assert timeline["lukeville-2023-12"]["reopened_on"] == "2024-01-04"
+    trade = [r for r in _rows("trade-by-mode") if r["month"].startswith("2023")]
+    assert sum(int(r["total_usd"]) for r in trade) == 798_834_655_096  # $798.83bn, PROVENANCE
+    per_day = {r["month"]: r for r in _rows("rail-trade-per-day")}
+    assert per_day["2023-12-01"]["rail_usd"] == "7208156527"  # Dec 2023 rail: X $2.39bn + M $4.82bn
+    assert per_day["2023-12-01"]["rail_per_day_usd"] == "232521178.0"

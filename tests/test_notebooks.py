@@ -1,0 +1,75 @@
+"""Every notebook runs headless on the committed data, through the runner, and redraws the
+committed charts byte for byte; the notebook pairs are in sync, stripped, and free of plumbing."""
+
+from __future__ import annotations
+
+import re
+
+import jupytext
+import nbformat
+import pytest
+
+from migrationdata import build, paths
+
+FIGURES = paths.REPO_DIR / "figures"
+NOTEBOOKS = build.discover()
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory):
+    """Run every notebook once, in parallel, into a temporary figures folder."""
+    out = tmp_path_factory.mktemp("figures")
+    report = build.build(
+        figures=out, state_dir=tmp_path_factory.mktemp("state"), reports=False, progress=print
+    )
+    return out, report
+
+
+@pytest.mark.slow
+def test_every_notebook_runs(rebuilt):
+    _, report = rebuilt
+    assert report.ok
+    assert [o.name for o in report.outcomes] == [n.name for n in NOTEBOOKS]
+    assert all(o.status == "ran" for o in report.outcomes)
+
+
+@pytest.mark.slow
+def test_rebuilding_gives_the_committed_charts_byte_for_byte(rebuilt):
+    out, report = rebuilt
+    made = {s for o in report.outcomes for s in o.charts}
+    committed = {p.stem for p in FIGURES.glob("*.json")}
+    assert made == committed, "figures/ is out of step with the notebooks: run `make figures`"
+    for path in sorted(out.iterdir()):
+        if path.name.startswith("index."):
+            continue
+        twin = FIGURES / path.name
+        assert twin.exists(), f"{path.name} is made but not committed"
+        assert path.read_bytes() == twin.read_bytes(), (
+            f"figures/{path.name} differs from a fresh build: the data, the code or the notebook "
+            "changed since it was committed (run `make figures`), or the export is not deterministic"
+        )
+    gallery = (out / "index.md").read_text(encoding="utf-8")
+    assert gallery == (FIGURES / "index.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
+def test_pairs_match_and_are_committed_without_outputs(nb):
+    assert nb.py and nb.ipynb, f"{nb.name} needs both a .py and an .ipynb (jupytext --sync)"
+    text = jupytext.read(nb.py)
+    stored = nbformat.read(nb.ipynb, as_version=4)
+    assert [(c.cell_type, c.source.strip()) for c in text.cells] == [
+        (c.cell_type, c.source.strip()) for c in stored.cells
+    ], f"{nb.name}.ipynb and .py differ: run `jupytext --sync notebooks/{nb.name}.py`"
+    for cell in stored.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{nb.name}.ipynb has outputs"
+    assert stored.metadata["jupytext"]["formats"] == "ipynb,py:percent"
+    tagged = [c for c in stored.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and {"as_of", "output"} <= set(re.findall(r"^(\w+) =", tagged[0].source, re.M))
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
+def test_notebooks_load_through_the_package(nb):
+    code = "\n".join(c.source for c in jupytext.read(nb.py).cells if c.cell_type == "code")
+    for forbidden in ("http://", "https://", "read_csv", "read_excel", "pyreadr", "data/raw", "requests"):
+        assert forbidden not in code, f"{nb.name} should load through the package, not {forbidden!r}"
