@@ -189,6 +189,7 @@ def make_session(
         allowed_methods=frozenset({"GET", "HEAD"}),
         raise_on_status=False,
         raise_on_redirect=False,
+        respect_retry_after_header=False,  # urllib3 would sleep up to 6 hours on its own
     )
     session = requests.Session()
     adapter = HTTPAdapter(max_retries=retry)
@@ -1055,7 +1056,9 @@ def fetch_source(
     except MigrationDataError as exc:
         report.error = fetcher.redact(str(exc))
     except Exception as exc:  # a parser bug: still name the source and keep data intact
-        where = "; ".join(r.fetched_from for r in fetcher.results) or source.landing_page
+        # name what this run downloaded (the suspects), else every file the parser read
+        new = [r for r in fetcher.results if r.status == "updated"] or fetcher.results
+        where = "; ".join(r.fetched_from for r in new) or source.landing_page
         report.error = fetcher.redact(
             f"[{source.id}] {where}: unexpected {type(exc).__name__} while processing: {exc}. "
             "What to do: the last good data is unchanged. The file may be damaged or its "

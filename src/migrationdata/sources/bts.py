@@ -61,6 +61,8 @@ MEASURES = (
     "Truck Containers Loaded",
     "Trucks",
 )
+#: export columns no table uses (not worth a warning)
+UNUSED_COLUMNS = ("Latitude", "Longitude", "Point")
 #: export column -> our name. The API's field names are the snake_case of these.
 EXPORT_COLUMNS = {
     "Port Name": "port",
@@ -190,6 +192,9 @@ def _read_csv_checked(path: Path, columns: dict[str, str], what: str) -> pd.Data
             f"the {what} should have columns {list(columns)}; {missing} are missing "
             f"(found {list(header)}). The publisher may have renamed them.",
         )
+    extra = [c for c in header if c not in columns and c not in UNUSED_COLUMNS]
+    if extra:
+        warnings.warn(f"{path.name}: ignoring columns this project does not know: {extra}", stacklevel=2)
     df = pd.read_csv(
         path,
         usecols=list(columns),
@@ -345,6 +350,19 @@ def _fill_gaps(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def tidy(raw: pd.DataFrame, file: str) -> dict[str, pd.DataFrame]:
+    # single ports have gaps (filled as missing below), but a month with no row from any port,
+    # while ports report the months either side of it, is a file that lost rows
+    months = pd.DatetimeIndex(raw["month"].unique())
+    holes = pd.date_range(months.min(), months.max(), freq="MS").difference(months)
+    if len(holes):
+        have = set(zip(raw["port_code"], raw["measure"], raw["month"], strict=True))
+        series = {(p, m) for p, m, _ in have}
+        step = pd.DateOffset(months=1)
+        lost = [
+            h for h in holes if any((p, m, h - step) in have and (p, m, h + step) in have for p, m in series)
+        ]
+        if lost:
+            raise DataError(file, f"no {BORDER} rows at all for {', '.join(f'{m:%B %Y}' for m in lost[:12])}")
     df = _resolve_duplicates(raw, file)
     # a port's name and state as BTS gives them in its latest month
     latest = df.sort_values("month").groupby("port_code")[["port", "state"]].last()

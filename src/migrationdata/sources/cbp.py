@@ -32,6 +32,7 @@ import gzip
 import io
 import re
 import warnings
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
@@ -85,6 +86,8 @@ GROUPED_OTHER = "Other (grouped)"
 CITIZENSHIP_CODES = {"CHINA, PEOPLES REPUBLIC OF": "CHN", "MYANMAR (BURMA)": "MMR"}
 
 #: the columns of each CBP layout, after headers are reduced to snake_case
+#: columns CBP's files carry that no table uses (not worth a warning)
+UNUSED_COLUMNS = ("month_grouping", "aor_abbv")
 LAYOUTS = {
     "aor": (
         "fiscal_year",
@@ -517,7 +520,12 @@ def _unknown(df: pd.DataFrame, column: str, known, file: str, label: str) -> Non
 def _read_text_table(path: Path, sep: str = ",") -> pd.DataFrame:
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:  # a damaged or cut-off download
+            raise DataError(
+                path.name, f"not a readable gzip file ({exc}); it may be damaged or truncated"
+            ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -588,12 +596,25 @@ def tidy_release(raw: pd.DataFrame, file: str) -> Release:
     if "line" not in raw.columns:
         raw["line"] = range(2, len(raw) + 2)
     layout = detect_layout([c for c in raw.columns if c != "line"], file)
+    extra = [c for c in raw.columns if c not in (*LAYOUTS[layout], *UNUSED_COLUMNS, "line")]
+    if extra:
+        warnings.warn(f"{file}: ignoring columns this project does not know: {extra}", stacklevel=2)
     raw = raw.copy()
     for col in LAYOUTS[layout]:
         raw[col] = raw[col].astype(str).str.strip()
     out = pd.DataFrame({"line": raw["line"]})
     out["month"] = months_from_fiscal(raw["fiscal_year"], raw["month_abbv"], raw, file)
     out["encounters"] = parse_counts(raw["encounter_count"], raw, file)
+    # a release covers a run of months: a hole inside it is a damaged file, which an older
+    # release would otherwise quietly fill
+    months = pd.DatetimeIndex(out["month"].unique())
+    holes = pd.date_range(months.min(), months.max(), freq="MS").difference(months)
+    if len(holes):
+        raise DataError(
+            file,
+            f"no rows for {', '.join(f'{m:%B %Y}' for m in holes[:12])}, inside the months the "
+            f"release covers ({months.min():%B %Y} to {months.max():%B %Y})",
+        )
 
     _unknown(raw, "demographic", DEMOGRAPHICS, file, "demographics")
     out["demographic"] = raw["demographic"].map(DEMOGRAPHICS)
@@ -962,8 +983,13 @@ def classify(path: Path) -> str:
     """Which parser a file needs, from its bytes: release, usbp_monthly, southwest_annual, ohss."""
     head = path.read_bytes()[:4096]
     if head[:2] == b"\x1f\x8b":
-        with gzip.open(path, "rt", encoding="utf-8", errors="replace") as fh:
-            first = fh.readline()
+        try:
+            with gzip.open(path, "rt", encoding="utf-8", errors="replace") as fh:
+                first = fh.readline()
+        except (OSError, EOFError, zlib.error) as exc:  # a damaged or cut-off download
+            raise DataError(
+                path.name, f"not a readable gzip file ({exc}); it may be damaged or truncated"
+            ) from None
         return "usbp_monthly" if "|" in first else "release"
     if head[:4] == b"PK\x03\x04":
         return "ohss"

@@ -132,6 +132,9 @@ def parse_transborder(path: Path) -> pd.DataFrame:
     missing = [c for c in TRANSBORDER_COLUMNS if c not in header]
     if missing:
         raise DataError(file, f"columns {missing} are missing (found {list(header)}): the layout changed.")
+    extra = [c for c in header if c not in (*TRANSBORDER_COLUMNS, "Weight", "WeightLb")]
+    if extra:
+        warnings.warn(f"{file}: ignoring columns this project does not know: {extra}", stacklevel=2)
     raw = pd.read_csv(
         path, usecols=TRANSBORDER_COLUMNS, dtype=str, keep_default_na=False, encoding="utf-8-sig"
     )

@@ -1,0 +1,427 @@
+"""Fixtures for the fault-injection suite.
+
+- ``servers``: loopback HTTP and HTTPS servers serving the mirror, each able to misbehave;
+- ``good_data``: one clean fetch per source from the mirror folder (the "last good data");
+- ``harness``: seeds a temporary data folder, injects one fault, runs ``migrationdata fetch``
+  in-process and checks the outcome, recording it in the ledger;
+- the ledger becomes ``docs/reliability.md`` at the end of a run that covered every scenario.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import faultserver as fs
+import pytest
+import scenarios as sc
+
+from migrationdata.paths import REPO_DIR
+
+#: fast but real: two retries, short timeouts, a 1.5 s deadline per file
+FAST = {
+    "MIGRATIONDATA_RETRIES": "2",
+    "MIGRATIONDATA_BACKOFF": "0.02",
+    "MIGRATIONDATA_TIMEOUT": "1,0.5",
+    "MIGRATIONDATA_DEADLINE": "1.5",
+    "MIGRATIONDATA_MAX_WAIT": "5",
+}
+
+DOC = REPO_DIR / "docs" / "reliability.md"
+
+
+@pytest.fixture(autouse=True)
+def fast_network(monkeypatch):
+    for k, v in FAST.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("MIGRATIONDATA_MIRROR", raising=False)
+
+
+def load_source(source_id: str):
+    """The source's module, or a skip while its author is still writing it."""
+    from migrationdata.catalog import get_source
+
+    try:
+        return get_source(source_id)
+    except KeyError:
+        pytest.skip(f"migrationdata/sources/{source_id}.py is not there yet")
+
+
+# ----------------------------------------------------------------------------- servers
+
+
+@dataclass
+class Servers:
+    http: fs.RunningServer
+    https: fs.RunningServer | None
+    cert: Path | None
+
+    def reset(self) -> None:
+        self.http.server.reset()
+        if self.https:
+            self.https.server.reset()
+
+
+@pytest.fixture(scope="session")
+def servers(mirror, tmp_path_factory):
+    http = fs.start(mirror)
+    https, cert = None, None
+    pair = fs.self_signed(tmp_path_factory.mktemp("tls"))
+    if pair:
+        cert = pair[0]
+        https = fs.start(mirror, fs.tls_context(*pair))
+    yield Servers(http, https, cert)
+    http.stop()
+    if https:
+        https.stop()
+
+
+# ----------------------------------------------------------------------------- good data
+
+
+def snapshot(base: Path) -> dict[str, str]:
+    """sha256 of every file under the data folder except the staging area."""
+    out = {}
+    for p in sorted(base.rglob("*")):
+        rel = p.relative_to(base).as_posix()
+        if p.is_file() and not rel.startswith("raw/.staging/"):
+            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+class GoodData:
+    """One clean fetch of each source from the mirror folder, made once per session."""
+
+    def __init__(self, mirror: Path, base: Path) -> None:
+        self.mirror = mirror
+        self.base = base
+        self.done: set[str] = set()
+        self.warnings: dict[str, set[str]] = {}
+
+    def ensure(self, source_id: str) -> None:
+        from migrationdata.fetch import fetch_source
+
+        if source_id in self.done:
+            return
+        rep = fetch_source(load_source(source_id), mirror=str(self.mirror), base=self.base)
+        assert rep.status in ("updated", "unchanged"), rep.error
+        self.warnings[source_id] = set(rep.warnings)  # what even the good files warn about
+        self.done.add(source_id)
+
+    def tables(self, source_id: str) -> dict[str, str]:
+        src = load_source(source_id)
+        return {
+            t.name: hashlib.sha256((self.base / "processed" / f"{t.name}.csv").read_bytes()).hexdigest()
+            for t in src.tables
+        }
+
+    def seed(self, dest: Path, sources: list[str]) -> None:
+        """Copy the good raw files, tables and manifest of ``sources`` into ``dest``."""
+        for sid in sources:
+            self.ensure(sid)
+        keep = set(sources)
+
+        def ignore(folder: str, names: list[str]) -> set[str]:
+            if Path(folder) == self.base / "raw":
+                return {n for n in names if n not in keep}
+            return set()
+
+        shutil.copytree(self.base, dest, ignore=ignore, dirs_exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def good_data(mirror, tmp_path_factory) -> GoodData:
+    return GoodData(mirror, tmp_path_factory.mktemp("good") / "data")
+
+
+# ----------------------------------------------------------------------------- ledger
+
+
+@dataclass
+class Row:
+    source: str
+    scenario: str
+    group: str
+    what: str
+    expected: str
+    outcome: str  # what happened: refused / recovered / accepted / tolerated / skipped / ...
+    kept: str  # "unchanged" when every file under the data folder kept its bytes
+    detail: str
+    passed: bool | None = None
+
+
+class Ledger:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], Row] = {}
+
+    def add(self, row: Row) -> None:
+        self.rows[(row.source, row.scenario)] = row
+
+    def complete(self) -> bool:
+        wanted = {(s, c) for s in sc.MATRIX_SOURCES for c in sc.ALL_SCENARIO_IDS}
+        return wanted <= set(self.rows)
+
+
+@pytest.fixture(scope="session")
+def ledger():
+    book = Ledger()
+    yield book
+    if book.complete():
+        DOC.parent.mkdir(exist_ok=True)
+        text = sc.render_doc(book.rows)
+        if not DOC.exists() or DOC.read_text(encoding="utf-8") != text:
+            DOC.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _record_skips(request, ledger):
+    """A skipped scenario still gets its row, so the table says what was not run and why."""
+    yield
+    rep = getattr(request.node, "rep_call", None) or getattr(request.node, "rep_setup", None)
+    params = getattr(request.node, "callspec", None)
+    if rep is None or params is None or not rep.skipped:
+        return
+    source, scenario = params.params.get("source"), params.params.get("scenario")
+    if source is None or scenario is None:
+        return
+    sid = scenario.id if isinstance(scenario, sc.Scenario) else str(scenario)
+    reason = str(rep.longrepr[-1]) if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+    meta = sc.describe(sid)
+    ledger.add(
+        Row(source, sid, meta["group"], meta["what"], "", "not run", "", reason.removeprefix("Skipped: "))
+    )
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    rep = yield
+    setattr(item, f"rep_{rep.when}", rep)
+    params = getattr(item, "callspec", None)
+    if rep.when == "call" and params is not None and "source" in params.params:
+        scenario = params.params.get("scenario")
+        sid = scenario.id if isinstance(scenario, sc.Scenario) else str(scenario)
+        row = (
+            item.funcargs.get("ledger").rows.get((params.params["source"], sid))
+            if "ledger" in item.funcargs
+            else None
+        )
+        if row is not None:
+            row.passed = rep.passed
+    return rep
+
+
+# ----------------------------------------------------------------------------- harness
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    status: dict[str, str]  # source -> updated/unchanged/failed, from the summary table
+    message: str  # the FAILED message for the faulted source ("" if none)
+    before: dict[str, str]
+    after: dict[str, str]
+
+
+def normalise(text: str, mirror_url: str, servers: Servers) -> str:
+    """Ports and temporary paths vary from run to run; the doc should not."""
+    text = text.replace(mirror_url, "<mirror>")
+    for srv in (servers.http, servers.https):
+        if srv:
+            text = text.replace(srv.base, "<mirror>")
+            text = text.replace(f"localhost:{srv.server.server_address[1]}", "localhost:<port>")
+    text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", text)
+    text = re.sub(r"/tmp/\S+?/data/", "<data>/", text)
+    return text
+
+
+def excerpt(message: str, source: str) -> str:
+    """The problem sentence(s) of a failure message, without the URL and the advice."""
+    body = message.split(" What to do:")[0]
+    body = re.sub(rf"^\[{source}\] \S+( \(mirror of \S+\))?: ", "", body)
+    body = body.split(" (details:")[0].split(" Offending rows:")[0]
+    body = " ".join(body.split())
+    return body if len(body) <= 220 else body[:217] + "..."
+
+
+class Harness:
+    def __init__(self, servers: Servers, good: GoodData, ledger: Ledger, tmp_data: Path, capsys, monkeypatch):
+        self.servers = servers
+        self.good = good
+        self.ledger = ledger
+        self.base = tmp_data
+        self.capsys = capsys
+        self.monkeypatch = monkeypatch
+
+    def fetch(self, sources: list[str], mirror_url: str) -> tuple[int, str, str, float]:
+        from migrationdata import cli
+
+        self.capsys.readouterr()
+        t0 = time.monotonic()
+        code = cli.main(["fetch", *sources, "--mirror", mirror_url])
+        seconds = time.monotonic() - t0
+        out, err = self.capsys.readouterr()
+        return code, out, err, seconds
+
+    @staticmethod
+    def statuses(stdout: str) -> dict[str, str]:
+        found = {}
+        for line in stdout.splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and parts[1] in ("updated", "unchanged", "failed"):
+                found[parts[0]] = parts[1]
+        return found
+
+    @staticmethod
+    def failure(stderr: str, source: str) -> str:
+        m = re.search(
+            rf"FAILED: (\[{source}\].*?)(?=\nfetching |\n  warning:|\n  FAILED:|\n\n|\Z)", stderr, re.S
+        )
+        return m.group(1).strip() if m else ""
+
+    def run(self, source: str, scenario: sc.Scenario) -> Result:
+        src = load_source(source)
+        target = sc.TARGETS.get(source)
+        if target is None:
+            pytest.skip(f"no fault target declared for {source} yet")
+        file = target.file_for(scenario.id)
+        rf = next((f for f in src.files if f.name == file), None)
+        assert rf is not None, f"{source} no longer declares {file}"
+        expect = scenario.expect if scenario.expect != "per-source" else target.encoding_outcome
+        if scenario.extra.get("needs_tls") and self.servers.https is None:
+            pytest.skip("the openssl command is not available to make a loopback certificate")
+        self.servers.reset()
+        ctx = sc.Context(target, rf.max_bytes, self.servers.http, self.servers.https)
+        true_bytes = (self.good.mirror / source / file).read_bytes()
+        served = true_bytes
+        if scenario.group == "drift":
+            if scenario.id not in target.drift:
+                pytest.skip(f"{scenario.id} does not apply to {source}")
+            served = target.drift[scenario.id](true_bytes)
+            assert served != true_bytes
+        elif scenario.transform is not None:
+            served = scenario.transform(true_bytes)
+        if served is not true_bytes:
+            for srv in (self.servers.http, self.servers.https):
+                if srv:
+                    srv.serve_body(source, file, served)
+        if scenario.fault is not None:
+            server = (
+                self.servers.https
+                if scenario.mirror and scenario.extra.get("needs_tls")
+                else self.servers.http
+            )
+            server.inject(source, file, scenario.fault(ctx))
+        if self.servers.cert:
+            self.monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(self.servers.cert))
+        mirror_url = scenario.mirror(ctx) if scenario.mirror else self.servers.http.base
+        # a refused connection takes the whole mirror host down: no bystander can succeed
+        bystander = [target.bystander] if target.bystander and scenario.id != "connection-refused" else []
+        for sid in bystander:
+            load_source(sid)
+        self.good.seed(self.base, [source, *bystander])
+        if expect == "recovered":
+            # the faulted file must come through the fault: forget the good copy of it
+            (self.base / "raw" / source / file).unlink()
+            manifest = json.loads((self.base / "manifest.json").read_text())
+            del manifest["files"][f"{source}/{file}"]
+            (self.base / "manifest.json").write_text(json.dumps(manifest))
+        before = snapshot(self.base)
+        code, out, err, seconds = self.fetch([source, *bystander], mirror_url)
+        after = snapshot(self.base)
+        status = self.statuses(out)
+        message = self.failure(err, source)
+        result = Result(code, out, err, seconds, status, message, before, after)
+
+        outcome = {
+            "failed": "refused",
+            "updated": "recovered" if expect == "recovered" else "accepted",
+            "unchanged": "accepted",
+        }.get(status.get(source, ""), f"no result (exit {code})")
+        baseline = set().union(*(self.good.warnings.get(s, set()) for s in [source, *bystander]))
+        new_warnings = [w for w in re.findall(r"  warning: (.*)", err) if w not in baseline]
+        if outcome == "accepted" and new_warnings:
+            outcome = "tolerated"
+        if message and "unexpected" in message:
+            outcome = "refused, but as an unexpected error"
+        kept = "unchanged" if before == after else "changed"
+        if expect == "recovered":
+            kept = "n/a (the file was fetched anew)"
+        detail = excerpt(message, source) if message else ""
+        if outcome == "tolerated":
+            detail = "warning: " + " ".join(new_warnings)[:200]
+        if outcome in ("recovered", "accepted") and scenario.extra.get("min_seconds"):
+            detail = f"succeeded after waiting the {scenario.extra['min_seconds']:g} s the server asked for"
+        what = scenario.what if scenario.id != "drift-encoding" else target.encoding_what
+        self.ledger.add(
+            Row(
+                source,
+                scenario.id,
+                scenario.group,
+                what,
+                expect,
+                outcome,
+                kept,
+                normalise(detail, mirror_url, self.servers),
+            )
+        )
+        self.check(source, scenario, expect, result, mirror_url, file, served, bystander, new_warnings)
+        return result
+
+    def check(self, source, scenario, expect, r: Result, mirror_url, file, served, bystander, new_warnings):
+        where = f"{mirror_url}/{quote(source)}/{quote(file)}"
+        for sid in bystander:
+            assert r.status.get(sid) in ("updated", "unchanged"), (sid, r.stderr)
+        staging = self.base / "raw" / ".staging"
+        assert not staging.exists() or not any(staging.iterdir()), "a staging folder was left behind"
+        if expect == "refused":
+            assert r.code == 1, (r.code, r.stderr)
+            assert r.status.get(source) == "failed", r.stdout
+            msg = r.message
+            assert msg, r.stderr
+            assert msg.startswith(f"[{source}]"), msg
+            assert where in msg, f"the message does not name {where}: {msg}"
+            assert "expected" in msg, f"the message does not say what was expected: {msg}"
+            assert "What to do:" in msg, msg
+            assert "unexpected" not in msg, f"an exception escaped the checks: {msg}"
+            assert re.search(scenario.says, msg, re.S), f"{scenario.says!r} not in: {msg}"
+            assert r.after == r.before, sorted(
+                k for k in set(r.after) | set(r.before) if r.after.get(k) != r.before.get(k)
+            )
+        else:
+            assert r.code == 0, r.stderr
+            assert r.status.get(source) in ("updated", "unchanged"), r.stdout
+            good = self.good.tables(source)
+            now = {
+                name: hashlib.sha256((self.base / "processed" / f"{name}.csv").read_bytes()).hexdigest()
+                for name in good
+            }
+            assert now == good, "the tables differ from a clean fetch's"
+            raw = self.base / "raw" / source / file
+            assert hashlib.sha256(raw.read_bytes()).hexdigest() == hashlib.sha256(served).hexdigest()
+            manifest = json.loads((self.base / "manifest.json").read_text())
+            entry = manifest["files"][f"{source}/{file}"]
+            assert entry["sha256"] == hashlib.sha256(served).hexdigest()
+            if expect == "tolerated":
+                assert new_warnings, f"no warning for the reporter: {r.stderr}"
+            if expect in ("accepted", "recovered"):
+                assert not new_warnings, new_warnings
+        if "requests" in scenario.extra:
+            assert self.servers.http.requests_for(source, file) == scenario.extra["requests"]
+        if "min_seconds" in scenario.extra:
+            assert r.seconds >= scenario.extra["min_seconds"]
+        if "max_seconds" in scenario.extra:
+            assert r.seconds < scenario.extra["max_seconds"], f"took {r.seconds:.1f} s"
+
+
+@pytest.fixture
+def harness(servers, good_data, ledger, tmp_data, capsys, monkeypatch) -> Harness:
+    return Harness(servers, good_data, ledger, tmp_data, capsys, monkeypatch)

@@ -1,0 +1,649 @@
+"""Every way a publisher's server can fail, and what each source's fetch must do about it.
+
+A :class:`Scenario` says what the server does (in words, for docs/reliability.md), how to make
+it do that, and what outcome is right:
+
+- ``refused``: the fetch fails for that source with a message naming the source, the URL, what
+  was expected, what arrived and what to do; every file under the data folder is unchanged;
+- ``recovered``: a transient fault; starting from an empty data folder the fetch ends with
+  exactly the tables a clean fetch gives;
+- ``accepted``: a harmless difference (a re-compressed file): the fetch succeeds and the tables
+  are byte-for-byte the same;
+- ``tolerated``: like accepted, but the reporter is warned (an extra column).
+
+A :class:`Target` says, per source, which file the faults hit and how to drift its layout.
+Drifted files are made in the test from the mirror's bytes; none is committed.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import faultserver as fs
+
+# ----------------------------------------------------------------------------- targets
+
+
+@dataclass(frozen=True)
+class Target:
+    source: str
+    file: str  # the file every fault hits (the others are served correctly)
+    #: scenario id -> function of the true bytes giving the drifted bytes
+    drift: dict[str, Callable[[bytes], bytes]]
+    #: expected outcome of the "different text encoding" scenario and what it does
+    encoding_outcome: str = "refused"
+    encoding_what: str = ""
+    #: a second source fetched in the same command, which must still succeed
+    bystander: str | None = None
+    #: scenario id -> another of the source's files, where that file fits the fault better
+    overrides: dict[str, str] = field(default_factory=dict)
+
+    def file_for(self, scenario_id: str) -> str:
+        return self.overrides.get(scenario_id, self.file)
+
+
+def corrupt(data: bytes, keep: int = 64, seed: int = 8) -> bytes:
+    """The file's first bytes (so its signature still looks right), then noise of the same
+    length: what a disk or proxy that mangles the body delivers."""
+    rng = random.Random(seed)
+    return data[:keep] + rng.randbytes(len(data) - keep)
+
+
+# -- R data files (Darién) -----------------------------------------------------------
+
+
+def _rda_edit(obj: str, edit: Callable, compress: str = "gzip") -> Callable[[bytes], bytes]:
+    def mutate(data: bytes) -> bytes:
+        import pyreadr
+
+        with tempfile.TemporaryDirectory() as d:
+            src, out = Path(d) / "in.rda", Path(d) / "out.rda"
+            src.write_bytes(data)
+            df = pyreadr.read_r(str(src))[obj]
+            df = edit(df.copy())
+            pyreadr.write_rdata(str(out), df, df_name=obj, compress=compress)
+            return out.read_bytes()
+
+    return mutate
+
+
+def _days(iso: str) -> float:
+    import pandas as pd
+
+    return float((pd.Timestamp(iso) - pd.Timestamp("1970-01-01")).days)
+
+
+def _negate_one(df):
+    i = df.index[(df["t"] == _days("2023-08-01")) & (df["nat"] == "VEN")][0]
+    df.loc[i, "n"] = -df.loc[i, "n"]
+    return df
+
+
+def _counts_as_text(df):
+    # what a republisher's spreadsheet export does: counts with thousands separators, as text
+    df["n"] = [f"{int(v):,}" for v in df["n"]]
+    return df
+
+
+def _duplicate_one(df):
+    import pandas as pd
+
+    row = df[(df["t"] == _days("2023-08-01")) & (df["nat"] == "VEN")]
+    return pd.concat([df, row], ignore_index=True)
+
+
+DARIEN = Target(
+    source="darien",
+    file="irreg_darien_nat.rda",
+    drift={
+        "drift-renamed-column": _rda_edit("irreg_darien_nat", lambda df: df.rename(columns={"n": "count"})),
+        "drift-missing-column": _rda_edit("irreg_darien_nat", lambda df: df.drop(columns=["q"])),
+        "drift-extra-column": _rda_edit("irreg_darien_nat", lambda df: df.assign(region="Americas")),
+        "drift-non-numeric": _rda_edit("irreg_darien_nat", _counts_as_text),
+        "drift-negative": _rda_edit("irreg_darien_nat", _negate_one),
+        "drift-duplicate-key": _rda_edit("irreg_darien_nat", _duplicate_one),
+        "drift-missing-month": _rda_edit(
+            "irreg_darien_nat", lambda df: df[df["t"] != _days("2023-06-01")].reset_index(drop=True)
+        ),
+        # R data files carry their own encoding; the one a republisher can change is the
+        # compression (R saves with gzip, bzip2 or xz). Same data, other bytes.
+        "drift-encoding": _rda_edit("irreg_darien_nat", lambda df: df, compress="gzip"),
+    },
+    encoding_outcome="accepted",
+    encoding_what="the same R data re-saved with gzip instead of bzip2 compression",
+)
+
+
+# -- CSV files (CBP, BTS, trade) -------------------------------------------------------
+# The mirror's CSVs have no quoted fields, so a row is its line split on commas (the
+# helpers check that rather than assume it). They work line by line, splitting only the
+# lines that can match, because the BTS export has 400,000 of them.
+
+
+class CsvText:
+    def __init__(self, data: bytes) -> None:
+        assert b'"' not in data, "quoted CSV: these helpers only split on commas"
+        text = data.decode("utf-8")
+        self.newline = "\r\n" if "\r\n" in text[:10_000] else "\n"
+        self.lines = text.split(self.newline)
+        self.trailing = self.lines[-1] == ""
+        if self.trailing:
+            self.lines.pop()
+        self.header = self.lines[0].split(",")
+
+    def bytes(self) -> bytes:
+        return (self.newline.join(self.lines) + (self.newline if self.trailing else "")).encode("utf-8")
+
+    def matches(self, where: dict[str, str]) -> list[int]:
+        """Line numbers of the rows whose columns hold the given values (``_`` in a column
+        name stands for a space)."""
+        want = {self.header.index(k.replace("_", " ")): v for k, v in where.items()}
+        needles = list(want.values())
+        hits = []
+        for n in range(1, len(self.lines)):
+            line = self.lines[n]
+            if all(v in line for v in needles):
+                cells = line.split(",")
+                if all(cells[i] == v for i, v in want.items()):
+                    hits.append(n)
+        assert hits, f"no row matches {where}"
+        return hits
+
+
+def _csv(edit: Callable[[CsvText], None]) -> Callable[[bytes], bytes]:
+    def mutate(data: bytes) -> bytes:
+        doc = CsvText(data)
+        edit(doc)
+        return doc.bytes()
+
+    return mutate
+
+
+def rename_column(old: str, new: str):
+    def edit(doc: CsvText) -> None:
+        doc.lines[0] = ",".join(new if c == old else c for c in doc.header)
+
+    return _csv(edit)
+
+
+def drop_column(name: str):
+    def edit(doc: CsvText) -> None:
+        i = doc.header.index(name)
+        for n, line in enumerate(doc.lines):
+            cells = line.split(",")
+            del cells[i]
+            doc.lines[n] = ",".join(cells)
+
+    return _csv(edit)
+
+
+def add_column(name: str, value: str):
+    def edit(doc: CsvText) -> None:
+        doc.lines = [doc.lines[0] + "," + name, *(line + "," + value for line in doc.lines[1:])]
+
+    return _csv(edit)
+
+
+def set_count(column: str, value: str, **where: str):
+    """Put ``value`` in ``column`` of the first row matching ``where``."""
+
+    def edit(doc: CsvText) -> None:
+        n = doc.matches(where)[0]
+        cells = doc.lines[n].split(",")
+        cells[doc.header.index(column)] = value
+        doc.lines[n] = ",".join(cells)
+
+    return _csv(edit)
+
+
+def repeat_row(column: str | None = None, **where: str):
+    """Append a copy of the first row matching ``where`` (with ``column`` changed, so the two
+    rows disagree, when given)."""
+
+    def edit(doc: CsvText) -> None:
+        cells = doc.lines[doc.matches(where)[0]].split(",")
+        if column:
+            i = doc.header.index(column)
+            cells[i] = str(int(float(cells[i])) + 1)
+        doc.lines.append(",".join(cells))
+
+    return _csv(edit)
+
+
+def drop_rows(**where: str):
+    def edit(doc: CsvText) -> None:
+        gone = set(doc.matches(where))
+        doc.lines = [line for n, line in enumerate(doc.lines) if n not in gone]
+
+    return _csv(edit)
+
+
+def utf16(data: bytes) -> bytes:
+    """What Excel's "Unicode text" export gives: UTF-16 with a byte-order mark."""
+    return data.decode("utf-8").encode("utf-16")
+
+
+def utf8_bom(data: bytes) -> bytes:
+    """What Excel's "CSV UTF-8" export gives: a byte-order mark before the header."""
+    return b"\xef\xbb\xbf" + data
+
+
+def csv_drift(
+    *,
+    rename: tuple[str, str],
+    drop: str,
+    count: str,
+    row: dict[str, str],
+    month: dict[str, str],
+    conflicting_duplicate: bool = True,
+) -> dict[str, Callable[[bytes], bytes]]:
+    """The drift scenarios for a CSV: ``row`` picks the row whose count is spoiled, ``month``
+    the rows removed (keys are column names, ``_`` standing for a space)."""
+    return {
+        "drift-renamed-column": rename_column(*rename),
+        "drift-missing-column": drop_column(drop),
+        "drift-extra-column": add_column("Notes", "provisional"),
+        "drift-non-numeric": set_count(count, "N/A", **row),
+        "drift-negative": set_count(count, "-5", **row),
+        "drift-duplicate-key": repeat_row(count if conflicting_duplicate else None, **row),
+        "drift-missing-month": drop_rows(**month),
+        "drift-encoding": utf16,
+        "drift-utf8-bom": utf8_bom,
+    }
+
+
+UTF16 = "the CSV saved as UTF-16 with a byte-order mark (Excel's 'Unicode text')"
+
+CBP = Target(
+    source="cbp",
+    file="sbo-encounters-fy22-fy25-aug.csv",
+    drift=csv_drift(
+        rename=("Encounter Count", "Encounters"),
+        drop="Title of Authority",
+        count="Encounter Count",
+        row={"Fiscal_Year": "2023", "Month_(abbv)": "DEC"},
+        month={"Fiscal_Year": "2023", "Month_(abbv)": "JUN"},
+        conflicting_duplicate=False,  # an exact repeat: it would double a count if summed
+    ),
+    encoding_what=UTF16,
+    bystander="darien",
+    overrides={"corrupt-file": "usbp_monthly_encounters_fy2000-fy2020.csv.gz"},
+)
+
+BTS = Target(
+    source="bts",
+    file="Border_Crossing_Entry_Data.csv",
+    drift=csv_drift(
+        rename=("Value", "Count"),
+        drop="Port Code",
+        count="Value",
+        row={"Border": "US-Mexico Border", "Date": "Dec 2023"},
+        month={"Border": "US-Mexico Border", "Date": "Jun 2023"},
+    ),
+    encoding_what=UTF16,
+    bystander="darien",
+)
+
+TRADE = Target(
+    source="trade",
+    file="bts_transborder_monthly_trends_1993_2025.csv",
+    drift=csv_drift(
+        rename=("TradeValue", "Value"),
+        drop="Mode",
+        count="TradeValue",
+        row={"Country": "Mexico", "Year": "2023", "Month": "12"},
+        month={"Country": "Mexico", "Year": "2023", "Month": "6"},
+    ),
+    encoding_what=UTF16,
+    bystander="darien",
+)
+
+TARGETS: dict[str, Target] = {"darien": DARIEN, "cbp": CBP, "bts": BTS, "trade": TRADE}
+
+# ----------------------------------------------------------------------------- scenarios
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a scenario's fault may need: the target, the servers, the file's size guard."""
+
+    target: Target
+    max_bytes: int
+    http: fs.RunningServer
+    https: fs.RunningServer | None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    group: str
+    what: str  # what the server does, in words
+    expect: str  # refused / recovered / accepted / tolerated
+    #: regex the failure message must match (what arrived), for refused
+    says: str = ""
+    fault: Callable[[Context], fs.Fault] | None = None
+    #: bytes served instead of the file's (made before the request, as big files take a while)
+    transform: Callable[[bytes], bytes] | None = None
+    #: the mirror for this scenario, if not the plain loopback server
+    mirror: Callable[[Context], str] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _moved_path(ctx: Context) -> Callable[[fs.Handler], str]:
+    return lambda h: f"/moved{h.path}"
+
+
+SCENARIOS: list[Scenario] = [
+    # -- the connection ----------------------------------------------------------------
+    Scenario(
+        "connection-refused",
+        "connection",
+        "nothing listens on the mirror's port (the connection is refused)",
+        "refused",
+        r"refused the connection",
+        mirror=lambda ctx: f"http://127.0.0.1:{fs.dead_port()}",
+    ),
+    Scenario(
+        "read-timeout",
+        "connection",
+        "accepts the connection and never answers",
+        "refused",
+        r"stopped sending data \(read timeout",
+        fault=lambda ctx: fs.hang(),
+    ),
+    Scenario(
+        "slow-trickle",
+        "connection",
+        "announces the whole file, then sends 16 bytes every 50 ms",
+        "refused",
+        r"trickling",
+        fault=lambda ctx: fs.trickle(16, 0.05),
+    ),
+    # -- status codes ------------------------------------------------------------------
+    Scenario(
+        "500-then-200",
+        "status",
+        "answers HTTP 500 once, then serves the file",
+        "recovered",
+        fault=lambda ctx: fs.status_then_ok(500, 1),
+    ),
+    Scenario(
+        "503-retry-after",
+        "status",
+        "answers HTTP 503 with Retry-After: 1 once, then serves the file",
+        "recovered",
+        fault=lambda ctx: fs.status_then_ok(503, 1, {"Retry-After": "1"}),
+        extra={"min_seconds": 1.0},
+    ),
+    Scenario(
+        "503-retry-after-a-day",
+        "status",
+        "answers HTTP 503 with Retry-After: 86400 (come back tomorrow)",
+        "refused",
+        r"HTTP 503.*wait 86,400 s",
+        fault=lambda ctx: fs.always(503, {"Retry-After": "86400"}),
+        extra={"max_seconds": 5.0, "requests": 1},
+    ),
+    Scenario(
+        "429-rate-limited",
+        "status",
+        "answers HTTP 429 Too Many Requests every time",
+        "refused",
+        r"HTTP 429.*limiting",
+        fault=lambda ctx: fs.always(429),
+        extra={"requests": 3},  # MIGRATIONDATA_RETRIES=2: the first try and two retries
+    ),
+    Scenario(
+        "404-moved",
+        "status",
+        "answers HTTP 404 Not Found (the file moved)",
+        "refused",
+        r"HTTP 404.*moved",
+        fault=lambda ctx: fs.always(404),
+    ),
+    # -- the body ----------------------------------------------------------------------
+    Scenario(
+        "html-instead-of-data",
+        "body",
+        "status 200 with an HTML maintenance page (Content-Type text/html)",
+        "refused",
+        r"HTML page",
+        fault=lambda ctx: fs.html_page(),
+    ),
+    Scenario(
+        "html-mislabelled",
+        "body",
+        "status 200 with an HTML page labelled as the data's own Content-Type",
+        "refused",
+        r"HTML page arrived",
+        fault=lambda ctx: lambda h, n, body: fs.html_page(fs.content_type(h.path))(h, n, body),
+    ),
+    Scenario(
+        "empty-body",
+        "body",
+        "status 200 with an empty body",
+        "refused",
+        r"body is empty",
+        fault=lambda ctx: fs.empty_body(),
+    ),
+    Scenario(
+        "truncated-body",
+        "body",
+        "announces the whole file (Content-Length) and hangs up half-way",
+        "refused",
+        r"cut short",
+        fault=lambda ctx: fs.truncated(0.5),
+    ),
+    Scenario(
+        "corrupt-file",
+        "body",
+        "the file's first 64 bytes (a valid signature), then noise",
+        "refused",
+        r"not a readable|binary bytes|did not pass|not .*gzip|compressed",
+        transform=corrupt,
+    ),
+    Scenario(
+        "oversize-announced",
+        "body",
+        "announces a body ten times the source's size guard",
+        "refused",
+        r"size guard.*announces",
+        fault=lambda ctx: fs.oversize(ctx.max_bytes, announce=True),
+        extra={"max_seconds": 5.0},
+    ),
+    Scenario(
+        "oversize-streamed",
+        "body",
+        "streams a body ten times the size guard without announcing its length",
+        "refused",
+        r"size guard.*passed",
+        fault=lambda ctx: fs.oversize(ctx.max_bytes, announce=False),
+    ),
+    Scenario(
+        "gzip-content-encoding",
+        "body",
+        "compresses the response on the fly (Content-Encoding: gzip)",
+        "accepted",
+        fault=lambda ctx: fs.gzip_on_the_fly(),
+    ),
+    # -- redirects ---------------------------------------------------------------------
+    Scenario(
+        "redirect-same-site",
+        "redirect",
+        "redirects (302) to a new path on the same host, which serves the file",
+        "recovered",
+        fault=lambda ctx: fs.redirect(_moved_path(ctx)),
+    ),
+    Scenario(
+        "redirect-other-host",
+        "redirect",
+        "redirects (302) to the same path on another host name (localhost)",
+        "refused",
+        r"redirected to another host",
+        fault=lambda ctx: fs.redirect(
+            lambda h: f"http://localhost:{ctx.http.server.server_address[1]}{h.path}"
+        ),
+    ),
+    Scenario(
+        "redirect-https-to-http",
+        "redirect",
+        "an https mirror redirects (302) to plain http",
+        "refused",
+        r"redirected from https down to plain http",
+        fault=lambda ctx: fs.redirect(lambda h: f"{ctx.http.base}{h.path}"),
+        mirror=lambda ctx: ctx.https.base,
+        extra={"needs_tls": True},
+    ),
+    # -- schema drift ------------------------------------------------------------------
+    Scenario("drift-renamed-column", "drift", "a column renamed", "refused", r"did not pass"),
+    Scenario("drift-missing-column", "drift", "a column removed", "refused", r"did not pass"),
+    Scenario("drift-extra-column", "drift", "an extra column added", "tolerated"),
+    Scenario(
+        "drift-non-numeric",
+        "drift",
+        "counts written as text with thousands separators",
+        "refused",
+        r"did not pass",
+    ),
+    Scenario("drift-negative", "drift", "one count made negative", "refused", r"did not pass"),
+    Scenario(
+        "drift-duplicate-key", "drift", "one row repeated (a duplicated key)", "refused", r"did not pass"
+    ),
+    Scenario(
+        "drift-missing-month",
+        "drift",
+        "every row of one month in the middle of the series removed",
+        "refused",
+        r"did not pass",
+    ),
+    Scenario(
+        "drift-encoding", "drift", "a different text encoding", "per-source", r"did not pass|encoded|UTF"
+    ),
+    Scenario(
+        "drift-utf8-bom",
+        "drift",
+        "a UTF-8 byte-order mark before the header (Excel's 'CSV UTF-8')",
+        "accepted",
+    ),
+]
+
+SCENARIO_IDS = [s.id for s in SCENARIOS]
+
+#: scenarios that found a real bug, and how it was fixed (for docs/reliability.md)
+BUGS_FOUND: dict[str, str] = {}
+
+#: run as a subprocess killed on purpose (test_interrupted.py)
+INTERRUPTED = [
+    Scenario(
+        "killed-mid-transfer",
+        "interrupted",
+        "the fetch process is killed (SIGKILL) while the file is half downloaded",
+        "refused",
+    ),
+    Scenario(
+        "killed-mid-commit",
+        "interrupted",
+        "the fetch process dies between two moves of its commit (a new, valid release)",
+        "rolled forward",
+    ),
+]
+
+#: the sources the issue requires, plus any other source with a target
+MATRIX_SOURCES = sorted({"cbp", "darien", "bts", *TARGETS})
+ALL_SCENARIO_IDS = SCENARIO_IDS + [s.id for s in INTERRUPTED]
+
+
+def describe(scenario_id: str) -> dict:
+    for s in SCENARIOS + INTERRUPTED:
+        if s.id == scenario_id:
+            return {"group": s.group, "what": s.what, "expect": s.expect}
+    return {"group": "", "what": scenario_id, "expect": ""}
+
+
+def _cell(row) -> str:
+    if row is None:
+        return "—"
+    mark = {True: "ok", False: "**FAILED**", None: ""}[row.passed]
+    if row.outcome == "not run":
+        return "not run"
+    return f"{row.outcome} ({mark})" if mark else row.outcome
+
+
+def render_doc(rows: dict) -> str:
+    """docs/reliability.md from the ledger: deterministic, so it only changes when an
+    outcome or a message does."""
+    sources = MATRIX_SOURCES
+    lines = [
+        "# Reliability: every way a publisher's server can fail",
+        "",
+        "Generated by the fault-injection suite (`tests/reliability/`, run by `make test`); do not",
+        "edit by hand. Each scenario starts from a data folder holding the last good fetch, serves",
+        "the mirror's files from a loopback HTTP server that injects one fault into one file, and",
+        "runs `migrationdata fetch SOURCE OTHER --mirror http://127.0.0.1:PORT`. Then it checks:",
+        "",
+        "- **refused**: exit status 1, that source marked failed and the other source still",
+        "  fetched; the message names the source, the URL, what was expected, what arrived and",
+        "  what to do; every file under the data folder (raw files, `manifest.json`, processed",
+        "  tables, `datapackage.json`) has the same sha256 as before; no staging folder is left.",
+        "- **recovered**: a passing fault; starting from an empty data folder, the tables are",
+        "  byte-for-byte those of a clean fetch.",
+        "- **accepted**: a harmless difference; the fetch succeeds and the tables are unchanged.",
+        "- **tolerated**: accepted, with a warning printed for the reporter (an extra column).",
+        "",
+        "Settings during the suite: `MIGRATIONDATA_RETRIES=2`, `MIGRATIONDATA_BACKOFF=0.02`,",
+        "`MIGRATIONDATA_TIMEOUT=1,0.5`, `MIGRATIONDATA_DEADLINE=1.5`, `MIGRATIONDATA_MAX_WAIT=5`",
+        "(the defaults are 4 retries, 1 s backoff, 10 s to connect, 60 s between bytes, 900 s per",
+        "file, and at most 120 s of waiting for a server's Retry-After).",
+        "",
+        "## Outcomes",
+        "",
+        "| scenario | what the server does | expected | " + " | ".join(sources) + " |",
+        "| --- | --- | --- | " + " | ".join("---" for _ in sources) + " |",
+    ]
+    for s in SCENARIOS + INTERRUPTED:
+        cells = [_cell(rows.get((src, s.id))) for src in sources]
+        expect = s.expect if s.expect != "per-source" else "per source (below)"
+        lines.append(f"| `{s.id}` | {s.what} | {expect} | " + " | ".join(cells) + " |")
+    for src in sources:
+        lines += ["", f"## `{src}`: what each fault produced", ""]
+        target = TARGETS.get(src)
+        if target:
+            lines += [f"Faults hit `{src}/{target.file}`; the other files are served correctly.", ""]
+        lines += [
+            "| scenario | expected | outcome | data folder | message (what arrived) |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for s in SCENARIOS + INTERRUPTED:
+            row = rows.get((src, s.id))
+            if row is None:
+                continue
+            detail = row.detail.replace("|", "\\|").replace("\n", " ")
+            lines.append(
+                f"| `{s.id}` | {row.expected or '—'} | {_cell(row)} | {row.kept or '—'} | {detail} |"
+            )
+        if target and target.encoding_what:
+            lines += ["", f"`drift-encoding` for `{src}`: {target.encoding_what}."]
+    lines += ["", "## Scenarios that found real bugs, and the fixes", ""]
+    for sid, text in BUGS_FOUND.items():
+        lines.append(f"- `{sid}`: {text}")
+    lines += ["", "## Security checks (tests/reliability/test_security.py)", ""]
+    lines += [f"- {text}" for text in SECURITY_CHECKS]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+SECURITY_CHECKS = [
+    "No `eval`, `exec`, `pickle`, `marshal`, `shelve`, unsafe `yaml.load` or `pd.read_pickle` "
+    "anywhere in `src/` (an AST scan): downloaded bytes are only ever parsed as data.",
+    "Archive members cannot escape their folder: `fetch.safe_extract_zip` refuses absolute "
+    "paths, `..`, drive letters and symlinks, and archives that unpack past the size guard.",
+    "Only https upstream: every declared URL and landing page is https; plain http is refused "
+    "except for a mirror on this machine; no redirect may go from https to http.",
+    "API keys and tokens come only from the environment; their values (and any `key=`/`token=` "
+    "URL parameter) are replaced by REDACTED in error messages and in `manifest.json`.",
+    "No committed secrets: every tracked file is scanned for private keys, cloud and GitHub "
+    "tokens, and key-like assignments.",
+]
