@@ -71,6 +71,26 @@ def small_chart(slug="test-chart", size="landscape", title="Darién crossings do
 
 
 @pytest.mark.parametrize("size", ["landscape", "portrait", "square", "mobile"])
+def test_long_titles_wrap_inside_the_figure(kit, size):
+    title = "A title long enough that it cannot possibly fit on one line of a mobile chart " * 2
+    chart, _ = small_chart(size=size, title=title)
+    chart.notes = ["A caveat long enough to need two lines on the narrowest chart we make, " * 3]
+    chart.layout()  # what save() does before it exports
+    renderer = chart.fig.canvas.get_renderer()
+    fig_box = chart.fig.bbox
+    for text in chart.fig.texts:
+        box = text.get_window_extent(renderer)
+        assert fig_box.x0 <= box.x0 and box.x1 <= fig_box.x1, text.get_text()[:40]
+        assert fig_box.y0 <= box.y0 and box.y1 <= fig_box.y1, text.get_text()[:40]
+    assert chart.fig.texts[0].get_text().count("\n") >= 1
+    # the plot sits between the header and the footer
+    header_bottom = chart.fig.texts[1].get_window_extent(renderer).y0
+    footer_top = chart.fig.texts[2].get_window_extent(renderer).y1
+    plot = chart.ax.get_tightbbox(renderer)
+    assert footer_top <= plot.y0 and plot.y1 <= header_bottom
+
+
+@pytest.mark.parametrize("size", ["landscape", "portrait", "square", "mobile"])
 def test_png_is_twice_the_css_size_and_mobile_variant_follows(kit, size):
     chart, data = small_chart(size=size)
     side = chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")
@@ -155,19 +175,6 @@ def test_source_line_names_each_publisher_once_and_the_projects_own_data():
     assert "U.S. Customs and Border Protection (CBP)" in line
     assert "data to Aug 2025" in line  # the CBP Southwest release runs to August 2025
     assert line.endswith("; the closures ledger.")
-
-
-def test_long_titles_wrap_inside_the_figure(kit):
-    title = "A title long enough that it cannot possibly fit on one line of a mobile chart " * 2
-    chart, data = small_chart(size="mobile", title=title)
-    chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")
-    renderer = chart.fig.canvas.get_renderer()
-    fig_box = chart.fig.bbox
-    for text in chart.fig.texts:
-        box = text.get_window_extent(renderer)
-        assert fig_box.x0 <= box.x0 and box.x1 <= fig_box.x1, text.get_text()[:40]
-        assert fig_box.y0 <= box.y0 and box.y1 <= fig_box.y1, text.get_text()[:40]
-    assert chart.fig.texts[0].get_text().count("\n") >= 2
 
 
 def test_chart_needs_a_slug_title_and_its_inputs(kit):

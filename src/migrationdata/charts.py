@@ -396,20 +396,35 @@ def shade(ax, start, end, label: str = "", color: str = SHADE, label_y: float = 
 # ----------------------------------------------------------------------------- the chart
 
 
+_WIDTHS: dict[tuple, float] = {}
+
+
+def _width(text: str, prop, renderer) -> float:
+    # Measuring text with FreeType costs about a millisecond a call, and wrapping measures
+    # the same words again and again; a line's width is taken as the sum of its words and
+    # spaces (kerning across a space is nil), which keeps a chart's layout well under a second.
+    key = (text, hash(prop), renderer.dpi)
+    if key not in _WIDTHS:
+        _WIDTHS[key] = renderer.get_text_width_height_descent(text, prop, ismath=False)[0]
+    return _WIDTHS[key]
+
+
 def _wrap(text: str, width_px: float, prop, renderer) -> str:
     """Greedy word wrap measured with the real font, so lines never run off the chart."""
+    space = _width("x x", prop, renderer) - _width("xx", prop, renderer)
     lines = []
     for paragraph in text.split("\n"):
-        line = ""
+        line: list[str] = []
+        used = 0.0
         for word in paragraph.split():
-            candidate = f"{line} {word}".strip()
-            w, _, _ = renderer.get_text_width_height_descent(candidate, prop, ismath=False)
-            if line and w > width_px:
-                lines.append(line)
-                line = word
+            w = _width(word, prop, renderer)
+            if line and used + space + w > width_px:
+                lines.append(" ".join(line))
+                line, used = [word], w
             else:
-                line = candidate
-        lines.append(line)
+                used += (space if line else 0.0) + w
+                line.append(word)
+        lines.append(" ".join(line))
     return "\n".join(lines)
 
 
@@ -631,8 +646,9 @@ class Chart:
             png_m, svg_m = self._render(alt)
             blobs[f"{self.slug}{MOBILE_SUFFIX}.png"] = png_m
             blobs[f"{self.slug}{MOBILE_SUFFIX}.svg"] = svg_m
-            self._resize(main)  # the notebook goes on showing the main layout
-            self.layout()
+            self._resize(main)
+            if _shows_figures():
+                self.layout()  # the notebook goes on showing the main layout
         blobs[f"{self.slug}.csv"] = data.to_csv(
             index=False, lineterminator="\n", date_format="%Y-%m-%d"
         ).encode("utf-8")
@@ -643,6 +659,8 @@ class Chart:
         for name, blob in blobs.items():
             _write_if_changed(out / name, blob)
         _log_save(self.slug, out)
+        if not _shows_figures():
+            plt.close(self.fig)  # a script or a headless build: free the memory now
         return sidecar
 
     def files(self) -> dict[str, str]:
@@ -687,6 +705,13 @@ class Chart:
             "notebook": f"notebooks/{notebook}.ipynb" if notebook != "interactive" else None,
             "as_of": f"{as_of():%Y-%m-%d}" if as_of() is not None else None,
         }
+
+
+def _shows_figures() -> bool:
+    """True in a notebook or window that displays figures; false for Agg (scripts, the build)."""
+    import matplotlib
+
+    return matplotlib.get_backend().lower() not in ("agg", "svg", "pdf", "ps", "cairo", "template")
 
 
 def _log_save(slug: str, out: Path) -> None:
