@@ -188,7 +188,8 @@ chart.save(
     alt_text=(
         f"Two charts. Monthly Darién crossings since January 2021 peaked in {peak['month']:%B %Y} at "
         f"{peak['migrants']:,}. The running total for {YEAR} passed {YEAR - 1}'s full-year figure of "
-        f"{prior_total:,} in {passed_month:%B} and ended the year at {year_total:,}."
+        f"{prior_total:,} in {passed_month:%B} and reached {year_total:,} by the end of "
+        f"{running['month'].iloc[-1]:%B}."
     ),
 )
 
@@ -200,13 +201,14 @@ chart.save(
 # %%
 TOP = 10
 nat = darien.by_nationality(YEAR)
+months = charts.ended_by_as_of(darien.monthly_totals())
+PERIOD = charts.period_words(months[months["month"].dt.year == YEAR]["month"])
 if charts.as_of() is not None:
-    months = charts.ended_by_as_of(darien.monthly())
-    months = months[(months["month"].dt.year == YEAR) & (months["nationality_iso3"] != "")]
+    # only the months published by then: the loader sums the whole year
+    rows = charts.ended_by_as_of(darien.monthly())
+    rows = rows[(rows["month"].dt.year == YEAR) & (rows["nationality_iso3"] != "")]
     nat = (
-        months.groupby("nationality", as_index=False)["migrants"]
-        .sum()
-        .sort_values("migrants", ascending=False)
+        rows.groupby("nationality", as_index=False)["migrants"].sum().sort_values("migrants", ascending=False)
     )
     nat["share"] = nat["migrants"] / nat["migrants"].sum()
 shown = nat.head(TOP)[["nationality", "migrants", "share"]].copy()
@@ -218,8 +220,8 @@ print(shown)
 # %%
 chart = charts.Chart(
     "darien-nationality-2023",
-    title=f"{leader['nationality']}ns made up {leader['share']:.0%} of Darién crossings in {YEAR}",
-    subtitle=f"People crossing the Darién in {YEAR}, by nationality",
+    title=f"{leader['nationality']}ns made up {leader['share']:.0%} of Darién crossings in {PERIOD}",
+    subtitle=f"People crossing the Darién in {PERIOD}, by nationality",
     tables=["darien_monthly"],
     notes=[
         "Panama counts the Chilean and Brazilian-born children of Haitian parents as Chilean and Brazilian."
@@ -244,7 +246,7 @@ ax.set_xlim(0, leader["migrants"] * 1.25)
 chart.save(
     data=shown.assign(share=shown["share"].round(4)),
     alt_text=(
-        f"Horizontal bar chart of Darién crossings in {YEAR} by nationality. {leader['nationality']} "
+        f"Horizontal bar chart of Darién crossings in {PERIOD} by nationality. {leader['nationality']} "
         f"leads with {leader['migrants']:,} people, {leader['share']:.0%} of the total, followed by "
         f"{shown.iloc[1]['nationality']} ({shown.iloc[1]['migrants']:,}) and "
         f"{shown.iloc[2]['nationality']} ({shown.iloc[2]['migrants']:,})."
@@ -269,12 +271,20 @@ by_month = pd.DataFrame(
         "adults": (wide["men"] + wide["women"]).astype(int).values,
     }
 )
-print(kids)
+in_year = groups[groups["month"].dt.year == YEAR]
+KIDS_PERIOD = charts.period_words(in_year["month"])
+if charts.as_of() is not None:
+    # only the months published by then: the loader sums the whole year
+    by = in_year.groupby("group")["migrants"].sum()
+    minors, total = int(by["boys"] + by["girls"]), int(by.sum())
+    kids = {"boys": int(by["boys"]), "girls": int(by["girls"]), "minors": minors, "total": total}
+    kids["share"] = minors / total
+print(KIDS_PERIOD, kids)
 
 # %%
 chart = charts.Chart(
     "darien-children",
-    title=f"{kids['share']:.0%} of Darién crossers in {YEAR} were children: {kids['minors']:,}",
+    title=f"{kids['share']:.0%} of Darién crossers in {KIDS_PERIOD} were children: {kids['minors']:,}",
     subtitle="People crossing the Darién per month, children (boys and girls) and adults",
     tables=["darien_demographics"],
     notes=["Panama has published a separate count of minors only since January 2023."],
@@ -298,7 +308,7 @@ chart.save(
     data=by_month,
     alt_text=(
         f"Stacked bar chart of monthly Darién crossings since January {YEAR}, split into adults and "
-        f"children. In {YEAR}, {kids['minors']:,} of {kids['total']:,} people were children "
+        f"children. In {KIDS_PERIOD}, {kids['minors']:,} of {kids['total']:,} people were children "
         f"({kids['boys']:,} boys and {kids['girls']:,} girls), {kids['share']:.1%}."
     ),
 )

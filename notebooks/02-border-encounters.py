@@ -252,37 +252,40 @@ first, second = shown.iloc[0], shown.iloc[1]
 print(shown, total)
 
 # %%
-chart = charts.Chart(
-    "citizenship-dec-2023",
-    title=f"Citizens of {first['citizenship']} and {second['citizenship']} made up "
-    f"{first['share'] + second['share']:.0%} of the {total:,} encounters in {MONTH:%B %Y}",
-    subtitle=f"Encounters at the US–Mexico land border in {MONTH:%B %Y}, by citizenship",
-    tables=["cbp_encounters", "cbp_southwest_monthly"],
-)
-ax = chart.ax
-order = shown.iloc[::-1]
-colors = [
-    charts.HIGHLIGHT if c in (first["citizenship"], second["citizenship"]) else charts.GREY
-    for c in order["citizenship"]
-]
-colors = [
-    charts.LIGHT_GREY if c == "All others" else col
-    for c, col in zip(order["citizenship"], colors, strict=True)
-]
-bars = ax.barh(order["citizenship"], order["encounters"], color=colors, height=0.7)
-charts.bar_labels(
-    ax, bars, [f"{v:,}  ({s:.1%})" for v, s in zip(order["encounters"], order["share"], strict=True)]
-)
-ax.grid(False)
-ax.xaxis.set_visible(False)
-ax.spines["bottom"].set_visible(False)
-ax.tick_params(axis="y", length=0)
-ax.set_xlim(0, shown["encounters"].max() * 1.3)
-chart.save(
-    data=shown.assign(share=shown["share"].round(4)),
-    alt_text=(
-        f"Horizontal bar chart of encounters at the US–Mexico land border in {MONTH:%B %Y} by "
-        f"citizenship. {first['citizenship']} leads with {first['encounters']:,}, then "
-        f"{second['citizenship']} with {second['encounters']:,}, out of {total:,} in all."
-    ),
-)
+if charts.has_ended(MONTH):
+    chart = charts.Chart(
+        "citizenship-dec-2023",
+        title=f"Citizens of {first['citizenship']} and {second['citizenship']} made up "
+        f"{first['share'] + second['share']:.0%} of the {total:,} encounters in {MONTH:%B %Y}",
+        subtitle=f"Encounters at the US–Mexico land border in {MONTH:%B %Y}, by citizenship",
+        tables=["cbp_encounters", "cbp_southwest_monthly"],
+    )
+    ax = chart.ax
+    order = shown.iloc[::-1]
+    colors = [
+        charts.HIGHLIGHT if c in (first["citizenship"], second["citizenship"]) else charts.GREY
+        for c in order["citizenship"]
+    ]
+    colors = [
+        charts.LIGHT_GREY if c == "All others" else col
+        for c, col in zip(order["citizenship"], colors, strict=True)
+    ]
+    bars = ax.barh(order["citizenship"], order["encounters"], color=colors, height=0.7)
+    charts.bar_labels(
+        ax, bars, [f"{v:,}  ({s:.1%})" for v, s in zip(order["encounters"], order["share"], strict=True)]
+    )
+    ax.grid(False)
+    ax.xaxis.set_visible(False)
+    ax.spines["bottom"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlim(0, shown["encounters"].max() * 1.3)
+    chart.save(
+        data=shown.assign(share=shown["share"].round(4)),
+        alt_text=(
+            f"Horizontal bar chart of encounters at the US–Mexico land border in {MONTH:%B %Y} by "
+            f"citizenship. {first['citizenship']} leads with {first['encounters']:,}, then "
+            f"{second['citizenship']} with {second['encounters']:,}, out of {total:,} in all."
+        ),
+    )
+else:
+    charts.not_drawn("citizenship-dec-2023", f"CBP published its {MONTH:%B %Y} figures later")

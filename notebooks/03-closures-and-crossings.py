@@ -160,47 +160,50 @@ dec = effect[effect["month"] == "2023-12-01"].iloc[0]
 print(effect[["month", "days_closed", "value", "value_before", "pct_vs_before"]])
 
 # %%
-chart = charts.Chart(
-    "lukeville-vehicles",
-    title=f"With Lukeville shut from {luke_close['closed_from']:%-d %B}, its vehicle crossings fell "
-    f"{-dec['pct_vs_before']:.0f}% in {dec['month']:%B %Y}",
-    subtitle="Personal vehicles entering the US at Lukeville, Arizona, per month",
-    tables=["crossings_us_mexico"],
-    inputs=[LEDGER],
-    credits=[LEDGER_CREDIT],
-    notes=[
-        f"The port closed on {luke_close['closed_from']:%-d %B %Y} and reopened on "
-        f"{luke_close['reopened_on']:%-d %B %Y}. Monthly counts of inbound crossings."
-    ],
-)
-ax = chart.ax
-charts.shade(ax, luke_close["closed_from"], luke_close["reopened_on"], label="Closed")
-ax.plot(luke["month"], luke["value"].astype(float), color=charts.BLUE, marker="o", ms=3.5)
-ax.plot([dec["month"]], [dec["value"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
-charts.callout(
-    ax,
-    dec["month"],
-    dec["value"],
-    f"{dec['month']:%b %Y}: {dec['value']:,}\n{dec['month_before_closure']:%b}: {dec['value_before']:,}",
-    dx=40,
-    dy=-4,
-    va="center",
-    ha="left",
-    color=charts.HIGHLIGHT,
-    fontweight="bold",
-)
-ax.set_ylim(0, luke["value"].max() * 1.15)
-charts.number_axis(ax, style="comma")
-charts.date_axis(ax)
-chart.save(
-    data=luke[["month", "port", "measure", "value"]].rename(columns={"value": "personal_vehicles"}),
-    alt_text=(
-        f"Line chart of personal vehicles entering the US at Lukeville, Arizona, per month since "
-        f"{luke['month'].iloc[0]:%B %Y}. They fell from {dec['value_before']:,} in "
-        f"{dec['month_before_closure']:%B %Y} to {dec['value']:,} in {dec['month']:%B %Y}, "
-        "when the port was closed, and recovered in 2024."
-    ),
-)
+if charts.has_ended("2023-12-01"):
+    chart = charts.Chart(
+        "lukeville-vehicles",
+        title=f"With Lukeville shut from {luke_close['closed_from']:%-d %B}, its vehicle crossings fell "
+        f"{-dec['pct_vs_before']:.0f}% in {dec['month']:%B %Y}",
+        subtitle="Personal vehicles entering the US at Lukeville, Arizona, per month",
+        tables=["crossings_us_mexico"],
+        inputs=[LEDGER],
+        credits=[LEDGER_CREDIT],
+        notes=[
+            f"The port closed on {luke_close['closed_from']:%-d %B %Y} and reopened on "
+            f"{luke_close['reopened_on']:%-d %B %Y}. Monthly counts of inbound crossings."
+        ],
+    )
+    ax = chart.ax
+    charts.shade(ax, luke_close["closed_from"], luke_close["reopened_on"], label="Closed")
+    ax.plot(luke["month"], luke["value"].astype(float), color=charts.BLUE, marker="o", ms=3.5)
+    ax.plot([dec["month"]], [dec["value"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
+    charts.callout(
+        ax,
+        dec["month"],
+        dec["value"],
+        f"{dec['month']:%b %Y}: {dec['value']:,}\n{dec['month_before_closure']:%b}: {dec['value_before']:,}",
+        dx=40,
+        dy=-4,
+        va="center",
+        ha="left",
+        color=charts.HIGHLIGHT,
+        fontweight="bold",
+    )
+    ax.set_ylim(0, luke["value"].max() * 1.15)
+    charts.number_axis(ax, style="comma")
+    charts.date_axis(ax)
+    chart.save(
+        data=luke[["month", "port", "measure", "value"]].rename(columns={"value": "personal_vehicles"}),
+        alt_text=(
+            f"Line chart of personal vehicles entering the US at Lukeville, Arizona, per month since "
+            f"{luke['month'].iloc[0]:%B %Y}. They fell from {dec['value_before']:,} in "
+            f"{dec['month_before_closure']:%B %Y} to {dec['value']:,} in {dec['month']:%B %Y}, "
+            "when the port was closed, and recovered in 2024."
+        ),
+    )
+else:
+    charts.not_drawn("lukeville-vehicles", "the December 2023 crossing counts came out later")
 
 # %% [markdown]
 # ## Eagle Pass and El Paso rail: a four-day closure in a monthly count
@@ -227,51 +230,56 @@ rail_effect = pd.concat(
 print(rail_effect[["port", "month", "days_closed", "value", "value_before", "pct_vs_before"]])
 
 # %%
-ep = rail_effect.set_index("port").loc["Eagle Pass"]
-chart = charts.Chart(
-    "rail-eagle-pass-el-paso",
-    title=f"A {rail_length['hours_closed'] / 24:.0f}-day rail closure barely shows in monthly counts: "
-    f"Eagle Pass had {ep['value']:,} trains in December 2023, against {ep['value_before']:,} in November",
-    subtitle="Northbound trains entering the US per month at Eagle Pass and El Paso, Texas",
-    tables=["crossings_us_mexico"],
-    inputs=[LEDGER],
-    credits=[LEDGER_CREDIT],
-    notes=[
-        "Both ports' rail bridges were shut from 18 to 22 December 2023 (shaded). Trains held during "
-        "the closure crossed later in the month."
-    ],
-)
-ax = chart.ax
-charts.shade(ax, rail_close["closed_from"], rail_close["reopened_on"] + pd.Timedelta(days=1), color="#F6D5C0")
-ends = []
-for port_name, color in zip(RAIL_PORTS, (charts.BLUE, charts.GREEN), strict=True):
-    ax.plot(wide["month"], wide[port_name].astype(float), color=color, marker="o", ms=3)
-    last = wide.dropna(subset=[port_name]).iloc[-1]
-    ends.append(charts.label_end(ax, last["month"], last[port_name], port_name, color=color))
-chart.keep_apart(ends)
-for _, r in rail_effect.iterrows():
-    ax.plot([r["month"]], [r["value"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
-charts.callout(
-    ax,
-    ep["month"],
-    ep["value"],
-    f"Dec 2023, bridges\nshut 4 days: {ep['value']:,}",
-    dx=-40,
-    dy=62,
-    color=charts.HIGHLIGHT,
-    fontweight="bold",
-)
-ax.set_ylim(0, wide[list(RAIL_PORTS)].max().max() * 1.25)
-charts.date_axis(ax)
-chart.save(
-    data=wide.rename(columns={p: f"{p.lower().replace(' ', '_')}_trains" for p in RAIL_PORTS}),
-    alt_text=(
-        "Line chart of northbound trains per month at Eagle Pass and El Paso, Texas, since January 2022. "
-        f"December 2023, when both rail bridges were shut for about four days, shows {ep['value']:,} "
-        f"trains at Eagle Pass against {ep['value_before']:,} in November, and "
-        f"{rail_effect.set_index('port').loc['El Paso', 'value']:,} at El Paso: no visible dip."
-    ),
-)
+if charts.has_ended("2023-12-01"):
+    ep = rail_effect.set_index("port").loc["Eagle Pass"]
+    chart = charts.Chart(
+        "rail-eagle-pass-el-paso",
+        title=f"A {rail_length['hours_closed'] / 24:.0f}-day rail closure barely shows in monthly counts: "
+        f"Eagle Pass had {ep['value']:,} trains in December 2023, against {ep['value_before']:,} in November",
+        subtitle="Northbound trains entering the US per month at Eagle Pass and El Paso, Texas",
+        tables=["crossings_us_mexico"],
+        inputs=[LEDGER],
+        credits=[LEDGER_CREDIT],
+        notes=[
+            "Both ports' rail bridges were shut from 18 to 22 December 2023 (shaded). Trains held during "
+            "the closure crossed later in the month."
+        ],
+    )
+    ax = chart.ax
+    charts.shade(
+        ax, rail_close["closed_from"], rail_close["reopened_on"] + pd.Timedelta(days=1), color="#F6D5C0"
+    )
+    ends = []
+    for port_name, color in zip(RAIL_PORTS, (charts.BLUE, charts.GREEN), strict=True):
+        ax.plot(wide["month"], wide[port_name].astype(float), color=color, marker="o", ms=3)
+        last = wide.dropna(subset=[port_name]).iloc[-1]
+        ends.append(charts.label_end(ax, last["month"], last[port_name], port_name, color=color))
+    chart.keep_apart(ends)
+    for _, r in rail_effect.iterrows():
+        ax.plot([r["month"]], [r["value"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
+    charts.callout(
+        ax,
+        ep["month"],
+        ep["value"],
+        f"Dec 2023, bridges\nshut 4 days: {ep['value']:,}",
+        dx=-40,
+        dy=62,
+        color=charts.HIGHLIGHT,
+        fontweight="bold",
+    )
+    ax.set_ylim(0, wide[list(RAIL_PORTS)].max().max() * 1.25)
+    charts.date_axis(ax)
+    chart.save(
+        data=wide.rename(columns={p: f"{p.lower().replace(' ', '_')}_trains" for p in RAIL_PORTS}),
+        alt_text=(
+            "Line chart of northbound trains per month at Eagle Pass and El Paso, Texas, since January 2022. "
+            f"December 2023, when both rail bridges were shut for about four days, shows {ep['value']:,} "
+            f"trains at Eagle Pass against {ep['value_before']:,} in November, and "
+            f"{rail_effect.set_index('port').loc['El Paso', 'value']:,} at El Paso: no visible dip."
+        ),
+    )
+else:
+    charts.not_drawn("rail-eagle-pass-el-paso", "the December 2023 crossing counts came out later")
 
 # %% [markdown]
 # ## San Ysidro: pedestrians, with PedWest closed twice
@@ -290,49 +298,52 @@ missing = ped[ped["value"].isna()]["month"]
 print(ped_effect[["month", "days_closed", "value", "value_before", "pct_vs_before", "value_year_earlier"]])
 
 # %%
-chart = charts.Chart(
-    "san-ysidro-pedestrians",
-    title=f"San Ysidro's pedestrian count slipped {-pdec['pct_vs_before']:.0f}% in December 2023, "
-    "when PedWest closed again",
-    subtitle="Pedestrians entering the US at San Ysidro, California, per month",
-    tables=["crossings_us_mexico"],
-    inputs=[LEDGER],
-    credits=[LEDGER_CREDIT],
-    notes=[
-        "PedWest closures shaded. BTS counts San Ysidro's two pedestrian crossings together"
-        + (f"; it has no figure for {', '.join(f'{m:%B %Y}' for m in missing)}." if len(missing) else ".")
-    ],
-)
-ax = chart.ax
-for _, c in ped_closures.iterrows():
-    charts.shade(
-        ax,
-        c["closed_from"],
-        c["reopened_on"],
-        label="PedWest shut" if c["closed_from"].year == 2023 and c["closed_from"].month == 9 else "",
+if charts.has_ended("2023-12-01"):
+    chart = charts.Chart(
+        "san-ysidro-pedestrians",
+        title=f"San Ysidro's pedestrian count slipped {-pdec['pct_vs_before']:.0f}% in December 2023, "
+        "when PedWest closed again",
+        subtitle="Pedestrians entering the US at San Ysidro, California, per month",
+        tables=["crossings_us_mexico"],
+        inputs=[LEDGER],
+        credits=[LEDGER_CREDIT],
+        notes=[
+            "PedWest closures shaded. BTS counts San Ysidro's two pedestrian crossings together"
+            + (f"; it has no figure for {', '.join(f'{m:%B %Y}' for m in missing)}." if len(missing) else ".")
+        ],
     )
-ax.plot(ped["month"], ped["value"].astype(float), color=charts.BLUE, marker="o", ms=3.5)
-ax.plot([pdec["month"]], [pdec["value"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
-charts.callout(
-    ax,
-    pdec["month"],
-    pdec["value"],
-    f"Dec 2023: {pdec['value']:,}\nNov: {pdec['value_before']:,}",
-    dx=24,
-    dy=-70,
-    va="top",
-    ha="left",
-    color=charts.HIGHLIGHT,
-    fontweight="bold",
-)
-ax.set_ylim(0, ped["value"].max() * 1.15)
-charts.number_axis(ax, style="compact")
-charts.date_axis(ax)
-chart.save(
-    data=ped[["month", "port", "measure", "value"]].rename(columns={"value": "pedestrians"}),
-    alt_text=(
-        f"Line chart of pedestrians entering the US at San Ysidro per month since "
-        f"{ped['month'].iloc[0]:%B %Y}. In December 2023, with PedWest closed from the 9th, the count "
-        f"was {pdec['value']:,}, down from {pdec['value_before']:,} in November; January 2024 is missing."
-    ),
-)
+    ax = chart.ax
+    for _, c in ped_closures.iterrows():
+        charts.shade(
+            ax,
+            c["closed_from"],
+            c["reopened_on"],
+            label="PedWest shut" if c["closed_from"].year == 2023 and c["closed_from"].month == 9 else "",
+        )
+    ax.plot(ped["month"], ped["value"].astype(float), color=charts.BLUE, marker="o", ms=3.5)
+    ax.plot([pdec["month"]], [pdec["value"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
+    charts.callout(
+        ax,
+        pdec["month"],
+        pdec["value"],
+        f"Dec 2023: {pdec['value']:,}\nNov: {pdec['value_before']:,}",
+        dx=24,
+        dy=-70,
+        va="top",
+        ha="left",
+        color=charts.HIGHLIGHT,
+        fontweight="bold",
+    )
+    ax.set_ylim(0, ped["value"].max() * 1.15)
+    charts.number_axis(ax, style="compact")
+    charts.date_axis(ax)
+    chart.save(
+        data=ped[["month", "port", "measure", "value"]].rename(columns={"value": "pedestrians"}),
+        alt_text=(
+            f"Line chart of pedestrians entering the US at San Ysidro per month since "
+            f"{ped['month'].iloc[0]:%B %Y}. In December 2023, with PedWest closed from the 9th, the count "
+            f"was {pdec['value']:,}, down from {pdec['value_before']:,} in November; January 2024 is missing."
+        ),
+    )
+else:
+    charts.not_drawn("san-ysidro-pedestrians", "the December 2023 crossing counts came out later")

@@ -50,8 +50,18 @@ monthly = charts.ended_by_as_of(trade.monthly()).reset_index(drop=True)
 monthly["other_usd"] = monthly["total_usd"] - monthly["rail_usd"] - monthly["truck_usd"]
 assert (monthly["other_usd"] >= 0).all(), "rail and truck add up to more than the total"
 year = trade.annual(YEAR)
+in_year = monthly[monthly["month"].dt.year == YEAR]
+PERIOD = charts.period_words(in_year["month"])
+if charts.as_of() is not None:
+    # only the months published by then: the loader sums the whole year
+    total = in_year["total_usd"].sum()
+    year = {
+        "total_usd": total,
+        "truck_share": in_year["truck_usd"].sum() / total,
+        "rail_share": in_year["rail_usd"].sum() / total,
+    }
 print(
-    f"{YEAR}: ${year['total_usd'] / 1e9:.2f}bn; truck {year['truck_share']:.1%}, rail {year['rail_share']:.1%}"
+    f"{PERIOD}: ${year['total_usd'] / 1e9:.2f}bn; truck {year['truck_share']:.1%}, rail {year['rail_share']:.1%}"
 )
 
 # %%
@@ -62,7 +72,7 @@ bands = [
 ]
 chart = charts.Chart(
     "trade-by-mode",
-    title=f"US–Mexico goods trade reached ${year['total_usd'] / 1e9:.1f} billion in {YEAR}; "
+    title=f"US–Mexico goods trade reached ${year['total_usd'] / 1e9:.1f} billion in {PERIOD}; "
     f"trucks carried {year['truck_share']:.0%} of it and trains {year['rail_share']:.0%}",
     subtitle="US exports to and imports from Mexico per month, by mode of transport, billions of dollars",
     tables=["trade_us_mexico_monthly"],
@@ -90,7 +100,7 @@ chart.save(
     data=monthly[["month", "truck_usd", "rail_usd", "other_usd", "total_usd"]],
     alt_text=(
         f"Stacked area chart of monthly US–Mexico goods trade by mode from {x.iloc[0]:%B %Y} to "
-        f"{x.iloc[-1]:%B %Y}. In {YEAR} trade totalled ${year['total_usd'] / 1e9:.1f} billion: "
+        f"{x.iloc[-1]:%B %Y}. In {PERIOD} trade totalled ${year['total_usd'] / 1e9:.1f} billion: "
         f"{year['truck_share']:.0%} by truck, {year['rail_share']:.0%} by rail, the rest by air, sea, "
         "pipeline and other modes."
     ),
@@ -118,43 +128,46 @@ print(
 )
 
 # %%
-chart = charts.Chart(
-    "rail-trade-per-day",
-    title=f"A day of US–Mexico rail trade was worth about ${dec['per_day_usd'] / 1e6:,.0f} million "
-    f"in {CLOSURE_MONTH:%B %Y}",
-    subtitle="US–Mexico trade by rail per day (exports plus imports, all rail crossings), millions of dollars",
-    tables=["trade_us_mexico_monthly", "crossings_us_mexico"],
-    inputs=[closures.ledger_path()],
-    credits=["closure times from the project's closures ledger (data/closures.csv)"],
-    notes=[
-        f"Monthly rail trade divided by the days in the month. The Eagle Pass and El Paso rail bridges "
-        f"were shut for about {rail_close['hours_closed']:.0f} hours in December 2023; the two ports took "
-        f"{share_two:.0%} of northbound trains from Mexico in {CLOSURE_MONTH.year}. Freight held up largely "
-        "crossed after they reopened."
-    ],
-)
-ax = chart.ax
-colors = [charts.HIGHLIGHT if m == CLOSURE_MONTH else charts.GREY for m in per_day["month"]]
-ax.bar(per_day["month"], per_day["rail_per_day_usd"] / 1e6, width=24, color=colors)
-charts.callout(
-    ax,
-    CLOSURE_MONTH,
-    dec["per_day_usd"] / 1e6,
-    f"{CLOSURE_MONTH:%b %Y}: ${dec['per_day_usd'] / 1e6:,.0f}m a day",
-    dx=-30,
-    dy=85,
-    color=charts.HIGHLIGHT,
-    fontweight="bold",
-)
-ax.set_ylim(0, per_day["rail_per_day_usd"].max() / 1e6 * 1.25)
-charts.number_axis(ax, style="comma", prefix="$")
-charts.date_axis(ax)
-chart.save(
-    data=per_day.assign(rail_per_day_usd=per_day["rail_per_day_usd"].round(0)),
-    alt_text=(
-        f"Bar chart of US–Mexico rail trade per day, by month, {per_day['month'].iloc[0]:%B %Y} to "
-        f"{per_day['month'].iloc[-1]:%B %Y}. In {CLOSURE_MONTH:%B %Y}, when two rail bridges were shut for "
-        f"about four days, a day of rail trade was worth about ${dec['per_day_usd'] / 1e6:,.0f} million "
-        f"(${dec['rail_usd'] / 1e9:.2f} billion over {dec['days']} days)."
-    ),
-)
+if charts.has_ended(CLOSURE_MONTH):
+    chart = charts.Chart(
+        "rail-trade-per-day",
+        title=f"A day of US–Mexico rail trade was worth about ${dec['per_day_usd'] / 1e6:,.0f} million "
+        f"in {CLOSURE_MONTH:%B %Y}",
+        subtitle="US–Mexico trade by rail per day (exports plus imports, all rail crossings), millions of dollars",
+        tables=["trade_us_mexico_monthly", "crossings_us_mexico"],
+        inputs=[closures.ledger_path()],
+        credits=["closure times from the project's closures ledger (data/closures.csv)"],
+        notes=[
+            f"Monthly rail trade divided by the days in the month. The Eagle Pass and El Paso rail bridges "
+            f"were shut for about {rail_close['hours_closed']:.0f} hours in December 2023; the two ports took "
+            f"{share_two:.0%} of northbound trains from Mexico in {CLOSURE_MONTH.year}. Freight held up largely "
+            "crossed after they reopened."
+        ],
+    )
+    ax = chart.ax
+    colors = [charts.HIGHLIGHT if m == CLOSURE_MONTH else charts.GREY for m in per_day["month"]]
+    ax.bar(per_day["month"], per_day["rail_per_day_usd"] / 1e6, width=24, color=colors)
+    charts.callout(
+        ax,
+        CLOSURE_MONTH,
+        dec["per_day_usd"] / 1e6,
+        f"{CLOSURE_MONTH:%b %Y}: ${dec['per_day_usd'] / 1e6:,.0f}m a day",
+        dx=-30,
+        dy=85,
+        color=charts.HIGHLIGHT,
+        fontweight="bold",
+    )
+    ax.set_ylim(0, per_day["rail_per_day_usd"].max() / 1e6 * 1.25)
+    charts.number_axis(ax, style="comma", prefix="$")
+    charts.date_axis(ax)
+    chart.save(
+        data=per_day.assign(rail_per_day_usd=per_day["rail_per_day_usd"].round(0)),
+        alt_text=(
+            f"Bar chart of US–Mexico rail trade per day, by month, {per_day['month'].iloc[0]:%B %Y} to "
+            f"{per_day['month'].iloc[-1]:%B %Y}. In {CLOSURE_MONTH:%B %Y}, when two rail bridges were shut for "
+            f"about four days, a day of rail trade was worth about ${dec['per_day_usd'] / 1e6:,.0f} million "
+            f"(${dec['rail_usd'] / 1e9:.2f} billion over {dec['days']} days)."
+        ),
+    )
+else:
+    charts.not_drawn("rail-trade-per-day", f"the {CLOSURE_MONTH:%B %Y} trade figures came out later")

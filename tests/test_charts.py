@@ -248,6 +248,22 @@ def test_ended_by_as_of_keeps_only_finished_periods():
     assert len(charts.ended_by_as_of(months)) == 3
 
 
+def test_has_ended_and_period_words():
+    try:
+        charts.setup("99-test", as_of="2023-12-27")
+        assert charts.has_ended("2023-11-01") and not charts.has_ended("2023-12-01")
+        assert not charts.has_ended("2023-01-01", period="year")
+    finally:
+        charts.setup("99-test")
+    assert charts.has_ended("2030-01-01")  # no as-of date: everything counts
+    months = pd.Series(pd.date_range("2023-01-01", "2023-12-01", freq="MS"))
+    assert charts.period_words(months) == "2023"
+    assert charts.period_words(months[:-1]) == "January to November 2023"
+    assert charts.period_words(pd.Series(pd.to_datetime(["2022-11-01", "2023-02-01"]))) == (
+        "November 2022 to February 2023"
+    )
+
+
 def test_number_formats():
     assert charts.thousands(520085) == "520,085"
     assert charts.compact(520085) == "520k"

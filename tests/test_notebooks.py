@@ -3,6 +3,7 @@ committed charts byte for byte; the notebook pairs are in sync, stripped, and fr
 
 from __future__ import annotations
 
+import json
 import re
 
 import jupytext
@@ -50,6 +51,31 @@ def test_rebuilding_gives_the_committed_charts_byte_for_byte(rebuilt):
         )
     gallery = (out / "index.md").read_text(encoding="utf-8")
     assert gallery == (FIGURES / "index.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_as_of_story_day_leaves_out_what_was_not_yet_published(tmp_path):
+    """As of 27 December 2023 no December figure existed: those charts are not drawn, and the
+    others end with November."""
+    report = build.build(
+        figures=tmp_path / "figures",
+        state_dir=tmp_path / "state",
+        only=["01", "02", "03", "04"],
+        as_of="2023-12-27",
+        reports=False,
+        progress=print,
+    )
+    made = {s for o in report.outcomes for s in o.charts}
+    assert "citizenship-dec-2023" not in made and "rail-trade-per-day" not in made
+    assert {"darien-annual", "southwest-monthly", "trade-by-mode"} <= made
+    sw = json.loads((tmp_path / "figures" / "southwest-monthly.json").read_text(encoding="utf-8"))
+    # before December's 301,981, the record month was September 2023 (PROVENANCE: 269,735)
+    assert (
+        sw["title"].startswith("September 2023 was the busiest month on record") and "269,735" in sw["title"]
+    )
+    assert "data to Nov 2023" in sw["source"] and sw["as_of"] == "2023-12-27"
+    darien = json.loads((tmp_path / "figures" / "darien-annual.json").read_text(encoding="utf-8"))
+    assert darien["title"] == "Darién crossings rose 86% in 2022, to a record 248,284"
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])

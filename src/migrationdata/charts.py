@@ -137,6 +137,34 @@ def ended_by_as_of(df: pd.DataFrame, column: str = "month", period: str = "month
     return df[ends <= cutoff]
 
 
+def has_ended(period_start, period: str = "month") -> bool:
+    """Whether a month (or calendar year) had ended by the as-of date; always true without
+    one. A chart about December 2023 is not drawn as of 27 December 2023: its figures did not
+    exist yet."""
+    cutoff = as_of()
+    if cutoff is None:
+        return True
+    start = pd.Timestamp(period_start)
+    end = start + (pd.offsets.MonthBegin(1) if period == "month" else pd.offsets.YearBegin(1))
+    return end <= cutoff
+
+
+def not_drawn(slug: str, why: str) -> None:
+    """Say, in the notebook's output and the build log, why a chart was left out."""
+    print(f"{slug}: not drawn as of {as_of():%-d %B %Y}: {why}")
+
+
+def period_words(months: pd.Series) -> str:
+    """``2023`` for a whole calendar year of months, else ``January to November 2023``."""
+    months = pd.to_datetime(months).sort_values()
+    first, last = months.iloc[0], months.iloc[-1]
+    if first.year == last.year and first.month == 1 and last.month == 12:
+        return f"{first.year}"
+    if first.year == last.year:
+        return f"{first:%B} to {last:%B %Y}"
+    return f"{first:%B %Y} to {last:%B %Y}"
+
+
 # ----------------------------------------------------------------------------- source line
 
 
