@@ -24,12 +24,12 @@ import scenarios as sc
 
 from migrationdata.paths import REPO_DIR
 
-#: fast but real: two retries, short timeouts, a 1.5 s deadline per file
+#: fast but real: two retries, short timeouts (the trickle scenario shortens the deadline)
 FAST = {
     "MIGRATIONDATA_RETRIES": "2",
     "MIGRATIONDATA_BACKOFF": "0.02",
     "MIGRATIONDATA_TIMEOUT": "1,0.5",
-    "MIGRATIONDATA_DEADLINE": "1.5",
+    "MIGRATIONDATA_DEADLINE": "20",
     "MIGRATIONDATA_MAX_WAIT": "5",
 }
 
@@ -322,6 +322,8 @@ class Harness:
             server.inject(source, file, scenario.fault(ctx))
         if self.servers.cert:
             self.monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(self.servers.cert))
+        for k, v in scenario.extra.get("env", {}).items():
+            self.monkeypatch.setenv(k, v)
         mirror_url = scenario.mirror(ctx) if scenario.mirror else self.servers.http.base
         # a refused connection takes the whole mirror host down: no bystander can succeed
         bystander = [target.bystander] if target.bystander and scenario.id != "connection-refused" else []

@@ -232,8 +232,9 @@ def hang() -> Fault:
     return fault
 
 
-def trickle(nbytes: int = 16, every: float = 0.05, then_hold: bool = True) -> Fault:
-    """Announce the whole file, then send it a few bytes at a time."""
+def trickle(nbytes: int = 16, every: float = 0.05, started: threading.Event | None = None) -> Fault:
+    """Announce the whole file, then send it a few bytes at a time (``started`` is set once
+    the first bytes are out)."""
 
     def fault(h: Handler, n: int, body: bytes) -> None:
         h.send_response(200)
@@ -244,6 +245,8 @@ def trickle(nbytes: int = 16, every: float = 0.05, then_hold: bool = True) -> Fa
         for i in range(0, len(body), nbytes):
             if h.stopping.is_set() or not h.write(body[i : i + nbytes]):
                 return
+            if started is not None:
+                started.set()
             time.sleep(every)
 
     return fault
