@@ -240,6 +240,10 @@ def normalise(text: str, mirror_url: str, servers: Servers) -> str:
             text = text.replace(f"localhost:{srv.server.server_address[1]}", "localhost:<port>")
     text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", text)
     text = re.sub(r"/tmp/\S+?/data/", "<data>/", text)
+    # byte counts that depend on timing (how far a trickle or a stream got)
+    text = re.sub(r"passed [\d,]+ bytes", "passed <n> bytes", text)
+    text = re.sub(r"only [\d,]+ bytes arrived", "only <n> bytes arrived", text)
+    text = re.sub(r"cut short at [\d,]+ bytes", "cut short at <n> bytes", text)
     return text
 
 

@@ -91,9 +91,9 @@ def _counts_as_text(df):
     return df
 
 
-def _revise_2015(df):
+def _revise_2016(df):
     # an annual row (before 2020): the demographic file does not cover it, so it stays valid
-    i = df.index[df["t"] == _days("2015-01-01")][0]
+    i = df.index[df["t"] == _days("2016-01-01")][0]
     df.loc[i, "n"] = df.loc[i, "n"] + 1
     return df
 
@@ -124,7 +124,7 @@ DARIEN = Target(
     },
     encoding_outcome="accepted",
     encoding_what="the same R data re-saved with gzip instead of bzip2 compression",
-    revision=_rda_edit("irreg_darien_nat", _revise_2015),
+    revision=_rda_edit("irreg_darien_nat", _revise_2016),
 )
 
 

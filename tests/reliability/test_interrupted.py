@@ -111,8 +111,8 @@ def killed_mid_transfer(source, scenario, target, servers, good_data, ledger, ba
             scenario.expect,
             "nothing changed" if kept and partial and swept else "damaged",
             "unchanged" if kept else "changed",
-            f"killed with {got:,} of {size:,} bytes in the staging folder; raw file, manifest and "
-            "tables untouched; the next run deleted the partial file"
+            f"killed part-way through the {size:,}-byte file, its partial copy in the staging "
+            "folder; raw file, manifest and tables untouched; the next run deleted the partial copy"
             if partial
             else "the process died before any byte was staged",
         )
@@ -170,3 +170,35 @@ def killed_mid_commit(source, scenario, target, servers, good_data, ledger, base
     )
     assert consistent, "after the next run, raw file, manifest and tables disagree"
     assert not staged_files(base)
+
+
+def test_ctrl_c_mid_commit_finishes_the_commit(servers, good_data, tmp_data, monkeypatch):
+    """Ctrl-C between two moves: the same run completes the journalled commit before exiting."""
+    source, target = "darien", sc.TARGETS["darien"]
+    servers.reset()
+    good_data.seed(tmp_data, [source])
+    revised = target.revision((good_data.mirror / source / target.file).read_bytes())
+    servers.http.serve_body(source, target.file, revised)
+    real = os.replace
+    interrupted = []
+
+    def ctrl_c_once(src, dst, *a, **k):
+        if "/.staging/" in str(src) and "/processed/" in str(dst) and not interrupted:
+            interrupted.append(dst)
+            raise KeyboardInterrupt
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "replace", ctrl_c_once)
+    with pytest.raises(KeyboardInterrupt):
+        fetch.fetch_source(load_source(source), mirror=servers.http.base, base=tmp_data)
+    monkeypatch.setattr(os, "replace", real)
+    assert interrupted, "the commit was never interrupted"
+    raw = tmp_data / "raw" / source / target.file
+    entry = json.loads((tmp_data / "manifest.json").read_text())["files"][f"{source}/{target.file}"]
+    assert sha(raw) == entry["sha256"] == hashlib.sha256(revised).hexdigest()
+    assert not staged_files(tmp_data)
+    # the tables are the revision's: a new run finds nothing left to do
+    again = fetch.fetch_source(load_source(source), mirror=servers.http.base, base=tmp_data)
+    assert again.status == "unchanged", again.error
+    annual = (tmp_data / "processed" / "darien_annual.csv").read_text()
+    assert "2016,30056," in annual  # SNM's 30,055 for 2016 (PROVENANCE), plus the revision's one

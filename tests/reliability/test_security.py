@@ -324,3 +324,37 @@ def test_no_secrets_are_committed():
     assert found == [], "possible secrets in tracked files (mark a fake with 'not-a-secret'):\n" + "\n".join(
         found
     )
+
+
+@pytest.mark.parametrize(
+    "there, ok",
+    [
+        ("https://www.cbp.gov/moved/x.csv", True),  # same site, another host name
+        ("https://cbp.gov/x.csv", True),
+        ("https://objects.githubusercontent.com/x.csv", True),  # listed by the source
+        ("https://cbp.gov.example.org/x.csv", False),
+        ("https://evil.example/x.csv", False),
+        ("http://www.cbp.gov/x.csv", False),  # a downgrade
+    ],
+)
+def test_redirect_policy(tmp_path, there, ok):
+    from migrationdata.fetch import Fetcher
+
+    src = Source(
+        id="demo",
+        title="demo",
+        publisher="demo",
+        landing_page="https://www.cbp.gov",
+        licence="",
+        files=(),
+        tables=(),
+        process=lambda p: {},
+        extra={"redirect_hosts": ("objects.githubusercontent.com",)},
+    )
+    fetcher = Fetcher(src, tmp_path, tmp_path / "stage", session=object())
+    origin = "https://www.cbp.gov/sites/default/files/x.csv"
+    if ok:
+        fetcher._check_redirect(origin, origin, there)
+    else:
+        with pytest.raises(FetchError, match="redirected"):
+            fetcher._check_redirect(origin, origin, there)
