@@ -21,17 +21,9 @@ from urllib.parse import quote
 import faultserver as fs
 import pytest
 import scenarios as sc
+from reliability_common import FAST, Row, load_source, snapshot
 
 from migrationdata.paths import REPO_DIR
-
-#: fast but real: two retries, short timeouts (the trickle scenario shortens the deadline)
-FAST = {
-    "MIGRATIONDATA_RETRIES": "2",
-    "MIGRATIONDATA_BACKOFF": "0.02",
-    "MIGRATIONDATA_TIMEOUT": "1,0.5",
-    "MIGRATIONDATA_DEADLINE": "20",
-    "MIGRATIONDATA_MAX_WAIT": "5",
-}
 
 DOC = REPO_DIR / "docs" / "reliability.md"
 
@@ -41,16 +33,6 @@ def fast_network(monkeypatch):
     for k, v in FAST.items():
         monkeypatch.setenv(k, v)
     monkeypatch.delenv("MIGRATIONDATA_MIRROR", raising=False)
-
-
-def load_source(source_id: str):
-    """The source's module, or a skip while its author is still writing it."""
-    from migrationdata.catalog import get_source
-
-    try:
-        return get_source(source_id)
-    except KeyError:
-        pytest.skip(f"migrationdata/sources/{source_id}.py is not there yet")
 
 
 # ----------------------------------------------------------------------------- servers
@@ -83,16 +65,6 @@ def servers(mirror, tmp_path_factory):
 
 
 # ----------------------------------------------------------------------------- good data
-
-
-def snapshot(base: Path) -> dict[str, str]:
-    """sha256 of every file under the data folder except the staging area."""
-    out = {}
-    for p in sorted(base.rglob("*")):
-        rel = p.relative_to(base).as_posix()
-        if p.is_file() and not rel.startswith("raw/.staging/"):
-            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return out
 
 
 class GoodData:
@@ -141,19 +113,6 @@ def good_data(mirror, tmp_path_factory) -> GoodData:
 
 
 # ----------------------------------------------------------------------------- ledger
-
-
-@dataclass
-class Row:
-    source: str
-    scenario: str
-    group: str
-    what: str
-    expected: str
-    outcome: str  # what happened: refused / recovered / accepted / tolerated / skipped / ...
-    kept: str  # "unchanged" when every file under the data folder kept its bytes
-    detail: str
-    passed: bool | None = None
 
 
 class Ledger:

@@ -19,7 +19,7 @@ from pathlib import Path
 import faultserver as fs
 import pytest
 import scenarios as sc
-from conftest import FAST, Row, load_source, snapshot
+from reliability_common import FAST, Row, load_source, snapshot
 
 from migrationdata import fetch
 
