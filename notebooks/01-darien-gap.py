@@ -49,7 +49,7 @@ charts.setup("01-darien-gap", as_of=as_of, output=output)
 # %%
 STORY_YEARS = range(2010, 2024)
 
-annual = charts.ended_by_as_of(darien.annual(), "year", period="year")
+annual = charts.ended_by_as_of(darien.annual(), "year", period="year", source="darien")
 annual = annual[annual["year"].isin(STORY_YEARS)].reset_index(drop=True)
 latest, previous = annual.iloc[-1], annual.iloc[-2]
 record_before = annual.iloc[:-1]["migrants"].max()
@@ -104,9 +104,9 @@ chart.save(
 
 # %%
 YEAR = 2023
-monthly = charts.ended_by_as_of(darien.monthly_totals())
+monthly = charts.ended_by_as_of(darien.monthly_totals(), source="darien")
 monthly = monthly[monthly["month"] >= "2021-01-01"].reset_index(drop=True)
-running = charts.ended_by_as_of(darien.cumulative(YEAR))
+running = charts.ended_by_as_of(darien.cumulative(YEAR), source="darien")
 prior_total = darien.year_total(YEAR - 1)
 passed = running[running["cumulative"] > prior_total]
 passed_month = passed["month"].iloc[0] if not passed.empty else None
@@ -201,11 +201,11 @@ chart.save(
 # %%
 TOP = 10
 nat = darien.by_nationality(YEAR)
-months = charts.ended_by_as_of(darien.monthly_totals())
+months = charts.ended_by_as_of(darien.monthly_totals(), source="darien")
 PERIOD = charts.period_words(months[months["month"].dt.year == YEAR]["month"])
 if charts.as_of() is not None:
     # only the months published by then: the loader sums the whole year
-    rows = charts.ended_by_as_of(darien.monthly())
+    rows = charts.ended_by_as_of(darien.monthly(), source="darien")
     rows = rows[(rows["month"].dt.year == YEAR) & (rows["nationality_iso3"] != "")]
     nat = (
         rows.groupby("nationality", as_index=False)["migrants"].sum().sort_values("migrants", ascending=False)
@@ -261,7 +261,7 @@ chart.save(
 
 # %%
 kids = darien.children(YEAR)
-groups = charts.ended_by_as_of(darien.demographics())
+groups = charts.ended_by_as_of(darien.demographics(), source="darien")
 groups = groups[groups["month"] >= f"{YEAR}-01-01"]
 wide = groups.pivot_table(index="month", columns="group", values="migrants", aggfunc="sum").fillna(0)
 by_month = pd.DataFrame(

@@ -53,7 +53,7 @@ TITLE_42_NOTE = "Encounters include Title 42 expulsions (shaded), March 2020 to 
 # ## Southwest border encounters per month since October 2019
 
 # %%
-monthly = charts.ended_by_as_of(cbp.southwest_monthly()).reset_index(drop=True)
+monthly = charts.ended_by_as_of(cbp.southwest_monthly(), source="cbp").reset_index(drop=True)
 record = monthly.loc[monthly["total"].idxmax()]
 runner_up = monthly.drop(index=monthly["total"].idxmax()).loc[lambda d: d["total"].idxmax()]
 print(
@@ -115,7 +115,7 @@ chart.save(
 # it counts Title 8 apprehensions; from then on, also Title 42 expulsions.
 
 # %%
-usbp = charts.ended_by_as_of(cbp.usbp_history()).reset_index(drop=True)
+usbp = charts.ended_by_as_of(cbp.usbp_history(), source="cbp").reset_index(drop=True)
 top = usbp.loc[usbp["encounters"].idxmax()]
 before_2020 = usbp[usbp["month"] < "2020-03-01"]
 old_peak = before_2020.loc[before_2020["encounters"].idxmax()]
@@ -168,7 +168,9 @@ chart.save(
 # Complete fiscal years only. The years of Title 42 (fiscal 2020–2023) count expulsions too.
 
 # %%
-annual = charts.ended_by_as_of(cbp.usbp_annual(), "fiscal_year", period="fiscal_year").reset_index(drop=True)
+annual = charts.ended_by_as_of(
+    cbp.usbp_annual(), "fiscal_year", period="fiscal_year", source="cbp"
+).reset_index(drop=True)
 best = annual.loc[annual["apprehensions"].idxmax()]
 pre = annual[annual["fiscal_year"] < 2020]
 pre_best = pre.loc[pre["apprehensions"].idxmax()]
@@ -252,7 +254,7 @@ first, second = shown.iloc[0], shown.iloc[1]
 print(shown, total)
 
 # %%
-if charts.has_ended(MONTH):
+if charts.has_ended(MONTH, source="cbp"):
     chart = charts.Chart(
         "citizenship-dec-2023",
         title=f"Citizens of {first['citizenship']} and {second['citizenship']} made up "

@@ -152,7 +152,7 @@ chart.save(
 
 # %%
 SINCE = "2022-01-01"
-luke = charts.ended_by_as_of(crossings.port("Lukeville", "Personal Vehicles"))
+luke = charts.ended_by_as_of(crossings.port("Lukeville", "Personal Vehicles"), source="bts")
 luke = luke[luke["month"] >= SINCE].reset_index(drop=True)
 luke_close = closures.get("lukeville-2023-12")
 effect = crossings.around("lukeville-2023-12", measures=("Personal Vehicles",))
@@ -160,7 +160,7 @@ dec = effect[effect["month"] == "2023-12-01"].iloc[0]
 print(effect[["month", "days_closed", "value", "value_before", "pct_vs_before"]])
 
 # %%
-if charts.has_ended("2023-12-01"):
+if charts.has_ended("2023-12-01", source="bts"):
     chart = charts.Chart(
         "lukeville-vehicles",
         title=f"With Lukeville shut from {luke_close['closed_from']:%-d %B}, its vehicle crossings fell "
@@ -216,7 +216,7 @@ else:
 # %%
 RAIL_PORTS = ("Eagle Pass", "El Paso")
 trains = pd.concat([crossings.port(p, "Trains") for p in RAIL_PORTS], ignore_index=True)
-trains = charts.ended_by_as_of(trains)
+trains = charts.ended_by_as_of(trains, source="bts")
 trains = trains[trains["month"] >= SINCE]
 wide = trains.pivot_table(index="month", columns="port", values="value", aggfunc="sum").reset_index()
 rail_close = closures.get("eagle-pass-rail-2023-12")
@@ -230,7 +230,7 @@ rail_effect = pd.concat(
 print(rail_effect[["port", "month", "days_closed", "value", "value_before", "pct_vs_before"]])
 
 # %%
-if charts.has_ended("2023-12-01"):
+if charts.has_ended("2023-12-01", source="bts"):
     ep = rail_effect.set_index("port").loc["Eagle Pass"]
     chart = charts.Chart(
         "rail-eagle-pass-el-paso",
@@ -289,7 +289,7 @@ else:
 # missing, not zero.
 
 # %%
-ped = charts.ended_by_as_of(crossings.port("San Ysidro", "Pedestrians"))
+ped = charts.ended_by_as_of(crossings.port("San Ysidro", "Pedestrians"), source="bts")
 ped = ped[ped["month"] >= SINCE].reset_index(drop=True)
 ped_closures = ledger[ledger["id"].str.startswith("pedwest")]
 ped_effect = crossings.around("pedwest-2023-12", measures=("Pedestrians",))
@@ -298,7 +298,7 @@ missing = ped[ped["value"].isna()]["month"]
 print(ped_effect[["month", "days_closed", "value", "value_before", "pct_vs_before", "value_year_earlier"]])
 
 # %%
-if charts.has_ended("2023-12-01"):
+if charts.has_ended("2023-12-01", source="bts"):
     chart = charts.Chart(
         "san-ysidro-pedestrians",
         title=f"San Ysidro's pedestrian count slipped {-pdec['pct_vs_before']:.0f}% in December 2023, "

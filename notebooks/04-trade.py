@@ -46,7 +46,7 @@ charts.setup("04-trade", as_of=as_of, output=output)
 
 # %%
 YEAR = 2023
-monthly = charts.ended_by_as_of(trade.monthly()).reset_index(drop=True)
+monthly = charts.ended_by_as_of(trade.monthly(), source="trade").reset_index(drop=True)
 monthly["other_usd"] = monthly["total_usd"] - monthly["rail_usd"] - monthly["truck_usd"]
 assert (monthly["other_usd"] >= 0).all(), "rail and truck add up to more than the total"
 year = trade.annual(YEAR)
@@ -119,16 +119,14 @@ per_day["rail_per_day_usd"] = per_day["rail_usd"] / per_day["days"]
 per_day = per_day[per_day["month"].dt.year.isin([CLOSURE_MONTH.year, CLOSURE_MONTH.year + 1])]
 dec = trade.rail_daily_value(CLOSURE_MONTH)
 rail_close = closures.duration("eagle-pass-rail-2023-12")
-trains = crossings.us_mexico()
-trains = trains[(trains["measure"] == "Trains") & (trains["month"].dt.year == CLOSURE_MONTH.year)]
-two_ports = ("Eagle Pass", "El Paso")
-share_two = trains[trains["port"].isin(two_ports)]["value"].sum() / trains["value"].sum()
+trains = crossings.port_shares("Trains", CLOSURE_MONTH.year)
+share_two = trains[trains["port"].isin(["Eagle Pass", "El Paso"])]["share"].sum()
 print(
     dec, f"two ports' share of {CLOSURE_MONTH.year} trains: {share_two:.1%}", rail_close["summary"], sep="\n"
 )
 
 # %%
-if charts.has_ended(CLOSURE_MONTH):
+if charts.has_ended(CLOSURE_MONTH, source="trade"):
     chart = charts.Chart(
         "rail-trade-per-day",
         title=f"A day of US–Mexico rail trade was worth about ${dec['per_day_usd'] / 1e6:,.0f} million "

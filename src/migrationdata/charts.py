@@ -117,36 +117,54 @@ def output_dir() -> Path:
     return _settings.output or paths.figures_dir()
 
 
-def ended_by_as_of(df: pd.DataFrame, column: str = "month", period: str = "month") -> pd.DataFrame:
-    """The rows whose period had ended by the as-of date (every row when there is none).
+def _vintage():
+    from migrationdata.vintages import Vintage
 
-    ``period`` is ``"month"`` (``column`` holds the first day of each month), ``"year"`` or
-    ``"fiscal_year"`` (``column`` holds the year; US fiscal years end on 30 September).
+    return Vintage(as_of().date() if as_of() is not None else None)
+
+
+def ended_by_as_of(
+    df: pd.DataFrame, column: str = "month", period: str = "month", source: str | None = None
+) -> pd.DataFrame:
+    """The rows that existed on the as-of date (every row when there is none).
+
+    With ``source`` (``"darien"``, ``"cbp"``, ``"bts"``, ``"trade"``) a month counts once its
+    publisher had released it (:mod:`migrationdata.vintages`), as in the fact-check; without
+    it, once the period had ended. ``period`` is ``"month"`` (``column`` holds the first day of
+    each month), ``"year"`` or ``"fiscal_year"`` (``column`` holds the year; US fiscal years end
+    on 30 September): a year counts once its last month does.
     """
     cutoff = as_of()
     if cutoff is None:
         return df
     if period == "month":
-        ends = pd.to_datetime(df[column]) + pd.offsets.MonthBegin(1)
+        last_months = pd.to_datetime(df[column])
     elif period == "year":
-        ends = pd.to_datetime(df[column].astype(int).astype(str) + "-12-31") + pd.Timedelta(days=1)
+        last_months = pd.to_datetime(df[column].astype(int).astype(str) + "-12-01")
     elif period == "fiscal_year":
-        ends = pd.to_datetime(df[column].astype(int).astype(str) + "-10-01")
+        last_months = pd.to_datetime(df[column].astype(int).astype(str) + "-09-01")
     else:
         raise ValueError(f"period must be 'month', 'year' or 'fiscal_year', not {period!r}")
-    return df[ends <= cutoff]
+    if source is not None:
+        vintage = _vintage()
+        keep = last_months.map(lambda m: vintage.published(source, m)).astype(bool)
+    else:
+        keep = last_months + pd.offsets.MonthBegin(1) <= cutoff
+    return df[keep.to_numpy()]
 
 
-def has_ended(period_start, period: str = "month") -> bool:
-    """Whether a month (or calendar year) had ended by the as-of date; always true without
-    one. A chart about December 2023 is not drawn as of 27 December 2023: its figures did not
-    exist yet."""
+def has_ended(period_start, period: str = "month", source: str | None = None) -> bool:
+    """Whether a month (or calendar year) existed on the as-of date; always true without one.
+    With ``source``, whether its publisher had released it; without, whether it had ended. A
+    chart about December 2023 is not drawn as of 27 December 2023: its figures did not exist."""
     cutoff = as_of()
     if cutoff is None:
         return True
     start = pd.Timestamp(period_start)
-    end = start + (pd.offsets.MonthBegin(1) if period == "month" else pd.offsets.YearBegin(1))
-    return end <= cutoff
+    last = start if period == "month" else start + pd.offsets.MonthBegin(11)
+    if source is not None:
+        return _vintage().published(source, last)
+    return last + pd.offsets.MonthBegin(1) <= cutoff
 
 
 def not_drawn(slug: str, why: str) -> None:
@@ -178,14 +196,14 @@ def _date_label(ts: pd.Timestamp) -> str:
 
 
 def _last_month(table: str) -> pd.Timestamp | None:
-    _, spec = table_owner(table)
+    source, spec = table_owner(table)
     dates = [c.name for c in spec.columns if c.type == "date"]
     if not dates:
         return None
     col = pd.to_datetime(pd.read_csv(processed.table_path(table), usecols=[dates[0]])[dates[0]])
-    cutoff = as_of()
-    if cutoff is not None:
-        col = col[col + pd.offsets.MonthBegin(1) <= cutoff]
+    if as_of() is not None:
+        vintage = _vintage()
+        col = col[col.map(lambda m: vintage.published(source.id, m)).astype(bool)]
     return col.max() if not col.empty else None
 
 

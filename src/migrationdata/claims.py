@@ -27,8 +27,8 @@ import pandas as pd
 
 from migrationdata.errors import MigrationDataError
 from migrationdata.paths import data_dir, figures_dir, reports_dir
+from migrationdata.vintages import KNOWN_RELEASES, PUBLICATION_DAY, RELEASES, Vintage  # noqa: F401
 
-PUBLICATION_DAY = date(2023, 12, 28)
 VERDICTS = ("supported", "supported-with-caveat", "not-supported", "not-checkable")
 TEST_KINDS = ("threshold", "ratio", "rank", "date-range", "equals", "none")
 OPS = {
@@ -42,71 +42,6 @@ OPS = {
 
 class ClaimsFileError(MigrationDataError):
     """The claims file itself is wrong: the message points at the entry."""
-
-
-# ----------------------------------------------------------------------------- vintages
-
-#: Months whose first release date is known (PROVENANCE): source -> {month: release date}
-KNOWN_RELEASES = {
-    "cbp": {
-        "2023-10-01": "2023-11-14",
-        "2023-12-01": "2024-01-26",
-    },
-}
-
-
-@dataclass(frozen=True)
-class Release:
-    """When a publisher releases a month's figures: ``lag_days`` after the month ends."""
-
-    source: str
-    publisher: str
-    lag_days: int
-    rule: str
-
-
-RELEASES = {
-    # SNM posts the month's PDF in the first days of the next month
-    "darien": Release("darien", "Panama SNM", 10, "about the 10th of the following month"),
-    # CBP's monthly update comes out mid-to-late the following month
-    "cbp": Release("cbp", "CBP", 20, "about the 20th of the following month"),
-    # BTS border crossing data trail by about two months
-    "bts": Release("bts", "BTS", 60, "about two months after the month ends"),
-    # Census trade release for month M is early in month M+2
-    "trade": Release("trade", "Census / BTS", 38, "about five weeks after the month ends"),
-}
-
-
-@dataclass(frozen=True)
-class Vintage:
-    """What had been published by ``as_of`` (None: everything in the data now)."""
-
-    as_of: date | None = None
-
-    @property
-    def label(self) -> str:
-        return "now" if self.as_of is None else self.as_of.isoformat()
-
-    def released_on(self, source: str, month: pd.Timestamp) -> date:
-        known = KNOWN_RELEASES.get(source, {}).get(month.strftime("%Y-%m-%d"))
-        if known:
-            return date.fromisoformat(known)
-        month_end = (month + pd.offsets.MonthEnd(0)).date()
-        return month_end + pd.Timedelta(days=RELEASES[source].lag_days)
-
-    def published(self, source: str, month: pd.Timestamp) -> bool:
-        return self.as_of is None or self.released_on(source, month) <= self.as_of
-
-    def restrict(self, source: str, df: pd.DataFrame, column: str = "month") -> pd.DataFrame:
-        """Keep the rows whose month had been released by ``as_of``."""
-        if self.as_of is None or df.empty:
-            return df
-        months = pd.to_datetime(df[column])
-        keep = months.map(lambda m: self.published(source, m))
-        return df[keep.astype(bool).to_numpy()]
-
-    def known_by(self, published_on: date | None) -> bool:
-        return self.as_of is None or published_on is None or published_on <= self.as_of
 
 
 # ----------------------------------------------------------------------------- figures
@@ -394,20 +329,21 @@ def rail_closure_start(v: Vintage) -> Figure:
 def rail_ports_share_of_trains(v: Vintage, ports: list[str], year: int) -> Figure:
     from migrationdata import crossings
 
-    df = crossings.us_mexico()
-    df = v.restrict("bts", df[df["measure"] == "Trains"].dropna(subset=["value"]))
-    df = df[df["month"].dt.year == year]
-    by = df.groupby("port")["value"].sum()
-    share = by[ports].sum() / by.sum()
-    ranks = by.rank(ascending=False)
+    months = pd.date_range(f"{year}-01-01", f"{year}-12-01", freq="MS")
+    shares = crossings.port_shares(
+        "Trains", year, pd.DatetimeIndex([m for m in months if v.published("bts", m)])
+    )
+    mine = shares[shares["port"].isin(ports)]
+    share = mine["share"].sum()
+    ranks = ", ".join(f"{r.port} {r.rank}" for r in mine.itertuples())
     return Figure(
         value=share,
         display=(
-            f"{' and '.join(ports)} received {share:.0%} of the {_fmt(by.sum())} trains entering the "
-            f"US from Mexico in {year} (ranks " + ", ".join(f"{p} {int(ranks[p])}" for p in ports) + ")"
+            f"{' and '.join(ports)} received {share:.0%} of the {_fmt(shares['value'].sum())} trains "
+            f"entering the US from Mexico in {year} (ranks {ranks})"
         ),
-        complete=df["month"].nunique() == 12,
-        data_through=_month(df["month"].max()),
+        complete=shares.attrs["months"] == 12,
+        data_through=_month(shares.attrs["last_month"]),
     )
 
 

@@ -5,6 +5,6 @@ the name a reporter looks for: ``crossings.port("Lukeville", "Personal Vehicles"
 ``crossings.around("eagle-pass-rail-2023-12")``.
 """
 
-from migrationdata.sources.bts import CLOSURE_MEASURES, MEASURES, around, port, us_mexico
+from migrationdata.sources.bts import CLOSURE_MEASURES, MEASURES, around, port, port_shares, us_mexico
 
-__all__ = ["CLOSURE_MEASURES", "MEASURES", "around", "port", "us_mexico"]
+__all__ = ["CLOSURE_MEASURES", "MEASURES", "around", "port", "port_shares", "us_mexico"]

@@ -582,6 +582,24 @@ def port(port: str, measure: str) -> pd.DataFrame:
     return out.sort_values("month").reset_index(drop=True)
 
 
+def port_shares(measure: str, year: int, months: pd.DatetimeIndex | None = None) -> pd.DataFrame:
+    """Each port's share of all US-Mexico crossings of ``measure`` in ``year`` (e.g. how many
+    of the trains entering from Mexico crossed at Eagle Pass): port, value, share, rank.
+    ``months`` limits the year to those months (e.g. the ones published by a date)."""
+    name = _measure_name(measure)
+    df = us_mexico()
+    df = df[(df["measure"] == name) & (df["month"].dt.year == year)].dropna(subset=["value"])
+    if months is not None:
+        df = df[df["month"].isin(months)]
+    out = df.groupby("port", as_index=False)["value"].sum()
+    out["share"] = out["value"] / out["value"].sum()
+    out = out.sort_values(["value", "port"], ascending=[False, True]).reset_index(drop=True)
+    out["rank"] = range(1, len(out) + 1)
+    out.attrs["months"] = int(df["month"].nunique())
+    out.attrs["last_month"] = df["month"].max()
+    return out
+
+
 def _pct(new, old):
     if pd.isna(new) or pd.isna(old) or old == 0:
         return float("nan")

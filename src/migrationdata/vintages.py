@@ -1,0 +1,80 @@
+"""What had been published by a given date: each publisher's release lag.
+
+Official statistics come out weeks after the month they describe. To check a claim as it
+could be checked on the day a story ran, or to draw a chart as it could have been drawn then,
+every source is cut to the months its publisher had released by that date. The lags below
+are the publishers' usual rhythm; where PROVENANCE gives a month's actual release date, that
+date wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+#: the day the story ran (the talks were on 27 December 2023)
+PUBLICATION_DAY = date(2023, 12, 28)
+
+#: Months whose first release date is known (PROVENANCE): source -> {month: release date}
+KNOWN_RELEASES = {
+    "cbp": {
+        "2023-10-01": "2023-11-14",
+        "2023-12-01": "2024-01-26",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Release:
+    """When a publisher releases a month's figures: ``lag_days`` after the month ends."""
+
+    source: str
+    publisher: str
+    lag_days: int
+    rule: str
+
+
+RELEASES = {
+    # SNM posts the month's PDF in the first days of the next month
+    "darien": Release("darien", "Panama SNM", 10, "about the 10th of the following month"),
+    # CBP's monthly update comes out mid-to-late the following month
+    "cbp": Release("cbp", "CBP", 20, "about the 20th of the following month"),
+    # BTS border crossing data trail by about two months
+    "bts": Release("bts", "BTS", 60, "about two months after the month ends"),
+    # Census trade release for month M is early in month M+2
+    "trade": Release("trade", "Census / BTS", 38, "about five weeks after the month ends"),
+}
+
+
+@dataclass(frozen=True)
+class Vintage:
+    """What had been published by ``as_of`` (None: everything in the data now)."""
+
+    as_of: date | None = None
+
+    @property
+    def label(self) -> str:
+        return "now" if self.as_of is None else self.as_of.isoformat()
+
+    def released_on(self, source: str, month: pd.Timestamp) -> date:
+        known = KNOWN_RELEASES.get(source, {}).get(month.strftime("%Y-%m-%d"))
+        if known:
+            return date.fromisoformat(known)
+        month_end = (month + pd.offsets.MonthEnd(0)).date()
+        return month_end + pd.Timedelta(days=RELEASES[source].lag_days)
+
+    def published(self, source: str, month: pd.Timestamp) -> bool:
+        return self.as_of is None or self.released_on(source, month) <= self.as_of
+
+    def restrict(self, source: str, df: pd.DataFrame, column: str = "month") -> pd.DataFrame:
+        """Keep the rows whose month had been released by ``as_of``."""
+        if self.as_of is None or df.empty:
+            return df
+        months = pd.to_datetime(df[column])
+        keep = months.map(lambda m: self.published(source, m))
+        return df[keep.astype(bool).to_numpy()]
+
+    def known_by(self, published_on: date | None) -> bool:
+        return self.as_of is None or published_on is None or published_on <= self.as_of
