@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from migrationdata import processed
+from migrationdata import processed, schemas
 from migrationdata.catalog import Column, RemoteFile, Source, Table
 from migrationdata.errors import DataError, FetchError
 
@@ -128,13 +128,7 @@ def _crossings_schema():
 
     return pa.DataFrameSchema(
         {
-            "month": pa.Column(
-                "datetime64[ns]",
-                checks=[
-                    pa.Check(lambda s: (s.dt.day == 1).all(), error="first day of a month"),
-                    pa.Check.ge(FIRST_MONTH),
-                ],
-            ),
+            "month": schemas.month_column(FIRST_MONTH),
             "port": pa.Column(str, pa.Check.str_length(min_value=1)),
             "port_code": pa.Column(str, pa.Check.str_matches(r"^\d{4}$")),
             "state": pa.Column(str, pa.Check.str_length(min_value=1)),

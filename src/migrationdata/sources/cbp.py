@@ -39,7 +39,7 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pandas as pd
 
-from migrationdata import countries, processed
+from migrationdata import countries, processed, schemas
 from migrationdata.catalog import Column, RemoteFile, Source, Table
 from migrationdata.errors import DataError, FetchError
 
@@ -140,23 +140,6 @@ OHSS_NAME = re.compile(r".*usbp.*\.xlsx", re.IGNORECASE)
 # ----------------------------------------------------------------------------- schemas
 
 
-def _first_of_month(s: pd.Series) -> bool:
-    return bool((s.dt.day == 1).all())
-
-
-def _contiguous_months(first: pd.Timestamp):
-    """A frame-level check: every month from ``first`` to the last one has rows."""
-
-    def check(df: pd.DataFrame) -> bool:
-        months = pd.DatetimeIndex(df["month"].unique())
-        if months.empty:
-            return False
-        wanted = pd.date_range(first, months.max(), freq="MS")
-        return months.min() == first and wanted.difference(months).empty
-
-    return check
-
-
 def _encounters_schema():
     import pandera.pandas as pa
 
@@ -171,7 +154,7 @@ def _encounters_schema():
 
     return pa.DataFrameSchema(
         {
-            "month": pa.Column("datetime64[ns]", [pa.Check(_first_of_month, error="first day of a month")]),
+            "month": schemas.month_column(),
             "fiscal_year": pa.Column("int64", pa.Check.ge(2020)),
             "component": pa.Column(str, pa.Check.isin(COMPONENTS)),
             "region": pa.Column(str, pa.Check.isin(REGIONS)),
@@ -183,7 +166,7 @@ def _encounters_schema():
             "encounters": pa.Column("int64", pa.Check.ge(0)),
         },
         checks=[
-            pa.Check(_contiguous_months(FIRST_MONTH), error="a month from October 2019 on has no rows"),
+            schemas.contiguous_months(FIRST_MONTH),
             pa.Check(fiscal_year_matches, error="fiscal_year does not match the month"),
             pa.Check(type_matches, error="encounter_type does not match component and title"),
             pa.Check(title42_in_force, error="Title 42 rows outside March 2020 - May 2023"),
@@ -198,13 +181,13 @@ def _southwest_schema():
 
     return pa.DataFrameSchema(
         {
-            "month": pa.Column("datetime64[ns]", [pa.Check(_first_of_month, error="first day of a month")]),
+            "month": schemas.month_column(),
             "usbp": pa.Column("int64", pa.Check.ge(0)),
             "ofo": pa.Column("int64", pa.Check.ge(0)),
             "total": pa.Column("int64", pa.Check.ge(0)),
         },
         checks=[
-            pa.Check(_contiguous_months(FIRST_MONTH), error="a month from October 2019 on is missing"),
+            schemas.contiguous_months(FIRST_MONTH),
             pa.Check(lambda df: df["total"] == df["usbp"] + df["ofo"], error="total is usbp + ofo"),
         ],
         coerce=True,
@@ -217,12 +200,10 @@ def _usbp_monthly_schema():
 
     return pa.DataFrameSchema(
         {
-            "month": pa.Column("datetime64[ns]", [pa.Check(_first_of_month, error="first day of a month")]),
+            "month": schemas.month_column(),
             "encounters": pa.Column("int64", pa.Check.ge(0)),
         },
-        checks=[
-            pa.Check(_contiguous_months(USBP_FIRST_MONTH), error="a month from October 1999 on is missing")
-        ],
+        checks=[schemas.contiguous_months(USBP_FIRST_MONTH)],
         coerce=True,
         strict=True,
     )
@@ -251,7 +232,7 @@ def _revisions_schema():
 
     return pa.DataFrameSchema(
         {
-            "month": pa.Column("datetime64[ns]", [pa.Check(_first_of_month, error="first day of a month")]),
+            "month": schemas.month_column(),
             "key": pa.Column(str, pa.Check.str_length(min_value=1)),
             "old": pa.Column("int64", pa.Check.ge(0)),
             "new": pa.Column("int64", pa.Check.ge(0)),

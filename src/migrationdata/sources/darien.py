@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from migrationdata import countries, processed
+from migrationdata import countries, processed, schemas
 from migrationdata.catalog import Column, RemoteFile, Source, Table
 from migrationdata.errors import DataError
 
@@ -39,13 +39,7 @@ def _monthly_schema():
 
     return pa.DataFrameSchema(
         {
-            "month": pa.Column(
-                "datetime64[ns]",
-                checks=[
-                    pa.Check(lambda s: (s.dt.day == 1).all(), error="first day of a month"),
-                    pa.Check.ge(FIRST_MONTHLY),
-                ],
-            ),
+            "month": schemas.month_column(FIRST_MONTHLY),
             "nationality_iso3": pa.Column(str, pa.Check.str_matches(r"^([A-Z]{3})?$")),
             "nationality": pa.Column(str),
             "nationality_es": pa.Column(str),
@@ -77,7 +71,7 @@ def _demographics_schema():
 
     return pa.DataFrameSchema(
         {
-            "month": pa.Column("datetime64[ns]", pa.Check(lambda s: (s.dt.day == 1).all())),
+            "month": schemas.month_column(),
             "group": pa.Column(str, pa.Check.isin(["men", "women", "boys", "girls"])),
             "migrants": pa.Column("Int64", pa.Check.ge(0)),
         },

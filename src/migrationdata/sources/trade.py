@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from migrationdata import processed
+from migrationdata import processed, schemas
 from migrationdata.catalog import Column, RemoteFile, Source, Table
 from migrationdata.errors import DataError
 
@@ -67,13 +67,7 @@ def _trade_schema():
 
     return pa.DataFrameSchema(
         {
-            "month": pa.Column(
-                "datetime64[ns]",
-                checks=[
-                    pa.Check(lambda s: (s.dt.day == 1).all(), error="first day of a month"),
-                    pa.Check.ge(FIRST_MONTH),
-                ],
-            ),
+            "month": schemas.month_column(FIRST_MONTH),
             "exports_usd": pa.Column("Int64", pa.Check.gt(0)),
             "imports_usd": pa.Column("Int64", pa.Check.gt(0)),
             "total_usd": pa.Column("Int64", pa.Check.gt(0)),
