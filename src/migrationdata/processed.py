@@ -256,4 +256,29 @@ def data_dictionary() -> str:
             for c in table.columns:
                 lines.append(f"| `{c.name}` | {c.type} | {c.unit or '—'} | {c.description} |")
             lines.append("")
+    lines += _own_data_section()
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _own_data_section() -> list[str]:
+    """The project's hand-kept files, which no fetch produces."""
+    from migrationdata import closures
+
+    doc = (closures.__doc__ or "").split("\n\n", 1)[1].strip()
+    doc = doc.replace(":data:`MODES`", ", ".join(f"`{m}`" for m in closures.MODES)).replace("``", "`")
+    return [
+        "## The project's own data",
+        "",
+        "### `closures.csv` — closures of US–Mexico crossings, kept by hand",
+        "",
+        "Every row cites its sources; `migrationdata.closures` checks it on every load",
+        f"(columns: {', '.join(f'`{c}`' for c in closures.COLUMNS)}).",
+        "",
+        doc,
+        "",
+        "### `claims.yaml` — the story's checkable claims",
+        "",
+        "Each claim paraphrased, the metric and test that check it, and the verdicts recorded",
+        "for publication day and now; see `migrationdata check` and `reports/factcheck.md`.",
+        "",
+    ]
