@@ -70,7 +70,7 @@ class Outcome:
 class BuildReport:
     outcomes: list[Outcome]
     gallery: Path | None
-    reports: str  # "written", "skipped", "unavailable", "failed: ..."
+    reports: str  # "written", "skipped" or "not asked"
     seconds: float
 
     @property
@@ -541,12 +541,10 @@ def _check_date(text: str) -> None:
 
 
 def _write_reports(as_of, state, state_file, force, say) -> str:
-    """The fact-check report, when the package has the claims module; skipped when the code,
-    the data and the as-of date are what they were at its last successful run."""
-    import importlib.util
+    """The fact-check report (:func:`migrationdata.claims.write_reports`); skipped when the
+    code, the data and the as-of date are what they were at its last successful run."""
+    from migrationdata import claims
 
-    if importlib.util.find_spec("migrationdata.claims") is None:
-        return "unavailable"
     data = paths.data_dir()
     h = hashlib.sha256(code_digest().encode() + json.dumps(as_of).encode())
     for p in sorted(data.rglob("*")):
@@ -559,20 +557,9 @@ def _write_reports(as_of, state, state_file, force, say) -> str:
     if not force and previous.get("key") == key and _files_unchanged(previous.get("outputs", {})):
         say("fact-check report: up to date, skipped")
         return "skipped"
-    import importlib
-
-    claims = importlib.import_module("migrationdata.claims")
-    if not hasattr(claims, "write_reports"):
-        return "unavailable"
     say("fact-check report: writing ...")
-    import inspect
-
-    accepts = inspect.signature(claims.write_reports).parameters
-    kwargs = {"as_of": as_of} if "as_of" in accepts else {}
-    if "folder" in accepts:
-        kwargs["folder"] = out
     try:
-        claims.write_reports(**kwargs)
+        claims.write_reports(folder=out)
     except MigrationDataError as exc:
         raise BuildError(f"the charts are built, but the fact-check report failed: {exc}") from exc
     outputs = {str(p): _sha(p) for p in sorted(out.glob("*")) if p.is_file()} if out.exists() else {}
