@@ -177,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     except MigrationDataError as exc:
         print(f"migrationdata {args.command}: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # the reader stopped early (e.g. `migrationdata sources | head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted; nothing half-written was kept.", file=sys.stderr)
         return 130
