@@ -57,6 +57,7 @@ class Figure:
     complete: bool = True
     detail: str = ""
     data_through: str = ""
+    closures: tuple[str, ...] = ()  # ledger ids the figure rests on, for the source list
 
 
 METRICS: dict[str, Callable[..., Figure]] = {}
@@ -284,6 +285,7 @@ def rail_closure_length(v: Vintage) -> Figure:
     days = sorted(set(rail["days_closed"].astype(int)))
     hours = rail["hours_closed"].dropna()
     ports = " and ".join(rail["port"])
+    used = tuple(rail["id"])
     start, end = rail["closed_from"].min(), rail["reopened_on"].max()
     return Figure(
         value=days[0] if len(days) == 1 else days,
@@ -292,6 +294,7 @@ def rail_closure_length(v: Vintage) -> Figure:
             f"{hours.min():.0f}–{hours.max():.0f} hours elapsed (about {hours.mean() / 24:.1f} days)"
         ),
         detail="Calendar days count both the day it closed and the day it reopened.",
+        closures=used,
     )
 
 
@@ -314,6 +317,7 @@ def other_ports_closed(v: Vintage, start: str, end: str) -> Figure:
         value=len(live),
         display=f"{len(live)} other crossings were shut at some point between {lo:%d %b} and {hi:%d %b %Y}: "
         + "; ".join(items),
+        closures=tuple(live["id"]),
     )
 
 
@@ -322,7 +326,7 @@ def rail_closure_start(v: Vintage) -> Figure:
     df = _closures(v)
     rail = df[df["mode"] == "rail"]
     start = rail["closed_from"].min()
-    return Figure(value=start, display=f"rail closures began {start:%d %B %Y}")
+    return Figure(value=start, display=f"rail closures began {start:%d %B %Y}", closures=tuple(rail["id"]))
 
 
 @metric("rail_ports_share_of_trains")
@@ -341,6 +345,7 @@ def rail_ports_share_of_trains(v: Vintage, ports: list[str], year: int) -> Figur
         display=(
             f"{' and '.join(ports)} received {share:.0%} of the {_fmt(shares['value'].sum())} trains "
             f"entering the US from Mexico in {year} (ranks {ranks})"
+            + ("" if shares.attrs["months"] == 12 else f"; January to {shares.attrs['last_month']:%B} only")
         ),
         complete=shares.attrs["months"] == 12,
         data_through=_month(shares.attrs["last_month"]),
@@ -396,6 +401,9 @@ class Claim:
     chart: str | None = None
     reason: str = ""  # why a claim is not checkable
     on_pass: str = "supported"  # noqa: S105 - a verdict, not a password
+    #: a figure that gives the numbers behind the story's context, not a statement the story
+    #: makes: reported apart, left out of the verdict counts and of ClaimReview
+    context: bool = False
 
 
 def default_path() -> Path:
@@ -474,6 +482,7 @@ def load_ledger(path: Path | None = None) -> list[Claim]:
                 chart=e.get("chart"),
                 reason=(e.get("reason") or "").strip(),
                 on_pass=e.get("on_pass", "supported"),
+                context=bool(e.get("context", False)),
             )
         )
     return out
@@ -520,6 +529,8 @@ class Result:
     error: str = ""
     detail: str = ""
     test: dict = field(default_factory=dict)
+    context: bool = False
+    finding: str = ""  # the note without the test's wording
 
     @property
     def matches(self) -> bool:
@@ -544,6 +555,7 @@ class Result:
             "note": self.note,
             "caveat": self.caveat,
             "chart": self.chart,
+            "context": self.context,
             "error": self.error or None,
         }
 
@@ -565,6 +577,8 @@ def _passes(test: dict, value: Any) -> bool:
 
 
 def _describe_test(test: dict) -> str:
+    if test.get("explain"):
+        return str(test["explain"])
     kind = test["kind"]
     if kind == "threshold":
         return (
@@ -583,14 +597,14 @@ def _describe_test(test: dict) -> str:
     return "not testable with the data"
 
 
-def sources_for(tables: list[str]) -> list[dict]:
+def sources_for(tables: list[str], closure_ids: tuple[str, ...] = ()) -> list[dict]:
     """Publisher, URL, retrieval date and checksum for the tables a claim reads."""
     from migrationdata import processed
 
     out = []
     for t in tables:
         if t == "closures":
-            out.extend(_closure_sources())
+            out.extend(_closure_sources(closure_ids))
             continue
         prov = processed.provenance(t)
         for s in prov.get("sources", []):
@@ -613,15 +627,12 @@ def sources_for(tables: list[str]) -> list[dict]:
     return unique
 
 
-def _closure_sources() -> list[dict]:
-    """The sources of every closure in force in December 2023 (the ledger's own citations)."""
+def _closure_sources(ids: tuple[str, ...]) -> list[dict]:
+    """The ledger's own citations for the closures a figure rests on."""
     from migrationdata import closures
 
     out = []
-    df = closures.load()
-    ends = df["reopened_on"].fillna(pd.Timestamp("2100-01-01"))
-    dec = df[(df["closed_from"] <= pd.Timestamp("2023-12-31")) & (ends >= pd.Timestamp("2023-12-01"))]
-    for cid in dec["id"]:
+    for cid in ids:
         for src in closures.sources(cid):
             out.append(
                 {
@@ -652,12 +663,13 @@ def evaluate(claim: Claim, vintage: Vintage) -> Result:
         chart=claim.chart,
         paragraph=claim.paragraph,
         test=claim.test,
+        context=claim.context,
     )
     if claim.test["kind"] == "none":
         return Result(verdict="not-checkable", value=None, display="—", sources=[], note=claim.reason, **base)
     try:
         fig = METRICS[claim.metric](vintage, **claim.params)
-        sources = sources_for(claim.tables)
+        sources = sources_for(claim.tables, fig.closures)
     except Exception as exc:  # one broken metric must not stop the others
         return Result(
             verdict="error",
@@ -680,13 +692,15 @@ def evaluate(claim: Claim, vintage: Vintage) -> Result:
             "The figures published by then did not cover the whole period, and did not yet "
             "show it: the claim rested on figures the publisher had not yet released."
         )
-    note = " ".join(x for x in (f"Test: {_describe_test(claim.test)}.", note, fig.detail) if x)
+    finding = " ".join(x for x in (note, fig.detail) if x)
+    note = " ".join(x for x in (f"Test: {_describe_test(claim.test)}.", finding) if x)
     return Result(
         verdict=verdict,
         value=fig.value,
         display=fig.display,
         sources=sources,
         note=note,
+        finding=finding,
         data_through=fig.data_through,
         detail=fig.detail,
         **base,
@@ -797,52 +811,80 @@ def checked_on() -> str:
     return max(stamps)[:10] if any(stamps) else PUBLICATION_DAY.isoformat()
 
 
+def _report_entry(then: Result, now: Result) -> list[str]:
+    label = "Context" if now.context else "Claim"
+    out = [
+        f'<a id="{now.id}"></a>',
+        "",
+        f"### {now.id}",
+        "",
+        f"**{label}** (paragraph {now.paragraph}): {now.claim}",
+        "",
+    ]
+    out += [f"**Verdict now: {now.verdict}.** On publication day: {then.verdict}.", ""]
+    if now.display != "—":
+        out.append(f"- **Test:** {_describe_test(now.test)}.")
+        through = f" (data through {now.data_through})" if now.data_through else ""
+        out.append(f"- **Figure now**{through}: {now.display}")
+        through = f" (data through {then.data_through})" if then.data_through else ""
+        out.append(f"- **Figure then**{through}: {then.display}")
+        if now.finding:
+            out.append(f"- **Now:** {now.finding}")
+        if then.finding and then.finding != now.finding:
+            out.append(f"- **On publication day:** {then.finding}")
+    else:
+        out.append(f"- **Why it cannot be checked:** {now.note}")
+    if now.caveat:
+        out.append(f"- **Caveat:** {now.caveat}")
+    if now.sources:
+        out.append("- **Sources:**")
+        out += _sources_md(now.sources)
+    link = _chart_link(now.chart)
+    if link:
+        out += ["", f"![{now.chart}]({link})"]
+    return out + [""]
+
+
 def report_markdown(rows: list[tuple[Result, Result]]) -> str:
     today = checked_on()
-    counts = pd.Series([now.verdict for _, now in rows]).value_counts()
+    claims_rows = [(t, n) for t, n in rows if not n.context]
+    context_rows = [(t, n) for t, n in rows if n.context]
+    counts = pd.Series([now.verdict for _, now in claims_rows]).value_counts()
     out = [
         "# Fact-check: US–Mexico talks on migration and trade (December 2023)",
         "",
-        "Each checkable statement in the story, paraphrased, with the figure that backs or refutes",
-        "it, both as it could be checked on publication day (28 December 2023, using only the",
-        "figures then released) and with the data as it stands now. Generated by",
+        "Each statement in the story that data could test, paraphrased, with the figure that",
+        "backs or refutes it, twice: as it could be checked on publication day (28 December 2023,",
+        "with only the figures then released) and with the data as they stand now. Generated by",
         "`migrationdata build` from `data/claims.yaml`; do not edit by hand.",
         "",
         "Verdicts: **supported**, **supported-with-caveat**, **not-supported**, **not-checkable**",
-        "(the data cannot settle it). Summary now: " + ", ".join(f"{n} {v}" for v, n in counts.items()) + ".",
+        "(the data cannot settle it, or had not yet been published). Claims now: "
+        + ", ".join(f"{n} {v}" for v, n in counts.items())
+        + ".",
         "",
         'Figures "then" are today\'s values for the months that had been released by 28 December',
-        "2023; first releases differed slightly (CBP's first count for December 2023 was 302,034,",
-        "revised to 301,981).",
+        "2023: publishers revise their first releases a little. Paragraph numbers count the",
+        "blank-line-separated blocks of the story's text, headline and headings included.",
         "",
         "| claim | then (28 Dec 2023) | now |",
         "| --- | --- | --- |",
     ]
-    for then, now in rows:
+    for then, now in claims_rows:
         out.append(f"| [{now.id}](#{now.id}) | {then.verdict} | {now.verdict} |")
-    out.append("")
-    for then, now in rows:
-        out += [f"## {now.id}", "", f"**Claim** (paragraph {now.paragraph}): {now.claim}", ""]
-        out.append(f"**Verdict now: {now.verdict}.** On publication day: {then.verdict}.")
-        out.append("")
-        if now.display != "—":
-            out.append(
-                f"- **Figure now** (data through {now.data_through or 'the latest release'}): {now.display}"
-            )
-            out.append(f"- **Figure then** (data through {then.data_through or 'n/a'}): {then.display}")
-        if now.note:
-            out.append(f"- **Note:** {now.note}")
-        if then.verdict != now.verdict and then.note:
-            out.append(f"- **On publication day:** {then.note}")
-        if now.caveat:
-            out.append(f"- **Caveat:** {now.caveat}")
-        if now.sources:
-            out.append("- **Sources:**")
-            out += _sources_md(now.sources)
-        link = _chart_link(now.chart)
-        if link:
-            out += ["", f"![{now.chart}]({link})"]
-        out.append("")
+    out += ["", "## Claims in the story", ""]
+    for then, now in claims_rows:
+        out += _report_entry(then, now)
+    if context_rows:
+        out += [
+            "## Context",
+            "",
+            "Figures behind the story's context, where it states no number of its own (the migrant",
+            "it quotes, the economic side of the talks). They are not counted as claims above.",
+            "",
+        ]
+        for then, now in context_rows:
+            out += _report_entry(then, now)
     out.append(f"_Checked against the data as retrieved on {today}._")
     return "\n".join(out) + "\n"
 
@@ -877,7 +919,7 @@ def claimreview(rows: list[tuple[Result, Result]]) -> list[dict]:
     out = []
     today = checked_on()
     for _, now in rows:
-        if now.verdict not in RATINGS or now.verdict == "not-checkable":
+        if now.context or now.verdict not in RATINGS or now.verdict == "not-checkable":
             continue
         value, label = RATINGS[now.verdict]
         out.append(
