@@ -63,8 +63,10 @@ print(
 # %%
 chart = charts.Chart(
     "southwest-monthly",
-    title=f"{record['month']:%B %Y} was the busiest month on record at the Southwest border: "
-    f"{record['total']:,} encounters",
+    # "on record" would overstate: CBP's series starts in October 2019, and the Border Patrol's
+    # longer history (below) counts apprehensions only
+    title=f"{record['month']:%B %Y} was the border's busiest month since CBP's series began in "
+    f"{monthly['month'].iloc[0]:%B %Y}: {record['total']:,} encounters",
     subtitle="Encounters at the US–Mexico land border per month: Border Patrol and ports of entry",
     tables=["cbp_southwest_monthly"],
     notes=[

@@ -49,15 +49,22 @@ STORY_DAY = pd.Timestamp("2023-12-27")  # the US-Mexico talks the story reports
 
 # %% [markdown]
 # ## Every closure, November 2023 to January 2024
+#
+# Drawn as of a date, the chart shows only what sources had reported by then, as the
+# fact-check does: a reopening reported later leaves the closure open-ended, its bar running
+# to the as-of date.
 
 # %%
 WINDOW = (pd.Timestamp("2023-11-01"), pd.Timestamp("2024-01-31"))
-ledger = closures.load()
-if charts.as_of() is not None:
-    ledger = ledger[ledger["closed_from"] <= charts.as_of()]
-last_day = ledger["reopened_on"].fillna(WINDOW[1])
+known_on = charts.as_of()  # None: the ledger as it stands today
+ledger = closures.as_known_on(known_on)
+if known_on is not None:
+    # a suspension announced ahead of time had not begun: no bar for it yet
+    ledger = ledger[ledger["closed_from"] <= known_on]
+open_until = known_on if known_on is not None else WINDOW[1]
+last_day = ledger["reopened_on"].fillna(open_until)
 in_window = ledger[(ledger["closed_from"] <= WINDOW[1]) & (last_day >= WINDOW[0])].copy()
-in_window["last_day"] = in_window["reopened_on"].fillna(WINDOW[1])
+in_window["last_day"] = in_window["reopened_on"].fillna(open_until)
 # Short names for the chart's rows, in the words of the coverage; the full crossing names are
 # in the chart's CSV and in the ledger.
 SHORT_NAMES = {
@@ -73,29 +80,54 @@ in_window["crossing_label"] = [
     for cid, port, mode in zip(in_window["id"], in_window["port"], in_window["mode"], strict=True)
 ]
 began_before = in_window[in_window["closed_from"] < WINDOW[0]]
-december = closures.active_on("2023-12-20")
+# the day the most crossings were shut at once (or the as-of date, if that came first)
+SNAPSHOT = min(pd.Timestamp("2023-12-20"), open_until)
+shut_then = in_window[
+    (in_window["closed_from"] <= SNAPSHOT) & (SNAPSHOT <= in_window["reopened_on"].fillna(pd.Timestamp.max))
+]
 rail = in_window[in_window["mode"] == "rail"]
-rail_length = closures.duration(rail["id"].iloc[0])
+# the story counts five calendar days; elapsed, 100 hours at El Paso and 101 at Eagle Pass
+rail_hours = round(rail["hours_closed"].mean(), -1) if rail["hours_closed"].notna().any() else None
 print(in_window[["id", "crossing_label", "mode", "closed_from", "reopened_on", "days_closed"]])
-print(rail_length["summary"])
+print(rail[["id", "closed_from", "reopened_on", "days_closed", "hours_closed"]])
+
+
+def in_words(label):
+    """ "San Ysidro: PedWest" -> "PedWest in San Ysidro", for the alt text."""
+    port, crossing = label.split(": ")
+    return port if crossing == "whole port" else f"{crossing} in {port}"
+
+
+def still_closed(when, fmt="%-d %b"):
+    return f"still closed on {when:{fmt}}" if known_on is not None else "no reopening recorded"
+
 
 # %%
 # one row per closure: PedWest, shut twice, gets two rows
 in_window = in_window.sort_values(["closed_from", "port"]).reset_index(drop=True)
 n_crossings = in_window["crossing_label"].nunique()
 rows = len(in_window)
-rail_ports = rail["port"].tolist()
+rail_ports = rail["port"].drop_duplicates().tolist()
+shut_rail = shut_then[shut_then["mode"] == "rail"]
+rail_note = ""
+if rail_hours is not None:
+    rail_note = f"The rail bridges were shut for about {rail_hours:.0f} hours from 8 a.m. on 18 December. "
+elif not rail.empty:
+    rail_note = (
+        f"The rail bridges had been shut since 8 a.m. on 18 December and were {still_closed(known_on)}. "
+    )
 chart = charts.Chart(
     "closures-timeline",
-    title=f"{charts.number_word(len(december), capital=True)} US–Mexico crossings were shut on "
-    f"{pd.Timestamp('2023-12-20'):%-d %B %Y}, among them the rail bridges at {' and '.join(rail_ports)}",
-    subtitle="Suspensions of crossings at the US–Mexico border, November 2023 to January 2024",
+    title=f"{charts.number_word(len(shut_then), capital=True)} US–Mexico crossings were shut on "
+    f"{SNAPSHOT:%-d %B %Y}"
+    + (f", among them the rail bridges at {' and '.join(shut_rail['port'])}" if not shut_rail.empty else ""),
+    subtitle="Suspensions of crossings at the US–Mexico border, November 2023 to January 2024"
+    + (f", as reported by {known_on:%-d %B %Y}" if known_on is not None else ""),
     inputs=[LEDGER],
     credits=[LEDGER_CREDIT],
     notes=[
-        f"Days are calendar days, counting both ends. The rail bridges were shut for about "
-        f"{rail_length['hours_closed']:.0f} hours ({rail_length['hours_closed'] / 24:.1f} days) from 8 a.m. "
-        "on 18 December. "
+        "Days are calendar days, counting both ends. "
+        + rail_note
         + " ".join(
             f"{c['crossing_label']} was shut from {c['closed_from']:%-d %B}."
             for _, c in began_before.iterrows()
@@ -110,7 +142,10 @@ for i, c in in_window.iterrows():
     color = charts.HIGHLIGHT if c["mode"] == "rail" else charts.BLUE
     y = rows - 1 - i
     ax.barh(y, end - start, left=start, height=0.55, color=color)
-    label = f"{c['mode']}, {c['days_closed']} days"
+    if pd.notna(c["days_closed"]):
+        label = f"{c['mode']}, {c['days_closed']} days"
+    else:
+        label = f"{c['mode']}, {still_closed(c['last_day'])}"
     ax.text(
         end + pd.Timedelta(days=1),
         y,
@@ -134,14 +169,38 @@ charts.date_axis(ax)
 table = in_window[
     ["id", "port", "state", "crossing", "mode", "closed_from", "reopened_on", "days_closed", "hours_closed"]
 ]
+# what became of the crossings shut on the snapshot day, in words: reopened (when) or not yet
+fates = []
+if not shut_rail.empty:
+    if shut_rail["reopened_on"].notna().all():
+        fates.append(
+            f"The {' and '.join(shut_rail['port'])} rail bridges closed from "
+            f"{shut_rail['closed_from'].min():%-d} to {shut_rail['reopened_on'].max():%-d %B} "
+            f"({shut_rail['days_closed'].max()} calendar days, about {rail_hours:.0f} hours)"
+        )
+    else:
+        fates.append(
+            f"The {' and '.join(shut_rail['port'])} rail bridges closed on "
+            f"{shut_rail['closed_from'].min():%-d %B} and were {still_closed(known_on, '%-d %B %Y')}"
+        )
+others = shut_then[shut_then["mode"] != "rail"]
+for reopened, group in others.groupby(others["reopened_on"].fillna(pd.Timestamp.max), sort=True):
+    names = [in_words(label) for label in group["crossing_label"]]
+    names = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    fates.append(
+        f"{names} reopened on {reopened:%-d %B %Y}"
+        if reopened != pd.Timestamp.max
+        else f"{names} {'was' if len(group) == 1 else 'were'} {still_closed(known_on, '%-d %B %Y')}"
+    )
 chart.save(
     data=table,
     alt_text=(
         f"Timeline of {len(in_window)} closures at {n_crossings} US–Mexico crossings from November 2023 "
-        f"to January 2024. On 20 December {len(december)} were shut at once. The Eagle Pass and El Paso "
-        f"rail bridges closed from 18 to 22 December ({rail_length['days_closed']} calendar days); "
-        "Lukeville, PedWest in San Ysidro, Eagle Pass Bridge 1 and Nogales's Morley Gate reopened on "
-        "4 January 2024."
+        f"to January 2024"
+        + (f", as reported by {known_on:%-d %B %Y}" if known_on is not None else "")
+        + f". On {SNAPSHOT:%-d %B} {len(shut_then)} were shut at once. "
+        + "; ".join(fates)
+        + "."
     ),
 )
 
@@ -171,16 +230,20 @@ if charts.has_ended("2023-12-01", source="bts"):
         credits=[LEDGER_CREDIT],
         notes=[
             f"The port closed on {luke_close['closed_from']:%-d %B %Y} and reopened on "
-            f"{luke_close['reopened_on']:%-d %B %Y}. Monthly counts of inbound crossings."
+            f"{luke_close['reopened_on']:%-d %B %Y}. Monthly counts of inbound crossings, each "
+            "plotted mid-month."
         ],
     )
     ax = chart.ax
     charts.shade(ax, luke_close["closed_from"], luke_close["reopened_on"], label="Closed")
-    ax.plot(luke["month"], luke["value"].astype(float), color=charts.BLUE, marker="o", ms=3.5)
-    ax.plot([dec["month"]], [dec["value"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
+    # monthly counts sit mid-month, among the days they count, so the shading lines up
+    ax.plot(
+        charts.mid_month(luke["month"]), luke["value"].astype(float), color=charts.BLUE, marker="o", ms=3.5
+    )
+    ax.plot([charts.mid_month(dec["month"])], [dec["value"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
     charts.callout(
         ax,
-        dec["month"],
+        charts.mid_month(dec["month"]),
         dec["value"],
         f"{dec['month']:%b %Y}: {dec['value']:,}\n{dec['month_before_closure']:%b}: {dec['value_before']:,}",
         dx=40,
@@ -206,10 +269,11 @@ else:
     charts.not_drawn("lukeville-vehicles", "the December 2023 crossing counts came out later")
 
 # %% [markdown]
-# ## Eagle Pass and El Paso rail: a four-day closure in a monthly count
+# ## Eagle Pass and El Paso rail: a five-day shutdown in a monthly count
 #
 # Northbound trains per month at the two ports whose rail bridges CBP shut from 18 to 22
-# December 2023. Held trains crossed after the reopening, inside the same month, so
+# December 2023: five calendar days counting both ends, as the story and the fact-check count
+# them, or about 100 hours elapsed. Held trains crossed after the reopening, inside the same month, so
 # December barely differs from its neighbours. This chart shows the limit of monthly data; it
 # is not a measure of the closure's cost.
 
@@ -219,12 +283,14 @@ trains = pd.concat([crossings.port(p, "Trains") for p in RAIL_PORTS], ignore_ind
 trains = charts.ended_by_as_of(trains, source="bts")
 trains = trains[trains["month"] >= SINCE]
 wide = trains.pivot_table(index="month", columns="port", values="value", aggfunc="sum").reset_index()
-rail_close = closures.get("eagle-pass-rail-2023-12")
+RAIL_CLOSURES = ("eagle-pass-rail-2023-12", "el-paso-rail-2023-12")
+rail_close = closures.get(RAIL_CLOSURES[0])
+rail_lengths = [closures.duration(cid) for cid in RAIL_CLOSURES]
+rail_days = charts.number_word(rail_lengths[0]["days_closed"])
+# 101 hours at Eagle Pass, 100 at El Paso: "about 100 hours", as in the fact-check
+rail_hours = round(sum(d["hours_closed"] for d in rail_lengths) / len(rail_lengths), -1)
 rail_effect = pd.concat(
-    [
-        crossings.around(cid, measures=("Trains",))
-        for cid in ("eagle-pass-rail-2023-12", "el-paso-rail-2023-12")
-    ],
+    [crossings.around(cid, measures=("Trains",)) for cid in RAIL_CLOSURES],
     ignore_index=True,
 )
 print(rail_effect[["port", "month", "days_closed", "value", "value_before", "pct_vs_before"]])
@@ -234,15 +300,16 @@ if charts.has_ended("2023-12-01", source="bts"):
     ep = rail_effect.set_index("port").loc["Eagle Pass"]
     chart = charts.Chart(
         "rail-eagle-pass-el-paso",
-        title=f"A {rail_length['hours_closed'] / 24:.0f}-day rail closure barely shows in monthly counts: "
-        f"Eagle Pass had {ep['value']:,} trains in December 2023, against {ep['value_before']:,} in November",
+        title=f"The {rail_days}-day rail shutdown (about {rail_hours:.0f} hours) barely shows in monthly "
+        f"counts: Eagle Pass had {ep['value']:,} trains in December 2023",
         subtitle="Northbound trains entering the US per month at Eagle Pass and El Paso, Texas",
         tables=["crossings_us_mexico"],
         inputs=[LEDGER],
         credits=[LEDGER_CREDIT],
         notes=[
-            "Both ports' rail bridges were shut from 18 to 22 December 2023 (shaded). Trains held during "
-            "the closure crossed later in the month."
+            f"Both ports' rail bridges were shut from 18 to 22 December 2023 (shaded): {rail_days} calendar "
+            f"days counting both ends, about {rail_hours:.0f} hours. Trains held during the closure crossed "
+            "later in the month. Monthly counts are plotted mid-month."
         ],
     )
     ax = chart.ax
@@ -251,17 +318,20 @@ if charts.has_ended("2023-12-01", source="bts"):
     )
     ends = []
     for port_name, color in zip(RAIL_PORTS, (charts.BLUE, charts.GREEN), strict=True):
-        ax.plot(wide["month"], wide[port_name].astype(float), color=color, marker="o", ms=3)
+        ax.plot(charts.mid_month(wide["month"]), wide[port_name].astype(float), color=color, marker="o", ms=3)
         last = wide.dropna(subset=[port_name]).iloc[-1]
-        ends.append(charts.label_end(ax, last["month"], last[port_name], port_name, color=color))
+        ends.append(
+            charts.label_end(ax, charts.mid_month(last["month"]), last[port_name], port_name, color=color)
+        )
     chart.keep_apart(ends)
     for _, r in rail_effect.iterrows():
-        ax.plot([r["month"]], [r["value"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
+        ax.plot([charts.mid_month(r["month"])], [r["value"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
     charts.callout(
         ax,
-        ep["month"],
+        charts.mid_month(ep["month"]),
         ep["value"],
-        f"Dec 2023, bridges\nshut 4 days: {ep['value']:,}",
+        f"Dec 2023: {ep['value']:,} (Nov: {ep['value_before']:,})\nbridges shut {rail_days} days\n"
+        f"(about {rail_hours:.0f} hours)",
         dx=-40,
         dy=62,
         color=charts.HIGHLIGHT,
@@ -273,7 +343,8 @@ if charts.has_ended("2023-12-01", source="bts"):
         data=wide.rename(columns={p: f"{p.lower().replace(' ', '_')}_trains" for p in RAIL_PORTS}),
         alt_text=(
             "Line chart of northbound trains per month at Eagle Pass and El Paso, Texas, since January 2022. "
-            f"December 2023, when both rail bridges were shut for about four days, shows {ep['value']:,} "
+            f"December 2023, when both rail bridges were shut for {rail_days} days (about {rail_hours:.0f} "
+            f"hours), shows {ep['value']:,} "
             f"trains at Eagle Pass against {ep['value_before']:,} in November, and "
             f"{rail_effect.set_index('port').loc['El Paso', 'value']:,} at El Paso: no visible dip."
         ),
@@ -308,7 +379,8 @@ if charts.has_ended("2023-12-01", source="bts"):
         inputs=[LEDGER],
         credits=[LEDGER_CREDIT],
         notes=[
-            "PedWest closures shaded. BTS counts San Ysidro's two pedestrian crossings together"
+            "PedWest closures shaded; monthly counts plotted mid-month. BTS counts San Ysidro's two "
+            "pedestrian crossings together"
             + (f"; it has no figure for {', '.join(f'{m:%B %Y}' for m in missing)}." if len(missing) else ".")
         ],
     )
@@ -317,14 +389,14 @@ if charts.has_ended("2023-12-01", source="bts"):
         charts.shade(
             ax,
             c["closed_from"],
-            c["reopened_on"],
+            c["reopened_on"] if pd.notna(c["reopened_on"]) else open_until,
             label="PedWest shut" if c["closed_from"].year == 2023 and c["closed_from"].month == 9 else "",
         )
-    ax.plot(ped["month"], ped["value"].astype(float), color=charts.BLUE, marker="o", ms=3.5)
-    ax.plot([pdec["month"]], [pdec["value"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
+    ax.plot(charts.mid_month(ped["month"]), ped["value"].astype(float), color=charts.BLUE, marker="o", ms=3.5)
+    ax.plot([charts.mid_month(pdec["month"])], [pdec["value"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
     charts.callout(
         ax,
-        pdec["month"],
+        charts.mid_month(pdec["month"]),
         pdec["value"],
         f"Dec 2023: {pdec['value']:,}\nNov: {pdec['value_before']:,}",
         dx=24,

@@ -137,7 +137,8 @@ if charts.has_ended(CLOSURE_MONTH, source="trade"):
         credits=["closure times from the project's closures ledger (data/closures.csv)"],
         notes=[
             f"Monthly rail trade divided by the days in the month. The Eagle Pass and El Paso rail bridges "
-            f"were shut for about {rail_close['hours_closed']:.0f} hours in December 2023; the two ports took "
+            f"were shut for {charts.number_word(rail_close['days_closed'])} days (about "
+            f"{round(rail_close['hours_closed'], -1):.0f} hours) in December 2023; the two ports took "
             f"{share_two:.0%} of northbound trains from Mexico in {CLOSURE_MONTH.year}. Freight held up largely "
             "crossed after they reopened."
         ],
@@ -163,7 +164,8 @@ if charts.has_ended(CLOSURE_MONTH, source="trade"):
         alt_text=(
             f"Bar chart of US–Mexico rail trade per day, by month, {per_day['month'].iloc[0]:%B %Y} to "
             f"{per_day['month'].iloc[-1]:%B %Y}. In {CLOSURE_MONTH:%B %Y}, when two rail bridges were shut for "
-            f"about four days, a day of rail trade was worth about ${dec['per_day_usd'] / 1e6:,.0f} million "
+            f"{charts.number_word(rail_close['days_closed'])} days (about {round(rail_close['hours_closed'], -1):.0f} "
+            f"hours), a day of rail trade was worth about ${dec['per_day_usd'] / 1e6:,.0f} million "
             f"(${dec['rail_usd'] / 1e9:.2f} billion over {dec['days']} days)."
         ),
     )

@@ -187,6 +187,94 @@ def test_a_chart_the_notebook_no_longer_makes_is_removed(space):
     )
 
 
+CHART_NOTEBOOK = """
+import pandas as pd
+from migrationdata import charts
+charts.setup("01-charts", as_of=as_of, output=output)
+chart = charts.Chart("alpha", title="A title", subtitle="A subtitle", tables=["darien_annual"], size="square")
+chart.ax.plot([1, 2], [3, 4])
+chart.save(data=pd.DataFrame({"x": [1, 2], "y": [3, 4]}), alt_text="A line from 3 to 4.")
+"""
+
+
+def _committed_outputs() -> dict[str, tuple[str, int]]:
+    """Every file in the committed figures/ and reports/, with its sha256 and mtime."""
+    import hashlib
+
+    out = {}
+    for folder in build.COMMITTED:
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                out[str(p)] = (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+    return out
+
+
+def test_an_as_of_build_goes_to_its_own_folder_and_says_what_it_shows(space, monkeypatch, capsys):
+    """`migrationdata build --as-of DATE` must never touch the committed figures/ and reports/
+    (a reviewer's as-of build once deleted five committed charts)."""
+    from migrationdata.cli import main
+
+    monkeypatch.setattr(build, "AS_OF_ROOT", space / "build")
+    monkeypatch.setattr(build, "STATE_DIR", space / "state")
+    monkeypatch.setattr(paths, "notebooks_dir", lambda: space / "notebooks")
+    write_notebook(space / "notebooks", "01-charts", CHART_NOTEBOOK)
+    before = _committed_outputs()
+
+    assert main(["build", "--as-of", "2023-12-28"]) == 0
+
+    assert _committed_outputs() == before
+    out = space / "build" / "as-of-2023-12-28"
+    last_line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert str(out) in last_line and "as published by 28 December 2023" in last_line
+    side = json.loads((out / "figures" / "alpha.json").read_text(encoding="utf-8"))
+    assert side["as_of"] == "2023-12-28"
+    banner = "As of 28 December 2023: these charts show the data as published by that date"
+    md = (out / "figures" / "index.md").read_text(encoding="utf-8")
+    assert md.startswith("# Charts as of 28 December 2023\n\n> **" + banner)
+    assert "[fact-check report](../reports/factcheck.md)" in md
+    page = (out / "figures" / "index.html").read_text(encoding="utf-8")
+    assert page.index(banner) < page.index("<main>")
+    report = (out / "reports" / "factcheck.md").read_text(encoding="utf-8")
+    assert report.startswith("# Fact-check as of 28 December 2023")
+    assert report.splitlines()[2].startswith(
+        "> **As of 28 December 2023: the data as published by that date, not as they stand today.**"
+    )
+    html_report = (out / "reports" / "factcheck.html").read_text(encoding="utf-8")
+    assert "<title>Fact-check as of 28 December 2023" in html_report
+    assert "still closed then" in report and "reopened 04 Jan 2024" not in report
+
+
+@pytest.mark.parametrize("where", ["output", "figures"])
+def test_an_as_of_build_aimed_at_the_committed_folders_is_refused(space, where):
+    target = {"output": paths.REPO_DIR, "figures": paths.REPO_DIR / "figures"}[where]
+    write_notebook(space / "notebooks", "01-charts", CHART_NOTEBOOK)
+    before = _committed_outputs()
+    with pytest.raises(build.BuildError, match="does not write into figures/"):
+        build.build(
+            notebooks=space / "notebooks",
+            state_dir=space / "state",
+            as_of="2023-12-28",
+            progress=lambda _: None,
+            **{where: target},
+        )
+    assert _committed_outputs() == before
+
+
+def test_output_holds_the_figures_and_the_reports(space):
+    write_notebook(space / "notebooks", "01-charts", CHART_NOTEBOOK)
+    report = build.build(
+        notebooks=space / "notebooks",
+        output=space / "out",
+        state_dir=space / "state",
+        reports=False,
+        progress=lambda _: None,
+    )
+    assert report.figures == space / "out" / "figures" and report.reports_folder == space / "out" / "reports"
+    assert (space / "out" / "figures" / "alpha.png").exists()
+    # no as-of date: the gallery carries no banner
+    assert (space / "out" / "figures" / "index.md").read_text(encoding="utf-8").startswith("# Charts\n")
+
+
 def test_only_picks_notebooks_by_name_number_or_word():
     nbs = [build.Notebook(n, None, None) for n in ("01-darien-gap", "02-border-encounters", "04-trade")]
     assert [n.name for n in build.select(nbs, ["02"])] == ["02-border-encounters"]

@@ -75,7 +75,8 @@ def test_as_of_story_day_leaves_out_what_was_not_yet_published(tmp_path):
     sw = json.loads((tmp_path / "figures" / "southwest-monthly.json").read_text(encoding="utf-8"))
     # before December's 301,981, the record month was September 2023 (PROVENANCE: 269,735)
     assert (
-        sw["title"].startswith("September 2023 was the busiest month on record") and "269,735" in sw["title"]
+        sw["title"].startswith("September 2023 was the border's busiest month since CBP's series began")
+        and "269,735" in sw["title"]
     )
     assert "data to Nov 2023" in sw["source"] and sw["as_of"] == "2023-12-27"
     darien = json.loads((tmp_path / "figures" / "darien-annual.json").read_text(encoding="utf-8"))

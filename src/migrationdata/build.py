@@ -13,10 +13,15 @@ Each notebook in ``notebooks/`` (``NN-name.py``, the jupytext text reviewers rea
   are all unchanged (and whose charts are still there), so a rebuild with nothing to do takes
   well under a second;
 - writes ``figures/index.md`` and ``figures/index.html``, a gallery of every chart, and then
-  the fact-check report through ``migrationdata.claims.write_reports`` when that exists.
+  the fact-check report through ``migrationdata.claims.write_reports``.
 
-The incremental state lives in ``.build-state/`` (git-ignored). Heavy imports (nbclient,
-jupytext, pandas) happen only when a notebook actually has to run.
+``output=DIR`` (``--output``) sends the charts to ``DIR/figures`` and the report to
+``DIR/reports``. An ``as_of`` build shows the data as published by that date, so it never
+writes into the committed ``figures/`` or ``reports/``: without ``output`` it goes to
+``build/as-of-DATE/`` (git-ignored), and its gallery and report say at the top what they show.
+
+The incremental state lives in ``.build-state/`` (git-ignored) whatever the output folder.
+Heavy imports (nbclient, jupytext, pandas) happen only when a notebook actually has to run.
 """
 
 from __future__ import annotations
@@ -39,6 +44,10 @@ CHART_FILES = ("png", "svg", "csv", "json")
 STATE_DIR = paths.REPO_DIR / ".build-state"
 KERNEL_NAME = "migrationdata-build"
 CELL_TIMEOUT = 600
+#: where an as-of build goes when no output folder is given (git-ignored)
+AS_OF_ROOT = paths.REPO_DIR / "build"
+#: the folders committed to git, which only a build of today's data may write
+COMMITTED = (paths.REPO_DIR / "figures", paths.REPO_DIR / "reports")
 
 
 class BuildError(MigrationDataError):
@@ -72,6 +81,9 @@ class BuildReport:
     gallery: Path | None
     reports: str  # "written", "skipped" or "not asked"
     seconds: float
+    figures: Path | None = None  # where the charts went
+    reports_folder: Path | None = None  # where the fact-check report went (or would have)
+    output: Path | None = None  # the folder holding both, when the build was given one
 
     @property
     def ok(self) -> bool:
@@ -422,6 +434,7 @@ def build(
     only: Sequence[str] | None = None,
     as_of: str | None = None,
     force: bool = False,
+    output: Path | None = None,
     figures: Path | None = None,
     notebooks: Path | None = None,
     state_dir: Path | None = None,
@@ -430,14 +443,30 @@ def build(
 ) -> BuildReport:
     """Run the notebooks that need it, then write the gallery and the fact-check report.
 
+    ``output`` is a folder for both (``output/figures``, ``output/reports``); ``figures`` alone
+    moves only the charts. With ``as_of`` and neither, the build goes to
+    ``build/as-of-DATE/``; an as-of build aimed at the committed folders is refused.
+
     Raises :class:`BuildError` naming the notebook and cell when one fails (the others are
     stopped; nothing of the failed notebook reaches ``figures``).
     """
     t_start = time.perf_counter()
     say = progress or (lambda s: print(s, file=sys.stderr, flush=True))
     if as_of:
-        _check_date(as_of)
-    figures = (figures or paths.figures_dir()).resolve()
+        as_of = _check_date(as_of)
+    if output is not None and figures is not None:
+        raise BuildError("give the build an output folder or a figures folder, not both.")
+    if as_of and output is None and figures is None:
+        output = as_of_folder(as_of)
+    if output is not None:
+        output = Path(output).resolve()
+        figures, reports_out = output / "figures", output / "reports"
+    else:
+        figures = (figures or paths.figures_dir()).resolve()
+        # an as-of report belongs beside its charts, never in the committed reports/
+        reports_out = (figures.parent / "reports" if as_of else paths.reports_dir()).resolve()
+    if as_of:
+        _refuse_committed(as_of, [figures] + ([reports_out] if reports else []))
     state_dir = (state_dir or STATE_DIR).resolve()
     data_root = paths.data_dir().resolve()
     all_nbs = discover(notebooks)
@@ -522,27 +551,64 @@ def build(
         shutil.rmtree(work, ignore_errors=True)
 
     _save_state(state_file, state)
-    gallery = write_gallery(figures, state)
-    say(
-        f"gallery: {gallery.relative_to(paths.REPO_DIR) if gallery.is_relative_to(paths.REPO_DIR) else gallery}"
-    )
-    report_status = _write_reports(as_of, state, state_file, force, say) if reports else "not asked"
+    report_status = "not asked"
+    try:
+        if reports:
+            report_status = _write_reports(as_of, state, state_file, force, say, reports_out, figures)
+    finally:
+        # after the report, so a first build's gallery already links it; written even if the
+        # report failed, since the charts are good
+        gallery = write_gallery(figures, state, as_of=as_of, reports=reports_out)
+        say(f"gallery: {_shown(gallery)}")
     ordered = [outcomes[nb.name] for nb in chosen]
-    return BuildReport(ordered, gallery, report_status, time.perf_counter() - t_start)
+    return BuildReport(
+        ordered,
+        gallery,
+        report_status,
+        time.perf_counter() - t_start,
+        figures=figures,
+        reports_folder=reports_out,
+        output=output,
+    )
 
 
-def _check_date(text: str) -> None:
+def as_of_folder(as_of: str) -> Path:
+    """Where ``migrationdata build --as-of DATE`` writes when given no ``--output``."""
+    return AS_OF_ROOT / f"as-of-{as_of}"
+
+
+def _refuse_committed(as_of: str, targets: list[Path]) -> None:
+    for target in targets:
+        for committed in COMMITTED:
+            if target == committed or target.is_relative_to(committed):
+                raise BuildError(
+                    f"an --as-of build shows the data as published by {as_of}, so it does not write "
+                    f"into {_shown(committed)}/, which holds the charts and report of today's data. "
+                    f"Leave out --output (the build then goes to {_shown(as_of_folder(as_of))}/) or "
+                    "give another folder."
+                )
+
+
+def _shown(path: Path) -> str:
+    """A path as the reporter would type it: relative to the repository when inside it."""
+    return str(path.relative_to(paths.REPO_DIR)) if path.is_relative_to(paths.REPO_DIR) else str(path)
+
+
+def _check_date(text: str) -> str:
+    """The date as YYYY-MM-DD (Python also reads 20231228), for folder names and notebooks."""
     import datetime as dt
 
     try:
-        dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(text).isoformat()
     except ValueError:
         raise BuildError(f"--as-of wants a date as YYYY-MM-DD (e.g. 2023-12-27); got {text!r}.") from None
 
 
-def _write_reports(as_of, state, state_file, force, say) -> str:
+def _write_reports(as_of, state, state_file, force, say, out: Path, figures: Path) -> str:
     """The fact-check report (:func:`migrationdata.claims.write_reports`); skipped when the
-    code, the data and the as-of date are what they were at its last successful run."""
+    code, the data, the as-of date and the folders are what they were at its last run."""
+    import datetime as dt
+
     from migrationdata import claims
 
     data = paths.data_dir()
@@ -550,8 +616,9 @@ def _write_reports(as_of, state, state_file, force, say) -> str:
     for p in sorted(data.rglob("*")):
         if p.is_file() and "raw" not in p.relative_to(data).parts:
             h.update(p.relative_to(data).as_posix().encode() + b"\0" + (_sha(p) or "").encode())
-    out = paths.reports_dir()
-    h.update(str(out).encode())
+    # the report links the charts that exist in ``figures``
+    h.update(str(out).encode() + b"\0" + str(figures).encode())
+    h.update(" ".join(sorted(p.name for p in figures.glob("*.png"))).encode())
     key = h.hexdigest()
     previous = state.get("reports", {})
     if not force and previous.get("key") == key and _files_unchanged(previous.get("outputs", {})):
@@ -559,13 +626,15 @@ def _write_reports(as_of, state, state_file, force, say) -> str:
         return "skipped"
     say("fact-check report: writing ...")
     try:
-        claims.write_reports(folder=out)
+        claims.write_reports(
+            folder=out, as_of=dt.date.fromisoformat(as_of) if as_of else None, figures=figures
+        )
     except MigrationDataError as exc:
         raise BuildError(f"the charts are built, but the fact-check report failed: {exc}") from exc
     outputs = {str(p): _sha(p) for p in sorted(out.glob("*")) if p.is_file()} if out.exists() else {}
     state["reports"] = {"key": key, "outputs": outputs}
     _save_state(state_file, state)
-    say(f"fact-check report: written to {out}")
+    say(f"fact-check report: written to {_shown(out)}")
     return "written"
 
 
@@ -589,11 +658,38 @@ def _sidecars(figures: Path, state: dict) -> list[dict]:
     return metas
 
 
-def gallery_markdown(metas: list[dict], report: str | None = None) -> str:
-    lines = [
-        "# Charts",
-        "",
-        "Every chart the notebooks draw, generated by `migrationdata build` (do not edit by hand).",
+def _long_date(text: str) -> str:
+    import datetime as dt
+
+    d = dt.date.fromisoformat(text)
+    return f"{d.day} {d:%B %Y}"
+
+
+def as_of_notice(as_of: str) -> tuple[str, str]:
+    """What an as-of gallery says first (a headline, then the detail): these charts are not
+    today's data."""
+    day = _long_date(as_of)
+    return (
+        f"As of {day}: these charts show the data as published by that date, not as they stand today.",
+        f"Each source is cut to the months its publisher had released by {day} (today's revised "
+        "values for those months); a chart about a month not yet published is left out, and the "
+        "closures timeline shows only what had been reported by then. Today's charts are in the "
+        "repository's figures/ folder.",
+    )
+
+
+def gallery_markdown(
+    metas: list[dict], report: str | None = None, as_of: str | None = None, repo: str = ".."
+) -> str:
+    """The gallery as Markdown. ``repo`` is the repository's root relative to the gallery,
+    for the links to the notebooks."""
+    command = f"migrationdata build --as-of {as_of}" if as_of else "migrationdata build"
+    lines = [f"# Charts as of {_long_date(as_of)}" if as_of else "# Charts", ""]
+    if as_of:
+        head, detail = as_of_notice(as_of)
+        lines += [f"> **{head}** {detail}", ""]
+    lines += [
+        f"Every chart the notebooks draw, generated by `{command}` (do not edit by hand).",
         "Each has a PNG for the web (2x), an SVG with live text, the plotted data as CSV for",
         "Datawrapper, and a JSON sidecar with its alt text, source and input checksums.",
         "",
@@ -608,7 +704,7 @@ def gallery_markdown(metas: list[dict], report: str | None = None) -> str:
             lines += [f"## {name}", ""]
             if notebook:
                 lines += [
-                    f"Notebook: [`{notebook}`](../{notebook}) (reviewed as [`.py`](../{notebook[:-6]}.py))",
+                    f"Notebook: [`{notebook}`]({repo}/{notebook}) (reviewed as [`.py`]({repo}/{notebook[:-6]}.py))",
                     "",
                 ]
         s = m["slug"]
@@ -663,6 +759,8 @@ dt { font-weight: 600; color: var(--muted); }
 dd { margin: 0; }
 .files a { margin-right: 10px; }
 code { font-size: 13px; background: #f1f1f1; padding: 0 3px; border-radius: 3px; }
+.as-of { margin: 12px 0 4px; padding: 10px 14px; max-width: 90ch; background: #fff4e5;
+         border-left: 6px solid var(--accent); color: var(--ink); }
 """
 
 # Flags images that failed to load (a stale link after a slug changed) so they stand out, and
@@ -679,21 +777,29 @@ window.addEventListener("load", function () {
 """
 
 
-def gallery_html(metas: list[dict], report: str | None = None) -> str:
+def gallery_html(
+    metas: list[dict], report: str | None = None, as_of: str | None = None, repo: str = ".."
+) -> str:
     e = html.escape
+    heading = f"Charts as of {_long_date(as_of)}" if as_of else "Charts"
+    command = f"migrationdata build --as-of {as_of}" if as_of else "migrationdata build"
+    notice = ""
+    if as_of:
+        head, detail = as_of_notice(as_of)
+        notice = f'<p class="as-of" role="note"><strong>{e(head)}</strong> {e(detail)}</p>'
     parts = [
         "<!doctype html>",
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>migrationdata: charts</title>",
+        f"<title>migrationdata: {e(heading[0].lower() + heading[1:])}</title>",
         f"<style>{GALLERY_CSS}</style>",
         f"<script>{GALLERY_JS}</script>",
         "</head>",
         "<body>",
-        "<header><h1>Charts</h1>",
-        "<p>Every chart the notebooks draw, generated by <code>migrationdata build</code>. Each has a PNG "
+        f"<header><h1>{e(heading)}</h1>{notice}",
+        f"<p>Every chart the notebooks draw, generated by <code>{e(command)}</code>. Each has a PNG "
         "for the web (2x), an SVG with live text, the plotted data as CSV for Datawrapper and a JSON "
         f"sidecar with its alt text, source and input checksums. {len(metas)} charts."
         + (
@@ -709,8 +815,8 @@ def gallery_html(metas: list[dict], report: str | None = None) -> str:
         groups.setdefault(m.get("notebook"), []).append(m)
     for notebook, items in groups.items():
         name = Path(notebook).stem if notebook else "other charts"
-        heading = f'<a href="../{e(notebook)}">{e(name)}</a>' if notebook else e(name)
-        parts += [f'<section id="{e(name)}">', f"<h2>{heading}</h2>", '<div class="grid">']
+        title = f'<a href="{e(repo)}/{e(notebook)}">{e(name)}</a>' if notebook else e(name)
+        parts += [f'<section id="{e(name)}">', f"<h2>{title}</h2>", '<div class="grid">']
         for m in items:
             s = e(m["slug"])
             size = m.get("size", {})
@@ -738,17 +844,28 @@ def _mobile_link(meta: dict) -> str:
     return f'<a href="{html.escape(mobile)}">mobile PNG</a>' if mobile else ""
 
 
-def write_gallery(figures: Path, state: dict | None = None) -> Path:
-    """``index.md`` (rendered by the repository host) and ``index.html`` (open in a browser)."""
+def write_gallery(
+    figures: Path, state: dict | None = None, as_of: str | None = None, reports: Path | None = None
+) -> Path:
+    """``index.md`` (rendered by the repository host) and ``index.html`` (open in a browser).
+
+    ``as_of`` puts a notice at the top: the charts show the data as published by that date.
+    ``reports`` is the fact-check report's folder, linked when it sits beside ``figures``."""
     figures.mkdir(parents=True, exist_ok=True)
     metas = _sidecars(figures, state or {})
     report = None
-    reports = paths.reports_dir()
+    reports = reports or paths.reports_dir()
     if (reports / "factcheck.html").exists() and figures.parent == reports.parent:
         report = f"../{reports.name}/factcheck"  # links only where the two folders sit side by side
+    # Notebook links climb to the repository from wherever the gallery is (figures/ or
+    # build/as-of-DATE/figures/); a folder outside the repository is linked as if it sat
+    # beside notebooks/, as figures/ does.
+    root = paths.REPO_DIR.resolve()
+    where = figures.resolve()
+    repo = Path(os.path.relpath(root, where)).as_posix() if where.is_relative_to(root) else ".."
     for name, text in (
-        ("index.md", gallery_markdown(metas, report)),
-        ("index.html", gallery_html(metas, report)),
+        ("index.md", gallery_markdown(metas, report, as_of, repo)),
+        ("index.html", gallery_html(metas, report, as_of, repo)),
     ):
         path = figures / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -760,17 +877,30 @@ def write_gallery(figures: Path, state: dict | None = None) -> Path:
 
 
 def run_cli(args) -> int:
+    output = getattr(args, "output", None)
     try:
-        report = build(jobs=args.jobs, only=args.only, as_of=args.as_of, force=args.force)
+        report = build(
+            jobs=args.jobs,
+            only=args.only,
+            as_of=args.as_of,
+            force=args.force,
+            output=Path(output) if output else None,
+        )
     except BuildError as exc:
         print(f"migrationdata build: {exc}", file=sys.stderr)
         return 1
     ran = sum(o.status == "ran" for o in report.outcomes)
     skipped = sum(o.status == "skipped" for o in report.outcomes)
     charts = sum(len(o.charts) for o in report.outcomes)
+    if report.output is not None:
+        where = f"in {_shown(report.output)}/ (figures/ and reports/)"
+    else:
+        where = f"in {_shown(report.figures)}/ and {_shown(report.reports_folder)}/"
+    if args.as_of:
+        where += f", showing the data as published by {_long_date(args.as_of)}"
     print(
         f"built {ran} notebook(s), {skipped} up to date; {charts} chart(s); "
-        f"fact-check report {report.reports}; {report.seconds:.1f}s",
+        f"fact-check report {report.reports}; {report.seconds:.1f}s; {where}",
         file=sys.stderr,
     )
     return 0

@@ -329,6 +329,15 @@ def number_axis(ax, axis: str = "y", style: str = "comma", prefix: str = "", suf
     target.set_major_formatter(mticker.FuncFormatter(fmt))
 
 
+def mid_month(months):
+    """Where to plot a monthly count on a chart that also shades days (a closure): the 15th.
+
+    A month's count covers the whole month, but it is dated the 1st; plotted there, December's
+    point would sit before a closure shaded from 18 December. In the middle of its month it
+    sits among the days it counts. Takes a month start or a column of them."""
+    return pd.to_datetime(months) + pd.Timedelta(days=14)
+
+
 def date_axis(ax, axis: str = "x", maxticks: int = 8) -> None:
     """Dates as ``Jan 2023 · Apr · Jul``: the year only where it changes."""
     import matplotlib.dates as mdates

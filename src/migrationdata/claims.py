@@ -254,26 +254,11 @@ def us_citizenship_rank(v: Vintage, citizenship: str, month: str) -> Figure:
 
 
 def _closures(v: Vintage) -> pd.DataFrame:
-    """The closures ledger as it could be read on ``v.as_of``: a closure counts once a source
-    had reported it; a reopening not yet reported by then leaves it open-ended."""
+    """The closures ledger as it could be read on ``v.as_of`` (see
+    :func:`migrationdata.closures.as_known_on`, which the closures chart uses too)."""
     from migrationdata import closures
 
-    df = closures.load()
-    if v.as_of is None:
-        return df
-    keep, reopened = [], []
-    for row in df.itertuples():
-        dates = [
-            pd.Timestamp(s["date"]).date()  # a source dated only by month counts from the 1st
-            for s in closures.parse_sources(row.sources, "closures.csv", row.id)
-            if s.get("date")
-        ]
-        keep.append(bool(dates) and min(dates) <= v.as_of)
-        end_known = pd.notna(row.reopened_on) and row.reopened_on.date() <= v.as_of
-        reopened.append(row.reopened_on if end_known else pd.NaT)
-    df = df.assign(reopened_on=reopened)
-    df.loc[df["reopened_on"].isna(), ["days_closed", "hours_closed"]] = pd.NA
-    return df[keep].reset_index(drop=True)
+    return closures.as_known_on(v.as_of)
 
 
 @metric("rail_closure_length")
@@ -780,17 +765,41 @@ def _print_table(results: list[Result], vintage: Vintage) -> None:
 # ----------------------------------------------------------------------------- reports
 
 
-def _report_rows() -> list[tuple[Result, Result]]:
-    now = evaluate_all(Vintage(None))
+def _report_rows(as_of: date | None = None) -> list[tuple[Result, Result]]:
+    """(publication day, now) for each claim; with ``as_of``, "now" is the data as published
+    by that date."""
+    now = evaluate_all(Vintage(as_of))
     then = {r.id: r for r in evaluate_all(Vintage(PUBLICATION_DAY))}
     return [(then[r.id], r) for r in now]
 
 
-def _chart_link(slug: str | None, prefix: str = "../figures") -> str:
-    if not slug:
-        return ""
-    png = figures_dir() / f"{slug}.png"
-    return f"{prefix}/{slug}.png" if png.exists() else ""
+@dataclass(frozen=True)
+class _View:
+    """What a report shows: today's data, or the data as published by ``as_of``; and where
+    its charts are, relative to the report."""
+
+    as_of: date | None = None
+    figures: Path | None = None
+    prefix: str = "../figures"
+
+    @property
+    def now(self) -> str:
+        return "now" if self.as_of is None else f"as of {_long_date(self.as_of)}"
+
+    @property
+    def shows_then(self) -> bool:
+        # as of publication day, "then" and the as-of view are the same figures
+        return self.as_of != PUBLICATION_DAY
+
+    def chart_link(self, slug: str | None) -> str:
+        if not slug:
+            return ""
+        png = (self.figures or figures_dir()) / f"{slug}.png"
+        return f"{self.prefix}/{slug}.png" if png.exists() else ""
+
+
+def _long_date(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
 
 
 def _sources_md(sources: list[dict]) -> list[str]:
@@ -811,7 +820,8 @@ def checked_on() -> str:
     return max(stamps)[:10] if any(stamps) else PUBLICATION_DAY.isoformat()
 
 
-def _report_entry(then: Result, now: Result) -> list[str]:
+def _report_entry(then: Result, now: Result, view: _View | None = None) -> list[str]:
+    view = view or _View()
     label = "Context" if now.context else "Claim"
     out = [
         f'<a id="{now.id}"></a>',
@@ -821,16 +831,18 @@ def _report_entry(then: Result, now: Result) -> list[str]:
         f"**{label}** (paragraph {now.paragraph}): {now.claim}",
         "",
     ]
-    out += [f"**Verdict now: {now.verdict}.** On publication day: {then.verdict}.", ""]
+    verdict = f"**Verdict {view.now}: {now.verdict}.**"
+    out += [verdict + (f" On publication day: {then.verdict}." if view.shows_then else ""), ""]
     if now.display != "—":
         out.append(f"- **Test:** {_describe_test(now.test)}.")
         through = f" (data through {now.data_through})" if now.data_through else ""
-        out.append(f"- **Figure now**{through}: {now.display}")
-        through = f" (data through {then.data_through})" if then.data_through else ""
-        out.append(f"- **Figure then**{through}: {then.display}")
+        out.append(f"- **Figure {view.now}**{through}: {now.display}")
+        if view.shows_then:
+            through = f" (data through {then.data_through})" if then.data_through else ""
+            out.append(f"- **Figure then**{through}: {then.display}")
         if now.finding:
-            out.append(f"- **Now:** {now.finding}")
-        if then.finding and then.finding != now.finding:
+            out.append(f"- **{view.now[0].upper() + view.now[1:]}:** {now.finding}")
+        if view.shows_then and then.finding and then.finding != now.finding:
             out.append(f"- **On publication day:** {then.finding}")
     else:
         out.append(f"- **Why it cannot be checked:** {now.note}")
@@ -839,17 +851,33 @@ def _report_entry(then: Result, now: Result) -> list[str]:
     if now.sources:
         out.append("- **Sources:**")
         out += _sources_md(now.sources)
-    link = _chart_link(now.chart)
+    link = view.chart_link(now.chart)
     if link:
         out += ["", f"![{now.chart}]({link})"]
     return out + [""]
 
 
-def report_markdown(rows: list[tuple[Result, Result]]) -> str:
+def as_of_banner(as_of: date, current: str) -> list[str]:
+    """The warning at the top of a report written with ``--as-of``, in Markdown: these are
+    not today's figures. ``current`` says where today's are."""
+    day = _long_date(as_of)
+    return [
+        f"> **As of {day}: the data as published by that date, not as they stand today.**",
+        f"> Every source is cut to what its publisher had released by {day} (today's revised",
+        "> values for those months), and the closures ledger to what had been reported; a",
+        f"> reopening reported later shows as still closed. {current}",
+        "",
+    ]
+
+
+def report_markdown(rows: list[tuple[Result, Result]], view: _View | None = None) -> str:
+    view = view or _View()
     today = checked_on()
     claims_rows = [(t, n) for t, n in rows if not n.context]
     context_rows = [(t, n) for t, n in rows if n.context]
     counts = pd.Series([now.verdict for _, now in claims_rows]).value_counts()
+    if view.as_of is not None:
+        return _as_of_markdown(claims_rows, context_rows, counts, view, today)
     out = [
         "# Fact-check: US–Mexico talks on migration and trade (December 2023)",
         "",
@@ -873,8 +901,15 @@ def report_markdown(rows: list[tuple[Result, Result]]) -> str:
     for then, now in claims_rows:
         out.append(f"| [{now.id}](#{now.id}) | {then.verdict} | {now.verdict} |")
     out += ["", "## Claims in the story", ""]
+    out += _report_body(claims_rows, context_rows, view)
+    out.append(f"_Checked against the data as retrieved on {today}._")
+    return "\n".join(out) + "\n"
+
+
+def _report_body(claims_rows, context_rows, view: _View) -> list[str]:
+    out = []
     for then, now in claims_rows:
-        out += _report_entry(then, now)
+        out += _report_entry(then, now, view)
     if context_rows:
         out += [
             "## Context",
@@ -884,23 +919,68 @@ def report_markdown(rows: list[tuple[Result, Result]]) -> str:
             "",
         ]
         for then, now in context_rows:
-            out += _report_entry(then, now)
-    out.append(f"_Checked against the data as retrieved on {today}._")
+            out += _report_entry(then, now, view)
+    return out
+
+
+def _as_of_markdown(claims_rows, context_rows, counts, view: _View, today: str) -> str:
+    """The report of an ``--as-of`` build: the banner first, so no one quotes it as today's."""
+    day = _long_date(view.as_of)
+    out = [
+        f"# Fact-check as of {day}: US–Mexico talks on migration and trade (December 2023)",
+        "",
+        *as_of_banner(
+            view.as_of,
+            "Today's fact-check is `reports/factcheck.md` in the repository.",
+        ),
+        "Each statement in the story that data could test, paraphrased, with the figure that",
+        f"backs or refutes it as it could be checked on {day}"
+        + ("." if not view.shows_then else " and, for comparison, on publication day (28 December 2023)."),
+        f"Generated by `migrationdata build --as-of {view.as_of.isoformat()}` from `data/claims.yaml`;",
+        "do not edit by hand.",
+        "",
+        "Verdicts: **supported**, **supported-with-caveat**, **not-supported**, **not-checkable**",
+        f"(the data cannot settle it, or had not yet been published). Claims {view.now}: "
+        + ", ".join(f"{n} {v}" for v, n in counts.items())
+        + ".",
+        "",
+    ]
+    if view.shows_then:
+        out += [f"| claim | then (28 Dec 2023) | {view.now} |", "| --- | --- | --- |"]
+        out += [f"| [{n.id}](#{n.id}) | {t.verdict} | {n.verdict} |" for t, n in claims_rows]
+    else:
+        out += [f"| claim | {view.now} |", "| --- | --- |"]
+        out += [f"| [{n.id}](#{n.id}) | {n.verdict} |" for _, n in claims_rows]
+    out += ["", "## Claims in the story", ""]
+    out += _report_body(claims_rows, context_rows, view)
+    out.append(
+        f"_Checked against the data as retrieved on {today}, cut to what had been published by {day}._"
+    )
     return "\n".join(out) + "\n"
 
 
-def report_html(markdown_text: str) -> str:
+def report_html(markdown_text: str, as_of: date | None = None) -> str:
     from markdown_it import MarkdownIt
 
     body = MarkdownIt("commonmark").enable("table").render(markdown_text)
+    title = "Fact-check: US–Mexico talks (December 2023)"
+    if as_of is not None:
+        title = f"Fact-check as of {_long_date(as_of)}: US–Mexico talks (December 2023)"
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape('Fact-check: US–Mexico talks (December 2023)')}</title>"
+        f"<title>{html.escape(title)}</title>"
         "<style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;"
         "line-height:1.5;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
         "padding:.3rem .6rem;text-align:left}img{max-width:100%;border:1px solid #eee}"
-        "h2{margin-top:2.5rem;border-top:1px solid #ddd;padding-top:1rem}</style></head><body>\n"
+        "h2{margin-top:2.5rem;border-top:1px solid #ddd;padding-top:1rem}"
+        # the as-of banner (a blockquote) must not be skimmed past
+        + (
+            "blockquote{margin:1rem 0;padding:.6rem 1rem;background:#fff4e5;border-left:6px solid #D55E00}"
+            if as_of is not None
+            else ""
+        )
+        + "</style></head><body>\n"
         + body
         + "</body></html>\n"
     )
@@ -914,10 +994,13 @@ RATINGS = {
 }
 
 
-def claimreview(rows: list[tuple[Result, Result]]) -> list[dict]:
-    """schema.org ClaimReview objects, one per checked claim (not the uncheckable ones)."""
+def claimreview(rows: list[tuple[Result, Result]], as_of: date | None = None) -> list[dict]:
+    """schema.org ClaimReview objects, one per checked claim (not the uncheckable ones). With
+    ``as_of``, each explanation starts by saying whose data it rests on, since a CMS shows
+    the explanation without the report's banner."""
     out = []
     today = checked_on()
+    lead = f"Data as published by {_long_date(as_of)}: " if as_of is not None else ""
     for _, now in rows:
         if now.context or now.verdict not in RATINGS or now.verdict == "not-checkable":
             continue
@@ -936,7 +1019,7 @@ def claimreview(rows: list[tuple[Result, Result]]) -> list[dict]:
                     "bestRating": 5,
                     "worstRating": 1,
                     "alternateName": label,
-                    "ratingExplanation": f"{now.display}. {now.caveat}".strip(),
+                    "ratingExplanation": f"{lead}{now.display}. {now.caveat}".strip(),
                 },
                 "itemReviewed": {
                     "@type": "Claim",
@@ -951,16 +1034,26 @@ def claimreview(rows: list[tuple[Result, Result]]) -> list[dict]:
     return out
 
 
-def write_reports(folder: Path | None = None) -> list[Path]:
-    """Write reports/factcheck.md, factcheck.html and claimreview.jsonld."""
+def write_reports(
+    folder: Path | None = None, as_of: date | None = None, figures: Path | None = None
+) -> list[Path]:
+    """Write reports/factcheck.md, factcheck.html and claimreview.jsonld.
+
+    ``as_of`` checks the claims with the data as published by that date instead of today's,
+    and says so at the top. ``figures`` is the folder of the charts the report links to
+    (default: the repository's ``figures/``)."""
+    import os
+
     from migrationdata.fetch import write_bytes_atomic
 
-    folder = folder or reports_dir()
-    rows = _report_rows()
-    md = report_markdown(rows)
+    folder = Path(folder or reports_dir())
+    figures = Path(figures or figures_dir())
+    view = _View(as_of, figures, Path(os.path.relpath(figures.resolve(), folder.resolve())).as_posix())
+    rows = _report_rows(as_of)
+    md = report_markdown(rows, view)
     paths = [folder / "factcheck.md", folder / "factcheck.html", folder / "claimreview.jsonld"]
     write_bytes_atomic(paths[0], md.encode("utf-8"))
-    write_bytes_atomic(paths[1], report_html(md).encode("utf-8"))
-    jsonld = json.dumps(claimreview(rows), indent=2, ensure_ascii=False) + "\n"
+    write_bytes_atomic(paths[1], report_html(md, as_of).encode("utf-8"))
+    jsonld = json.dumps(claimreview(rows, as_of), indent=2, ensure_ascii=False) + "\n"
     write_bytes_atomic(paths[2], jsonld.encode("utf-8"))
     return paths

@@ -63,13 +63,26 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         help="run the notebooks and write every chart and the fact-check report",
         description="Execute the notebooks headless (skipping those whose inputs are unchanged) "
-        "and write figures/ and reports/.",
+        "and write figures/ and reports/. With --as-of the charts and the report show the data as "
+        "published by that date and go to build/as-of-DATE/ (or --output), never to the committed "
+        "figures/ and reports/.",
     )
     b.add_argument(
         "--jobs", "-j", type=int, default=None, help="notebooks run at once (default: twice the cores)"
     )
     b.add_argument("--only", action="append", metavar="NAME", help="run only this notebook (repeatable)")
-    b.add_argument("--as-of", metavar="DATE", default=None, help="the as_of parameter passed to notebooks")
+    b.add_argument(
+        "--as-of",
+        metavar="DATE",
+        default=None,
+        help="only the data published by DATE (YYYY-MM-DD); written to build/as-of-DATE/ unless --output",
+    )
+    b.add_argument(
+        "--output",
+        metavar="DIR",
+        default=None,
+        help="write the charts to DIR/figures and the report to DIR/reports (default: figures/ and reports/)",
+    )
     b.add_argument("--force", action="store_true", help="run even the notebooks that look up to date")
     b.set_defaults(func=cmd_build)
 

@@ -266,6 +266,38 @@ def sources(closure_id: str, path: Path | None = None) -> list[dict]:
     return parse_sources(row["sources"], "closures.csv", closure_id)
 
 
+def as_known_on(day: str | date | pd.Timestamp | None = None, path: Path | None = None) -> pd.DataFrame:
+    """The ledger as it could be read on ``day`` (None: the whole ledger, as it stands today).
+
+    A closure counts once a source had reported it: its earliest source dated on or before
+    ``day`` (a source dated only by month counts from the 1st). A reopening after ``day`` had
+    not happened yet, so the closure is open-ended then: ``reopened_on`` and ``reopened_at``
+    are empty, and so are ``days_closed`` and ``hours_closed``, which would otherwise give away
+    the future. A closure reported ahead of time (an announced suspension) is kept even if it
+    had not begun by ``day``; a chart that draws only what had happened filters on
+    ``closed_from`` itself.
+    """
+    df = load(path)
+    if day is None:
+        return df
+    when = pd.Timestamp(day).date()
+    keep, reopened = [], []
+    for row in df.itertuples():
+        dates = [
+            pd.Timestamp(s["date"]).date()
+            for s in parse_sources(row.sources, "closures.csv", row.id)
+            if s.get("date")
+        ]
+        keep.append(bool(dates) and min(dates) <= when)
+        reopened.append(pd.notna(row.reopened_on) and row.reopened_on.date() <= when)
+    reopened = pd.Series(reopened, index=df.index)
+    df = df.copy()
+    df.loc[~reopened, "reopened_on"] = pd.NaT
+    df.loc[~reopened, ["days_closed", "hours_closed"]] = pd.NA
+    df.loc[~reopened, "reopened_at"] = ""
+    return df[keep].reset_index(drop=True)
+
+
 def active_on(day: str | date | pd.Timestamp, path: Path | None = None) -> pd.DataFrame:
     """Closures in force at some point on ``day`` (local calendar date at the crossing).
 

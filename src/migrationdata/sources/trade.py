@@ -1,8 +1,8 @@
 """Trade at stake: US goods trade with Mexico by month, and how much of it moves by rail and truck.
 
-Publisher: the US Census Bureau (goods, Census basis, nominal dollars, not seasonally
-adjusted). The split by mode comes from the Bureau of Transportation Statistics' TransBorder
-Freight Data, which BTS compiles from the same Census records. We read TransBorder's monthly
+Publisher of the committed table: the Bureau of Transportation Statistics' TransBorder
+Freight Data, which BTS compiles from the Census Bureau's trade records (goods, Census basis,
+nominal dollars, not seasonally adjusted), totals and modes alike. We read TransBorder's monthly
 totals by country, mode and direction as republished by the University of North Texas
 (``monthly_trends.csv`` of the BTS-TransBorder-Dashboard repository), and sum all modes to
 get exports and imports; PROVENANCE in the mirror shows these sums equal the Census figures
@@ -309,7 +309,9 @@ def download(fetcher) -> dict[str, Path]:
 SOURCE = Source(
     id="trade",
     title="US goods trade with Mexico, by month and mode",
-    publisher="U.S. Census Bureau (totals) and Bureau of Transportation Statistics, TransBorder Freight Data (modes)",
+    # The committed totals are TransBorder sums over the modes; only a live refresh takes them
+    # from the Census API (see ``notes``), so BTS is the publisher the charts must credit.
+    publisher="Bureau of Transportation Statistics, TransBorder Freight Data (from Census Bureau trade records)",
     carrier=(
         "BTS-TransBorder-Dashboard (github.com/unt-clscm/BTS-TransBorder-Dashboard, University of "
         "North Texas), monthly totals compiled from BTS's raw TransBorder files"
