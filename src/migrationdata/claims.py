@@ -582,14 +582,16 @@ def _describe_test(test: dict) -> str:
     return "not testable with the data"
 
 
-def sources_for(tables: list[str], closure_ids: tuple[str, ...] = ()) -> list[dict]:
+def sources_for(
+    tables: list[str], closure_ids: tuple[str, ...] = (), as_of: date | None = None
+) -> list[dict]:
     """Publisher, URL, retrieval date and checksum for the tables a claim reads."""
     from migrationdata import processed
 
     out = []
     for t in tables:
         if t == "closures":
-            out.extend(_closure_sources(closure_ids))
+            out.extend(_closure_sources(closure_ids, as_of))
             continue
         prov = processed.provenance(t)
         for s in prov.get("sources", []):
@@ -612,13 +614,16 @@ def sources_for(tables: list[str], closure_ids: tuple[str, ...] = ()) -> list[di
     return unique
 
 
-def _closure_sources(ids: tuple[str, ...]) -> list[dict]:
-    """The ledger's own citations for the closures a figure rests on."""
+def _closure_sources(ids: tuple[str, ...], as_of: date | None = None) -> list[dict]:
+    """The ledger's own citations for the closures a figure rests on (those published by
+    ``as_of`` when given: a report of the reopening on 3 January was not there on 28 December)."""
     from migrationdata import closures
 
     out = []
     for cid in ids:
         for src in closures.sources(cid):
+            if as_of is not None and src.get("date") and pd.Timestamp(src["date"]).date() > as_of:
+                continue
             out.append(
                 {
                     "table": "closures",
@@ -654,7 +659,7 @@ def evaluate(claim: Claim, vintage: Vintage) -> Result:
         return Result(verdict="not-checkable", value=None, display="—", sources=[], note=claim.reason, **base)
     try:
         fig = METRICS[claim.metric](vintage, **claim.params)
-        sources = sources_for(claim.tables, fig.closures)
+        sources = sources_for(claim.tables, fig.closures, vintage.as_of)
     except Exception as exc:  # one broken metric must not stop the others
         return Result(
             verdict="error",
