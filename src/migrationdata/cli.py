@@ -45,7 +45,12 @@ def _parser() -> argparse.ArgumentParser:
             """\
             Download each source's files (or copy them from a mirror), check them, and rebuild
             the processed tables in data/processed/. A source that fails leaves its last good
-            data untouched; the others go on. Exit status is 1 if any source failed."""
+            data untouched; the others go on. Exit status is 1 if any source failed.
+
+            What changed is listed per table (new months, revised values). A new release
+            that would remove rows already in a table is refused, as a download cut short
+            looks just like that; --allow-loss accepts it when the publisher really
+            withdrew those rows."""
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -56,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR|URL",
         help="read <mirror>/<source>/<file> instead of the publishers' URLs: a folder, file:// "
         "or http(s):// base (default: $MIGRATIONDATA_MIRROR)",
+    )
+    f.add_argument(
+        "--allow-loss",
+        action="store_true",
+        help="accept a release that removes rows from a processed table (the publisher withdrew "
+        "them); without it such a release is refused",
     )
     f.set_defaults(func=cmd_fetch)
 
@@ -142,7 +153,7 @@ def cmd_fetch(args) -> int:
         where = f"mirror {args.mirror}" if args.mirror else "publisher"
         print(f"fetching {src.id} from the {where} ...", file=sys.stderr, flush=True)
         try:
-            rep = fetch_source(src, mirror=args.mirror)
+            rep = fetch_source(src, mirror=args.mirror, allow_loss=args.allow_loss)
         except MigrationDataError as exc:  # pragma: no cover - fetch_source catches its own
             print(str(exc), file=sys.stderr)
             return 1
@@ -154,6 +165,12 @@ def cmd_fetch(args) -> int:
     print(f"{'source':<10} {'status':<10} {'rows':>9} {'time':>7}")
     for rep in reports:
         print(f"{rep.source:<10} {rep.status:<10} {rep.rows:>9,} {rep.seconds:>6.1f}s")
+    changed = [(name, change) for rep in reports for name, change in rep.changes.items()]
+    if changed:
+        # what a data editor checks after a refresh: new months, revisions, anything removed
+        print("\nWhat changed:")
+        for name, change in changed:
+            print(f"  {name}: {change}")
     failed = [r.source for r in reports if r.status == "failed"]
     if failed:
         print(

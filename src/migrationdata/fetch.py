@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlparse, urlunparse
 
 from migrationdata import __version__
-from migrationdata.catalog import RemoteFile, Source
+from migrationdata.catalog import RemoteFile, Source, Table
 from migrationdata.errors import DataError, FetchError, MigrationDataError
 from migrationdata.paths import data_dir as default_data_dir
 from migrationdata.paths import manifest_path, processed_dir, raw_dir
@@ -348,8 +348,11 @@ class FileResult:
     name: str
     url: str  # the publisher's URL (what the manifest calls the file's origin)
     status: str  # "updated" or "unchanged"
-    path: Path  # where the bytes are now: staging (updated) or data/raw (unchanged)
+    path: Path  # where the bytes are now: staging (updated, restore) or data/raw (unchanged)
     entry: dict  # the manifest entry
+    #: the bytes are the ones the manifest already records, but data/raw lacks them (a fresh
+    #: clone): they are put in place, while the manifest entry, and its retrieved_at, stay
+    restore: bool = False
 
     @property
     def fetched_from(self) -> str:
@@ -456,7 +459,35 @@ class Fetcher:
             return entry
         return None
 
+    def _settle(
+        self, name: str, url: str, staged: Path, sha: str, entry: dict, local: dict | None
+    ) -> FileResult:
+        """What freshly staged bytes amount to. Bytes the manifest already records (same
+        sha256) are "unchanged" and keep their manifest entry, retrieved_at included: a fetch
+        of the same file must not look like a new release. If data/raw lacks them (a fresh
+        clone), they are still put in place for processing to read."""
+        recorded = self.manifest.get("files", {}).get(self.key(name))
+        if recorded and recorded.get("sha256") == sha:
+            if local and local.get("sha256") == sha:
+                staged.unlink(missing_ok=True)
+                return FileResult(name, url, "unchanged", self.raw_path(name), local)
+            return FileResult(name, url, "unchanged", staged, recorded, restore=True)
+        return FileResult(name, url, "updated", staged, entry)
+
+    def _other_route(self) -> str:
+        """Where else the same file can come from: the publisher when a mirror failed, a
+        mirror when the publisher did."""
+        if self.mirror is not None:
+            return "fetch from the publisher without --mirror"
+        return "fetch from a mirror with --mirror DIR|URL"
+
     def _error(self, url: str, problem: str, remedy: str = "") -> FetchError:
+        if not remedy and self.mirror is not None:
+            # the generic advice ("fetch from a mirror") makes no sense when a mirror failed
+            remedy = (
+                "Try again later; if it keeps failing, the mirror's copy is bad: repair or replace "
+                f"it, or {self._other_route()}. The last good data is unchanged."
+            )
         return FetchError(self.source.id, self.redact(url), self.redact(problem), remedy)
 
     # -- public API for source modules -------------------------------------------------
@@ -518,7 +549,7 @@ class Fetcher:
             path = self.staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-            result = FileResult(name, entry["url"], "updated", path, entry)
+            result = self._settle(name, entry["url"], path, digest, entry, local)
         self.results.append(result)
         return result
 
@@ -625,8 +656,8 @@ class Fetcher:
             elif "refused" in cause.lower():
                 what = "the server refused the connection (nothing is listening at that address)"
                 remedy = (
-                    "The site may be down: try again later, or fetch from a mirror with "
-                    "--mirror DIR|URL. The last good data is unchanged."
+                    f"The site may be down: try again later, or {self._other_route()}. "
+                    "The last good data is unchanged."
                 )
             else:
                 what = "could not connect to the server"
@@ -661,7 +692,7 @@ class Fetcher:
             elif code in RETRY_STATUSES:
                 remedy = (
                     f"The server is overloaded or down (asked {tries} times). Try again later, or "
-                    "fetch from a mirror with --mirror DIR|URL. The last good data is unchanged."
+                    f"{self._other_route()}. The last good data is unchanged."
                 )
             else:
                 remedy = ""
@@ -830,10 +861,7 @@ class Fetcher:
                 "last_modified": resp.headers.get("Last-Modified"),
                 "mirror": self.mirror.describe() if self.mirror else None,
             }
-            if local and local.get("sha256") == sha:
-                path.unlink()
-                return FileResult(rf.name, rf.url, "unchanged", self.raw_path(rf.name), local)
-            return FileResult(rf.name, rf.url, "updated", path, entry)
+            return self._settle(rf.name, rf.url, path, sha, entry, local)
         finally:
             resp.close()
 
@@ -852,13 +880,19 @@ class Fetcher:
         if size > rf.max_bytes:
             raise FetchError(
                 self.source.id,
-                where,
+                f"{where} (mirror of {self.redact(rf.url)})",
                 f"expected at most {rf.max_bytes:,} bytes (the size guard), but the file has {size:,}.",
+                self._bad_mirror_copy(src, rf),
             )
         with open(src, "rb") as fh:
             problem = check_magic(rf.kind, fh.read(4096))
         if problem:
-            raise FetchError(self.source.id, where, f"expected {rf.kind}, but {problem}.")
+            raise FetchError(
+                self.source.id,
+                f"{where} (mirror of {self.redact(rf.url)})",
+                f"expected {rf.kind}, but {problem}.",
+                self._bad_mirror_copy(src, rf),
+            )
         sha = sha256_file(src)
         local = self._good_local(rf.name)
         if local and local.get("sha256") == sha:
@@ -876,7 +910,32 @@ class Fetcher:
             "last_modified": None,
             "mirror": self.mirror.describe(),
         }
-        return FileResult(rf.name, rf.url, "updated", path, entry)
+        return self._settle(rf.name, rf.url, path, sha, entry, local)
+
+    def _bad_mirror_copy(self, src: Path, rf: RemoteFile) -> str:
+        # retrying cannot help: the mirror folder holds the same bad bytes until someone fixes it
+        return (
+            f"The mirror's copy is not the publisher's file: repair or replace {src} with a good "
+            f"copy of {self.redact(rf.url)}, or fetch from the publisher without --mirror. "
+            "The last good data is unchanged."
+        )
+
+    def describe_copy(self, result: FileResult) -> str:
+        """The fetched file's size and sha256 beside the manifest's last good copy, so a
+        truncated or damaged download shows at a glance."""
+        now = result.entry
+        text = (
+            f"{result.name} as fetched: {now.get('bytes', 0):,} bytes, sha256 {str(now.get('sha256'))[:16]}"
+        )
+        before = self.manifest.get("files", {}).get(self.key(result.name))
+        if result.status != "updated":
+            return text + " (the same bytes as the manifest's entry)"
+        if before:
+            return (
+                text + f"; the manifest's last good copy: {before.get('bytes', 0):,} bytes, "
+                f"sha256 {str(before.get('sha256'))[:16]}"
+            )
+        return text + "; the manifest records no earlier copy"
 
 
 def _content_encoded(resp) -> bool:
@@ -901,6 +960,235 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+# ----------------------------------------------------------------------------- what changed
+
+
+@dataclass
+class TableChange:
+    """How a processed table about to be written differs from the one on disk, row by row
+    (rows matched by the table's primary key). ``str()`` gives the one-line summary the
+    ``fetch`` command prints; periods are months or years, when the key has such a column."""
+
+    table: str
+    unit: str  # "month", "day", "year", "fiscal year", or "" when the key has no period
+    rows_before: int
+    rows_after: int
+    first_fetch: bool = False  # no table on disk before: nothing to compare with
+    comparable: bool = True  # False when the old table lacks a key column (a schema change)
+    added: int = 0
+    removed: int = 0
+    revised: int = 0  # values (cells) that differ under the same key
+    #: periods with no row before / every other period that gained rows
+    new_periods: list = field(default_factory=list)
+    new_period_rows: int = 0
+    other_added_periods: list = field(default_factory=list)
+    #: periods with no row left / every other period that lost rows
+    gone_periods: list = field(default_factory=list)
+    gone_period_rows: int = 0
+    other_removed_periods: list = field(default_factory=list)
+    revised_periods: list = field(default_factory=list)
+    all_periods: list = field(default_factory=list)  # of the new table (for a first fetch)
+    removed_examples: list[str] = field(default_factory=list)  # a few keys of removed rows
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def summary(self) -> str:
+        u = self.unit
+        if self.first_fetch:
+            where = f" ({_span(u, self.all_periods)})" if self.all_periods else ""
+            return f"new table, {self.rows_after:,} rows{where}"
+        if not self.comparable:
+            return (
+                f"rebuilt with other key columns, not compared row by row "
+                f"({self.rows_before:,} rows before, {self.rows_after:,} now)"
+            )
+        parts = []
+        if self.new_periods:
+            n = len(self.new_periods)
+            rows = f", {self.new_period_rows:,} rows" if self.new_period_rows != n else ""
+            parts.append(f"{_count(n, 'new ' + u)} ({_span(u, self.new_periods, counted=True)}{rows})")
+        if self.added > self.new_period_rows:
+            parts.append(
+                f"{_count(self.added - self.new_period_rows, 'row')} added{_in(u, self.other_added_periods)}"
+            )
+        if self.gone_periods:
+            n = len(self.gone_periods)
+            rows = f", {self.gone_period_rows:,} rows" if self.gone_period_rows != n else ""
+            parts.append(f"{_count(n, u)} removed ({_span(u, self.gone_periods, counted=True)}{rows})")
+        if self.removed > self.gone_period_rows:
+            parts.append(
+                f"{_count(self.removed - self.gone_period_rows, 'row')} removed"
+                f"{_in(u, self.other_removed_periods)}"
+            )
+        if self.revised:
+            parts.append(f"{_count(self.revised, 'value')} revised{_in(u, self.revised_periods)}")
+        return "; ".join(parts) or "rewritten, with the same rows and values"
+
+    def loss(self) -> str:
+        """Which rows would disappear, for the refusal message."""
+        u = self.unit
+        what = []
+        if self.gone_periods:
+            n = len(self.gone_periods)
+            what.append(f"every row of {_count(n, u)}, {_span(u, self.gone_periods, counted=True)}")
+        other = self.removed - self.gone_period_rows
+        if other and u:
+            what.append(f"{_count(other, 'row')} in {_span(u, self.other_removed_periods)}")
+        if not u and self.removed_examples:
+            what.append("for example " + "; ".join(self.removed_examples))
+        detail = f" ({'; and '.join(what)})" if what else ""
+        return f"{self.removed:,} of the {self.rows_before:,} rows of {self.table}{detail}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _label(unit: str, value) -> str:
+    if unit == "month":
+        return f"{value:%b %Y}"
+    if unit == "day":
+        return f"{value:%d %b %Y}"
+    if unit == "fiscal year":
+        return f"FY{value}"
+    return str(value)
+
+
+def _step(unit: str, value) -> int | None:
+    """Periods as consecutive integers, to tell a run of months from scattered ones."""
+    if unit == "month":
+        return value.year * 12 + value.month
+    if unit in ("year", "fiscal year"):
+        return int(value)
+    return None
+
+
+def _span(unit: str, periods: list, counted: bool = False) -> str:
+    """'Sep 2025', 'Jul–Aug 2025', 'Dec 2024–Feb 2025', 'Jan 2019 and Mar 2020', or for
+    scattered periods '5 months between Jan 2019 and Dec 2023' ('between …' when the
+    caller has already given the count)."""
+    if not periods:
+        return ""
+    first, last = periods[0], periods[-1]
+    if len(periods) == 1:
+        return _label(unit, first)
+    steps = [_step(unit, p) for p in periods]
+    if None not in steps and steps[-1] - steps[0] == len(steps) - 1:
+        if unit == "month" and first.year == last.year:
+            return f"{first:%b}–{last:%b %Y}"
+        return f"{_label(unit, first)}–{_label(unit, last)}"
+    if len(periods) == 2:
+        return f"{_label(unit, first)} and {_label(unit, last)}"
+    between = f"between {_label(unit, first)} and {_label(unit, last)}"
+    return between if counted else f"{_count(len(periods), unit)} {between}"
+
+
+def _in(unit: str, periods: list) -> str:
+    return f" in {_span(unit, periods)}" if unit and periods else ""
+
+
+def _period_column(table: Table) -> tuple[str, str]:
+    """The key column that says when (a month or a year), and its unit; ("", "") if none."""
+    types = {c.name: c.type for c in table.columns}
+    for name in table.primary_key:
+        if types.get(name) == "date":
+            return name, "month"  # refined to "day" if the values are not firsts of months
+    for name in table.primary_key:
+        if types.get(name) == "integer" and name.endswith("year"):
+            return name, "fiscal year" if name.startswith("fiscal") else "year"
+    return "", ""
+
+
+def _read_as_text(data: bytes):
+    """A rendered table with every cell as the exact text written: rendering is canonical, so
+    equal text means equal values, and no float or date parsing can blur a difference."""
+    import io
+
+    import pandas as pd
+
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False)
+
+
+def compare_tables(table: Table, old: bytes, new: bytes) -> TableChange:
+    """What writing ``new`` over ``old`` (both rendered CSV bytes) would change, matching
+    rows by the table's primary key. Vectorised (one outer merge): cbp_encounters has 70k rows."""
+    import pandas as pd
+
+    new_df = _read_as_text(new)
+    col, unit = _period_column(table)
+
+    def periods(values: pd.Series) -> list:
+        if not col or values.empty:
+            return []
+        uniq = values.drop_duplicates()
+        if unit in ("month", "day"):
+            # an old table edited by hand may hold a stray value: leave it out of the summary
+            return sorted(pd.to_datetime(uniq, format="%Y-%m-%d", errors="coerce").dropna())
+        return sorted(int(v) for v in uniq if str(v).lstrip("-").isdigit())
+
+    old_rows = old.count(b"\n") - 1 if old else 0
+    if old_rows <= 0:  # no table yet (a first fetch) or only a header: nothing can be lost
+        change = TableChange(table.name, unit, 0, len(new_df), first_fetch=True, added=len(new_df))
+        change.all_periods = periods(new_df[col]) if col in new_df else []
+        return _refine_unit(change)
+    old_df = _read_as_text(old)
+    key = list(table.primary_key)
+    if not (set(key) <= set(old_df.columns) and set(key) <= set(new_df.columns)):
+        return TableChange(table.name, unit, len(old_df), len(new_df), comparable=False)
+    values = [c for c in new_df.columns if c in old_df.columns and c not in key]
+    merged = old_df[key + values].merge(
+        new_df[key + values], on=key, how="outer", suffixes=("\x00old", "\x00new"), indicator=True
+    )
+    side = merged["_merge"]
+    added = merged[side == "right_only"]
+    removed = merged[side == "left_only"]
+    both = merged[side == "both"]
+    diff = pd.DataFrame({c: both[f"{c}\x00old"] != both[f"{c}\x00new"] for c in values}, index=both.index)
+    change = TableChange(
+        table.name,
+        unit,
+        len(old_df),
+        len(new_df),
+        added=len(added),
+        removed=len(removed),
+        revised=int(diff.to_numpy().sum()) if values else 0,
+    )
+    if col:
+        old_p = set(old_df[col])
+        new_p = set(new_df[col])
+        fresh = ~added[col].isin(old_p)
+        change.new_periods = periods(added.loc[fresh, col])
+        change.new_period_rows = int(fresh.sum())
+        change.other_added_periods = periods(added.loc[~fresh, col])
+        gone = ~removed[col].isin(new_p)
+        change.gone_periods = periods(removed.loc[gone, col])
+        change.gone_period_rows = int(gone.sum())
+        change.other_removed_periods = periods(removed.loc[~gone, col])
+        if values:
+            change.revised_periods = periods(both.loc[diff.any(axis=1), col])
+    change.removed_examples = [
+        ", ".join(f"{k}={row[k]}" for k in key) for _, row in removed.head(3).iterrows()
+    ]
+    return _refine_unit(change)
+
+
+def _refine_unit(change: TableChange) -> TableChange:
+    """A date key whose values are not all firsts of months is a day, not a month."""
+    if change.unit == "month":
+        seen = (
+            change.all_periods
+            + change.new_periods
+            + change.other_added_periods
+            + change.gone_periods
+            + change.other_removed_periods
+            + change.revised_periods
+        )
+        if any(p.day != 1 for p in seen):
+            change.unit = "day"
+    return change
+
+
 # ----------------------------------------------------------------------------- pipeline
 
 
@@ -915,6 +1203,8 @@ class SourceReport:
     tables: dict[str, int] = field(default_factory=dict)
     #: what the parser tolerated but a person should know (e.g. an unexpected extra column)
     warnings: list[str] = field(default_factory=list)
+    #: table -> what this fetch changed in it (only tables whose content changed)
+    changes: dict[str, TableChange] = field(default_factory=dict)
 
 
 JOURNAL = "COMMIT.json"
@@ -966,14 +1256,83 @@ def _stage_file(path: Path, data: bytes) -> None:
     os.chmod(path, 0o644)
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending with exactly one full stop (parsers' messages may or may not have one)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _suspects(fetcher: Fetcher) -> list[FileResult]:
+    """The files this run brought in new: the likely cause when something looks wrong."""
+    return [r for r in fetcher.results if r.status == "updated"]
+
+
+def _mirror_advice(fetcher: Fetcher) -> str:
+    # retrying a mirror only reads the same bad copy again; the message's address names it
+    # and the publisher's URL it stands for
+    if fetcher.mirror is None:
+        return ""
+    return (
+        " If the mirror's copy (named above) is damaged, repair or replace it, or fetch from "
+        "the publisher without --mirror."
+    )
+
+
+def _damaged_or_changed(source: Source, fetcher: Fetcher, hit: FileResult | None) -> str:
+    """Advice for a file the parser refused: a damaged download and a changed layout look
+    alike from here, and the first is far more common, so it comes first."""
+    checked = [hit] if hit else _suspects(fetcher)
+    sizes = "; ".join(fetcher.describe_copy(r) for r in checked)
+    return (
+        "The file may be truncated or damaged, or the publisher may have changed its layout. "
+        "If it is damaged: retry the download and compare the file's size and sha256 with its "
+        f"manifest entry (`migrationdata sources`){': ' + sizes if sizes else ''}."
+        + _mirror_advice(fetcher)
+        + f" If the file is whole but its layout changed: compare it with {source.landing_page} "
+        f"and update the parser in migrationdata/sources/{source.id}.py. No processed table was "
+        "written; the last good data is unchanged."
+    )
+
+
+def _loss_error(source: Source, fetcher: Fetcher, lost: list[TableChange], mirror: str | None) -> FetchError:
+    suspects = _suspects(fetcher)
+    where = "; ".join(r.fetched_from for r in suspects) or source.landing_page
+    command = f"migrationdata fetch {source.id} --allow-loss" + (f" --mirror {mirror}" if mirror else "")
+    if suspects:
+        sizes = "; ".join(fetcher.describe_copy(r) for r in suspects)
+        cause = (
+            "A file cut short (at a line boundary it still parses) or an incomplete export "
+            "looks exactly like this: compare the file's size and sha256 with its manifest "
+            f"entry ({sizes}) and retry the download." + _mirror_advice(fetcher)
+        )
+    else:
+        cause = (
+            "No downloaded file changed, so the rows are dropped by the parser in "
+            f"migrationdata/sources/{source.id}.py: check that change."
+        )
+    return FetchError(
+        source.id,
+        where,
+        "expected every row already in the processed tables to be kept, but the new data would "
+        "remove " + "; and ".join(c.loss() for c in lost) + ".",
+        f"{cause} If the publisher really withdrew these rows, accept the loss with `{command}`. "
+        "Nothing was written; the last good data is unchanged.",
+    )
+
+
 def fetch_source(
     source: Source,
     mirror: str | None = None,
     base: Path | None = None,
     session=None,
     progress: bool | None = None,
+    allow_loss: bool = False,
 ) -> SourceReport:
-    """Fetch, parse, validate and (only if everything passed) store one source."""
+    """Fetch, parse, validate and (only if everything passed) store one source.
+
+    A new release that would remove rows already in a processed table is refused (a file
+    cut short at a line boundary parses cleanly and would silently drop every later month)
+    unless ``allow_loss`` says the publisher really withdrew them."""
     from migrationdata import processed
 
     base = base or default_data_dir()
@@ -1002,15 +1361,14 @@ def fetch_source(
                 rendered = processed.render_tables(source, frames)
         except DataError as exc:
             hit = next((r for r in fetcher.results if r.name == exc.file), None)
+            # a check on a whole table names no file: name this run's new files instead
+            named = [hit] if hit else _suspects(fetcher)
             raise FetchError(
                 source.id,
-                hit.fetched_from if hit else exc.file,
+                "; ".join(r.fetched_from for r in named) or exc.file,
                 "expected the layout and values the parser checks for (columns, counts, keys, months), "
-                f"but the data did not pass the checks: {exc.file}: {exc.problem}.",
-                "The publisher may have changed the file's layout: compare it with "
-                f"{source.landing_page} and update the parser in "
-                f"migrationdata/sources/{source.id}.py. No processed table was written; the last "
-                "good data is unchanged."
+                f"but the data did not pass the checks: {exc.file}: {_sentence(exc.problem)}",
+                _damaged_or_changed(source, fetcher, hit)
                 # the offending rows come last, after the sentence a reporter acts on
                 + (f"\nOffending rows:\n{exc.rows}" if exc.rows is not None and str(exc.rows) else ""),
             ) from exc
@@ -1021,22 +1379,33 @@ def fetch_source(
                 if issubclass(w.category, UserWarning) and text not in report.warnings:
                     report.warnings.append(text)
 
+        # compare each new table with the one on disk before anything is written: rows that
+        # would disappear stop the commit here, with the last good data untouched
+        changes: dict[str, TableChange] = {}
+        for table in source.tables:
+            target = processed.table_path(table.name, base)
+            old = target.read_bytes() if target.exists() else b""
+            if old != rendered[table.name]:
+                changes[table.name] = compare_tables(table, old, rendered[table.name])
+        lost = [c for c in changes.values() if c.removed]
+        if lost and not allow_loss:
+            raise _loss_error(source, fetcher, lost, mirror)
+
         # everything is checked: stage the new tables and manifest beside the new raw files,
         # write the journal, then move everything into place
         manifest = read_manifest(base)
         moves: list[tuple[Path, Path]] = []
+        raw_changed = False
         for r in fetcher.results:
-            if r.status == "updated":
+            if r.status == "updated" or r.restore:
                 moves.append((r.path, fetcher.raw_path(r.name)))
+            if r.status == "updated":
                 manifest.setdefault("files", {})[fetcher.key(r.name)] = r.entry
-        raw_changed = bool(moves)
-        for name, data in rendered.items():
-            target = processed.table_path(name, base)
-            if target.exists() and target.read_bytes() == data:
-                continue
+                raw_changed = True
+        for name in changes:
             staged = staging / "processed" / f"{name}.csv"
-            _stage_file(staged, data)
-            moves.append((staged, target))
+            _stage_file(staged, rendered[name])
+            moves.append((staged, processed.table_path(name, base)))
         if raw_changed:
             staged = staging / "manifest.json"
             _stage_file(staged, _json_bytes(manifest))
@@ -1046,11 +1415,13 @@ def fetch_source(
             write_bytes_atomic(staging / JOURNAL, _json_bytes(plan))
             _roll_forward(staging)
             for r in fetcher.results:
-                if r.status == "updated":
+                if r.status == "updated" or r.restore:
                     r.path = fetcher.raw_path(r.name)
         processed_dir(base).mkdir(parents=True, exist_ok=True)
         processed.write_datapackage(base)
-        report.status = "updated" if moves else "unchanged"
+        # restoring the recorded bytes into data/raw is not news; a new file or table is
+        report.status = "updated" if raw_changed or changes else "unchanged"
+        report.changes = changes
         report.tables = {name: data.count(b"\n") - 1 for name, data in rendered.items()}
         report.rows = sum(report.tables.values())
     except MigrationDataError as exc:
@@ -1060,7 +1431,7 @@ def fetch_source(
         new = [r for r in fetcher.results if r.status == "updated"] or fetcher.results
         where = "; ".join(r.fetched_from for r in new) or source.landing_page
         report.error = fetcher.redact(
-            f"[{source.id}] {where}: unexpected {type(exc).__name__} while processing: {exc}. "
+            f"[{source.id}] {where}: unexpected {type(exc).__name__} while processing: {_sentence(str(exc))} "
             "What to do: the last good data is unchanged. The file may be damaged or its "
             f"layout changed in a way migrationdata/sources/{source.id}.py does not check yet; "
             "this is a bug in the project: please report it with this message."

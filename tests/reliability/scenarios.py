@@ -118,6 +118,9 @@ DARIEN = Target(
         "drift-missing-month": _rda_edit(
             "irreg_darien_nat", lambda df: df[df["t"] != _days("2023-06-01")].reset_index(drop=True)
         ),
+        "drift-latest-month-missing": _rda_edit(
+            "irreg_darien_nat", lambda df: df[df["t"] != df["t"].max()].reset_index(drop=True)
+        ),
         # R data files carry their own encoding; the one a republisher can change is the
         # compression (R saves with gzip, bzip2 or xz). Same data, other bytes.
         "drift-encoding": _rda_edit("irreg_darien_nat", lambda df: df, compress="gzip"),
@@ -257,10 +260,12 @@ def csv_drift(
     count: str,
     row: dict[str, str],
     month: dict[str, str],
+    latest: dict[str, str],
     conflicting_duplicate: bool = True,
 ) -> dict[str, Callable[[bytes], bytes]]:
     """The drift scenarios for a CSV: ``row`` picks the row whose count is spoiled, ``month``
-    the rows removed (keys are column names, ``_`` standing for a space)."""
+    the rows removed from the middle of the series, ``latest`` the rows of the last month (keys
+    are column names, ``_`` standing for a space)."""
     return {
         "drift-renamed-column": rename_column(*rename),
         "drift-missing-column": drop_column(drop),
@@ -269,6 +274,7 @@ def csv_drift(
         "drift-negative": set_count(count, "-5", **row),
         "drift-duplicate-key": repeat_row(count if conflicting_duplicate else None, **row),
         "drift-missing-month": drop_rows(**month),
+        "drift-latest-month-missing": drop_rows(**latest),
         "drift-encoding": utf16,
     }
 
@@ -284,6 +290,7 @@ CBP = Target(
         count="Encounter Count",
         row={"Fiscal_Year": "2023", "Month_(abbv)": "DEC"},
         month={"Fiscal_Year": "2023", "Month_(abbv)": "JUN"},
+        latest={"Fiscal_Year": "2025 (FYTD)", "Month_(abbv)": "AUG"},
         conflicting_duplicate=False,  # an exact repeat: it would double a count if summed
     ),
     encoding_what=UTF16,
@@ -303,6 +310,7 @@ BTS = Target(
         count="Value",
         row={"Border": "US-Mexico Border", "Date": "Dec 2023"},
         month={"Border": "US-Mexico Border", "Date": "Jun 2023"},
+        latest={"Border": "US-Mexico Border", "Date": "Feb 2025"},
     ),
     encoding_what=UTF16,
     bystander="darien",
@@ -318,6 +326,7 @@ TRADE = Target(
         count="TradeValue",
         row={"Country": "Mexico", "Year": "2023", "Month": "12"},
         month={"Country": "Mexico", "Year": "2023", "Month": "6"},
+        latest={"Country": "Mexico", "Year": "2025", "Month": "12"},
     ),
     encoding_what=UTF16,
     bystander="darien",
@@ -544,6 +553,13 @@ SCENARIOS: list[Scenario] = [
         r"did not pass",
     ),
     Scenario(
+        "drift-latest-month-missing",
+        "drift",
+        "every row of the latest month removed (what a file cut short at a line boundary gives)",
+        "refused",
+        r"would remove",
+    ),
+    Scenario(
         "drift-encoding", "drift", "a different text encoding", "per-source", r"did not pass|encoded|UTF"
     ),
 ]
@@ -577,6 +593,12 @@ BUGS_FOUND: dict[str, str] = {
     "filled it as 'no figure published', cbp quietly took that month from an older release. "
     "Fixed: darien refuses gaps other than April, May and July 2020; cbp refuses a hole inside a "
     "release; bts refuses a month with no row from any port while ports report the months around it.",
+    "drift-latest-month-missing": "a release without its latest month (a download cut short at a "
+    "line boundary parses cleanly) was committed, and the month silently vanished from every "
+    "table. Fixed in fetch.py, for every source at once: before the commit each new table is "
+    "compared with the one on disk by its primary key, and rows that would disappear refuse the "
+    "source, naming the rows and months, unless `migrationdata fetch SOURCE --allow-loss` says "
+    "the publisher really withdrew them.",
     "drift-non-numeric": "darien crashed with a TypeError on counts stored as text (reported as 'a "
     "bug in the project'). Fixed: such counts are refused with the offending rows.",
     "corrupt-file": "cbp let a damaged .csv.gz raise zlib.error (an 'unexpected' error). Fixed: "
