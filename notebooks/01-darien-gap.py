@@ -213,7 +213,8 @@ if charts.as_of() is not None:
     nat["share"] = nat["migrants"] / nat["migrants"].sum()
 shown = nat.head(TOP)[["nationality", "migrants", "share"]].copy()
 rest = nat.iloc[TOP:]
-shown.loc[len(shown)] = [f"{len(rest)} other nationalities", rest["migrants"].sum(), rest["share"].sum()]
+others = f"{len(rest)} other nationalities"
+shown.loc[len(shown)] = [others, rest["migrants"].sum(), rest["share"].sum()]
 leader = shown.iloc[0]
 print(shown)
 
@@ -227,22 +228,15 @@ chart = charts.Chart(
         "Panama counts the Chilean and Brazilian-born children of Haitian parents as Chilean and Brazilian."
     ],
 )
-ax = chart.ax
-order = shown.iloc[::-1]
-colors = [charts.HIGHLIGHT if n == leader["nationality"] else charts.GREY for n in order["nationality"]]
-colors = [
-    charts.LIGHT_GREY if n.endswith("nationalities") else c
-    for n, c in zip(order["nationality"], colors, strict=True)
-]
-bars = ax.barh(order["nationality"], order["migrants"], color=colors, height=0.7)
-charts.bar_labels(
-    ax, bars, [f"{m:,}  ({s:.1%})" for m, s in zip(order["migrants"], order["share"], strict=True)]
+charts.ranked_bars(
+    chart.ax,
+    shown["nationality"],
+    shown["migrants"],
+    shown["share"],
+    highlight=[leader["nationality"]],
+    rest=others,
+    headroom=1.25,
 )
-ax.grid(False)
-ax.xaxis.set_visible(False)
-ax.spines["bottom"].set_visible(False)
-ax.tick_params(axis="y", length=0)
-ax.set_xlim(0, leader["migrants"] * 1.25)
 chart.save(
     data=shown.assign(share=shown["share"].round(4)),
     alt_text=(

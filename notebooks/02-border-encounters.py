@@ -78,16 +78,8 @@ ax = chart.ax
 charts.shade(ax, *TITLE_42, label="Title 42")
 ax.plot(monthly["month"], monthly["total"], color=charts.BLUE, lw=2.4)
 ax.plot(monthly["month"], monthly["usbp"], color=charts.GREY, lw=1.4)
-ax.plot([record["month"]], [record["total"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
-charts.callout(
-    ax,
-    record["month"],
-    record["total"],
-    f"{record['month']:%b %Y}: {record['total']:,}",
-    dx=-24,
-    dy=8,
-    color=charts.HIGHLIGHT,
-    fontweight="bold",
+charts.mark(
+    ax, record["month"], record["total"], f"{record['month']:%b %Y}: {record['total']:,}", dx=-24, dy=8
 )
 last = monthly.iloc[-1]
 ends = [
@@ -140,16 +132,15 @@ ax = chart.ax
 charts.shade(ax, *TITLE_42, label="Title 42")
 ax.plot(usbp["month"], usbp["encounters"], color=charts.BLUE, lw=1.6)
 for row, color, dx in ((top, charts.HIGHLIGHT, -20), (old_peak, charts.MUTED, 24)):
-    ax.plot([row["month"]], [row["encounters"]], "o", color=color, ms=6, zorder=5)
-    charts.callout(
+    charts.mark(
         ax,
         row["month"],
         row["encounters"],
         f"{row['month']:%b %Y}: {row['encounters']:,}",
+        color=color,
+        ms=6,
         dx=dx,
         dy=8,
-        color=color,
-        fontweight="bold",
     )
 ax.set_ylim(0, top["encounters"] * 1.15)
 charts.number_axis(ax, style="compact")
@@ -245,10 +236,11 @@ TOP = 9
 cit = cbp.top_citizenships(MONTH, n=TOP)
 total = int(cbp.southwest_monthly().set_index("month").loc[MONTH, "total"])
 rest = total - int(cit["encounters"].sum())
+OTHERS = "All others"
 shown = pd.concat(
     [
         cit[["citizenship", "encounters", "share"]],
-        pd.DataFrame([{"citizenship": "All others", "encounters": rest, "share": rest / total}]),
+        pd.DataFrame([{"citizenship": OTHERS, "encounters": rest, "share": rest / total}]),
     ],
     ignore_index=True,
 )
@@ -264,25 +256,15 @@ if charts.has_ended(MONTH, source="cbp"):
         subtitle=f"Encounters at the US–Mexico land border in {MONTH:%B %Y}, by citizenship",
         tables=["cbp_encounters", "cbp_southwest_monthly"],
     )
-    ax = chart.ax
-    order = shown.iloc[::-1]
-    colors = [
-        charts.HIGHLIGHT if c in (first["citizenship"], second["citizenship"]) else charts.GREY
-        for c in order["citizenship"]
-    ]
-    colors = [
-        charts.LIGHT_GREY if c == "All others" else col
-        for c, col in zip(order["citizenship"], colors, strict=True)
-    ]
-    bars = ax.barh(order["citizenship"], order["encounters"], color=colors, height=0.7)
-    charts.bar_labels(
-        ax, bars, [f"{v:,}  ({s:.1%})" for v, s in zip(order["encounters"], order["share"], strict=True)]
+    charts.ranked_bars(
+        chart.ax,
+        shown["citizenship"],
+        shown["encounters"],
+        shown["share"],
+        highlight=[first["citizenship"], second["citizenship"]],
+        rest=OTHERS,
+        headroom=1.3,
     )
-    ax.grid(False)
-    ax.xaxis.set_visible(False)
-    ax.spines["bottom"].set_visible(False)
-    ax.tick_params(axis="y", length=0)
-    ax.set_xlim(0, shown["encounters"].max() * 1.3)
     chart.save(
         data=shown.assign(share=shown["share"].round(4)),
         alt_text=(

@@ -234,28 +234,20 @@ if charts.has_ended("2023-12-01", source="bts"):
             "plotted mid-month."
         ],
     )
-    ax = chart.ax
-    charts.shade(ax, luke_close["closed_from"], luke_close["reopened_on"], label="Closed")
-    # monthly counts sit mid-month, among the days they count, so the shading lines up
-    ax.plot(
-        charts.mid_month(luke["month"]), luke["value"].astype(float), color=charts.BLUE, marker="o", ms=3.5
-    )
-    ax.plot([charts.mid_month(dec["month"])], [dec["value"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
-    charts.callout(
-        ax,
-        charts.mid_month(dec["month"]),
-        dec["value"],
-        f"{dec['month']:%b %Y}: {dec['value']:,}\n{dec['month_before_closure']:%b}: {dec['value_before']:,}",
+    charts.closure_months(
+        chart.ax,
+        luke["month"],
+        luke["value"],
+        closed=[(luke_close["closed_from"], luke_close["reopened_on"], "Closed")],
+        month=dec["month"],
+        value=dec["value"],
+        text=f"{dec['month']:%b %Y}: {dec['value']:,}\n{dec['month_before_closure']:%b}: {dec['value_before']:,}",
+        numbers="comma",
         dx=40,
         dy=-4,
         va="center",
         ha="left",
-        color=charts.HIGHLIGHT,
-        fontweight="bold",
     )
-    ax.set_ylim(0, luke["value"].max() * 1.15)
-    charts.number_axis(ax, style="comma")
-    charts.date_axis(ax)
     chart.save(
         data=luke[["month", "port", "measure", "value"]].rename(columns={"value": "personal_vehicles"}),
         alt_text=(
@@ -297,7 +289,7 @@ print(rail_effect[["port", "month", "days_closed", "value", "value_before", "pct
 
 # %%
 if charts.has_ended("2023-12-01", source="bts"):
-    ep = rail_effect.set_index("port").loc["Eagle Pass"]
+    ep, elp = (rail_effect.set_index("port").loc[p] for p in RAIL_PORTS)
     chart = charts.Chart(
         "rail-eagle-pass-el-paso",
         title=f"The {rail_days}-day rail shutdown (about {rail_hours:.0f} hours) barely shows in monthly "
@@ -318,15 +310,13 @@ if charts.has_ended("2023-12-01", source="bts"):
     )
     ends = []
     for port_name, color in zip(RAIL_PORTS, (charts.BLUE, charts.GREEN), strict=True):
-        ax.plot(charts.mid_month(wide["month"]), wide[port_name].astype(float), color=color, marker="o", ms=3)
+        charts.monthly_line(ax, wide["month"], wide[port_name], color=color, ms=3)
         last = wide.dropna(subset=[port_name]).iloc[-1]
         ends.append(
             charts.label_end(ax, charts.mid_month(last["month"]), last[port_name], port_name, color=color)
         )
     chart.keep_apart(ends)
-    for _, r in rail_effect.iterrows():
-        ax.plot([charts.mid_month(r["month"])], [r["value"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
-    charts.callout(
+    charts.mark(
         ax,
         charts.mid_month(ep["month"]),
         ep["value"],
@@ -334,9 +324,8 @@ if charts.has_ended("2023-12-01", source="bts"):
         f"(about {rail_hours:.0f} hours)",
         dx=-40,
         dy=62,
-        color=charts.HIGHLIGHT,
-        fontweight="bold",
     )
+    charts.mark(ax, charts.mid_month(elp["month"]), elp["value"])
     ax.set_ylim(0, wide[list(RAIL_PORTS)].max().max() * 1.25)
     charts.date_axis(ax)
     chart.save(
@@ -346,7 +335,7 @@ if charts.has_ended("2023-12-01", source="bts"):
             f"December 2023, when both rail bridges were shut for {rail_days} days (about {rail_hours:.0f} "
             f"hours), shows {ep['value']:,} "
             f"trains at Eagle Pass against {ep['value_before']:,} in November, and "
-            f"{rail_effect.set_index('port').loc['El Paso', 'value']:,} at El Paso: no visible dip."
+            f"{elp['value']:,} at El Paso: no visible dip."
         ),
     )
 else:
@@ -363,6 +352,15 @@ else:
 ped = charts.ended_by_as_of(crossings.port("San Ysidro", "Pedestrians"), source="bts")
 ped = ped[ped["month"] >= SINCE].reset_index(drop=True)
 ped_closures = ledger[ledger["id"].str.startswith("pedwest")]
+# each PedWest closure shaded to its reopening (or the as-of date); the first one named
+ped_shut = [
+    (
+        c["closed_from"],
+        c["reopened_on"] if pd.notna(c["reopened_on"]) else open_until,
+        "PedWest shut" if c["closed_from"].year == 2023 and c["closed_from"].month == 9 else "",
+    )
+    for _, c in ped_closures.iterrows()
+]
 ped_effect = crossings.around("pedwest-2023-12", measures=("Pedestrians",))
 pdec = ped_effect[ped_effect["month"] == "2023-12-01"].iloc[0]
 missing = ped[ped["value"].isna()]["month"]
@@ -384,31 +382,20 @@ if charts.has_ended("2023-12-01", source="bts"):
             + (f"; it has no figure for {', '.join(f'{m:%B %Y}' for m in missing)}." if len(missing) else ".")
         ],
     )
-    ax = chart.ax
-    for _, c in ped_closures.iterrows():
-        charts.shade(
-            ax,
-            c["closed_from"],
-            c["reopened_on"] if pd.notna(c["reopened_on"]) else open_until,
-            label="PedWest shut" if c["closed_from"].year == 2023 and c["closed_from"].month == 9 else "",
-        )
-    ax.plot(charts.mid_month(ped["month"]), ped["value"].astype(float), color=charts.BLUE, marker="o", ms=3.5)
-    ax.plot([charts.mid_month(pdec["month"])], [pdec["value"]], "o", color=charts.HIGHLIGHT, ms=7, zorder=5)
-    charts.callout(
-        ax,
-        charts.mid_month(pdec["month"]),
-        pdec["value"],
-        f"Dec 2023: {pdec['value']:,}\nNov: {pdec['value_before']:,}",
+    charts.closure_months(
+        chart.ax,
+        ped["month"],
+        ped["value"],
+        closed=ped_shut,
+        month=pdec["month"],
+        value=pdec["value"],
+        text=f"Dec 2023: {pdec['value']:,}\nNov: {pdec['value_before']:,}",
+        numbers="compact",
         dx=24,
         dy=-70,
         va="top",
         ha="left",
-        color=charts.HIGHLIGHT,
-        fontweight="bold",
     )
-    ax.set_ylim(0, ped["value"].max() * 1.15)
-    charts.number_axis(ax, style="compact")
-    charts.date_axis(ax)
     chart.save(
         data=ped[["month", "port", "measure", "value"]].rename(columns={"value": "pedestrians"}),
         alt_text=(

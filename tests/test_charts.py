@@ -274,6 +274,74 @@ def test_number_formats():
     assert charts.number_word(12) == "12"
 
 
+# ----------------------------------------------------------------------------- recurring charts
+
+
+def _bare_chart(slug="test-shape"):
+    return charts.Chart(slug, title="A finding", subtitle="A measure", tables=["darien_annual"])
+
+
+def test_mark_dots_the_value_and_labels_it_in_the_same_colour(kit):
+    ax = _bare_chart().ax
+    assert charts.mark(ax, 1, 10) is None  # a dot alone
+    note = charts.mark(ax, 2, 20, "Dec 2023: 20", color=charts.MUTED, ms=6, dx=24, dy=8)
+    dots = ax.get_lines()
+    assert [tuple(d.get_xydata()[0]) for d in dots] == [(1, 10), (2, 20)]
+    assert dots[1].get_color() == charts.MUTED and dots[1].get_markersize() == 6
+    assert note.get_text() == "Dec 2023: 20" and note.get_color() == charts.MUTED
+    assert note.get_fontweight() == "bold" and note.get_ha() == "left"
+
+
+def test_closure_months_shades_plots_mid_month_and_marks_the_month(kit):
+    months = pd.Series(pd.date_range("2023-10-01", "2024-01-01", freq="MS"))
+    values = pd.Series([900, 1000, None, 950])  # a missing month stays a gap
+    ax = _bare_chart().ax
+    charts.closure_months(
+        ax,
+        months,
+        values,
+        closed=[
+            (pd.Timestamp("2023-11-20"), pd.Timestamp("2023-11-25"), "Closed"),
+            ("2023-12-05", "2023-12-06"),
+        ],
+        month=months[1],
+        value=1000,
+        text="Nov 2023: 1,000",
+        numbers="compact",
+    )
+    assert len(ax.patches) == 2  # two shaded periods
+    assert [t.get_text() for t in ax.texts] == [" Closed", "Nov 2023: 1,000"]
+    line, dot = ax.get_lines()
+    assert list(pd.to_datetime(line.get_xdata()).day) == [15] * 4
+    assert pd.isna(line.get_ydata()[2])
+    assert pd.Timestamp(dot.get_xdata()[0]) == pd.Timestamp("2023-11-15")
+    assert dot.get_color() == charts.HIGHLIGHT
+    assert ax.get_ylim() == (0, pytest.approx(1000 * 1.15))
+    assert ax.yaxis.get_major_formatter()(2000, 0) == "2k"
+
+
+def test_ranked_bars_put_the_first_on_top_and_the_rest_in_light_grey(kit):
+    ax = _bare_chart().ax
+    bars = charts.ranked_bars(
+        ax,
+        ["Venezuela", "Ecuador", "All others"],
+        [300, 60, 40],
+        [0.75, 0.15, 0.1],
+        highlight=["Venezuela"],
+        rest="All others",
+    )
+    from matplotlib.colors import to_hex
+
+    assert [to_hex(b.get_facecolor()).upper() for b in bars] == [
+        charts.LIGHT_GREY.upper(),
+        charts.GREY.upper(),
+        charts.HIGHLIGHT.upper(),
+    ]
+    assert [t.get_text() for t in ax.texts] == ["40  (10.0%)", "60  (15.0%)", "300  (75.0%)"]
+    assert ax.get_xlim() == (0, pytest.approx(300 * 1.25))
+    assert not ax.xaxis.get_visible()
+
+
 # ----------------------------------------------------------------------------- committed charts
 
 

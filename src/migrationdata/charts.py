@@ -14,6 +14,11 @@ source line, which it builds from the processed tables' provenance so it cannot 
 deterministic), ``<slug>.csv`` (the plotted data, for Datawrapper) and ``<slug>.json`` (title,
 alt text, source, notes, the tables read with their sha256, and the notebook). A file is
 rewritten only when its bytes change, so an unchanged chart keeps its timestamp.
+
+Shapes that recur across the notebooks have a function each: :func:`closure_months` (a port's
+monthly count with the closure shaded and its month marked), :func:`ranked_bars` (a ranking
+labelled with counts and shares), :func:`monthly_line` and :func:`mark` (a dot and callout on
+the value the title cites).
 """
 
 from __future__ import annotations
@@ -388,6 +393,19 @@ def callout(ax, x, y, text: str, dx: float = -40, dy: float = 20, color: str = T
     )
 
 
+def mark(
+    ax, x, y, text: str = "", color: str = HIGHLIGHT, ms: float = 7, dx: float = -40, dy: float = 20, **kw
+):
+    """A dot on the value the title is about (the record month, the closure month) and, given
+    ``text``, a bold :func:`callout` in the same colour; ``dx``, ``dy`` and any other keywords
+    (``ha``, ``va``) go to the callout. Returns the callout, if any."""
+    ax.plot([x], [y], "o", color=color, ms=ms, zorder=5)
+    if not text:
+        return None
+    kw.setdefault("fontweight", "bold")
+    return callout(ax, x, y, text, dx=dx, dy=dy, color=color, **kw)
+
+
 def bar_labels(ax, bars, labels: Iterable[str], inside: bool = False, color: str = TEXT, **kw):
     """Values written on (or just past) each bar, so no axis is needed to read them."""
     kw.setdefault("fontsize", 10)
@@ -446,6 +464,74 @@ def shade(ax, start, end, label: str = "", color: str = SHADE, label_y: float = 
             **kw,
         )
     return span
+
+
+# ----------------------------------------------------------------------------- recurring charts
+
+
+def monthly_line(ax, months, values, color: str = BLUE, ms: float = 3.5, **kw):
+    """A monthly count as a line with a dot per month, each plotted mid-month (:func:`mid_month`)
+    so that it lines up with shaded days. A missing month leaves a gap, not a zero."""
+    return ax.plot(mid_month(months), pd.Series(values).astype(float), color=color, marker="o", ms=ms, **kw)
+
+
+def closure_months(
+    ax,
+    months,
+    values,
+    closed: Iterable[tuple],
+    month,
+    value,
+    text: str,
+    *,
+    numbers: str = "comma",
+    headroom: float = 1.15,
+    **callout_kw,
+) -> None:
+    """A port's monthly count around a closure: the days the crossing was shut shaded, the count
+    as a :func:`monthly_line`, and the closure month marked with its value.
+
+    ``closed`` lists the shaded periods as ``(first day, end)`` or ``(first day, end, label)``.
+    ``month`` and ``value`` are the point the title cites and ``text`` its callout; ``dx``,
+    ``dy``, ``ha`` and ``va`` go to :func:`callout`. The y axis starts at zero with ``headroom``
+    above the highest month, its numbers in the ``numbers`` style of :func:`number_axis`.
+    """
+    for start, end, *label in closed:
+        shade(ax, start, end, label=label[0] if label else "")
+    monthly_line(ax, months, values)
+    mark(ax, mid_month(month), value, text, **callout_kw)
+    ax.set_ylim(0, pd.Series(values).max() * headroom)
+    number_axis(ax, style=numbers)
+    date_axis(ax)
+
+
+def ranked_bars(
+    ax,
+    names,
+    counts,
+    shares,
+    highlight: Iterable[str] = (),
+    rest: str | None = None,
+    headroom: float = 1.25,
+):
+    """Horizontal bars in the order given, the first at the top, each labelled with its count
+    and share (``328,650  (63.2%)``), so the chart needs no x axis.
+
+    ``highlight`` names the bars the title is about (drawn in HIGHLIGHT) and ``rest`` the
+    catch-all row ("All others", light grey); the others are grey. The bars run to at most
+    ``1 / headroom`` of the width, leaving room for the labels. Returns the bars.
+    """
+    names, counts, shares = list(names)[::-1], list(counts)[::-1], list(shares)[::-1]
+    highlight = set(highlight)
+    colors = [LIGHT_GREY if n == rest else HIGHLIGHT if n in highlight else GREY for n in names]
+    bars = ax.barh(names, counts, color=colors, height=0.7)
+    bar_labels(ax, bars, [f"{c:,}  ({s:.1%})" for c, s in zip(counts, shares, strict=True)])
+    ax.grid(False)
+    ax.xaxis.set_visible(False)
+    ax.spines["bottom"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlim(0, max(counts) * headroom)
+    return bars
 
 
 # ----------------------------------------------------------------------------- the chart
