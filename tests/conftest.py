@@ -43,3 +43,25 @@ def tmp_data(tmp_path, monkeypatch) -> Path:
     (base / "processed").mkdir(parents=True)
     monkeypatch.setenv("MIGRATIONDATA_DATA", str(base))
     return base
+
+
+@pytest.fixture
+def make_source():
+    """A throwaway source for fetch-layer tests: ``make_source(landing_page=..., extra=...)``.
+    Only the fields a test names differ from a bare demo publisher."""
+    from migrationdata.catalog import Source
+
+    def make(**fields):
+        base = dict(
+            id="demo",
+            title="demo",
+            publisher="demo",
+            landing_page="https://example.org",
+            licence="demo",
+            files=(),
+            tables=(),
+            process=lambda paths: {},
+        )
+        return Source(**{**base, **fields})
+
+    return make

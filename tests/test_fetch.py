@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from werkzeug.wrappers import Response
 
-from migrationdata.catalog import RemoteFile, Source, Table
+from migrationdata.catalog import RemoteFile, Table
 from migrationdata.errors import FetchError
 from migrationdata.fetch import Fetcher, Mirror, check_magic, fetch_source, make_session
 from migrationdata.sources import darien
@@ -166,17 +166,8 @@ def test_missing_file_in_mirror_names_the_path(tmp_path, tmp_data):
     assert "irreg_darien_nat.rda" in rep.error and "mirror has no such file" in rep.error
 
 
-def test_plain_http_to_a_publisher_is_refused(tmp_path):
-    src = Source(
-        id="demo",
-        title="demo",
-        publisher="demo",
-        landing_page="https://example.org",
-        licence="",
-        files=(),
-        tables=(),
-        process=lambda p: {},
-    )
+def test_plain_http_to_a_publisher_is_refused(tmp_path, make_source):
+    src = make_source()
     fetcher = Fetcher(src, tmp_path, tmp_path / "stage", session=fast_session())
     with pytest.raises(FetchError, match="only https"):
         fetcher.get_file(RemoteFile("x.csv", "http://example.org/x.csv", "csv", 100))

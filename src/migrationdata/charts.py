@@ -151,11 +151,8 @@ def ended_by_as_of(
     else:
         raise ValueError(f"period must be 'month', 'year' or 'fiscal_year', not {period!r}")
     if source is not None:
-        vintage = _vintage()
-        keep = last_months.map(lambda m: vintage.published(source, m)).astype(bool)
-    else:
-        keep = last_months + pd.offsets.MonthBegin(1) <= cutoff
-    return df[keep.to_numpy()]
+        return df[_vintage().published_mask(source, last_months)]
+    return df[(last_months + pd.offsets.MonthBegin(1) <= cutoff).to_numpy()]
 
 
 def has_ended(period_start, period: str = "month", source: str | None = None) -> bool:
@@ -207,8 +204,7 @@ def _last_month(table: str) -> pd.Timestamp | None:
         return None
     col = pd.to_datetime(pd.read_csv(processed.table_path(table), usecols=[dates[0]])[dates[0]])
     if as_of() is not None:
-        vintage = _vintage()
-        col = col[col.map(lambda m: vintage.published(source.id, m)).astype(bool)]
+        col = col[_vintage().published_mask(source.id, col)]
     return col.max() if not col.empty else None
 
 

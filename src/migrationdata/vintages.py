@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 #: the day the story ran (the talks were on 27 December 2023)
@@ -68,13 +69,20 @@ class Vintage:
     def published(self, source: str, month: pd.Timestamp) -> bool:
         return self.as_of is None or self.released_on(source, month) <= self.as_of
 
+    def published_mask(self, source: str, months) -> np.ndarray:
+        """For each month in ``months`` (a Series of month starts), whether it had been
+        released by ``as_of``. Decided once per distinct month, so big tables stay fast."""
+        months = pd.to_datetime(pd.Series(months))
+        if self.as_of is None:
+            return np.ones(len(months), dtype=bool)
+        decided = {m: self.published(source, m) for m in months.unique()}
+        return months.map(decided).astype(bool).to_numpy()
+
     def restrict(self, source: str, df: pd.DataFrame, column: str = "month") -> pd.DataFrame:
         """Keep the rows whose month had been released by ``as_of``."""
         if self.as_of is None or df.empty:
             return df
-        months = pd.to_datetime(df[column])
-        keep = months.map(lambda m: self.published(source, m))
-        return df[keep.astype(bool).to_numpy()]
+        return df[self.published_mask(source, df[column])]
 
     def known_by(self, published_on: date | None) -> bool:
         return self.as_of is None or published_on is None or published_on <= self.as_of

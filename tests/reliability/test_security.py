@@ -337,19 +337,11 @@ def test_no_secrets_are_committed():
         ("http://www.cbp.gov/x.csv", False),  # a downgrade
     ],
 )
-def test_redirect_policy(tmp_path, there, ok):
+def test_redirect_policy(tmp_path, there, ok, make_source):
     from migrationdata.fetch import Fetcher
 
-    src = Source(
-        id="demo",
-        title="demo",
-        publisher="demo",
-        landing_page="https://www.cbp.gov",
-        licence="",
-        files=(),
-        tables=(),
-        process=lambda p: {},
-        extra={"redirect_hosts": ("objects.githubusercontent.com",)},
+    src = make_source(
+        landing_page="https://www.cbp.gov", extra={"redirect_hosts": ("objects.githubusercontent.com",)}
     )
     fetcher = Fetcher(src, tmp_path, tmp_path / "stage", session=object())
     origin = "https://www.cbp.gov/sites/default/files/x.csv"
