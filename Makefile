@@ -20,12 +20,31 @@ help:
 
 setup: $(STAMP)
 
-# Reinstall only when the dependency list or the pins change.
+# Reinstall only when the dependency list or the pins change. uv installs the same pins more
+# than ten times faster than pip; it is taken from PATH, or bootstrapped from PyPI into .venv,
+# and pip does the whole install if neither works (UV=no forces pip).
+UV ?=
+UV_VERSION := 0.13.9
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=python3.11" % sys.version.split()[0])'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@set -e; \
+	uv="$(UV)"; \
+	if [ "$$uv" != no ]; then \
+	  [ -n "$$uv" ] || uv="$$(command -v uv || true)"; \
+	  if [ -z "$$uv" ]; then \
+	    $(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(VENV)/.uv uv==$(UV_VERSION) >/dev/null 2>&1 \
+	      && uv=$(VENV)/.uv/bin/uv || uv=""; \
+	  fi; \
+	fi; \
+	if [ -n "$$uv" ] && [ "$$uv" != no ]; then \
+	  echo "setup: installing the pinned environment with uv"; \
+	  test -x $(BIN)/python || "$$uv" venv --quiet --seed --allow-existing --python $(PYTHON) $(VENV); \
+	  "$$uv" pip install --quiet --python $(BIN)/python -c constraints.txt -e ".[dev]"; \
+	else \
+	  echo "setup: uv not available, installing with pip (slower)"; \
+	  test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
+	  $(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"; \
+	fi
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(STAMP)
 
