@@ -352,3 +352,44 @@ def test_parser_messages_get_exactly_one_full_stop(tmp_path, tmp_data):
     rep = fetch_source(source, mirror=str(mirror), base=tmp_data)
     assert "months missing from the series: 2023-06. What to do:" in rep.error
     assert ".." not in rep.error
+
+
+# ----------------------------------------------------------------------------- unchanged bytes
+
+
+def _counting(calls: list[str]) -> Source:
+    def process(paths):
+        calls.append("parsed")
+        return _process(paths)
+
+    return dataclasses.replace(DEMO, process=process)
+
+
+def test_same_bytes_same_code_and_same_tables_skip_the_parse(demo, tmp_data):
+    calls: list[str] = []
+    source = _counting(calls)
+    before = snapshot(tmp_data)
+    rep = fetch_source(source, mirror=str(demo), base=tmp_data)
+    assert rep.status == "unchanged" and rep.tables == {"demo_detail": 24, "demo_monthly": 12}
+    assert calls == [], "unchanged bytes were parsed again"
+    assert snapshot(tmp_data) == before
+
+    # --reprocess parses anyway, and finds nothing to change
+    rep = fetch_source(source, mirror=str(demo), base=tmp_data, reprocess=True)
+    assert rep.status == "unchanged" and calls == ["parsed"]
+
+
+def test_a_table_edited_by_hand_or_new_bytes_are_parsed_again(demo, tmp_data):
+    calls: list[str] = []
+    source = _counting(calls)
+    table = tmp_data / "processed" / "demo_monthly.csv"
+    good = table.read_bytes()
+    table.write_bytes(good.replace(b"2024-02-01,21\n", b"2024-02-01,22\n"))
+    assert table.read_bytes() != good
+    rep = fetch_source(source, mirror=str(demo), base=tmp_data)
+    # the table no longer matches what the parse wrote: parsed, and the good table put back
+    assert calls == ["parsed"] and rep.status == "updated" and table.read_bytes() == good
+
+    publish(demo, rows(months("2024-01-01", 13)))
+    rep = fetch_source(source, mirror=str(demo), base=tmp_data)
+    assert calls == ["parsed", "parsed"] and rep.status == "updated" and rep.tables["demo_monthly"] == 13

@@ -68,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
         help="accept a release that removes rows from a processed table (the publisher withdrew "
         "them); without it such a release is refused",
     )
+    f.add_argument(
+        "--reprocess",
+        action="store_true",
+        help="parse the files again even when their bytes, the parsing code and the tables are "
+        "unchanged (by default that parse is skipped: it could only give the same tables)",
+    )
     f.set_defaults(func=cmd_fetch)
 
     b = sub.add_parser(
@@ -153,7 +159,7 @@ def cmd_fetch(args) -> int:
         where = f"mirror {args.mirror}" if args.mirror else "publisher"
         print(f"fetching {src.id} from the {where} ...", file=sys.stderr, flush=True)
         try:
-            rep = fetch_source(src, mirror=args.mirror, allow_loss=args.allow_loss)
+            rep = fetch_source(src, mirror=args.mirror, allow_loss=args.allow_loss, reprocess=args.reprocess)
         except MigrationDataError as exc:  # pragma: no cover - fetch_source catches its own
             print(str(exc), file=sys.stderr)
             return 1

@@ -1320,6 +1320,63 @@ def _loss_error(source: Source, fetcher: Fetcher, lost: list[TableChange], mirro
     )
 
 
+PROCESSED_STATE = ".processed-state.json"
+
+
+def processing_fingerprint(source: Source, results: list[FileResult]) -> str:
+    """What the source's tables are a function of: the raw bytes (their sha256) and the code
+    that parses them (every module of the package, since parsers share schemas and helpers)."""
+    h = hashlib.sha256(__version__.encode())
+    for r in sorted(results, key=lambda r: r.name):
+        h.update(f"{r.name}={r.entry.get('sha256')}\n".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _state_path(base: Path) -> Path:
+    # data/raw is never committed: the state describes this machine's copy, not the project
+    return raw_dir(base) / PROCESSED_STATE
+
+
+def _read_state(base: Path) -> dict:
+    try:
+        state = json.loads(_state_path(base).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _still_processed(source: Source, base: Path, fingerprint: str, results: list[FileResult]) -> bool:
+    if not results or any(r.status != "unchanged" or r.restore for r in results):
+        return False
+    recorded = _read_state(base).get(source.id)
+    if not isinstance(recorded, dict) or recorded.get("fingerprint") != fingerprint:
+        return False
+    from migrationdata import processed
+
+    tables = recorded.get("tables", {})
+    for table in source.tables:
+        path = processed.table_path(table.name, base)
+        if not path.exists() or tables.get(table.name) != sha256_file(path):
+            return False
+    return True
+
+
+def _record_processed(source: Source, base: Path, fingerprint: str) -> None:
+    from migrationdata import processed
+
+    state = _read_state(base)
+    state[source.id] = {
+        "fingerprint": fingerprint,
+        "tables": {t.name: sha256_file(processed.table_path(t.name, base)) for t in source.tables},
+    }
+    with contextlib.suppress(OSError):  # only a cache: losing it costs one parse next time
+        write_json_atomic(_state_path(base), state)
+
+
 def fetch_source(
     source: Source,
     mirror: str | None = None,
@@ -1327,12 +1384,17 @@ def fetch_source(
     session=None,
     progress: bool | None = None,
     allow_loss: bool = False,
+    reprocess: bool = False,
 ) -> SourceReport:
     """Fetch, parse, validate and (only if everything passed) store one source.
 
     A new release that would remove rows already in a processed table is refused (a file
     cut short at a line boundary parses cleanly and would silently drop every later month)
-    unless ``allow_loss`` says the publisher really withdrew them."""
+    unless ``allow_loss`` says the publisher really withdrew them.
+
+    When every file is byte for byte the one the manifest records, the code that parses it
+    has not changed and the tables on disk are the ones that code wrote, parsing again could
+    only give the same tables: it is skipped (``reprocess`` forces it)."""
     from migrationdata import processed
 
     base = base or default_data_dir()
@@ -1353,6 +1415,15 @@ def fetch_source(
             for rf in files:
                 fetcher.get_file(rf)
         paths = {r.name: r.path for r in fetcher.results}
+        fingerprint = processing_fingerprint(source, fetcher.results)
+        if not reprocess and _still_processed(source, base, fingerprint, fetcher.results):
+            report.status = "unchanged"
+            report.tables = {
+                t.name: processed.table_path(t.name, base).read_bytes().count(b"\n") - 1
+                for t in source.tables
+            }
+            report.rows = sum(report.tables.values())
+            return report
         caught: list = []
         try:
             with warnings.catch_warnings(record=True) as caught:
@@ -1419,6 +1490,7 @@ def fetch_source(
                     r.path = fetcher.raw_path(r.name)
         processed_dir(base).mkdir(parents=True, exist_ok=True)
         processed.write_datapackage(base)
+        _record_processed(source, base, fingerprint)
         # restoring the recorded bytes into data/raw is not news; a new file or table is
         report.status = "updated" if raw_changed or changes else "unchanged"
         report.changes = changes
