@@ -56,7 +56,7 @@ lint: setup
 	$(BIN)/ruff format --check src tests notebooks $(wildcard benchmarks)
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(or $(TEST_WORKERS),auto)
 
 data: setup
 	$(BIN)/migrationdata fetch

@@ -9,10 +9,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,15 +129,48 @@ class Ledger:
         return wanted <= set(self.rows)
 
 
-@pytest.fixture(scope="session")
-def ledger():
+def _write_doc(rows: dict[tuple[str, str], Row]) -> None:
     book = Ledger()
-    yield book
+    book.rows = rows
     if book.complete():
         DOC.parent.mkdir(exist_ok=True)
         text = sc.render_doc(book.rows)
         if not DOC.exists() or DOC.read_text(encoding="utf-8") != text:
             DOC.write_text(text, encoding="utf-8")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """xdist: every worker leaves its rows in one folder; the controller joins them."""
+    folder = getattr(node.config, "_reliability_rows", None)
+    if folder is None:
+        folder = node.config._reliability_rows = Path(tempfile.mkdtemp(prefix="reliability-rows-"))
+    node.workerinput["reliability_rows"] = str(folder)
+
+
+def pytest_sessionfinish(session):
+    folder = getattr(session.config, "_reliability_rows", None)
+    if folder is None or hasattr(session.config, "workerinput"):
+        return
+    rows: dict[tuple[str, str], Row] = {}
+    for part in sorted(folder.glob("*.json")):
+        for item in json.loads(part.read_text(encoding="utf-8")):
+            row = Row(**item)
+            rows[(row.source, row.scenario)] = row
+    shutil.rmtree(folder, ignore_errors=True)
+    _write_doc(rows)
+
+
+@pytest.fixture(scope="session")
+def ledger(request):
+    book = Ledger()
+    yield book
+    worker = getattr(request.config, "workerinput", None)
+    if worker and "reliability_rows" in worker:
+        out = Path(worker["reliability_rows"]) / f"{worker['workerid']}.json"
+        out.write_text(json.dumps([dataclasses.asdict(r) for r in book.rows.values()]), encoding="utf-8")
+    else:
+        _write_doc(book.rows)
 
 
 @pytest.fixture(autouse=True)
