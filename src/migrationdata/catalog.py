@@ -12,13 +12,11 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import pandera.pandas as pa
-
-    from migrationdata.fetch import Fetcher
 
 
 @dataclass(frozen=True)
@@ -61,6 +59,17 @@ class Table:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+
+class Fetcher(Protocol):
+    """What a source module may ask of the fetcher (``migrationdata.fetch.Fetcher`` is the one
+    implementation). Declared here so that declarations need not import the network layer."""
+
+    def get_file(self, rf: RemoteFile) -> Any: ...
+
+    def get_bytes(self, url: str, kind: str, max_bytes: int, params: dict | None = None) -> bytes: ...
+
+    def stage_bytes(self, name: str, data: bytes, url: str, final_url: str = "") -> Any: ...
 
 
 @dataclass(frozen=True)

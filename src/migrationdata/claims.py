@@ -819,7 +819,7 @@ def _sources_md(sources: list[dict]) -> list[str]:
 def checked_on() -> str:
     """The date of the newest data the check read (latest retrieval in the manifest), so the
     report and its ClaimReview dates change only when the data do."""
-    from migrationdata.fetch import read_manifest
+    from migrationdata.store import read_manifest
 
     stamps = [e.get("retrieved_at") or "" for e in read_manifest().get("files", {}).values()]
     return max(stamps)[:10] if any(stamps) else PUBLICATION_DAY.isoformat()
@@ -1049,7 +1049,7 @@ def write_reports(
     (default: the repository's ``figures/``)."""
     import os
 
-    from migrationdata.fetch import write_bytes_atomic
+    from migrationdata.store import write_bytes_atomic
 
     folder = Path(folder or reports_dir())
     figures = Path(figures or figures_dir())

@@ -119,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_sources(args) -> int:
     from migrationdata.catalog import all_sources
-    from migrationdata.fetch import read_manifest
+    from migrationdata.store import read_manifest
 
     manifest = read_manifest()
     for src in all_sources():

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from migrationdata import closures
 from migrationdata.catalog import Source, Table, all_sources, table_owner
 from migrationdata.errors import DataError, LoadError
 from migrationdata.paths import data_dir, processed_dir
+from migrationdata.store import read_manifest, write_bytes_atomic
 
 PANDAS_DTYPES = {"integer": "Int64", "number": "float64", "string": "string", "boolean": "boolean"}
 
@@ -75,7 +77,6 @@ def table_path(name: str, base: Path | None = None) -> Path:
 
 
 def write_if_changed(name: str, data: bytes, base: Path | None = None) -> bool:
-    from migrationdata.fetch import write_bytes_atomic
 
     path = table_path(name, base)
     if path.exists() and path.read_bytes() == data:
@@ -143,7 +144,6 @@ def _source_entries(source: Source, manifest: dict) -> list[dict]:
 
 
 def datapackage(base: Path | None = None) -> dict:
-    from migrationdata.fetch import read_manifest
 
     manifest = read_manifest(base)
     resources = []
@@ -194,7 +194,6 @@ def datapackage(base: Path | None = None) -> dict:
 
 
 def write_datapackage(base: Path | None = None) -> None:
-    from migrationdata.fetch import write_bytes_atomic
 
     desc = json.dumps(datapackage(base), indent=2, ensure_ascii=False) + "\n"
     path = processed_dir(base) / "datapackage.json"
@@ -262,8 +261,6 @@ def data_dictionary() -> str:
 
 def _own_data_section() -> list[str]:
     """The project's hand-kept files, which no fetch produces."""
-    from migrationdata import closures
-
     doc = (closures.__doc__ or "").split("\n\n", 1)[1].strip()
     doc = doc.replace(":data:`MODES`", ", ".join(f"`{m}`" for m in closures.MODES)).replace("``", "`")
     return [

@@ -22,6 +22,7 @@ import scenarios as sc
 from reliability_common import FAST, Row, load_source, snapshot
 
 from migrationdata import fetch
+from migrationdata.fetch.journal import clean_stale_staging
 
 pytestmark = pytest.mark.mirror
 
@@ -99,7 +100,7 @@ def killed_mid_transfer(source, scenario, target, servers, good_data, ledger, ba
     after = snapshot(base)
     partial = [p for p in staged_files(base) if p.name == target.file]
     got = partial[0].stat().st_size if partial else 0
-    fetch._clean_stale_staging(base)  # what the next run does first
+    clean_stale_staging(base)  # what the next run does first
     swept = not staged_files(base)
     kept = before == after == snapshot(base)
     ledger.add(
@@ -148,7 +149,7 @@ def killed_mid_commit(source, scenario, target, servers, good_data, ledger, base
     assert staged_tables, "the revision changed no table"
     assert all(mid[f"processed/{name}"] == old[f"processed/{name}"] for name in staged_tables)
 
-    fetch._clean_stale_staging(base)  # what the next run does first
+    clean_stale_staging(base)  # what the next run does first
     manifest = json.loads((base / "manifest.json").read_text())
     entry = manifest["files"][f"{source}/{target.file}"]
     consistent = entry["sha256"] == sha(raw) == hashlib.sha256(revised).hexdigest() and all(
