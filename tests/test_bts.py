@@ -26,7 +26,7 @@ from migrationdata.paths import REPO_DIR
 from migrationdata.sources import bts
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EXPORT = FIXTURES / "bts_export_small.csv"
+EXPORT = FIXTURES / "bts" / "export_small.csv"
 COMMITTED = REPO_DIR / "data" / "processed" / "crossings_us_mexico.csv"
 
 

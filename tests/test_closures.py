@@ -12,7 +12,7 @@ from migrationdata import closures
 from migrationdata.errors import DataError
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SMALL = FIXTURES / "closures_small.csv"
+SMALL = FIXTURES / "closures" / "closures_small.csv"
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,9 @@ from migrationdata.paths import REPO_DIR
 from migrationdata.sources import trade
 
 FIXTURES = Path(__file__).parent / "fixtures"
-TB = FIXTURES / "transborder_small.csv"
-EXPORTS = FIXTURES / "census_exports_mexico.json"
-IMPORTS = FIXTURES / "census_imports_mexico.json"
+TB = FIXTURES / "trade" / "transborder_small.csv"
+EXPORTS = FIXTURES / "trade" / "census_exports_mexico.json"
+IMPORTS = FIXTURES / "trade" / "census_imports_mexico.json"
 COMMITTED = REPO_DIR / "data" / "processed" / "trade_us_mexico_monthly.csv"
 
 
