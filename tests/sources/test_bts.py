@@ -25,7 +25,7 @@ from migrationdata.fetch import fetch_source
 from migrationdata.paths import REPO_DIR
 from migrationdata.sources import bts
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 EXPORT = FIXTURES / "bts" / "export_small.csv"
 COMMITTED = REPO_DIR / "data" / "processed" / "crossings_us_mexico.csv"
 

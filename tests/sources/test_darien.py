@@ -15,7 +15,7 @@ from migrationdata.errors import DataError
 from migrationdata.fetch import fetch_source
 from migrationdata.sources import darien
 
-FIXTURES = Path(__file__).parent / "fixtures" / "darien"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "darien"
 
 
 # --- the committed tables, through the loaders --------------------------------------------

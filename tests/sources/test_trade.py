@@ -18,7 +18,7 @@ from migrationdata.fetch import fetch_source
 from migrationdata.paths import REPO_DIR
 from migrationdata.sources import trade
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 TB = FIXTURES / "trade" / "transborder_small.csv"
 EXPORTS = FIXTURES / "trade" / "census_exports_mexico.json"
 IMPORTS = FIXTURES / "trade" / "census_imports_mexico.json"

@@ -18,7 +18,7 @@ from migrationdata.fetch import Fetcher, fetch_source, make_session
 from migrationdata.paths import REPO_DIR
 from migrationdata.sources import cbp
 
-FIXTURES = Path(__file__).parent / "fixtures" / "cbp"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "cbp"
 TABLES = [t.name for t in cbp.SOURCE.tables]
 
 
