@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "migrationdata.closures",
         ),
     ),
-    ("tables", ("migrationdata.processed", "migrationdata.changes")),
+    ("tables", ("migrationdata.processed", "migrationdata.changes", "migrationdata.revisions")),
     ("content", ("migrationdata.sources",)),
     # ingest and analysis stand side by side: neither may import the other
     ("ingest", ("migrationdata.fetch",)),

@@ -16,6 +16,7 @@ Data behind the story on US-Mexico talks about migration and trade (December 202
   migrationdata fetch [SOURCE]   download, check and process the official data
   migrationdata build            run the notebooks: every chart and the fact-check report
   migrationdata check            check each of the story's claims against the data
+  migrationdata changes          what each refresh added, revised or withdrew
 
 Charts and tables are already committed: you need `fetch` only to refresh the data.
 """
@@ -114,6 +115,18 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--claim", action="append", metavar="ID", help="check only this claim (repeatable)")
     c.add_argument("--ledger", metavar="FILE", default=None, help="claims file (default: data/claims.yaml)")
     c.set_defaults(func=cmd_check)
+
+    g = sub.add_parser(
+        "changes",
+        help="what each refresh added, revised or withdrew (the revision log)",
+        description="Read the permanent revision log, data/revisions/<source>.csv: every value a "
+        "committed refresh added (its first print), revised (old and new value) or withdrew, "
+        "with the release it came from and when it was retrieved.",
+    )
+    g.add_argument("--source", metavar="SOURCE", default=None, help="one source only")
+    g.add_argument("--since", metavar="DATE", default=None, help="only refreshes retrieved on or after DATE")
+    g.add_argument("--json", action="store_true", help="print JSON, one object per logged change")
+    g.set_defaults(func=cmd_changes)
     return p
 
 
@@ -198,6 +211,46 @@ def cmd_check(args) -> int:
     from migrationdata import claims
 
     return claims.run_cli(args)
+
+
+def cmd_changes(args) -> int:
+    import json
+    from dataclasses import asdict
+    from datetime import date
+
+    from migrationdata import revisions
+
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        print(
+            f"migrationdata changes: --since wants a date as YYYY-MM-DD, not {args.since!r}", file=sys.stderr
+        )
+        return 2
+    entries = revisions.read(args.source, since)
+    if args.json:
+        print(json.dumps([asdict(e) for e in entries], indent=1, ensure_ascii=False))
+        return 0
+    if not entries:
+        print(
+            "no logged changes"
+            + (f" for {args.source}" if args.source else "")
+            + (f" since {since}" if since else "")
+        )
+        return 0
+    groups: dict[tuple[str, str, str, str], list] = {}
+    for e in entries:
+        groups.setdefault((e.retrieved_at, e.release, e.source, e.table), []).append(e)
+    for (when, _, source, table), rows in groups.items():
+        counts = {c: sum(r.change == c for r in rows) for c in revisions.CHANGES}
+        said = ", ".join(f"{n:,} {c}" for c, n in counts.items() if n)
+        print(f"{when}  {source}/{table}: {said}  [{rows[0].release}]")
+        for r in [r for r in rows if r.change in ("revised", "withdrawn")][:20]:
+            print(f"    {r.key}  {r.column}: {r.old_value or '(empty)'} -> {r.new_value or '(empty)'}")
+        hidden = sum(r.change in ("revised", "withdrawn") for r in rows) - 20
+        if hidden > 0:
+            print(f"    ... and {hidden:,} more (--json for all)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,7 +22,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migrationdata import processed
+from migrationdata import __version__, processed, revisions
 from migrationdata.catalog import Source
 from migrationdata.changes import TableChange, compare_tables
 from migrationdata.errors import DataError, FetchError, MigrationDataError
@@ -38,7 +38,7 @@ from migrationdata.fetch.journal import (
 )
 from migrationdata.paths import data_dir as default_data_dir
 from migrationdata.paths import manifest_path, processed_dir, raw_dir
-from migrationdata.store import json_bytes, read_manifest, write_bytes_atomic
+from migrationdata.store import json_bytes, read_manifest, utcnow, write_bytes_atomic
 
 
 @dataclass
@@ -54,6 +54,23 @@ class SourceReport:
     warnings: list[str] = field(default_factory=list)
     #: table -> what this fetch changed in it (only tables whose content changed)
     changes: dict[str, TableChange] = field(default_factory=dict)
+
+
+def _revision_rows(
+    source: Source, fetcher: Fetcher, before: dict[str, bytes], rendered: dict[str, bytes], raw_changed: bool
+) -> list[dict]:
+    """Cell by cell, what this commit adds to, revises in or withdraws from each table."""
+    new_files = [r for r in fetcher.results if r.status == "updated"] or fetcher.results
+    release = "; ".join(f"{r.name}@{str(r.entry.get('sha256'))[:12]}" for r in new_files)
+    if not raw_changed:
+        # same bytes, other tables: the project's code changed, not the publisher's figures
+        release = f"reprocessed by migrationdata {__version__}: {release}"
+    stamps = [r.entry.get("retrieved_at") for r in new_files if r.entry.get("retrieved_at")]
+    retrieved = max(stamps) if raw_changed and stamps else utcnow()
+    rows: list[dict] = []
+    for name, old in before.items():
+        rows += revisions.cell_changes(source.table(name), old, rendered[name], retrieved, release)
+    return rows
 
 
 def _sentence(text: str) -> str:
@@ -194,11 +211,13 @@ def fetch_source(
         # compare each new table with the one on disk before anything is written: rows that
         # would disappear stop the commit here, with the last good data untouched
         changes: dict[str, TableChange] = {}
+        before: dict[str, bytes] = {}
         for table in source.tables:
             target = processed.table_path(table.name, base)
             old = target.read_bytes() if target.exists() else b""
             if old != rendered[table.name]:
                 changes[table.name] = compare_tables(table, old, rendered[table.name])
+                before[table.name] = old
         lost = [c for c in changes.values() if c.removed]
         if lost and not allow_loss:
             raise _loss_error(source, fetcher, lost, mirror)
@@ -222,6 +241,13 @@ def fetch_source(
             staged = staging / "manifest.json"
             stage_file(staged, json_bytes(manifest))
             moves.append((staged, manifest_path(base)))
+        if changes:
+            # the revision log grows in the same journalled commit as the tables it describes
+            log_rows = _revision_rows(source, fetcher, before, rendered, raw_changed)
+            log = revisions.log_path(source.id, base)
+            staged = staging / "revisions" / log.name
+            stage_file(staged, revisions.appended(log, log_rows))
+            moves.append((staged, log))
         if moves:
             plan = {"source": source.id, "moves": [{"from": str(a), "to": str(b)} for a, b in moves]}
             write_bytes_atomic(staging / JOURNAL, json_bytes(plan))
