@@ -44,6 +44,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "migrationdata.claims",
             "migrationdata.charts",
             "migrationdata.draft",
+            "migrationdata.digest",
         ),
     ),
     (

@@ -232,3 +232,7 @@ def _refine_unit(change: TableChange) -> TableChange:
         if any(p.day != 1 for p in seen):
             change.unit = "day"
     return change
+
+
+#: the period column of a table's key and its unit, for other modules (the digest)
+period_column = _period_column

@@ -99,3 +99,28 @@ def test_a_log_edited_by_hand_is_named_with_its_line(demo, tmp_data):
     assert rep.status == "failed"
     assert "line 4 of" in rep.error and "does not parse" in rep.error and "git checkout" in rep.error
     assert snapshot(tmp_data) == good
+
+
+def test_the_digest_lists_updates_and_the_revisions_that_moved(demo, tmp_data):
+    from datetime import date
+
+    from migrationdata import digest
+
+    publish(demo, rows(months("2024-01-01", 13), bump={("2024-01-01", "a"): 5, ("2024-02-01", "b"): 0}))
+    assert fetch_source(DEMO, mirror=str(demo), base=tmp_data).status == "updated"
+    d = digest.collect(
+        date.today(), fetched={"demo": "updated", "cbp": "unchanged", "bts": "the server said 503"}
+    )
+    assert d.updated == ["demo"] and d.failed == {"bts": "the server said 503"}
+    assert (d.new_cells, d.revised_cells) == (3, 2)
+    assert sorted((e.key, e.old_value, e.new_value) for e in d.revisions) == [
+        ("month=2024-01-01", "1", "6"),
+        ("month=2024-01-01; group=a", "0", "5"),
+    ]
+    page = digest.render(d)
+    assert page.startswith(f"# Data update since {date.today():%-d %B %Y}")
+    assert (
+        "- **demo**: updated" in page and "refresh failed, last good data kept: the server said 503" in page
+    )
+    assert "3 new values and 2 revised or withdrawn values were logged" in page
+    assert "demo/demo_monthly month=2024-01-01 `value`: 1 → 6" in page
