@@ -49,7 +49,13 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ),
     (
         "orchestration",
-        ("migrationdata.build", "migrationdata.gallery", "migrationdata.cli", "migrationdata.__main__"),
+        (
+            "migrationdata.build",
+            "migrationdata.gallery",
+            "migrationdata.update",
+            "migrationdata.cli",
+            "migrationdata.__main__",
+        ),
     ),
 ]
 SIDE_BY_SIDE = {"ingest": 4, "analysis": 4}

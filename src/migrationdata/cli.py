@@ -17,6 +17,7 @@ Data behind the story on US-Mexico talks about migration and trade (December 202
   migrationdata build            run the notebooks: every chart and the fact-check report
   migrationdata check            check each of the story's claims against the data
   migrationdata changes          what each refresh added, revised or withdrew
+  migrationdata update           refresh, redraw, check, and write a digest of what changed
 
 Charts and tables are already committed: you need `fetch` only to refresh the data.
 """
@@ -127,6 +128,27 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--since", metavar="DATE", default=None, help="only refreshes retrieved on or after DATE")
     g.add_argument("--json", action="store_true", help="print JSON, one object per logged change")
     g.set_defaults(func=cmd_changes)
+
+    u = sub.add_parser(
+        "update",
+        help="the scheduled refresh: fetch every source, redraw, check the stories, write a digest",
+        description="Refresh every source (a failed one keeps its last good data), redraw every chart "
+        "and report, check every story, and write a Markdown digest of what changed: sources updated, "
+        "revisions logged, claims whose figure moved or whose verdict flipped. Exit status 1 if a "
+        "source failed. scripts/refresh.sh runs it, by hand or on a schedule.",
+    )
+    u.add_argument(
+        "--mirror",
+        default=os.environ.get("MIGRATIONDATA_MIRROR") or None,
+        metavar="DIR|URL",
+        help="read a mirror instead of the publishers (default: $MIGRATIONDATA_MIRROR)",
+    )
+    u.add_argument(
+        "--digest", metavar="FILE", default=None, help="write the digest to FILE (default: print it)"
+    )
+    u.add_argument("--no-build", action="store_true", help="refresh and report only; do not redraw")
+    u.add_argument("--output", metavar="DIR", default=None, help="redraw into DIR/figures and DIR/reports")
+    u.set_defaults(func=cmd_update)
     return p
 
 
@@ -251,6 +273,21 @@ def cmd_changes(args) -> int:
         if hidden > 0:
             print(f"    ... and {hidden:,} more (--json for all)")
     return 0
+
+
+def cmd_update(args) -> int:
+    from pathlib import Path
+
+    from migrationdata import update
+
+    code, _ = update.run(
+        mirror=args.mirror,
+        digest_path=Path(args.digest) if args.digest else None,
+        build=not args.no_build,
+        output=Path(args.output) if args.output else None,
+        progress=lambda text: print(text, file=sys.stderr, flush=True),
+    )
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:

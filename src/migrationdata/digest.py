@@ -13,7 +13,7 @@ wrote, and the claims from a fresh check of the committed tables.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -45,7 +45,7 @@ class ClaimMove:
 
 @dataclass
 class Digest:
-    since: date
+    since: date | str  # a date, or the ISO timestamp a refresh started at
     updated: list[str] = field(default_factory=list)  # source ids
     failed: dict[str, str] = field(default_factory=dict)  # source id -> message
     latest: dict[str, str] = field(default_factory=dict)  # "source/table" -> latest period
@@ -53,6 +53,7 @@ class Digest:
     new_cells: int = 0
     revised_cells: int = 0
     claims: list[ClaimMove] = field(default_factory=list)
+    claims_checked: bool = False  # False: the stories were not checked, so nothing is said of them
 
     @property
     def flips(self) -> list[ClaimMove]:
@@ -90,7 +91,7 @@ def _moved(entry: revisions.Entry) -> float | None:
     return abs(new - old) / abs(old)
 
 
-def collect(since: date, threshold: float = THRESHOLD, fetched: dict[str, str] | None = None) -> Digest:
+def collect(since: date | str, threshold: float = THRESHOLD, fetched: dict[str, str] | None = None) -> Digest:
     """The digest's facts since ``since``. ``fetched`` (source -> status or error) comes from a
     refresh just run; without it, a source counts as updated when its manifest says a file was
     retrieved on or after ``since``."""
@@ -119,8 +120,15 @@ def collect(since: date, threshold: float = THRESHOLD, fetched: dict[str, str] |
     return d
 
 
+def _when(since: date | str) -> str:
+    if isinstance(since, str):
+        moment = datetime.fromisoformat(since.replace("Z", "+00:00"))
+        return f"{moment:%-d %B %Y, %H:%M} UTC"
+    return f"{since:%-d %B %Y}"
+
+
 def render(d: Digest, limit: int = 25) -> str:
-    lines = [f"# Data update since {d.since:%-d %B %Y}", ""]
+    lines = [f"# Data update since {_when(d.since)}", ""]
     if d.flips:
         lines += ["## Verdicts that flipped (an editor must look)", ""]
         lines += [
@@ -153,7 +161,9 @@ def render(d: Digest, limit: int = 25) -> str:
             lines.append(f"- … and {len(d.revisions) - limit:,} more")
     moved = [c for c in d.claims if not c.flipped]
     lines += ["", "## Claims whose figure moved", ""]
-    if not moved:
+    if not d.claims_checked:
+        lines.append("The stories were not checked in this run (`migrationdata check --all` does it).")
+    elif not moved:
         lines.append("None." if d.claims or not d.flips else "None beyond the flips above.")
     for c in moved:
         lines.append(

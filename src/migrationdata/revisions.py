@@ -181,8 +181,12 @@ class Entry:
     release: str
 
 
-def read(source_id: str | None = None, since: date | None = None, base: Path | None = None) -> list[Entry]:
-    """Every logged change (of one source, since a date), oldest first."""
+def read(
+    source_id: str | None = None, since: date | str | None = None, base: Path | None = None
+) -> list[Entry]:
+    """Every logged change (of one source; retrieved on or after ``since``, a date or an ISO
+    timestamp such as ``2026-11-30T09:00:00Z``), oldest first."""
+    since_text = since.isoformat() if isinstance(since, date) else since
     folder = revisions_dir(base)
     paths = [log_path(source_id, base)] if source_id else sorted(folder.glob("*.csv"))
     out: list[Entry] = []
@@ -192,7 +196,7 @@ def read(source_id: str | None = None, since: date | None = None, base: Path | N
         check_log(path)
         with path.open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
-                if since and row["retrieved_at"][:10] < since.isoformat():
+                if since_text and row["retrieved_at"] < since_text:
                     continue
                 out.append(Entry(path.stem, **{c: row[c] for c in COLUMNS}))
     return sorted(out, key=lambda e: (e.retrieved_at, e.source, e.table, e.key, e.column))
