@@ -23,6 +23,8 @@ KNOWN_RELEASES = {
     "cbp": {
         "2023-10-01": "2023-11-14",
         "2023-12-01": "2024-01-26",
+        # CBP's "March 2025 monthly update" release (14 April 2025) published the month
+        "2025-03-01": "2025-04-14",
     },
 }
 
