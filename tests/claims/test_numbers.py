@@ -140,7 +140,9 @@ def test_since_is_read_from_the_test():
 
 
 def change(ratio):
-    return Figure((ratio - 1) * 100, "", "percent-change", extra={"ratio": ratio, "percent": (ratio - 1) * 100})
+    return Figure(
+        (ratio - 1) * 100, "", "percent-change", extra={"ratio": ratio, "percent": (ratio - 1) * 100}
+    )
 
 
 @pytest.mark.parametrize(
@@ -224,7 +226,9 @@ def test_old_dict_tests_still_read():
     assert check(parse_test({"kind": "threshold", "op": ">", "value": 500000}), fig(520_085))[0]
     assert check(parse_test({"kind": "ratio", "target": 2.0, "tolerance": 0.25}), fig(2.09, "ratio"))[0]
     assert check(parse_test({"kind": "equals", "value": "302,203"}), fig(302_203))[0]
-    assert check(parse_test({"kind": "equals", "value": date(2023, 12, 18)}), Figure(date(2023, 12, 18), "", "date"))[0]
+    assert check(
+        parse_test({"kind": "equals", "value": date(2023, 12, 18)}), Figure(date(2023, 12, 18), "", "date")
+    )[0]
     with pytest.raises(NumberError, match="op must be one of"):
         parse_test({"kind": "threshold", "op": "about", "value": 1})
 

@@ -276,8 +276,17 @@ def _claim_label(raw: Any, i: int) -> str:
     return f"entry {i}"
 
 
+def _union_tag(x) -> bool:
+    """pydantic's name for the member of a union it tried (not a field a reporter wrote)."""
+    x = str(x)
+    return x in ("date", "datetime", "str", "int", "float", "bool", "dict", "list", "none") or x.startswith(
+        ("function-", "constrained-", "dict[", "list[", "literal[")
+    )
+
+
 def _pydantic_problems(exc: ValidationError, raw: dict) -> list[tuple[str, str, str]]:
     out = []
+    seen = set()
     claims = raw.get("claims") if isinstance(raw, dict) else None
     for err in exc.errors():
         loc = list(err["loc"])
@@ -288,7 +297,7 @@ def _pydantic_problems(exc: ValidationError, raw: dict) -> list[tuple[str, str, 
                 claims[idx] if isinstance(claims, list) and idx < len(claims) else None, idx + 1
             )
             loc = loc[2:]
-        fld = ".".join(str(x) for x in loc if not str(x).startswith(("function-", "constrained-")))
+        fld = ".".join(str(x) for x in loc if not _union_tag(x))
         msg = err["msg"]
         if err["type"] == "missing":
             msg = "required, missing"
@@ -298,6 +307,9 @@ def _pydantic_problems(exc: ValidationError, raw: dict) -> list[tuple[str, str, 
             msg = f"{err.get('input')!r} is not allowed: {msg.removeprefix('Input should be ')}"
         elif "input" in err and not isinstance(err["input"], dict | list):
             msg = f"{msg} (got {err['input']!r})"
+        if (claim, fld) in seen:
+            continue  # one message per field, not one per member of a union
+        seen.add((claim, fld))
         out.append((claim, fld, msg))
     return out
 
@@ -519,7 +531,10 @@ def load_stories(root: Path | str | None = None, errors: list | None = None) -> 
     :class:`StoryError` and the others are still returned; without it the first error is raised."""
     root = Path(root) if root is not None else stories_dir()
     out, seen = [], {}
-    files = sorted(root.glob("*/story.yaml"))
+    # well-formed slugs first, so that a look-alike folder (Darien-2024) is the one reported
+    files = sorted(
+        root.glob("*/story.yaml"), key=lambda f: (not re.match(SLUG, f.parent.name), f.parent.name)
+    )
     for f in files:
         norm = f.parent.name.lower().replace("_", "-")
         if norm in seen:
