@@ -271,6 +271,12 @@ def cmd_check(args) -> int:
                 print()
                 for r in results:
                     flag = "" if r.matches else f"   <-- recorded {r.recorded}"
+                    if r.status == "draft":
+                        flag += (
+                            "   [draft"
+                            + (f", proposed {r.recorded}" if r.recorded else "")
+                            + ": not yet verified]"
+                        )
                     print(f"{r.verdict.upper():<22} {r.id}{flag}")
                     for line in textwrap.wrap(r.claim, width - 4):
                         print(f"    {line}")

@@ -201,3 +201,25 @@ def test_metrics_listing(capsys):
     value = next(i for i in items if i["name"] == "value")
     assert {p["name"] for p in value["params"]} >= {"table", "column", "where", "period", "agg", "per"}
     assert value["example"]["test"] == "more than 500,000"
+
+
+def test_draft_claims_are_shown_not_failed_on(tmp_path, capsys):
+    """A drafted entry (status: draft, e.g. from the draft-from-text generator) may omit its
+    verdicts; its proposed verdict is printed, never failed on, and it gets no ClaimReview."""
+    data = yaml.safe_load((SEED / "story.yaml").read_text().replace("on: 2023-12-20", "'on': 2023-12-20"))
+    data["claims"] = [c for c in data["claims"] if c["id"] == "darien-2023-half-million"]
+    draft = dict(data["claims"][0], id="draft-one", status="draft", verdict={"now": "not-supported"})
+    bare = dict(data["claims"][0], id="draft-two", status="draft")
+    bare.pop("verdict")
+    data["claims"] += [draft, bare]
+    folder = tmp_path / "drafted"
+    folder.mkdir()
+    (folder / "story.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    assert main(["check", "--ledger", str(folder / "story.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "[draft, proposed not-supported: not yet verified]" in out and "draft-two" in out
+    from migrationdata.claims.report import claimreview, story_rows
+
+    story = load_story(folder)
+    ids = {r["url"].split("#")[1] for r in claimreview(story, story_rows(story))}
+    assert ids == {"darien-2023-half-million"}

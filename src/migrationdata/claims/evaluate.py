@@ -54,10 +54,12 @@ class Result:
     tables: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     quote: str | None = None
+    status: str = "confirmed"  # draft: proposed, not yet verified by a person
 
     @property
     def matches(self) -> bool:
-        return self.recorded is None or self.recorded == self.verdict
+        # a draft's verdict is a proposal: it is shown, never failed on
+        return self.status == "draft" or self.recorded is None or self.recorded == self.verdict
 
     @property
     def value(self) -> Any:
@@ -103,6 +105,7 @@ class Result:
             "tables": self.tables,
             "chart": self.chart,
             "context": self.context,
+            "status": self.status,
             "error": self.error or None,
         }
 
@@ -183,6 +186,7 @@ def evaluate_claim(claim: Claim, as_of: date | None, recorded: str | None = None
         chart=e.chart,
         context=claim.is_context,
         quote=e.quote,
+        status=e.status,
     )
     if not claim.checkable:
         return Result(verdict="not-checkable", figure=None, sources=[], note=e.reason.strip(), **base)

@@ -138,7 +138,9 @@ def _sources_md(sources: list[dict]) -> list[str]:
 
 def _entry_md(row: Row, view: View, story: Story) -> list[str]:
     r = row.now
-    label = "Context" if r.context else "Claim"
+    label = ("Context" if r.context else "Claim") + (
+        " (draft, not yet verified)" if r.status == "draft" else ""
+    )
     out = [
         f'<a id="{r.id}"></a>',
         "",
@@ -288,7 +290,7 @@ from <code>stories/{{ story.slug }}/story.yaml</code>. Claims {{ view.now_label 
 {% endfor %}</tbody></table>
 {% for title, group in sections %}{% if group %}<h2>{{ title }}</h2>
 {% for row in group %}{% set r = row.now %}<section id="{{ r.id }}"><h3>{{ r.id }}</h3>
-<p><strong>{{ 'Context' if r.context else 'Claim' }}</strong> (paragraph {{ r.paragraph }}): {{ r.claim }}</p>
+<p><strong>{{ 'Context' if r.context else 'Claim' }}{% if r.status == 'draft' %} (draft, not yet verified){% endif %}</strong> (paragraph {{ r.paragraph }}): {{ r.claim }}</p>
 {% if r.quote %}<blockquote>{{ r.quote }}</blockquote>{% endif %}
 <p><strong class="v-{{ r.verdict }}">Verdict {{ view.now_label }}: {{ r.verdict }}.</strong>
 {% if row.then %} On publication day: {{ row.then.verdict }}.{% endif %}
@@ -378,7 +380,7 @@ def claimreview(story: Story, rows: list[Row], as_of: date | None = None) -> lis
         appearance["url"] = story.url
     for row in rows:
         r = row.now
-        if r.context or r.verdict not in RATINGS:
+        if r.context or r.status == "draft" or r.verdict not in RATINGS:
             continue
         value, label = RATINGS[r.verdict]
         out.append(

@@ -98,7 +98,10 @@ class ClaimEntry(BaseModel):
     )
     on_pass: Literal["supported", "supported-with-caveat"] = "supported"  # noqa: S105 - a verdict
     verdict: dict[str, Literal["supported", "supported-with-caveat", "not-supported", "not-checkable"]] = (
-        Field(description="recorded verdicts: publication, now, and any date listed in checked")
+        Field(
+            default_factory=dict,
+            description="recorded verdicts: publication, now, and any date listed in checked (a draft may omit them)",
+        )
     )
     caveat: str = ""
     reason: str = Field("", description="why the claim cannot be checked (kind: not-checkable)")
@@ -356,7 +359,7 @@ def _check_claim(
     keys = {"publication", "now"} | {d.isoformat() for d in story.checked}
     missing = sorted(keys - set(e.verdict))
     extra = sorted(set(e.verdict) - keys)
-    if missing:
+    if missing and e.status != "draft":
         problems.append(
             (
                 e.id,
