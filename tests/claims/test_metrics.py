@@ -447,3 +447,14 @@ def test_periods():
     for bad in ("2023-13", "FY", "2024..2023", "last year"):
         with pytest.raises(ValueError):
             parse_period(bad)
+
+
+def test_a_partial_sum_already_past_the_claim_is_refuted():
+    """Later months can only add to a sum: 'fewer than 450,000 in 2023' was already false on
+    28 December 2023, with eleven months published."""
+    r = run("value", DARIEN_2023, "fewer than 450,000", date(2023, 12, 28))
+    assert r.verdict == "not-supported" and "already exceed" in r.note
+    # ... but a claim the rest of the year could still make true stays not-checkable
+    assert run("value", DARIEN_2023, "more than 500,000", date(2023, 12, 28)).verdict == "not-checkable"
+    assert run("value", DARIEN_2023, "520,085", date(2023, 12, 28)).verdict == "not-checkable"
+    assert run("value", DARIEN_2023, "480,000", date(2023, 12, 28)).verdict == "not-supported"

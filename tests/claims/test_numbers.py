@@ -95,6 +95,10 @@ CASES = [
     ("302.034", "es", fig(302_034), True),
     ("al menos 25%", "es", fig(38.6, "percent"), True),
     ("menos de 9 mil", "es", fig(8_725), True),
+    ("el 70 %", "es", fig(69.58, "percent"), True),
+    ("el 70 %", "es", fig(69.46, "percent"), False),
+    ("como máximo 24.411", "es", fig(33_970), False),
+    ("como máximo 30.027", "es", fig(29_677), True),
 ]
 
 

@@ -223,3 +223,13 @@ def test_draft_claims_are_shown_not_failed_on(tmp_path, capsys):
     story = load_story(folder)
     ids = {r["url"].split("#")[1] for r in claimreview(story, story_rows(story))}
     assert ids == {"darien-2023-half-million"}
+
+
+def test_spanish_story_is_read_in_spanish_and_the_data_contradict_one_figure():
+    story = load_story(stories_dir() / "darien-2024-efe-es")
+    assert story.language == "es"
+    results = {r.id: r for r in evaluate_story(story, None)}
+    assert results["venezuelans-70-percent"].value == pytest.approx(206_905 / 297_354 * 100)
+    boys = results["boys-24411-by-mid-december"]
+    assert boys.verdict == "not-supported" and boys.value == 33_970
+    assert results["girls-30027-by-mid-december"].value == 29_677

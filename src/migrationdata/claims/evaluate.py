@@ -26,7 +26,7 @@ import pandas as pd
 from migrationdata import closures as closures_ledger
 from migrationdata import processed
 from migrationdata.claims.metrics import METRICS, Figure, MetricError, NotCheckable, Reader
-from migrationdata.claims.numbers import TestTypeError, check
+from migrationdata.claims.numbers import TestTypeError, check, upper_bound
 from migrationdata.claims.story import Claim, ClaimEntry, Story, StoryError, StoryFile, _check_claim
 from migrationdata.errors import MigrationDataError
 from migrationdata.vintages import Vintage
@@ -172,6 +172,17 @@ def _run(reader: Reader, metric: str, params: dict, test, since_ok: bool = True)
     return fig, ok, how
 
 
+def _already_past(claim: Claim, fig: Figure) -> bool:
+    """A partial sum already above what the test allows: later months can only add to it."""
+    bound = upper_bound(claim.test)
+    return (
+        bool(fig.extra.get("monotone"))
+        and not fig.complete
+        and bound is not None
+        and float(fig.value) > bound
+    )
+
+
 def evaluate_claim(claim: Claim, as_of: date | None, recorded: str | None = None) -> Result:
     """Evaluate one loaded claim on the data as published by ``as_of`` (None: today's)."""
     e = claim.entry
@@ -195,6 +206,7 @@ def evaluate_claim(claim: Claim, as_of: date | None, recorded: str | None = None
     try:
         fig, ok, how = _run(reader, e.metric, claim.params, claim.test)
         complete = fig.complete
+        refuted = not ok and _already_past(claim, fig)
         conditions = []
         for metric, params, test in claim.also:
             cfig, cok, chow = _run(reader, metric, params, test)
@@ -230,9 +242,11 @@ def evaluate_claim(claim: Claim, as_of: date | None, recorded: str | None = None
         note = f"Test {claim.test.describe()} passes: {how}." + (
             "" if complete else " Supported by the part of the period published so far."
         )
-    elif complete:
+    elif complete or refuted:
         verdict = "not-supported"
         note = f"The data contradict the claim: test {claim.test.describe()} fails ({how})."
+        if not complete:
+            note += " The months published so far already exceed it, and later months can only add."
     else:
         verdict = "not-checkable"
         note = (

@@ -617,9 +617,12 @@ def value(reader: Reader, p: ValueParams) -> Figure:
         text += f" (the latest month published; {period.label} was not yet out)"
     elif not sl.complete:
         text += f" ({sl.coverage()})"
-    return Figure(
-        v, text, unit, sl.complete and not (p.latest and sl.period.start != period.start), sl.data_through
+    fallback = p.latest and sl.period.start != period.start
+    # a plain sum of counts only grows as the period's missing months come in
+    monotone = (
+        p.agg == "sum" and p.per is None and not fallback and bool((sl.rows[p.column].dropna() >= 0).all())
     )
+    return Figure(v, text, unit, sl.complete and not fallback, sl.data_through, extra={"monotone": monotone})
 
 
 @metric(

@@ -609,7 +609,8 @@ def parse_test(text: str | dict, lang: str = "en") -> Test:
             q = parse_quantity(rest, lang)
             return Test("approx", text=raw, mode=mode, value=q.value, precision=q.precision, unit=q.unit)
     try:
-        q = parse_quantity(t, lang)
+        # "el 70 %", "a 42%": an article before a bare number
+        q = parse_quantity(re.sub(r"^(el|la|los|las|un|una|a|an)\s+(?=[\d$])", "", t), lang)
     except NumberError:
         raise NumberError(
             f"cannot read the test {raw!r}. Write it as a story would: 'more than 500,000', "
@@ -823,6 +824,27 @@ def _fmt(v: float) -> str:
     if abs(v) >= 1000 or float(v).is_integer():
         return f"{v:,.0f}" if float(v).is_integer() or abs(v) >= 1000 else f"{v:,.2f}"
     return f"{v:,.3g}" if abs(v) < 1 else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def upper_bound(test: Test) -> float | None:
+    """The largest figure a number test can accept (None: no upper bound). A sum over a period
+    can only grow as months are added, so a partial sum already above this refutes the claim."""
+    if test.kind == "threshold":
+        return float(test.value) if test.op in ("<", "<=", "==") else None
+    if test.kind == "equals":
+        return float(test.value) + max(_half(test.precision), _tolerance(test, float(test.value)))
+    if test.kind == "approx":
+        target = float(test.value)
+        tol = _tolerance(test, target)
+        if test.mode == "about":
+            return target + max(abs(target) * ABOUT_RELATIVE, _half(test.precision), tol)
+        if test.mode == "nearly":
+            return target + tol
+        if test.mode == "just-over":
+            return target + max(abs(target) * NEARLY_RELATIVE, tol)
+        if test.mode == "tolerance":
+            return target + (test.tolerance or 0)
+    return None
 
 
 def parse_tolerance(value: Any, lang: str = "en") -> tuple[float | None, float | None]:
