@@ -15,9 +15,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-#: the day the story ran (the talks were on 27 December 2023)
-PUBLICATION_DAY = date(2023, 12, 28)
-
 #: Months whose first release date is known (PROVENANCE): source -> {month: release date}
 KNOWN_RELEASES = {
     "cbp": {

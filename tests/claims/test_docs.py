@@ -32,3 +32,29 @@ def test_story_schema_is_current():
 def test_every_story_points_editors_at_the_schema():
     for path in (REPO_DIR / "stories").glob("*/story.yaml"):
         assert path.read_text().startswith("# yaml-language-server: $schema=../story.schema.json"), path
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_jsonable(v) for v in x]
+    return x if isinstance(x, str | int | float | bool | type(None)) else str(x)
+
+
+def test_committed_stories_validate_against_the_schema():
+    import json
+
+    import jsonschema
+
+    from migrationdata.claims.story import read_yaml
+
+    schema = json.loads(schema_path().read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    validator.check_schema(schema)
+    for path in (REPO_DIR / "stories").glob("*/story.yaml"):
+        errors = [e.message for e in validator.iter_errors(_jsonable(read_yaml(path)))]
+        assert not errors, (path, errors[:3])
+    bad = _jsonable(read_yaml(REPO_DIR / "stories" / "us-mexico-talks-2023-12" / "story.yaml"))
+    bad["claims"][0]["params"]["colum"] = "x"
+    assert any("colum" in e.message for e in validator.iter_errors(bad))

@@ -451,7 +451,9 @@ class ValueParams(TableParams):
 class ChangeParams(TableParams):
     from_: PeriodText = Field(alias="from", description="the earlier period")
     to: PeriodText = Field(description="the later period")
-    measure: Literal["percent", "difference", "ratio"] = "percent"
+    measure: Literal["percent", "difference", "ratio"] = Field(
+        "percent", description="percent change (default), difference (to minus from) or ratio (to / from)"
+    )
     to_where: Filter | None = Field(
         None, description="a different filter for the 'to' side (compare two groups)"
     )
@@ -461,7 +463,7 @@ class ChangeParams(TableParams):
 class ShareParams(TableParams):
     where: Filter = Field(default_factory=dict, description="the part (required unless within is given)")
     of: Filter = Field(default_factory=dict, description="filter for the total (default: every row)")
-    period: PeriodText
+    period: PeriodText = Field(description="the period of the total")
     within: PeriodText | None = Field(
         None, description="the part only over this sub-period (e.g. the first three months of a fiscal year)"
     )
@@ -480,35 +482,43 @@ class ShareParams(TableParams):
 class RankParams(TableParams):
     by: str = Field(description="the grouping column (nationality, port, citizenship, sector...)")
     group: Scalar = Field(description="the group ranked")
-    period: PeriodText
+    period: PeriodText = Field(description="2023 | FY2023 | 2023-12 | 2023-01..2023-11")
     latest: bool = Field(False, description="for a month not yet published, use the latest month before it")
 
 
 class RankInSeriesParams(TableParams):
-    freq: Literal["month", "year", "fiscal_year"]
+    freq: Literal["month", "year", "fiscal_year"] = Field(
+        description="what is ranked: months, years or fiscal years"
+    )
     period: PeriodText = Field(description="the month, year or fiscal year ranked")
     since: PeriodText | None = Field(None, description="rank only periods from this one on")
     through: PeriodText | None = Field(None, description="rank only periods up to this one")
 
 
 class StreakParams(TableParams):
-    by: str
-    group: Scalar
+    by: str = Field(description="the grouping column")
+    group: Scalar = Field(description="the group whose run of first places is counted")
     through: PeriodText = Field(description="the last month of the streak (YYYY-MM)")
 
 
 class FirstTimeParams(TableParams):
-    period: PeriodText
-    freq: Literal["month", "year", "fiscal_year"] | None = None
-    since: PeriodText | None = None
+    period: PeriodText = Field(description="the month, year or fiscal year compared with all before it")
+    freq: Literal["month", "year", "fiscal_year"] | None = Field(
+        None, description="default: the period's own kind"
+    )
+    since: PeriodText | None = Field(None, description="compare only with periods from this one on")
 
 
 class ClosureParams(Params):
     id: str | None = Field(None, description="a closures ledger row id")
-    port: str | None = None
-    mode: Literal["rail", "vehicle", "pedestrian", "whole port"] | None = None
+    port: str | None = Field(None, description="the port, as the ledger names it (Eagle Pass)")
+    mode: Literal["rail", "vehicle", "pedestrian", "whole port"] | None = Field(
+        None, description="what stopped"
+    )
     on: date | None = Field(None, description="the closure in force on this day (when a port has several)")
-    field: Literal["start", "end", "duration_days", "duration_hours", "mode"]
+    field: Literal["start", "end", "duration_days", "duration_hours", "mode"] = Field(
+        description="start, end (dates), duration_days (calendar days, both ends), duration_hours (elapsed), mode"
+    )
 
     @model_validator(mode="after")
     def _one_selector(self):
@@ -518,10 +528,10 @@ class ClosureParams(Params):
 
 
 class WindowParams(Params):
-    start: date
-    end: date
+    start: date = Field(description="the window's first day")
+    end: date = Field(description="the window's last day (closures overlapping it count)")
     mode: str | list[str] | None = Field(None, description="a mode or a list of modes")
-    port: str | None = None
+    port: str | None = Field(None, description="only closures at this port")
 
     @model_validator(mode="after")
     def _ordered(self):

@@ -182,6 +182,7 @@ class Story:
     claims: list[Claim]
     text_licence: str | None = None
     paragraphs: list[str] | None = None
+    notes: str | None = None
 
     @property
     def vintages(self) -> list[tuple[str, date | None]]:
@@ -524,6 +525,7 @@ def load_story(path: Path | str) -> Story:
         claims=claims,
         text_licence=sf.text_licence,
         paragraphs=paras,
+        notes=sf.notes,
     )
 
 
