@@ -149,7 +149,11 @@ def test_a_broken_story_leaves_its_old_report_and_the_others_are_written(tmp_pat
 def test_as_of_report_says_so(tmp_path):
     root, out = tmp_path / "stories", tmp_path / "reports"
     put(root, "seed", seed_data())
+    later = seed_data()
+    later["published"] = date(2025, 1, 2)
+    put(root, "later", later)
     write_reports(out, as_of=date(2024, 1, 31), root=root)
+    assert not (out / "later").exists()  # not yet published on 31 January 2024
     md = (out / "seed" / "factcheck.md").read_text()
     assert md.startswith("# Fact-check as of 31 January 2024:")
     assert "> **As of 31 January 2024: the data as published by that date" in md

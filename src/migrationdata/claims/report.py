@@ -440,6 +440,8 @@ def write_reports(
     stories = load_stories(root, errors=errors)
     written, listed = [], []
     for story in stories:
+        if as_of is not None and story.published > as_of:
+            continue  # not yet published on that day: an as-of report cannot know of it
         out = folder / story.slug
         prefix = Path(os.path.relpath(figures.resolve(), out.resolve())).as_posix()
         try:
