@@ -157,7 +157,10 @@ class Claim:
     also: list[tuple[str, dict, Test]] = field(default_factory=list)
 
     def __getattr__(self, name):  # the entry's fields read through
-        return getattr(self.__dict__["entry"], name)
+        entry = self.__dict__.get("entry")
+        if entry is None:
+            raise AttributeError(name)
+        return getattr(entry, name)
 
     @property
     def is_context(self) -> bool:
