@@ -14,23 +14,20 @@
 # ---
 
 # %% [markdown]
-# # Fact-check: the story's claims against the data
+# # Fact-check: the stories' claims against the data
 #
-# The story (US–Mexico talks on migration and trade, 27 December 2023) makes a handful of
-# statements that official statistics can settle. `data/claims.yaml` lists each one in our
-# own words, the figure that tests it and the verdict we recorded; this notebook evaluates
-# them twice:
+# Each story on the beat has a ledger, `stories/<slug>/story.yaml`: every statement the data
+# can settle, in our own words, the metric that measures it, the test in newsroom language
+# ("more than 500,000", "the lowest", "down 42%") and the verdicts we recorded. This notebook
+# evaluates them on the day each story ran (only the figures then released: the seed story of
+# 28 December 2023 saw Panama's and CBP's tables through November) and now.
 #
-# - **then**: only what the publishers had released by 28 December 2023 (Panama's monthly
-#   tables ran through November; CBP's through November; trade through October);
-# - **now**: the data as they stand today, revisions included.
-#
-# The same evaluation runs in CI (`migrationdata check`), which fails if a data revision flips
-# a verdict. The full report, with sources and caveats, is `reports/factcheck.md`.
+# The same evaluation runs in CI (`migrationdata check --all`), which fails if a data revision
+# flips a verdict. The reports, with sources and caveats, are in `reports/<slug>/`.
 
 # %% tags=["parameters"]
 as_of = None  # "YYYY-MM-DD": evaluate "now" as of this date instead of today's data
-output = None  # unused here: this notebook draws no chart (the report links the others)
+output = None  # unused here: this notebook draws no chart (the reports link the others)
 
 # %%
 from datetime import date
@@ -39,40 +36,47 @@ import pandas as pd
 
 from migrationdata import claims
 
-now = claims.evaluate_all(claims.Vintage(date.fromisoformat(as_of) if as_of else None))
-then = {r.id: r for r in claims.evaluate_all(claims.Vintage(claims.PUBLICATION_DAY))}
+now_date = date.fromisoformat(as_of) if as_of else None
+stories = claims.load_stories()
+rows = []
+for story in stories:
+    then = {r.id: r for r in claims.evaluate_story(story, story.published)}
+    for r in claims.evaluate_story(story, now_date):
+        rows.append(
+            {
+                "story": story.slug,
+                "claim": r.id,
+                "then": then[r.id].verdict,
+                "now": r.verdict,
+                "figure now": r.display,
+                "as recorded": "yes"
+                if r.matches and then[r.id].matches
+                else f"NO (recorded {r.recorded} / {then[r.id].recorded})",
+            }
+        )
+ledger = pd.DataFrame(rows)
 
 # %% [markdown]
-# ## The ledger
+# ## The ledgers
 #
 # A verdict that differs from the recorded one is flagged in the last column.
 
 # %%
-ledger = pd.DataFrame(
-    {
-        "claim": [r.id for r in now],
-        "then (28 Dec 2023)": [then[r.id].verdict for r in now],
-        "now": [r.verdict for r in now],
-        "figure now": [r.display for r in now],
-        "chart": [f"figures/{r.chart}.png" if r.chart else "" for r in now],
-        "as recorded": ["yes" if r.matches else f"NO (recorded {r.recorded})" for r in now],
-    }
-)
-with pd.option_context("display.max_colwidth", 120):
+with pd.option_context("display.max_colwidth", 120, "display.max_rows", 200):
     display(ledger)  # noqa: F821 - IPython's display
 
 # %% [markdown]
 # ## What changed between publication day and now
 #
-# The half-million claim could not be confirmed from Panama's published months on 28 December
-# (January–November summed to just under 500,000); the December figure settled it in January.
+# The seed story's half-million claim could not be confirmed from Panama's published months on
+# 28 December 2023 (January–November summed to just under 500,000); the December figure settled
+# it in January. Reuters' 2024 Darién totals, on 2 January 2025, rested the same way on a
+# December not yet published.
 
 # %%
-changed = [r for r in now if then[r.id].verdict != r.verdict]
-for r in changed:
-    print(f"{r.id}: {then[r.id].verdict} -> {r.verdict}")
-    print(f"    then: {then[r.id].display}")
-    print(f"    now:  {r.display}")
+changed = ledger[ledger["then"] != ledger["now"]]
+with pd.option_context("display.max_colwidth", 120):
+    display(changed[["story", "claim", "then", "now", "figure now"]])  # noqa: F821
 
 # %%
-assert all(r.matches for r in now), "a verdict differs from the ledger: see the table above"
+assert (ledger["as recorded"] == "yes").all(), "a verdict differs from a ledger: see the table above"

@@ -231,15 +231,15 @@ def test_an_as_of_build_goes_to_its_own_folder_and_says_what_it_shows(space, mon
     banner = "As of 28 December 2023: these charts show the data as published by that date"
     md = (out / "figures" / "index.md").read_text(encoding="utf-8")
     assert md.startswith("# Charts as of 28 December 2023\n\n> **" + banner)
-    assert "[fact-check report](../reports/factcheck.md)" in md
+    assert "[fact-check reports](../reports/index.md)" in md
     page = (out / "figures" / "index.html").read_text(encoding="utf-8")
     assert page.index(banner) < page.index("<main>")
-    report = (out / "reports" / "factcheck.md").read_text(encoding="utf-8")
+    report = (out / "reports" / "us-mexico-talks-2023-12" / "factcheck.md").read_text(encoding="utf-8")
     assert report.startswith("# Fact-check as of 28 December 2023")
     assert report.splitlines()[2].startswith(
         "> **As of 28 December 2023: the data as published by that date, not as they stand today.**"
     )
-    html_report = (out / "reports" / "factcheck.html").read_text(encoding="utf-8")
+    html_report = (out / "reports" / "us-mexico-talks-2023-12" / "factcheck.html").read_text(encoding="utf-8")
     assert "<title>Fact-check as of 28 December 2023" in html_report
     assert "still closed then" in report and "reopened 04 Jan 2024" not in report
 

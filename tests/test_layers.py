@@ -105,12 +105,12 @@ def imports_of(path: Path, module: str) -> list[tuple[str, int]]:
                 target = ".".join([*base, node.module] if node.module else base)
             else:
                 target = node.module or ""
-            found.append((target, node.lineno))
-            # `from migrationdata import claims` imports the module migrationdata.claims
-            for alias in node.names:
-                candidate = f"{target}.{alias.name}"
-                if candidate in MODULES:
-                    found.append((candidate, node.lineno))
+            # `from migrationdata import claims` imports the module migrationdata.claims; a
+            # package whose names are all modules is only their way in, not a dependency
+            modules = [f"{target}.{a.name}" for a in node.names if f"{target}.{a.name}" in MODULES]
+            found += [(m, node.lineno) for m in modules]
+            if len(modules) < len(node.names):
+                found.append((target, node.lineno))
     return found
 
 

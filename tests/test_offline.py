@@ -29,5 +29,6 @@ def test_import_and_loaders_open_no_socket():
     from migrationdata.sources import darien
 
     assert darien.year_total(2023) == 520_085
-    assert claims.evaluate_all(claims.Vintage(None), ["darien-2023-half-million"])[0].value == 520_085
+    story = claims.load_story(claims.stories_dir() / "us-mexico-talks-2023-12")
+    assert claims.evaluate_story(story, None, ["darien-2023-half-million"])[0].value == 520_085
     assert migrationdata.__version__

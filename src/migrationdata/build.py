@@ -616,6 +616,11 @@ def _write_reports(as_of, state, state_file, force, say, out: Path, figures: Pat
     for p in sorted(data.rglob("*")):
         if p.is_file() and "raw" not in p.relative_to(data).parts:
             h.update(p.relative_to(data).as_posix().encode() + b"\0" + (_sha(p) or "").encode())
+    # every story ledger (stories/<slug>/story.yaml, text.txt) is an input too
+    stories = claims.stories_dir()
+    for p in sorted(stories.rglob("*")) if stories.exists() else ():
+        if p.is_file():
+            h.update(p.relative_to(stories).as_posix().encode() + b"\0" + (_sha(p) or "").encode())
     # the report links the charts that exist in ``figures``
     h.update(str(out).encode() + b"\0" + str(figures).encode())
     h.update(" ".join(sorted(p.name for p in figures.glob("*.png"))).encode())
@@ -631,7 +636,7 @@ def _write_reports(as_of, state, state_file, force, say, out: Path, figures: Pat
         )
     except MigrationDataError as exc:
         raise BuildError(f"the charts are built, but the fact-check report failed: {exc}") from exc
-    outputs = {str(p): _sha(p) for p in sorted(out.glob("*")) if p.is_file()} if out.exists() else {}
+    outputs = {str(p): _sha(p) for p in sorted(out.rglob("*")) if p.is_file()} if out.exists() else {}
     state["reports"] = {"key": key, "outputs": outputs}
     _save_state(state_file, state)
     say(f"fact-check report: written to {_shown(out)}")
@@ -695,7 +700,7 @@ def gallery_markdown(
         "",
     ]
     if report:
-        lines += [f"The story's claims, checked against these data: [fact-check report]({report}.md).", ""]
+        lines += [f"The stories' claims, checked against these data: [fact-check reports]({report}.md).", ""]
     notebook = None
     for m in metas:
         if m.get("notebook") != notebook:
@@ -803,7 +808,7 @@ def gallery_html(
         "for the web (2x), an SVG with live text, the plotted data as CSV for Datawrapper and a JSON "
         f"sidecar with its alt text, source and input checksums. {len(metas)} charts."
         + (
-            f' The story\'s claims, checked: <a href="{e(report)}.html">fact-check report</a>.'
+            f' The stories\' claims, checked: <a href="{e(report)}.html">fact-check reports</a>.'
             if report
             else ""
         )
@@ -855,8 +860,8 @@ def write_gallery(
     metas = _sidecars(figures, state or {})
     report = None
     reports = reports or paths.reports_dir()
-    if (reports / "factcheck.html").exists() and figures.parent == reports.parent:
-        report = f"../{reports.name}/factcheck"  # links only where the two folders sit side by side
+    if (reports / "index.html").exists() and figures.parent == reports.parent:
+        report = f"../{reports.name}/index"  # links only where the two folders sit side by side
     # Notebook links climb to the repository from wherever the gallery is (figures/ or
     # build/as-of-DATE/figures/); a folder outside the repository is linked as if it sat
     # beside notebooks/, as figures/ does.

@@ -10,12 +10,13 @@ import textwrap
 from migrationdata import __version__
 
 DESCRIPTION = """\
-Data behind the story on US-Mexico talks about migration and trade (December 2023).
+Official migration and trade data, and fact-checks of the stories written from them.
 
   migrationdata sources          list every source, its publisher, URL and last retrieval
   migrationdata fetch [SOURCE]   download, check and process the official data
   migrationdata build            run the notebooks: every chart and the fact-check report
-  migrationdata check            check each of the story's claims against the data
+  migrationdata check            check each story's claims against the data (stories/)
+  migrationdata metrics          the fact-check metrics, their parameters and examples
   migrationdata changes          what each refresh added, revised or withdrew
   migrationdata update           refresh, redraw, check, and write a digest of what changed
 
@@ -107,14 +108,21 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser(
         "check",
-        help="check the story's claims against the data",
-        description="Evaluate every claim in data/claims.yaml and print its verdict. Exit status "
-        "is 1 if a computed verdict differs from the recorded one.",
+        help="check the stories' claims against the data",
+        description="Evaluate the claims of every story in stories/ (or one, with --story) on each "
+        "date a verdict is recorded for (publication day, any checked: dates, now) and print the "
+        "verdicts. Exit status is 1 if a computed verdict differs from the recorded one or a story "
+        "file has errors.",
     )
+    which = c.add_mutually_exclusive_group()
+    which.add_argument("--story", action="append", metavar="SLUG", help="check only this story (repeatable)")
+    which.add_argument("--all", action="store_true", help="check every story (the default)")
+    which.add_argument("--ledger", metavar="FILE", default=None, help="check one story.yaml anywhere on disk")
     c.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    c.add_argument("--as-of", metavar="DATE", default=None, help="only data published by DATE")
+    c.add_argument(
+        "--as-of", metavar="DATE", default=None, help="only data published by DATE (one date only)"
+    )
     c.add_argument("--claim", action="append", metavar="ID", help="check only this claim (repeatable)")
-    c.add_argument("--ledger", metavar="FILE", default=None, help="claims file (default: data/claims.yaml)")
     c.set_defaults(func=cmd_check)
 
     g = sub.add_parser(
@@ -149,6 +157,18 @@ def _parser() -> argparse.ArgumentParser:
     u.add_argument("--no-build", action="store_true", help="refresh and report only; do not redraw")
     u.add_argument("--output", metavar="DIR", default=None, help="redraw into DIR/figures and DIR/reports")
     u.set_defaults(func=cmd_update)
+    m = sub.add_parser(
+        "metrics",
+        help="list the fact-check metrics, their parameters and an example",
+        description="The metric vocabulary of story ledgers (stories/<slug>/story.yaml): each metric, "
+        "its parameters and an example entry. --write-docs regenerates docs/claims.md and "
+        "stories/story.schema.json.",
+    )
+    m.add_argument("--json", action="store_true", help="print JSON")
+    m.add_argument(
+        "--write-docs", action="store_true", help="regenerate docs/claims.md and stories/story.schema.json"
+    )
+    m.set_defaults(func=cmd_metrics)
     return p
 
 
@@ -230,9 +250,148 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
+    """The fact-check in the terminal (the engine is migrationdata.claims)."""
+    import datetime as dt
+    import json
+    import shutil
+    import textwrap
+
+    from migrationdata import claims
+    from migrationdata.errors import MigrationDataError
+
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = dt.date.fromisoformat(args.as_of)
+        except ValueError:
+            print(
+                f"migrationdata check: --as-of expects a date like 2023-12-28, not {args.as_of!r}",
+                file=sys.stderr,
+            )
+            return 2
+    errors: list = []
+    if args.ledger:
+        try:
+            stories = [claims.load_story(args.ledger)]
+        except claims.StoryError as exc:
+            errors.append(exc)
+            stories = []
+    else:
+        stories = claims.load_stories(errors=errors)
+        if args.story:
+            known = {s.slug for s in stories}
+            missing = [x for x in args.story if x not in known]
+            if missing:
+                print(
+                    f"migrationdata check: no story {', '.join(missing)}; stories: {', '.join(sorted(known))}",
+                    file=sys.stderr,
+                )
+                return 2
+            stories = [s for s in stories if s.slug in args.story]
+            errors = [e for e in errors if e.path.parent.name in args.story]
+    width = max(shutil.get_terminal_size((120, 20)).columns, 100)
+    changed, broken, out_json = [], [], []
+    for story in stories:
+        dates = [(story.recorded_key(as_of), as_of)] if args.as_of else story.vintages
+        for key, when in dates:
+            try:
+                results = claims.evaluate_story(story, when, args.claim)
+            except MigrationDataError as exc:
+                errors.append(exc)
+                break
+            label = (
+                "now"
+                if when is None
+                else f"as of {when.isoformat()}" + (" (publication day)" if key == "publication" else "")
+            )
+            if args.json:
+                out_json.append({**claims.evaluate.results_json(story, results), "as_of": label})
+            else:
+                print(f"== {story.slug}: {story.headline} ({story.outlet}, {story.published}) — {label}")
+                print()
+                for r in results:
+                    flag = "" if r.matches else f"   <-- recorded {r.recorded}"
+                    if r.status == "draft":
+                        flag += (
+                            "   [draft"
+                            + (f", proposed {r.recorded}" if r.recorded else "")
+                            + ": not yet verified]"
+                        )
+                    print(f"{r.verdict.upper():<22} {r.id}{flag}")
+                    for line in textwrap.wrap(r.claim, width - 4):
+                        print(f"    {line}")
+                    if r.checkable:
+                        for line in textwrap.wrap(f"Figure: {r.display}", width - 4):
+                            print(f"    {line}")
+                        for cond in r.conditions:
+                            for line in textwrap.wrap(f"And: {cond}", width - 4):
+                                print(f"    {line}")
+                    if r.sources:
+                        src = "; ".join(sorted({s["publisher"] or s["title"] or "" for s in r.sources}))
+                        print(f"    Source: {src}")
+                    if r.error:
+                        print(f"    ERROR: {r.error}")
+                    elif not r.checkable:
+                        print(f"    Why: {r.note}")
+                    print()
+                tally: dict[str, int] = {}
+                for r in results:
+                    tally[r.verdict] = tally.get(r.verdict, 0) + 1
+                print(", ".join(f"{n} {v}" for v, n in tally.items()))
+                print()
+            for r in results:
+                if r.verdict == "error":
+                    broken.append((story, label, r))
+                elif not r.matches:
+                    changed.append((story, label, r))
+    if args.json:
+        print(json.dumps(out_json, indent=2, ensure_ascii=False, default=str))
+    for exc in errors:
+        print(f"STORY FILE ERROR: {exc}", file=sys.stderr)
+    for story, label, r in broken:
+        print(f"CLAIM ERROR: {story.slug}/{r.id} ({label}): {r.error}", file=sys.stderr)
+    for story, label, r in changed:
+        print(
+            f"VERDICT CHANGED: {story.slug}/{r.id} ({label}): recorded {r.recorded}, computed {r.verdict} "
+            f"({r.display}). Update stories/{story.slug}/story.yaml only after checking the data.",
+            file=sys.stderr,
+        )
+    return 1 if (errors or broken or changed) else 0
+
+
+def cmd_metrics(args) -> int:
+    import json
+
     from migrationdata import claims
 
-    return claims.run_cli(args)
+    if args.write_docs:
+        from migrationdata.claims.report import write_atomic
+
+        print(f"wrote {claims.write_docs()}")
+        write_atomic(claims.schema_path(), claims.schema_text().encode("utf-8"))
+        print(f"wrote {claims.schema_path()}")
+        return 0
+    items = [claims.describe(name) for name in claims.METRICS]
+    if args.json:
+        print(json.dumps(items, indent=2, ensure_ascii=False, default=str))
+        return 0
+    for d in items:
+        print(f"{d['name']}: {d['summary']}")
+        print(f"  figure: {d['figure']}")
+        for p in d["params"]:
+            req = (
+                "required"
+                if p["required"]
+                else f"optional{'' if p['default'] in (None, {}, []) else ', default ' + str(p['default'])}"
+            )
+            desc = f" — {p['description']}" if p["description"] else ""
+            print(f"  - {p['name']} ({p['type']}, {req}){desc}")
+        ex = d["example"]
+        print(
+            f"  example: metric: {ex['metric']}, params: {json.dumps(ex['params'], ensure_ascii=False)}, test: {ex['test']}"
+        )
+        print()
+    return 0
 
 
 def cmd_changes(args) -> int:

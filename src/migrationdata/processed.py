@@ -273,9 +273,10 @@ def _own_data_section() -> list[str]:
         "",
         doc,
         "",
-        "### `claims.yaml` — the story's checkable claims",
+        "### `../stories/<slug>/story.yaml` — the stories' checkable claims",
         "",
-        "Each claim paraphrased, the metric and test that check it, and the verdicts recorded",
-        "for publication day and now; see `migrationdata check` and `reports/factcheck.md`.",
+        "One ledger per story (outside `data/`): each claim paraphrased, the metric and test that",
+        "check it, and the verdicts recorded for publication day and now; see `docs/claims.md`,",
+        "`migrationdata check` and `reports/<slug>/factcheck.md`.",
         "",
     ]

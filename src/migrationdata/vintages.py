@@ -15,14 +15,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-#: the day the story ran (the talks were on 27 December 2023)
-PUBLICATION_DAY = date(2023, 12, 28)
-
 #: Months whose first release date is known (PROVENANCE): source -> {month: release date}
 KNOWN_RELEASES = {
     "cbp": {
         "2023-10-01": "2023-11-14",
         "2023-12-01": "2024-01-26",
+        # CBP's "March 2025 monthly update" release (14 April 2025) published the month
+        "2025-03-01": "2025-04-14",
     },
 }
 

@@ -1,0 +1,1163 @@
+"""The metric vocabulary: generic measures over any processed table and the closures ledger.
+
+Each metric is registered in :data:`METRICS` with a pydantic model of its parameters (checked
+when a story is loaded), a one-line summary, what its figure is, and an example entry; the
+``migrationdata metrics`` listing, ``docs/claims.md`` and the JSON Schema of ``story.yaml``
+are generated from these. Every metric reads its tables through a :class:`Reader`, which cuts
+each one to what its publisher had released by the as-of date (monthly and annual tables
+alike) and records what was read, so that the sources a verdict cites are the ones used.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from migrationdata import closures as closures_ledger
+from migrationdata import processed
+from migrationdata.catalog import table_owner
+from migrationdata.errors import MigrationDataError
+from migrationdata.vintages import RELEASES, Vintage
+
+
+class NotCheckable(MigrationDataError):
+    """The data cannot settle the claim on this date (nothing published yet for the period,
+    a table that covers only part of the total): the verdict is ``not-checkable``, with this
+    message as its reason."""
+
+
+class MetricError(MigrationDataError):
+    """A metric was asked something its table cannot answer (an unknown column or group)."""
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+@dataclass
+class Figure:
+    """What a metric measured.
+
+    ``value`` is what tests read (a number, a date, a bool or a text); ``unit`` says which:
+    count, usd, number, percent, percent-change, ratio, difference, rank, date, bool, text.
+    ``complete`` is False when the data do not yet cover the whole period the claim speaks of.
+    ``extra`` holds the other numbers a test may read (a change's ratio and percent, a rank
+    from the bottom and the number of periods ranked)."""
+
+    value: Any
+    text: str
+    unit: str = "number"
+    complete: bool = True
+    data_through: str = ""
+    detail: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def display(self) -> str:
+        return self.text
+
+
+# ----------------------------------------------------------------------------- periods
+
+_YEAR = re.compile(r"^(\d{4})$")
+_FY = re.compile(r"^FY(\d{4})$", re.IGNORECASE)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar year, a fiscal year, a month, an inclusive range of these, or a day."""
+
+    text: str
+    kind: str  # year | fy | month | range | day
+    start: pd.Timestamp  # first month
+    end: pd.Timestamp  # last month
+    day: date | None = None
+
+    def months(self) -> pd.DatetimeIndex:
+        return pd.date_range(self.start, self.end, freq="MS")
+
+    @property
+    def label(self) -> str:
+        if self.kind == "year":
+            return self.text
+        if self.kind == "fy":
+            return f"fiscal year {self.text[2:]} (October {self.start.year} to September {self.end.year})"
+        if self.kind == "month":
+            return f"{self.start:%B %Y}"
+        if self.kind == "day":
+            return f"{self.day.day} {self.day:%B %Y}"
+        return f"{self.start:%B %Y} to {self.end:%B %Y}"
+
+    def years(self) -> list[int]:
+        """Calendar years covered exactly (for annual tables)."""
+        return list(range(self.start.year, self.end.year + 1))
+
+    def fiscal_years(self) -> list[int]:
+        return list(range(self.start.year + 1, self.end.year + 1))
+
+    @property
+    def days(self) -> int:
+        return int((self.end + pd.offsets.MonthEnd(0) - self.start).days) + 1
+
+
+def _one(text: str) -> Period:
+    t = text.strip()
+    if m := _YEAR.match(t):
+        y = int(m.group(1))
+        return Period(t, "year", pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 1))
+    if m := _FY.match(t):
+        y = int(m.group(1))
+        return Period(f"FY{y}", "fy", pd.Timestamp(y - 1, 10, 1), pd.Timestamp(y, 9, 1))
+    if m := _MONTH.match(t):
+        y, mo = int(m.group(1)), int(m.group(2))
+        if not 1 <= mo <= 12:
+            raise ValueError(f"{t!r}: month {mo} does not exist")
+        return Period(t, "month", pd.Timestamp(y, mo, 1), pd.Timestamp(y, mo, 1))
+    if m := _DAY.match(t):
+        d = date.fromisoformat(t)
+        ts = pd.Timestamp(d.year, d.month, 1)
+        return Period(t, "day", ts, ts, d)
+    raise ValueError(
+        f"{text!r} is not a period: use 2023 (calendar year), FY2023 (Oct 2022-Sep 2023), "
+        "2023-12 (a month), 2023-01..2023-11 (a range) or 2023-12-18 (a day)"
+    )
+
+
+def parse_period(value: Any) -> Period:
+    """``"2023"``, ``"FY2023"``, ``"2023-12"``, ``"2023-01..2023-11"``, ``"2023-12-18"``."""
+    if isinstance(value, Period):
+        return value
+    if isinstance(value, date):
+        value = value.isoformat()
+    text = str(value).strip()
+    if ".." in text:
+        a, b = (p.strip() for p in text.split("..", 1))
+        pa, pb = _one(a), _one(b)
+        if "day" in (pa.kind, pb.kind):
+            raise ValueError(f"{text!r}: a range runs between years, fiscal years or months, not days")
+        if pb.end < pa.start:
+            raise ValueError(f"{text!r}: the range ends before it starts")
+        return Period(text, "range", pa.start, pb.end)
+    return _one(text)
+
+
+def fiscal_year(months: pd.Series) -> pd.Series:
+    return months.dt.year + (months.dt.month >= 10).astype(int)
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+@lru_cache(maxsize=64)
+def _read(name: str, stamp: tuple) -> pd.DataFrame:
+    return processed.read(name)
+
+
+def _table_stamp(name: str) -> tuple:
+    path = processed.table_path(name)
+    st = path.stat() if path.exists() else None
+    return (str(path), st.st_mtime_ns if st else 0, st.st_size if st else 0)
+
+
+def time_column(name: str) -> str:
+    """How a table is dated: ``month`` (monthly), ``year`` (calendar years) or ``fiscal_year``."""
+    _, table = table_owner(name)
+    cols = table.column_names
+    for c in ("month", "year", "fiscal_year"):
+        if c in cols:
+            return c
+    raise MetricError(f"{name} has no month, year or fiscal_year column: the metrics cannot date its rows")
+
+
+#: columns whose values split a table's total into parts that must all be present for a
+#: total to mean what it says (CBP's nationwide files stop earlier than its Southwest ones,
+#: so after that month the table holds only Southwest rows). A metric that does not filter
+#: on such a column gets ``not-checkable`` for a month that lacks one of its values.
+PARTITIONS = {"cbp_encounters": ("region",)}
+
+
+class Reader:
+    """Reads tables and the closures ledger as published by ``vintage.as_of``, and records
+    what was read (the tables, the closures) for the sources a verdict cites."""
+
+    def __init__(self, vintage: Vintage | None = None) -> None:
+        self.vintage = vintage or Vintage(None)
+        self.tables: list[str] = []
+        self.closure_ids: list[str] = []
+
+    def _note(self, name: str) -> None:
+        if name not in self.tables:
+            self.tables.append(name)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The table cut to what had been published by the as-of date."""
+        try:
+            source, _ = table_owner(name)
+        except KeyError:
+            raise MetricError(f"no processed table named {name!r}") from None
+        df = _read(name, _table_stamp(name))
+        self._note(name)
+        if self.vintage.as_of is None:
+            return df
+        if source.id not in RELEASES:
+            raise NotCheckable(
+                f"{name} comes from {source.id!r}, which has no release model in vintages.py: "
+                f"there is no saying what had been published by {self.vintage.as_of}"
+            )
+        col = time_column(name)
+        if col == "month":
+            return self.vintage.restrict(source.id, df)
+        # annual tables: a year is out once its last month is (December, or September for a
+        # US fiscal year)
+        last_month = 12 if col == "year" else 9
+        years = df[col].astype(int)
+        decided = {
+            y: self.vintage.published(source.id, pd.Timestamp(y, last_month, 1)) for y in years.unique()
+        }
+        return df[years.map(decided).astype(bool).to_numpy()]
+
+    def closures(self) -> pd.DataFrame:
+        df = closures_ledger.as_known_on(self.vintage.as_of)
+        if "closures" not in self.tables:
+            self.tables.append("closures")
+        return df
+
+    def used_closures(self, ids) -> None:
+        for i in ids:
+            if i not in self.closure_ids:
+                self.closure_ids.append(str(i))
+
+    @property
+    def as_of_label(self) -> str:
+        a = self.vintage.as_of
+        return "today" if a is None else f"{a.day} {a:%B %Y}"
+
+
+# ----------------------------------------------------------------------------- slicing
+
+
+def _filter(df: pd.DataFrame, where: dict, exclude: dict, table: str) -> pd.DataFrame:
+    for spec, keep in ((where, True), (exclude, False)):
+        for col, val in (spec or {}).items():
+            if col not in df.columns:
+                raise MetricError(f"{table} has no column {col!r}; columns: {', '.join(df.columns)}")
+            vals = val if isinstance(val, list) else [val]
+            as_text = df[col].astype(str)
+            mask = as_text.isin([str(v) for v in vals])
+            df = df[mask] if keep else df[~mask]
+    return df
+
+
+def _where_text(where: dict, exclude: dict | None = None) -> str:
+    parts = []
+    for col, val in (where or {}).items():
+        parts.append(f"{col} {' or '.join(map(str, val)) if isinstance(val, list) else val}")
+    for col, val in (exclude or {}).items():
+        parts.append(f"{col} not {' or '.join(map(str, val)) if isinstance(val, list) else val}")
+    return ", ".join(parts)
+
+
+def _fmt(v: float) -> str:
+    if v is None or pd.isna(v):
+        return "—"
+    if float(v).is_integer() or abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:,.1f}"
+
+
+@dataclass
+class Slice:
+    rows: pd.DataFrame  # filtered rows within the period
+    units: list  # the months (or years) of the period
+    present: list  # those the table has (after the vintage cut)
+    period: Period
+    time: str
+    data_through: str
+
+    @property
+    def complete(self) -> bool:
+        return len(self.present) == len(self.units)
+
+    def coverage(self) -> str:
+        if self.complete:
+            return ""
+        if self.time == "month":
+            got = sorted(self.present)
+            return f"{len(got)} of {len(self.units)} months published, through {got[-1]:%B %Y}"
+        return f"{len(self.present)} of {len(self.units)} years published"
+
+
+def _units(period: Period, time: str, table: str) -> list:
+    if time == "month":
+        return list(period.months())
+    if period.kind in ("month", "day") or (period.kind == "range" and not _whole_years(period, time)):
+        raise MetricError(
+            f"{table} is annual (by {time.replace('_', ' ')}); a period of months such as "
+            f"{period.text!r} cannot be read from it"
+        )
+    if time == "year":
+        if period.kind == "fy":
+            raise MetricError(f"{table} counts calendar years; use a period such as 2023, not {period.text}")
+        return period.years()
+    if period.kind == "year":
+        raise MetricError(f"{table} counts US fiscal years; use a period such as FY2023, not {period.text}")
+    return period.fiscal_years()
+
+
+def _whole_years(period: Period, time: str) -> bool:
+    if time == "year":
+        return period.start.month == 1 and period.end.month == 12
+    return period.start.month == 10 and period.end.month == 9
+
+
+def take(
+    reader: Reader, table: str, column: str, where: dict, exclude: dict, period: Period, latest: bool = False
+) -> Slice:
+    """The rows of ``table`` in ``period`` (after the vintage cut), which of the period's
+    months or years are published, and where the data end."""
+    df = reader.table(table)
+    time = time_column(table)
+    if column not in df.columns:
+        raise MetricError(f"{table} has no column {column!r}; columns: {', '.join(df.columns)}")
+    valued = df[df[column].notna()]
+    key = valued[time]
+    last = key.max() if len(key) else None
+    through = "" if last is None else (f"{pd.Timestamp(last):%B %Y}" if time == "month" else str(int(last)))
+    if latest and period.kind == "month" and time == "month" and period.start not in set(key):
+        earlier = key[key <= period.start]
+        if earlier.empty:
+            raise NotCheckable(f"{table} has no month published up to {period.label} by {reader.as_of_label}")
+        used = pd.Timestamp(earlier.max())
+        sl = take(reader, table, column, where, exclude, parse_period(f"{used:%Y-%m}"))
+        # the month the claim speaks of is not out yet: the latest one stands in for it
+        return Slice(sl.rows, [period.start], [], sl.period, time, sl.data_through)
+    units = _units(period, time, table)
+    present = sorted(set(key[key.isin(units)]))
+    if not present:
+        ends = f"; it ends at {through}" if through else "; it has no rows yet"
+        raise NotCheckable(
+            f"no data yet for {period.label}: {table} as published by {reader.as_of_label} does not cover it{ends}"
+        )
+    rows = _filter(df[df[time].isin(units)], where, exclude, table)
+    for col in PARTITIONS.get(table, ()):
+        if col in (where or {}) or col in (exclude or {}):
+            continue
+        every = set(df[col].astype(str))
+        for unit, part in df[df[time].isin(present)].groupby(time):
+            missing = sorted(every - set(part[col].astype(str)))
+            if missing:
+                when = f"{pd.Timestamp(unit):%B %Y}" if time == "month" else str(unit)
+                raise NotCheckable(
+                    f"{table} has no rows for {col} {', '.join(missing)} in {when}, so a total over "
+                    f"every {col} would be short; the kit's data cannot give that total (filter with "
+                    f"where: {{{col}: ...}} for a part it does cover)"
+                )
+    return Slice(rows, units, present, period, time, through)
+
+
+def _label(table: str, column: str, where: dict, exclude: dict | None = None) -> str:
+    w = _where_text(where, exclude)
+    return f"{column} in {table}" + (f" ({w})" if w else "")
+
+
+# ----------------------------------------------------------------------------- parameter models
+
+Scalar = str | int | float | bool
+Filter = dict[str, Scalar | list[Scalar]]
+
+
+def _period_text(v: Any) -> Any:
+    if isinstance(v, date | int):
+        return str(v) if not isinstance(v, date) else v.isoformat()
+    return v
+
+
+def _check_period(v: Any) -> str:
+    parse_period(v)
+    return v
+
+
+PeriodText = Annotated[str, BeforeValidator(lambda v: _check_period(_period_text(v)))]
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class TableParams(Params):
+    table: str = Field(description="a processed table (data/processed/<table>.csv)")
+    column: str = Field(description="the numeric column summed")
+    where: Filter = Field(
+        default_factory=dict, description="keep rows whose columns equal these values (a list: any of them)"
+    )
+    exclude: Filter = Field(default_factory=dict, description="drop rows whose columns equal these values")
+
+    @model_validator(mode="after")
+    def _columns_exist(self):
+        try:
+            _, t = table_owner(self.table)
+        except KeyError:
+            from migrationdata.catalog import all_sources
+
+            known = [tb.name for s in all_sources() for tb in s.tables]
+            raise ValueError(f"unknown table {self.table!r}; known tables: {', '.join(known)}") from None
+        cols = {c.name: c for c in t.columns}
+        names = (
+            [("column", self.column)]
+            + [(f"where.{c}", c) for c in self.where]
+            + [(f"exclude.{c}", c) for c in self.exclude]
+        )
+        for extra in ("by",):
+            if getattr(self, extra, None):
+                names.append((extra, getattr(self, extra)))
+        for key in ("of", "to_where"):
+            for c in getattr(self, key, None) or {}:
+                names.append((f"{key}.{c}", c))
+        for where, c in names:
+            if c not in cols:
+                raise ValueError(f"{where}: {self.table} has no column {c!r}; its columns: {', '.join(cols)}")
+        if cols[self.column].type not in ("integer", "number"):
+            numeric = [c for c, v in cols.items() if v.type in ("integer", "number")]
+            raise ValueError(
+                f"column: {self.column!r} is not numeric; numeric columns of {self.table}: {', '.join(numeric)}"
+            )
+        return self
+
+
+class ValueParams(TableParams):
+    period: PeriodText = Field(description="2023 | FY2023 | 2023-12 | 2023-01..2023-11")
+    agg: Literal["sum", "mean", "max", "min"] = Field(
+        "sum",
+        description="sum over the period (default), or the mean, max or min of its monthly (or yearly) totals",
+    )
+    per: Literal["day", "month"] | None = Field(
+        None, description="divide the sum by the days (or months) in the period"
+    )
+    latest: bool = Field(
+        False,
+        description="for a month not yet published, use the latest month before it (flagged incomplete)",
+    )
+
+
+class ChangeParams(TableParams):
+    from_: PeriodText = Field(alias="from", description="the earlier period")
+    to: PeriodText = Field(description="the later period")
+    measure: Literal["percent", "difference", "ratio"] = Field(
+        "percent", description="percent change (default), difference (to minus from) or ratio (to / from)"
+    )
+    to_where: Filter | None = Field(
+        None, description="a different filter for the 'to' side (compare two groups)"
+    )
+    per: Literal["day", "month"] | None = Field(None, description="compare daily (or monthly) averages")
+
+
+class ShareParams(TableParams):
+    where: Filter = Field(default_factory=dict, description="the part (required unless within is given)")
+    of: Filter = Field(default_factory=dict, description="filter for the total (default: every row)")
+    period: PeriodText = Field(description="the period of the total")
+    within: PeriodText | None = Field(
+        None, description="the part only over this sub-period (e.g. the first three months of a fiscal year)"
+    )
+
+    @model_validator(mode="after")
+    def _a_part(self):
+        if not self.where and not self.within:
+            raise ValueError("share needs the part: where (a filter), within (a sub-period) or both")
+        if self.within:
+            w, p = parse_period(self.within), parse_period(self.period)
+            if w.start < p.start or w.end > p.end:
+                raise ValueError(f"within: {self.within} is not inside period {self.period}")
+        return self
+
+
+class RankParams(TableParams):
+    by: str = Field(description="the grouping column (nationality, port, citizenship, sector...)")
+    group: Scalar = Field(description="the group ranked")
+    period: PeriodText = Field(description="2023 | FY2023 | 2023-12 | 2023-01..2023-11")
+    latest: bool = Field(False, description="for a month not yet published, use the latest month before it")
+
+
+class RankInSeriesParams(TableParams):
+    freq: Literal["month", "year", "fiscal_year"] = Field(
+        description="what is ranked: months, years or fiscal years"
+    )
+    period: PeriodText = Field(description="the month, year or fiscal year ranked")
+    since: PeriodText | None = Field(None, description="rank only periods from this one on")
+    through: PeriodText | None = Field(None, description="rank only periods up to this one")
+
+
+class StreakParams(TableParams):
+    by: str = Field(description="the grouping column")
+    group: Scalar = Field(description="the group whose run of first places is counted")
+    through: PeriodText = Field(description="the last month of the streak (YYYY-MM)")
+
+
+class FirstTimeParams(TableParams):
+    period: PeriodText = Field(description="the month, year or fiscal year compared with all before it")
+    freq: Literal["month", "year", "fiscal_year"] | None = Field(
+        None, description="default: the period's own kind"
+    )
+    since: PeriodText | None = Field(None, description="compare only with periods from this one on")
+
+
+class ClosureParams(Params):
+    id: str | None = Field(None, description="a closures ledger row id")
+    port: str | None = Field(None, description="the port, as the ledger names it (Eagle Pass)")
+    mode: Literal["rail", "vehicle", "pedestrian", "whole port"] | None = Field(
+        None, description="what stopped"
+    )
+    on: date | None = Field(None, description="the closure in force on this day (when a port has several)")
+    field: Literal["start", "end", "duration_days", "duration_hours", "mode"] = Field(
+        description="start, end (dates), duration_days (calendar days, both ends), duration_hours (elapsed), mode"
+    )
+
+    @model_validator(mode="after")
+    def _one_selector(self):
+        if not (self.id or self.port or self.mode):
+            raise ValueError("give the closure's id, or its port (and mode)")
+        return self
+
+
+class WindowParams(Params):
+    start: date = Field(description="the window's first day")
+    end: date = Field(description="the window's last day (closures overlapping it count)")
+    mode: str | list[str] | None = Field(None, description="a mode or a list of modes")
+    port: str | None = Field(None, description="only closures at this port")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end < self.start:
+            raise ValueError("end is before start")
+        modes = [self.mode] if isinstance(self.mode, str) else (self.mode or [])
+        bad = [m for m in modes if m not in closures_ledger.MODES]
+        if bad:
+            raise ValueError(f"mode {bad[0]!r} is not one of {', '.join(closures_ledger.MODES)}")
+        return self
+
+
+# ----------------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A registered metric: call it with a :class:`Reader` and its parameters."""
+
+    name: str
+    fn: Callable[..., Figure]
+    params: type[Params]
+    summary: str
+    figure: str
+    example: dict
+
+    def __call__(self, reader: Reader, **params) -> Figure:
+        model = self.params.model_validate(params)
+        return self.fn(reader, model)
+
+
+METRICS: dict[str, Metric] = {}
+
+
+def metric(name: str, params: type[Params], summary: str, figure: str, example: dict):
+    def register(fn):
+        METRICS[name] = Metric(name, fn, params, summary, figure, example)
+        return fn
+
+    return register
+
+
+def _total(sl: Slice, column: str, agg: str = "sum", per: str | None = None) -> float:
+    rows = sl.rows
+    if agg == "sum":
+        v = float(rows[column].sum())
+    else:
+        by = rows.groupby(sl.time)[column].sum()
+        v = float(getattr(by, agg)()) if len(by) else float("nan")
+    if per == "day":
+        if sl.time != "month":
+            raise MetricError("per: day needs a monthly table")
+        days = sum(calendar.monthrange(m.year, m.month)[1] for m in sl.present)
+        v = v / days
+    elif per == "month":
+        v = v / len(sl.present)
+    return v
+
+
+def _unit(column: str) -> str:
+    return "usd" if column.endswith("_usd") else "count"
+
+
+def _money(v: float, unit: str) -> str:
+    if unit == "usd":
+        return f"${v / 1e9:,.1f} billion" if abs(v) >= 1e9 else f"${v:,.0f}"
+    return _fmt(v)
+
+
+@metric(
+    "value",
+    ValueParams,
+    "The sum of a column over the rows matching `where`, within a period (or its mean, max or min per month, or its daily average).",
+    "number (count, or US dollars for *_usd columns)",
+    {
+        "metric": "value",
+        "params": {"table": "darien_monthly", "column": "migrants", "period": "2023"},
+        "test": "more than 500,000",
+    },
+)
+def value(reader: Reader, p: ValueParams) -> Figure:
+    period = parse_period(p.period)
+    sl = take(reader, p.table, p.column, p.where, p.exclude, period, latest=p.latest)
+    v = _total(sl, p.column, p.agg, p.per)
+    unit = _unit(p.column)
+    step = "month" if sl.time == "month" else "year"
+    how = {"sum": "", "mean": f"average per {step}, ", "max": f"highest {step}, ", "min": f"lowest {step}, "}[
+        p.agg
+    ]
+    per = {"day": " a day", "month": " a month", None: ""}[p.per]
+    text = f"{_money(v, unit)}{per} — {how}{_label(p.table, p.column, p.where, p.exclude)}, {sl.period.label}"
+    if p.latest and sl.period.start != period.start:
+        text += f" (the latest month published; {period.label} was not yet out)"
+    elif not sl.complete:
+        text += f" ({sl.coverage()})"
+    fallback = p.latest and sl.period.start != period.start
+    # a plain sum of counts only grows as the period's missing months come in
+    monotone = (
+        p.agg == "sum" and p.per is None and not fallback and bool((sl.rows[p.column].dropna() >= 0).all())
+    )
+    return Figure(v, text, unit, sl.complete and not fallback, sl.data_through, extra={"monotone": monotone})
+
+
+@metric(
+    "change",
+    ChangeParams,
+    "The change in a column's sum between two periods (or two filters): percent change, difference or ratio.",
+    "number (percent change by default; `extra` holds ratio, percent and difference for tests like 'doubled')",
+    {
+        "metric": "change",
+        "params": {"table": "darien_monthly", "column": "migrants", "from": "2023", "to": "2024"},
+        "test": "down 42%",
+    },
+)
+def change(reader: Reader, p: ChangeParams) -> Figure:
+    a_per, b_per = parse_period(p.from_), parse_period(p.to)
+    a = take(reader, p.table, p.column, p.where, p.exclude, a_per)
+    b = take(reader, p.table, p.column, p.to_where if p.to_where is not None else p.where, p.exclude, b_per)
+    va, vb = _total(a, p.column, per=p.per), _total(b, p.column, per=p.per)
+    if va == 0:
+        raise MetricError(f"the earlier value ({a_per.label}) is zero: no percent change or ratio")
+    ratio, diff = vb / va, vb - va
+    pct = (ratio - 1) * 100
+    v = {"percent": pct, "difference": diff, "ratio": ratio}[p.measure]
+    unit = {"percent": "percent-change", "difference": "difference", "ratio": "ratio"}[p.measure]
+    money = _unit(p.column)
+    per = {"day": " a day", "month": " a month", None: ""}[p.per]
+    text = (
+        f"{_money(va, money)}{per} in {a_per.label} → {_money(vb, money)}{per} in {b_per.label}: "
+        f"{pct:+.1f}% ({ratio:.2f}×, {diff:+,.0f}) — {_label(p.table, p.column, p.where, p.exclude)}"
+    )
+    if p.to_where is not None:
+        text += f" vs {_where_text(p.to_where)}"
+    notes = [s.coverage() for s in (a, b) if not s.complete]
+    if notes:
+        text += f" ({'; '.join(notes)})"
+    complete = a.complete and b.complete
+    through = b.data_through or a.data_through
+    return Figure(
+        v,
+        text,
+        unit,
+        complete,
+        through,
+        extra={"ratio": ratio, "percent": pct, "difference": diff, "from": va, "to": vb},
+    )
+
+
+@metric(
+    "share",
+    ShareParams,
+    "The part (rows matching `where`) as a percentage of the total (rows matching `of`) within a period.",
+    "number in percent (42.1 = 42.1%)",
+    {
+        "metric": "share",
+        "params": {
+            "table": "darien_monthly",
+            "column": "migrants",
+            "where": {"nationality_iso3": "VEN"},
+            "period": "2024",
+        },
+        "test": "about 69%",
+    },
+)
+def share(reader: Reader, p: ShareParams) -> Figure:
+    period = parse_period(p.period)
+    total = take(reader, p.table, p.column, p.of, p.exclude, period)
+    part_period = parse_period(p.within) if p.within else period
+    part = take(reader, p.table, p.column, {**p.of, **p.where}, p.exclude, part_period)
+    t, v = _total(total, p.column), _total(part, p.column)
+    if t == 0:
+        raise MetricError(f"the total ({_label(p.table, p.column, p.of)}) is zero in {period.label}")
+    pct = v / t * 100
+    text = (
+        f"{pct:.1f}% — {_fmt(v)} ("
+        + ", ".join(x for x in (_where_text(p.where), part_period.label if p.within else "") if x)
+        + f") of {_fmt(t)} ({_label(p.table, p.column, p.of, p.exclude)}), {period.label}"
+    )
+    complete = total.complete and part.complete
+    if not complete:
+        text += f" ({total.coverage() or part.coverage()})"
+    return Figure(pct, text, "percent", complete, total.data_through, extra={"part": v, "total": t})
+
+
+def _ranked(rows: pd.DataFrame, by: str, column: str) -> pd.Series:
+    return rows.groupby(by)[column].sum().sort_values(ascending=False, kind="mergesort")
+
+
+@metric(
+    "rank",
+    RankParams,
+    "The rank of one group (a nationality, port, sector, state...) by its summed column within a period; 1 = largest.",
+    "rank (int); `extra` holds the rank from the bottom and the number of groups",
+    {
+        "metric": "rank",
+        "params": {
+            "table": "darien_monthly",
+            "column": "migrants",
+            "by": "nationality_iso3",
+            "group": "VEN",
+            "period": "2023",
+        },
+        "test": "the highest",
+    },
+)
+def rank(reader: Reader, p: RankParams) -> Figure:
+    period = parse_period(p.period)
+    sl = take(reader, p.table, p.column, p.where, p.exclude, period, latest=p.latest)
+    by = _ranked(sl.rows, p.by, p.column)
+    by.index = by.index.astype(str)
+    g = str(p.group)
+    if g not in by.index:
+        top = ", ".join(list(by.index[:8]))
+        raise NotCheckable(f"no {p.by} {g!r} in {p.table} for {sl.period.label}; the largest are: {top}")
+    v = by[g]
+    r = int((by > v).sum()) + 1
+    low = int((by < v).sum()) + 1
+    ahead = ", ".join(f"{k} ({_fmt(x)})" for k, x in by[by > v].items())
+    fallback = p.latest and sl.period.start != period.start
+    text = (
+        f"{g}: {_fmt(v)} of {_fmt(by.sum())} ({v / by.sum():.1%}), rank {r} of {len(by)} by {p.by} — "
+        f"{_label(p.table, p.column, p.where, p.exclude)}, {sl.period.label}"
+    )
+    if ahead:
+        text += f"; ahead: {ahead}"
+    if fallback:
+        text += f" (the latest month published; {period.label} was not yet out)"
+    elif not sl.complete:
+        text += f" ({sl.coverage()})"
+    return Figure(
+        r,
+        text,
+        "rank",
+        sl.complete and not fallback,
+        sl.data_through,
+        extra={
+            "rank_from_bottom": low,
+            "count": len(by),
+            "value": float(v),
+            "share": float(v / by.sum() * 100),
+        },
+    )
+
+
+def _series(reader: Reader, p, freq: str) -> tuple[pd.Series, pd.Series, str, str]:
+    """Sums by period of ``freq`` and whether each is complete; the table's time column."""
+    df = reader.table(p.table)
+    time = time_column(p.table)
+    if p.column not in df.columns:
+        raise MetricError(f"{p.table} has no column {p.column!r}")
+    valued = df[df[p.column].notna()]
+    if getattr(p, "through", None) and time == "month":
+        # the series as it stood at the end of ``through``: later months do not exist yet
+        valued = valued[valued["month"] <= parse_period(p.through).end]
+    rows = _filter(valued, p.where, p.exclude, p.table)
+    if time == "month":
+        present = pd.Series(sorted(set(valued["month"])))
+        if freq == "month":
+            key_all, key = present, rows["month"]
+            months_per = pd.Series(1, index=present)
+            need = 1
+        elif freq == "year":
+            key_all, key, need = present.dt.year, rows["month"].dt.year, 12
+            months_per = present.groupby(key_all.values).size()
+        else:
+            key_all, key, need = fiscal_year(present), fiscal_year(rows["month"]), 12
+            months_per = present.groupby(key_all.values).size()
+        if freq == "month":
+            complete = pd.Series(True, index=present)
+        else:
+            complete = months_per == need
+        sums = rows.groupby(key.values)[p.column].sum()
+        sums = sums.reindex(complete.index, fill_value=0)
+        through = f"{present.max():%B %Y}" if len(present) else ""
+    else:
+        want = "year" if time == "year" else "fiscal_year"
+        if freq != want:
+            raise MetricError(f"{p.table} is by {time.replace('_', ' ')}; use freq: {want}")
+        sums = rows.groupby(rows[time].astype(int))[p.column].sum()
+        years = sorted(set(valued[time].astype(int)))
+        sums = sums.reindex(years, fill_value=0)
+        complete = pd.Series(True, index=years)
+        through = str(max(years)) if years else ""
+    return sums, complete, time, through
+
+
+def _key_of(period: Period, freq: str) -> Any:
+    if freq == "month":
+        if period.kind != "month":
+            raise MetricError(f"freq month ranks one month; {period.text!r} is not a month (YYYY-MM)")
+        return period.start
+    if freq == "year":
+        if period.kind != "year":
+            raise MetricError(f"freq year ranks one calendar year; {period.text!r} is not one (e.g. 2023)")
+        return period.start.year
+    if period.kind != "fy":
+        raise MetricError(f"freq fiscal_year ranks one fiscal year; {period.text!r} is not one (e.g. FY2023)")
+    return period.end.year
+
+
+def _key_label(key: Any, freq: str) -> str:
+    if freq == "month":
+        return f"{pd.Timestamp(key):%B %Y}"
+    return f"FY{key}" if freq == "fiscal_year" else str(key)
+
+
+def _bounds(p, freq: str) -> tuple[Any, Any]:
+    lo = hi = None
+    if getattr(p, "since", None):
+        s = parse_period(p.since)
+        lo = (
+            s.start
+            if freq == "month"
+            else (
+                s.start.year
+                if freq == "year"
+                else s.end.year
+                if s.kind == "fy"
+                else s.start.year + (s.start.month >= 10)
+            )
+        )
+    if getattr(p, "through", None):
+        t = parse_period(p.through)
+        hi = (
+            t.end if freq == "month" else (t.end.year if freq == "year" else t.end.year + (t.end.month >= 10))
+        )
+    return lo, hi
+
+
+@metric(
+    "rank_in_series",
+    RankInSeriesParams,
+    "The rank of one month, year or fiscal year among all those of the same kind in the series "
+    "(optionally from `since` and up to `through`): 'the highest', 'a record', 'the lowest since 2020'. "
+    "Only complete years are ranked against it.",
+    "rank (int, 1 = highest); `extra.rank_from_bottom` for 'the lowest'",
+    {
+        "metric": "rank_in_series",
+        "params": {
+            "table": "usbp_southwest_monthly",
+            "column": "encounters",
+            "freq": "month",
+            "period": "2025-07",
+        },
+        "test": "the lowest",
+    },
+)
+def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
+    period = parse_period(p.period)
+    sums, complete, time, through = _series(reader, p, p.freq)
+    key = _key_of(period, p.freq)
+    if key not in sums.index:
+        raise NotCheckable(
+            f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
+            + (f"; it ends at {through}" if through else "")
+        )
+    lo, hi = _bounds(p, p.freq)
+    keep = complete.copy()
+    keep[key] = True
+    idx = [k for k in sums.index if keep[k] and (lo is None or k >= lo) and (hi is None or k <= hi)]
+    series = sums.loc[idx]
+    v = float(sums[key])
+    r = int((series > v).sum()) + 1
+    low = int((series < v).sum()) + 1
+    n = len(series)
+    top_k, bot_k = series.idxmax(), series.idxmin()
+    span = f"{_key_label(idx[0], p.freq)} to {_key_label(idx[-1], p.freq)}"
+    unit = "months" if p.freq == "month" else ("years" if p.freq == "year" else "fiscal years")
+    if r == 1:
+        where = f"the highest of {n} {unit} from {span}"
+    elif low == 1:
+        where = f"the lowest of {n} {unit} from {span}"
+    else:
+        where = f"rank {r} of {n} {unit} from {span} ({low} from the bottom)"
+    text = (
+        f"{_key_label(key, p.freq)}: {_fmt(v)}, {where} — {_label(p.table, p.column, p.where, p.exclude)}; "
+        f"highest {_key_label(top_k, p.freq)} ({_fmt(series[top_k])}), lowest {_key_label(bot_k, p.freq)} "
+        f"({_fmt(series[bot_k])})"
+    )
+    done = bool(complete.get(key, True))
+    if not done:
+        text += " (the period ranked is not complete yet)"
+    return Figure(r, text, "rank", done, through, extra={"rank_from_bottom": low, "count": n, "value": v})
+
+
+@metric(
+    "streak",
+    StreakParams,
+    "How many months running, ending at `through`, a group ranked first by its summed column "
+    "('the busiest sector for five months running').",
+    "count of months (int)",
+    {
+        "metric": "streak",
+        "params": {
+            "table": "darien_monthly",
+            "column": "migrants",
+            "by": "nationality_iso3",
+            "group": "VEN",
+            "through": "2023-12",
+        },
+        "test": "at least 12",
+    },
+)
+def streak(reader: Reader, p: StreakParams) -> Figure:
+    end = parse_period(p.through)
+    if end.kind != "month" or time_column(p.table) != "month":
+        raise MetricError("streak counts months: a monthly table and through: YYYY-MM")
+    df = reader.table(p.table)
+    valued = df[df[p.column].notna()]
+    if end.start not in set(valued["month"]):
+        raise NotCheckable(f"no data yet for {end.label} in {p.table} as published by {reader.as_of_label}")
+    rows = _filter(valued[valued["month"] <= end.start], p.where, p.exclude, p.table)
+    g = str(p.group)
+    count, first = 0, None
+    for month in sorted(set(rows["month"]), reverse=True):
+        by = _ranked(rows[rows["month"] == month], p.by, p.column)
+        by.index = by.index.astype(str)
+        if len(by) and by.index[0] == g and (len(by) == 1 or by.iloc[0] > by.iloc[1]):
+            count, first = count + 1, month
+        else:
+            break
+    text = (
+        f"{g} ranked first by {p.by} for {count} month{'s' if count != 1 else ''} running"
+        + (f", {pd.Timestamp(first):%B %Y} to {end.label}" if count else f" (not first in {end.label})")
+        + f" — {_label(p.table, p.column, p.where, p.exclude)}"
+    )
+    return Figure(count, text, "count", True, f"{valued['month'].max():%B %Y}")
+
+
+@metric(
+    "first_time",
+    FirstTimeParams,
+    "Whether the period's value is above every earlier one of the same kind (a first, a record): "
+    "'for the first time on record'.",
+    "bool",
+    {
+        "metric": "first_time",
+        "params": {"table": "darien_annual", "column": "migrants", "period": "2023"},
+        "test": "true",
+    },
+)
+def first_time(reader: Reader, p: FirstTimeParams) -> Figure:
+    period = parse_period(p.period)
+    freq = p.freq or {"month": "month", "year": "year", "fy": "fiscal_year"}.get(period.kind)
+    if freq is None:
+        raise MetricError(f"first_time compares one month, year or fiscal year, not {period.text!r}")
+    sums, complete, time, through = _series(reader, p, freq)
+    key = _key_of(period, freq)
+    if key not in sums.index:
+        raise NotCheckable(
+            f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
+        )
+    lo, _ = _bounds(p, freq)
+    earlier = sums[[k for k in sums.index if k < key and complete[k] and (lo is None or k >= lo)]]
+    if earlier.empty:
+        raise NotCheckable(f"{p.table} has no period before {period.label} to compare with")
+    v = float(sums[key])
+    top = earlier.idxmax()
+    first = v > float(earlier.max())
+    text = (
+        f"{_key_label(key, freq)}: {_fmt(v)}; the highest before was {_key_label(top, freq)} "
+        f"({_fmt(earlier.max())}), in a series from {_key_label(earlier.index[0], freq)} — "
+        f"{_label(p.table, p.column, p.where, p.exclude)}"
+    )
+    done = bool(complete.get(key, True))
+    return Figure(first, text, "bool", done or first, through)
+
+
+def _day(ts) -> str:
+    ts = pd.Timestamp(ts)
+    return f"{ts.day} {ts:%B %Y}"
+
+
+@metric(
+    "closure",
+    ClosureParams,
+    "One field of a closures-ledger row (by id, or by port and mode, or every closure of a mode in force "
+    "`on` a day): start, end, duration in calendar days (both ends counted) or elapsed hours, mode.",
+    "date (start, end), number (duration_days, duration_hours) or text (mode)",
+    {"metric": "closure", "params": {"id": "eagle-pass-rail-2023-12", "field": "duration_days"}, "test": "5"},
+)
+def closure(reader: Reader, p: ClosureParams) -> Figure:
+    df = reader.closures()
+    sel = df
+    if p.id:
+        sel = sel[sel["id"] == p.id]
+    if p.port:
+        sel = sel[sel["port"].str.lower() == p.port.lower()]
+    if p.mode:
+        sel = sel[sel["mode"] == p.mode]
+    if p.on:
+        on = pd.Timestamp(p.on)
+        ends = sel["reopened_on"].fillna(pd.Timestamp.max.normalize())
+        sel = sel[(sel["closed_from"] <= on) & (ends >= on)]
+    what = p.id or " ".join(x for x in (p.port, p.mode, f"in force on {p.on}" if p.on else "") if x)
+    if sel.empty:
+        raise NotCheckable(f"no closure {what} in the ledger as known on {reader.as_of_label}")
+    reader.used_closures(sel["id"])
+    col = {
+        "start": "closed_from",
+        "end": "reopened_on",
+        "duration_days": "days_closed",
+        "duration_hours": "hours_closed",
+        "mode": "mode",
+    }[p.field]
+    vals = sel[col]
+    if vals.isna().any():
+        open_ = ", ".join(sel.loc[vals.isna(), "id"])
+        raise NotCheckable(
+            f"{open_}: no {p.field.replace('_', ' ')} known on {reader.as_of_label} "
+            "(no reopening reported by then)"
+        )
+    distinct = sorted({str(v) for v in vals})
+    if p.field == "duration_hours":
+        v = float(vals.mean())
+        if vals.max() - vals.min() > 1:
+            raise MetricError(
+                f"{what}: the closures differ in length ({', '.join(distinct)} hours); give one id"
+            )
+    elif len(distinct) > 1:
+        raise MetricError(
+            f"{what} matches closures with different {p.field}: "
+            f"{', '.join(f'{i}: {x}' for i, x in zip(sel['id'], vals, strict=True))}; give one id or add on:"
+        )
+    else:
+        v = vals.iloc[0]
+    rows = "; ".join(
+        f"{r.port}, {r.crossing} ({r.mode}): {_day(r.closed_from)} to "
+        + (
+            f"{_day(r.reopened_on)}, {int(r.days_closed)} calendar days"
+            if pd.notna(r.reopened_on)
+            else "still closed"
+        )
+        + (f", {r.hours_closed:.0f} hours elapsed" if pd.notna(r.hours_closed) else "")
+        for r in sel.itertuples()
+    )
+    if p.field in ("start", "end"):
+        d = pd.Timestamp(v).date()
+        return Figure(d, f"{p.field} {_day(d)} — {rows}", "date")
+    if p.field == "mode":
+        return Figure(str(v), f"{v} — {rows}", "text")
+    unit = "days" if p.field == "duration_days" else "hours"
+    num = float(v) if p.field == "duration_hours" else int(v)
+    shown = f"{num:.0f}" if p.field == "duration_hours" else f"{num}"
+    return Figure(
+        num,
+        f"{shown} {unit} — {rows}",
+        "count",
+        detail="Calendar days count both the day a crossing closed and the day it reopened.",
+    )
+
+
+@metric(
+    "closures_in_window",
+    WindowParams,
+    "How many ledger closures overlapped a window of days (optionally of given modes, at a port).",
+    "count (int)",
+    {
+        "metric": "closures_in_window",
+        "params": {
+            "start": "2023-12-01",
+            "end": "2023-12-27",
+            "mode": ["vehicle", "pedestrian", "whole port"],
+        },
+        "test": "at least 1",
+    },
+)
+def closures_in_window(reader: Reader, p: WindowParams) -> Figure:
+    df = reader.closures()
+    lo, hi = pd.Timestamp(p.start), pd.Timestamp(p.end)
+    ends = df["reopened_on"].fillna(pd.Timestamp.max.normalize())
+    live = df[(df["closed_from"] <= hi) & (ends >= lo)]
+    modes = [p.mode] if isinstance(p.mode, str) else p.mode
+    if modes:
+        live = live[live["mode"].isin(modes)]
+    if p.port:
+        live = live[live["port"].str.lower() == p.port.lower()]
+    reader.used_closures(live["id"])
+    items = "; ".join(
+        f"{r.port}, {r.crossing} ({r.mode}) from {_day(r.closed_from)}, "
+        + (
+            f"reopened {_day(r.reopened_on)} ({int(r.days_closed)} calendar days)"
+            if pd.notna(r.reopened_on)
+            else "still closed then"
+        )
+        for r in live.itertuples()
+    )
+    what = (" " + "/".join(modes) if modes else "") + (f" at {p.port}" if p.port else "")
+    text = f"{len(live)}{what} closures in force at some point from {_day(lo)} to {_day(hi)}" + (
+        f": {items}" if items else ""
+    )
+    return Figure(len(live), text, "count")
+
+
+def describe(name: str) -> dict:
+    """A metric's documentation: summary, figure, parameters (name, type, required, default,
+    description) and an example entry."""
+    m = METRICS[name]
+    schema = m.params.model_json_schema(by_alias=True)
+    required = set(schema.get("required", []))
+    params = []
+    for pname, prop in schema.get("properties", {}).items():
+        params.append(
+            {
+                "name": pname,
+                "type": _type_text(prop, schema),
+                "required": pname in required,
+                "default": prop.get("default"),
+                "description": prop.get("description", ""),
+            }
+        )
+    return {"name": name, "summary": m.summary, "figure": m.figure, "params": params, "example": m.example}
+
+
+def _type_text(prop: dict, schema: dict) -> str:
+    if "enum" in prop:
+        return " | ".join(map(str, prop["enum"]))
+    if "anyOf" in prop:
+        return " or ".join(_type_text(x, schema) for x in prop["anyOf"] if x.get("type") != "null")
+    t = prop.get("type", "")
+    if t == "object":
+        return "mapping"
+    if t == "array":
+        return "list"
+    if prop.get("format") == "date":
+        return "date"
+    if "const" in prop:
+        return str(prop["const"])
+    return t or "any"

@@ -1,0 +1,460 @@
+"""Each generic metric on the committed tables (figures checked against the processed CSVs
+and the PROVENANCE totals), its as-of cut, and the sources it cites from what it read."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from migrationdata.claims import METRICS, Reader, evaluate_entry, parse_period
+from migrationdata.vintages import Vintage
+
+
+def run(metric, params, test, as_of=None):
+    return evaluate_entry({"metric": metric, "params": params, "test": test}, as_of)
+
+
+DARIEN_2023 = {"table": "darien_monthly", "column": "migrants", "period": "2023"}
+
+
+def test_the_vocabulary_of_the_spec_is_registered():
+    assert {
+        "value",
+        "change",
+        "share",
+        "rank",
+        "rank_in_series",
+        "streak",
+        "first_time",
+        "closure",
+        "closures_in_window",
+    } <= set(METRICS)
+
+
+# --- value ----------------------------------------------------------------------------------
+
+
+def test_value_sums_a_calendar_year_and_cuts_to_what_was_published():
+    now = run("value", DARIEN_2023, "more than 500,000")
+    assert now.value == 520_085 and now.verdict == "supported" and now.figure.complete
+    then = run("value", DARIEN_2023, "more than 500,000", date(2023, 12, 28))
+    # January to November 2023: Panama had not yet released December
+    assert then.value == 495_459 and not then.figure.complete and then.verdict == "not-checkable"
+    assert then.data_through == "November 2023"
+
+
+def test_value_fiscal_year_month_range_per_day_and_agg():
+    fy = run(
+        "value", {"table": "usbp_southwest_monthly", "column": "encounters", "period": "FY2024"}, "1,530,523"
+    )
+    assert fy.value == 1_530_523 and fy.verdict == "supported"  # = the annual table's FY2024
+    rng = run(
+        "value",
+        {"table": "usbp_southwest_monthly", "column": "encounters", "period": "2024-10..2024-12"},
+        "150,456",
+    )
+    assert rng.value == 56_520 + 46_612 + 47_324
+    per_day = run(
+        "value",
+        {
+            "table": "cbp_encounters",
+            "column": "encounters",
+            "where": {"component": "U.S. Border Patrol"},
+            "period": "2024-03",
+            "per": "day",
+        },
+        "4,488",
+    )
+    assert per_day.value == pytest.approx(139_124 / 31) and per_day.verdict == "supported"
+    top = run(
+        "value",
+        {
+            "table": "usbp_southwest_monthly",
+            "column": "encounters",
+            "period": "2025-02..2025-08",
+            "agg": "max",
+        },
+        "fewer than 9,000",
+    )
+    assert top.value == 8_725
+    low = run(
+        "value",
+        {
+            "table": "usbp_southwest_annual",
+            "column": "apprehensions",
+            "period": "FY1971..FY2024",
+            "agg": "min",
+        },
+        "more than 238,000",
+    )
+    assert low.value == 263_991
+
+
+def test_value_where_lists_and_exclude():
+    both = run(
+        "value",
+        {
+            "table": "crossings_us_mexico",
+            "column": "value",
+            "period": "2023",
+            "where": {"measure": "Trains", "port": ["Eagle Pass", "El Paso"]},
+        },
+        "4,162",
+    )
+    assert both.value == 4_162
+    rest = run(
+        "value",
+        {
+            "table": "crossings_us_mexico",
+            "column": "value",
+            "period": "2023",
+            "where": {"measure": "Trains"},
+            "exclude": {"port": ["Eagle Pass", "El Paso"]},
+        },
+        "6,610",
+    )
+    assert rest.value == 10_772 - 4_162
+
+
+def test_annual_tables_are_cut_too():
+    """An annual row counts as published with its last month (December; September for a fiscal year)."""
+    p = {"table": "darien_annual", "column": "migrants", "period": "2024"}
+    before = run("value", p, "302,203", date(2025, 1, 9))
+    assert before.verdict == "not-checkable" and "no data yet for 2024" in before.note
+    assert run("value", p, "302,203", date(2025, 1, 10)).value == 302_203
+    fy = {"table": "usbp_southwest_annual", "column": "apprehensions", "period": "FY2024"}
+    assert run("value", fy, "1,530,523", date(2024, 10, 19)).verdict == "not-checkable"
+    assert run("value", fy, "1,530,523", date(2024, 10, 20)).value == 1_530_523
+
+
+def test_no_data_yet_is_not_checkable_never_an_error():
+    r = run("value", {"table": "darien_monthly", "column": "migrants", "period": "2026"}, "more than 0")
+    assert r.verdict == "not-checkable" and "no data yet for 2026" in r.note and "April 2025" in r.note
+    early = run("value", DARIEN_2023, "more than 0", date(2019, 1, 1))
+    assert early.verdict == "not-checkable"
+
+
+def test_latest_stands_in_for_an_unpublished_month():
+    p = {"table": "darien_monthly", "column": "migrants", "period": "2023-12", "latest": True}
+    then = run("value", p, "at least 2,000", date(2023, 12, 28))
+    assert (
+        then.value == 37_231 and "November 2023" in then.display and then.verdict == "supported-with-caveat"
+    )
+    assert run("value", p, "at least 2,000").value == 24_626
+
+
+def test_a_total_over_parts_the_table_lacks_is_not_checkable():
+    """CBP's nationwide rows stop in September 2024: no silent Southwest-only 'nationwide' total."""
+    p = {"table": "cbp_encounters", "column": "encounters", "period": "2025-03"}
+    r = run("value", p, "more than 0")
+    assert r.verdict == "not-checkable" and "Northern Land Border" in r.note
+    sw = run("value", {**p, "where": {"region": "Southwest Land Border"}}, "11,012")
+    assert sw.value == 11_012 and sw.verdict == "supported"
+
+
+# --- change, share --------------------------------------------------------------------------
+
+
+def test_change_percent_ratio_difference_and_then():
+    p = {"table": "darien_monthly", "column": "migrants", "from": "2023", "to": "2024"}
+    now = run("change", p, "down 42%")
+    assert now.value == pytest.approx((302_203 / 520_085 - 1) * 100) and now.verdict == "supported"
+    assert now.figure.extra["ratio"] == pytest.approx(302_203 / 520_085)
+    then = run("change", p, "down 42%", date(2025, 1, 2))
+    assert then.figure.extra["to"] == 297_354 and then.verdict == "not-checkable"
+    ratio = run("change", {**p, "from": "2022", "to": "2023", "measure": "ratio"}, "doubled")
+    assert ratio.value == pytest.approx(520_085 / 248_284) and ratio.verdict == "supported"
+    diff = run("change", {**p, "measure": "difference"}, "fewer than 0")
+    assert diff.value == 302_203 - 520_085
+
+
+def test_change_between_two_filters():
+    """Venezuelans against Colombians in the same year: 'about twelve times as many'."""
+    p = {
+        "table": "darien_monthly",
+        "column": "migrants",
+        "from": "2024",
+        "to": "2024",
+        "measure": "ratio",
+        "where": {"nationality_iso3": "COL"},
+        "to_where": {"nationality_iso3": "VEN"},
+    }
+    r = run("change", p, "about 12")
+    assert r.value == pytest.approx(209_897 / 17_529) and r.verdict == "supported"
+
+
+def test_share_of_a_filtered_total_and_within_a_sub_period():
+    ven = run(
+        "share",
+        {
+            "table": "darien_monthly",
+            "column": "migrants",
+            "where": {"nationality_iso3": "VEN"},
+            "period": "2024",
+        },
+        "some 69%",
+    )
+    assert ven.value == pytest.approx(209_897 / 302_203 * 100) and ven.figure.unit == "percent"
+    first3 = run(
+        "share",
+        {
+            "table": "usbp_southwest_monthly",
+            "column": "encounters",
+            "period": "FY2025",
+            "within": "2024-10..2024-12",
+        },
+        "more than 60%",
+    )
+    assert first3.value == pytest.approx(150_456 / 229_183 * 100)
+    assert first3.verdict == "supported-with-caveat"  # September 2025 is not in the kit yet
+    rail = run(
+        "share",
+        {
+            "table": "crossings_us_mexico",
+            "column": "value",
+            "where": {"port": ["Eagle Pass", "El Paso"]},
+            "of": {"measure": "Trains"},
+            "period": "2023",
+        },
+        "at least 25%",
+        date(2023, 12, 28),
+    )
+    assert rail.value == pytest.approx(3_121 / 8_062 * 100) and rail.data_through == "September 2023"
+
+
+# --- ranks ----------------------------------------------------------------------------------
+
+
+def test_rank_of_a_group_then_and_now():
+    p = {
+        "table": "darien_monthly",
+        "column": "migrants",
+        "by": "nationality_iso3",
+        "group": "VEN",
+        "period": "2023",
+    }
+    now = run("rank", p, "the highest")
+    assert now.value == 1 and "328,650 of 520,085" in now.display
+    then = run("rank", p, "the highest", date(2023, 12, 28))
+    assert "317,145 of 495,459" in then.display and then.verdict == "supported-with-caveat"
+    laredo = run(
+        "rank",
+        {
+            "table": "crossings_us_mexico",
+            "column": "value",
+            "where": {"measure": "Trains"},
+            "by": "port",
+            "group": "Eagle Pass",
+            "period": "2023",
+        },
+        "second-highest",
+    )
+    assert laredo.value == 2 and laredo.verdict == "supported" and "Laredo (4,415)" in laredo.display
+
+
+def test_rank_of_an_unknown_group_is_not_checkable_and_lists_the_groups():
+    r = run(
+        "rank",
+        {
+            "table": "darien_monthly",
+            "column": "migrants",
+            "by": "nationality_iso3",
+            "group": "XXX",
+            "period": "2023",
+        },
+        "the highest",
+    )
+    assert r.verdict == "not-checkable" and "VEN" in r.note
+
+
+def test_rank_in_series_record_lowest_since_and_cut():
+    p = {"table": "usbp_southwest_monthly", "column": "encounters", "freq": "month", "period": "2025-07"}
+    now = run("rank_in_series", p, "the lowest")
+    assert now.figure.extra["rank_from_bottom"] == 1 and now.verdict == "supported"
+    assert (
+        run("rank_in_series", p, "the lowest", date(2025, 8, 19)).verdict == "not-checkable"
+    )  # out on the 20th
+    assert run("rank_in_series", p, "the lowest", date(2025, 8, 20)).figure.extra["count"] == 310
+    # March 2025 was the lowest until June 2025; CBP released March on 14 April 2025
+    march = {**p, "period": "2025-03"}
+    assert run("rank_in_series", march, "the lowest", date(2025, 4, 14)).verdict == "supported"
+    assert run("rank_in_series", march, "the lowest", date(2025, 4, 13)).verdict == "not-checkable"
+    assert run("rank_in_series", march, "the lowest").verdict == "not-supported"
+    # "the lowest since ..." ranks only from that period on
+    feb = {**p, "period": "2025-02"}
+    assert run("rank_in_series", {**feb, "through": "2025-02"}, "the lowest").verdict == "supported"
+    aug24 = {**p, "period": "2024-09"}
+    assert (
+        run("rank_in_series", {**aug24, "through": "2024-09"}, "the lowest since 2024").verdict == "supported"
+    )
+    assert run("rank_in_series", {**aug24, "through": "2024-09"}, "the lowest").verdict == "not-supported"
+
+
+def test_rank_in_series_fiscal_years_ranks_only_complete_ones():
+    p = {
+        "table": "cbp_southwest_monthly",
+        "column": "total",
+        "freq": "fiscal_year",
+        "period": "FY2023",
+        "through": "2023-12",
+    }
+    r = run("rank_in_series", p, "the highest")
+    assert r.value == 1 and "of 4 fiscal years" in r.display and "2,475,669" in r.display
+    annual = run(
+        "rank_in_series",
+        {
+            "table": "usbp_southwest_annual",
+            "column": "apprehensions",
+            "freq": "fiscal_year",
+            "period": "FY2022",
+        },
+        "a record",
+    )
+    assert annual.verdict == "supported" and annual.figure.extra["count"] == 65  # FY1960-FY2024
+    assert (
+        run(
+            "rank_in_series",
+            {
+                "table": "usbp_southwest_annual",
+                "column": "apprehensions",
+                "freq": "fiscal_year",
+                "period": "FY2022",
+            },
+            "a record",
+            date(2022, 10, 19),
+        ).verdict
+        == "not-checkable"
+    )
+
+
+def test_streak_and_its_cut():
+    p = {
+        "table": "darien_monthly",
+        "column": "migrants",
+        "by": "nationality_iso3",
+        "group": "VEN",
+        "through": "2023-12",
+    }
+    assert run("streak", p, "11").value == 11  # February to December 2023
+    assert run("streak", {**p, "through": "2024-12"}, "23").value == 23
+    assert run("streak", p, "11", date(2023, 12, 28)).verdict == "not-checkable"
+
+
+def test_first_time_and_its_cut():
+    p = {"table": "darien_annual", "column": "migrants", "period": "2023"}
+    assert run("first_time", p, "for the first time").value is True
+    assert run("first_time", {**p, "period": "2024"}, "true").verdict == "not-supported"
+    assert run("first_time", p, "true", date(2023, 12, 28)).verdict == "not-checkable"
+
+
+# --- closures -------------------------------------------------------------------------------
+
+
+def test_closure_fields_and_the_ledger_as_known_then():
+    p = {"id": "eagle-pass-rail-2023-12", "field": "duration_days"}
+    assert run("closure", p, "5").value == 5
+    early = run("closure", p, "5", date(2023, 12, 20))
+    assert early.verdict == "not-checkable" and "no reopening reported" in early.note
+    hours = run("closure", {**p, "field": "duration_hours"}, "about 100")
+    assert 100 <= hours.value <= 101
+    start = run("closure", {**p, "field": "start"}, "18 December 2023")
+    assert start.value == date(2023, 12, 18) and start.verdict == "supported"
+    assert run("closure", {**p, "field": "mode"}, "is rail").verdict == "supported"
+    both = run("closure", {"mode": "rail", "on": "2023-12-20", "field": "duration_days"}, "5")
+    assert both.value == 5 and {s["closure"] for s in both.sources} == {
+        "eagle-pass-rail-2023-12",
+        "el-paso-rail-2023-12",
+    }
+
+
+def test_closure_that_matches_rows_that_differ_is_an_error():
+    r = run("closure", {"port": "Eagle Pass", "field": "start"}, "18 December 2023")
+    assert r.verdict == "error" and "give one id" in r.error
+
+
+def test_closures_in_window_then_and_now():
+    p = {"start": "2023-12-01", "end": "2023-12-27", "mode": ["vehicle", "pedestrian", "whole port"]}
+    now = run("closures_in_window", p, "at least 1")
+    assert now.value == 4
+    assert "04 Jan" not in now.display and "4 January 2024" in now.display
+    then = run("closures_in_window", p, "at least 1", date(2023, 12, 28))
+    assert then.value == 4 and "still closed then" in then.display
+    assert run("closures_in_window", p, "at least 1", date(2023, 11, 26)).value == 1
+
+
+# --- sources come from what was read --------------------------------------------------------
+
+
+def test_sources_are_the_tables_and_ledger_rows_read():
+    r = run("value", DARIEN_2023, "more than 500,000")
+    assert {s["table"] for s in r.sources} == {"darien_monthly"}
+    assert all(s["url"].startswith("https://") and s["sha256"] and s["retrieved_at"] for s in r.sources)
+    two = evaluate_entry(
+        {
+            "metric": "change",
+            "params": {
+                "table": "darien_monthly",
+                "column": "migrants",
+                "from": "2022",
+                "to": "2023",
+                "measure": "ratio",
+            },
+            "test": "doubled",
+            "also": [
+                {
+                    "metric": "rank_in_series",
+                    "params": {
+                        "table": "darien_annual",
+                        "column": "migrants",
+                        "freq": "year",
+                        "period": "2022",
+                        "through": "2022",
+                    },
+                    "test": "the highest",
+                }
+            ],
+        },
+        None,
+    )
+    assert {s["table"] for s in two.sources} == {"darien_monthly", "darien_annual"}
+    rail = run(
+        "closure", {"id": "eagle-pass-rail-2023-12", "field": "start"}, "18 December 2023", date(2023, 12, 28)
+    )
+    assert {s["closure"] for s in rail.sources} == {"eagle-pass-rail-2023-12"}
+    # a citation dated after the as-of day (the reopening's) is not cited then
+    assert all(s["date"] <= "2023-12-28" for s in rail.sources)
+
+
+def test_a_hand_written_tables_list_must_agree():
+    entry = {"metric": "value", "params": DARIEN_2023, "test": "more than 500,000"}
+    assert evaluate_entry({**entry, "tables": ["darien_monthly"]}, None).verdict == "supported"
+    wrong = evaluate_entry({**entry, "tables": ["darien_annual"]}, None)
+    assert wrong.verdict == "error" and "read darien_monthly" in wrong.error
+
+
+def test_reader_records_tables_and_cuts_every_one():
+    reader = Reader(Vintage(date(2023, 12, 28)))
+    df = reader.table("usbp_southwest_annual")
+    assert df["fiscal_year"].max() == 2023 and reader.tables == ["usbp_southwest_annual"]
+    assert reader.table("darien_monthly")["month"].max().strftime("%Y-%m") == "2023-11"
+
+
+def test_periods():
+    assert parse_period("FY2023").months()[0].strftime("%Y-%m") == "2022-10"
+    assert len(parse_period("2023-01..2023-11").months()) == 11
+    assert parse_period(date(2023, 12, 18)).day == date(2023, 12, 18)
+    for bad in ("2023-13", "FY", "2024..2023", "last year"):
+        with pytest.raises(ValueError):
+            parse_period(bad)
+
+
+def test_a_partial_sum_already_past_the_claim_is_refuted():
+    """Later months can only add to a sum: 'fewer than 450,000 in 2023' was already false on
+    28 December 2023, with eleven months published."""
+    r = run("value", DARIEN_2023, "fewer than 450,000", date(2023, 12, 28))
+    assert r.verdict == "not-supported" and "already exceed" in r.note
+    # ... but a claim the rest of the year could still make true stays not-checkable
+    assert run("value", DARIEN_2023, "more than 500,000", date(2023, 12, 28)).verdict == "not-checkable"
+    assert run("value", DARIEN_2023, "520,085", date(2023, 12, 28)).verdict == "not-checkable"
+    assert run("value", DARIEN_2023, "480,000", date(2023, 12, 28)).verdict == "not-supported"
