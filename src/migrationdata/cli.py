@@ -16,6 +16,7 @@ Data behind the story on US-Mexico talks about migration and trade (December 202
   migrationdata fetch [SOURCE]   download, check and process the official data
   migrationdata build            run the notebooks: every chart and the fact-check report
   migrationdata check            check each of the story's claims against the data
+  migrationdata draft TEXT       propose a fact-check ledger from a story's text
 
 Charts and tables are already committed: you need `fetch` only to refresh the data.
 """
@@ -108,6 +109,28 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--claim", action="append", metavar="ID", help="check only this claim (repeatable)")
     c.add_argument("--ledger", metavar="FILE", default=None, help="claims file (default: data/claims.yaml)")
     c.set_defaults(func=cmd_check)
+
+    d = sub.add_parser(
+        "draft",
+        help="spot the checkable figures in a story's text and propose its fact-check ledger",
+        description="Read a story (plain text or Markdown, English or Spanish), find every "
+        "sentence with a figure the data can test, and write a draft story.yaml: the series, "
+        "period, metric and test for each (status: draft until an editor confirms it), what it "
+        "could not map and why, and what no data can settle. --html writes the story with each "
+        "figure marked and its verdict beside it.",
+    )
+    d.add_argument("text_file", metavar="TEXT_FILE", help="the story's text (.txt or .md)")
+    d.add_argument("--published", required=True, metavar="DATE", help="the day the story ran (YYYY-MM-DD)")
+    d.add_argument("--slug", default=None, help="the story's folder name (default: from the headline)")
+    d.add_argument(
+        "--out", default=None, metavar="FILE", help="where to write (default: stories/SLUG/story.yaml)"
+    )
+    d.add_argument("--html", default=None, metavar="FILE", help="also write the editor's page here")
+    d.add_argument("--language", choices=("en", "es"), default=None, help="skip language detection")
+    d.add_argument("--outlet", default=None, help="the outlet, for the ledger's header")
+    d.add_argument("--url", default=None, help="the story's address, for the ledger's header")
+    d.add_argument("--force", action="store_true", help="overwrite a ledger that has confirmed entries")
+    d.set_defaults(func=cmd_draft)
     return p
 
 
@@ -192,6 +215,12 @@ def cmd_check(args) -> int:
     from migrationdata import claims
 
     return claims.run_cli(args)
+
+
+def cmd_draft(args) -> int:
+    from migrationdata import draft
+
+    return draft.run_cli(args)
 
 
 def main(argv: list[str] | None = None) -> int:
