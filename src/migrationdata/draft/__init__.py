@@ -16,7 +16,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-
 from migrationdata.draft.periods import parse_published
 from migrationdata.draft.report import render, write_html
 from migrationdata.draft.sentences import detect_language, read_story

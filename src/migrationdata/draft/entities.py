@@ -11,12 +11,11 @@ so the sentence is listed as unmapped with that reason instead of being skipped.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-
-import pandas as pd
 
 from migrationdata.countries import english_name, iso3_from_english, spanish_name
 from migrationdata.paths import data_dir, processed_dir
@@ -172,16 +171,18 @@ class Vocabulary:
     areas: list[str]  # Border Patrol sectors and CBP field offices, as CBP names them
     cbp_citizenships: dict[str, str]  # ISO-3 -> CBP's name
     darien_nationalities: set[str]  # ISO-3 codes in Panama's table
-    closures: pd.DataFrame
+    closures: list[dict]  # rows of data/closures.csv
     series: dict[str, Series] = field(default_factory=dict)
     country_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # ISO-3 -> (en, es)
 
 
-def _read(table: str, columns: list[str], root: Path | None) -> pd.DataFrame:
+def _read(table: str, columns: list[str], root: Path | None) -> list[dict]:
+    """The named columns of a processed table (the csv module: no pandas import for a draft)."""
     path = processed_dir(root) / f"{table}.csv"
     if not path.is_file():
-        return pd.DataFrame(columns=columns)
-    return pd.read_csv(path, usecols=columns, dtype=str)
+        return []
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [{c: row.get(c) or "" for c in columns} for row in csv.DictReader(fh)]
 
 
 @cache
@@ -189,17 +190,22 @@ def vocabulary(root: Path | None = None) -> Vocabulary:
     """The names the data hold, read once per process from the processed tables."""
     crossings = _read("crossings_us_mexico", ["port"], root)
     closures_path = data_dir() / "closures.csv"
-    closures = pd.read_csv(closures_path, dtype=str) if closures_path.is_file() else pd.DataFrame()
-    ports = sorted(set(crossings["port"].dropna()) | set(closures.get("port", pd.Series(dtype=str)).dropna()))
-    cbp = _read("cbp_encounters", ["area", "citizenship"], root).drop_duplicates()
-    areas = sorted(a for a in cbp["area"].dropna().unique() if a.endswith(("Sector", "Field Office")))
+    closures = []
+    if closures_path.is_file():
+        with closures_path.open(newline="", encoding="utf-8") as fh:
+            closures = list(csv.DictReader(fh))
+    ports = sorted(
+        {r["port"] for r in crossings if r["port"]} | {r["port"] for r in closures if r.get("port")}
+    )
+    cbp = _read("cbp_encounters", ["area", "citizenship"], root)
+    areas = sorted({r["area"] for r in cbp if r["area"].endswith(("Sector", "Field Office"))})
     citizenships = {}
-    for name in cbp["citizenship"].dropna().unique():
+    for name in sorted({r["citizenship"] for r in cbp if r["citizenship"]}):
         code = iso3_from_english(name)
         if code:
             citizenships[code] = name
     darien = _read("darien_monthly", ["nationality_iso3"], root)
-    nationalities = set(darien["nationality_iso3"].dropna())
+    nationalities = {r["nationality_iso3"] for r in darien if r["nationality_iso3"]}
     names = {}
     for code in set(citizenships) | nationalities:
         en, es = english_name(code), spanish_name(code)

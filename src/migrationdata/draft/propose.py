@@ -18,8 +18,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import pandas as pd
-
 from migrationdata.draft import entities, numbers, periods
 from migrationdata.draft.entities import Mention, Series, Vocabulary, fold
 from migrationdata.draft.numbers import Figure
@@ -116,9 +114,9 @@ def _period_words(spec: str) -> str:
         a, b = spec.split("..")
         return f"{_period_words(a)} to {_period_words(b)}"
     if re.fullmatch(r"\d{4}-\d\d", spec):
-        return pd.Timestamp(spec + "-01").strftime("%B %Y")
+        return date.fromisoformat(spec + "-01").strftime("%B %Y")
     if re.fullmatch(r"\d{4}-\d\d-\d\d", spec):
-        return pd.Timestamp(spec).strftime("%-d %B %Y")
+        return date.fromisoformat(spec).strftime("%-d %B %Y")
     return spec
 
 
@@ -420,19 +418,17 @@ def _window(ctx: _Context) -> tuple[date, date, Period | None]:
     return first, min(last, ctx.published - timedelta(days=1)), main
 
 
-def _closure_rows(ctx: _Context, first: date, last: date, mode: str | None) -> pd.DataFrame:
-    rows = ctx.vocab.closures
-    if rows.empty:
-        return rows
-    start = pd.to_datetime(rows["closed_from"]).dt.date
-    end = pd.to_datetime(rows["reopened_on"]).dt.date
-    chosen = rows[(start <= last) & (end >= first)]
-    if mode:
-        chosen = chosen[chosen["mode"] == mode]
+def _closure_rows(ctx: _Context, first: date, last: date, mode: str | None) -> list[dict]:
+    """Closures in the ledger that overlap the window (of one mode, at the ports named)."""
     ports = {m.key for m in ctx.of_kind("port")}
-    if ports:
-        chosen = chosen[chosen["port"].isin(ports)]
-    return chosen
+    return [
+        r
+        for r in ctx.vocab.closures
+        if date.fromisoformat(r["closed_from"]) <= last
+        and date.fromisoformat(r["reopened_on"] or "9999-12-31") >= first
+        and (not mode or r["mode"] == mode)
+        and (not ports or r["port"] in ports)
+    ]
 
 
 def _closures(ctx: _Context) -> list[Proposal]:
@@ -450,7 +446,7 @@ def _closures(ctx: _Context) -> list[Proposal]:
     out: list[Proposal] = []
     spans = [(verb.start, verb.end)] + ([(main.start, main.end)] if main else [])
     what = f"{mode} closures" if mode else "closures"
-    if rows.empty:
+    if not rows:
         return [
             ctx.proposal(
                 "unmapped", spans, reason=f"No {what} in the closures ledger between {window_words}.", **base
@@ -466,18 +462,16 @@ def _closures(ctx: _Context) -> list[Proposal]:
             claim=f"At least one {what.replace('closures', 'crossing')} was shut between {window_words}.", **base,
         )
     )  # fmt: skip
-    first_row = rows.sort_values("closed_from").iloc[0]
+    first_row = min(rows, key=lambda r: (r["closed_from"], r["id"]))
     for fig in ctx.figures:
         if fig.kind != "duration":
             continue
         field_name = {"days": "duration_days", "hours": "duration_hours"}.get(fig.unit)
         if field_name is None:
             continue
-        same = rows[
-            (rows["closed_from"] == first_row["closed_from"])
-            & (rows["reopened_on"] == first_row["reopened_on"])
-        ]
-        caveat = f"Also closed over the same days: {', '.join(same['id'].iloc[1:])}." if len(same) > 1 else ""
+        when = (first_row["closed_from"], first_row["reopened_on"])
+        same = [r["id"] for r in rows if r is not first_row and (r["closed_from"], r["reopened_on"]) == when]
+        caveat = f"Also closed over the same days: {', '.join(same)}." if same else ""
         out.append(
             ctx.proposal(
                 "claim", [(fig.start, fig.end)], metric="closure",
@@ -500,7 +494,7 @@ def _closures(ctx: _Context) -> list[Proposal]:
         )  # fmt: skip
     key = ctx.has(KEY[ctx.lang])
     if key and mode == "rail":
-        ports = sorted(set(rows["port"]))
+        ports = sorted({r["port"] for r in rows})
         year = str(ctx.published.year)
         out.append(
             ctx.proposal(
@@ -514,17 +508,15 @@ def _closures(ctx: _Context) -> list[Proposal]:
         )  # fmt: skip
     other = ctx.has(OTHER[ctx.lang])
     if other:
-        all_modes = sorted(set(ctx.vocab.closures["mode"]))
-        rest = [m for m in all_modes if m != mode]
-        others = _closure_rows(ctx, first, last, None)
-        others = others[others["mode"].isin(rest)]
+        rest = sorted({r["mode"] for r in ctx.vocab.closures} - {mode})
+        others = [r for r in _closure_rows(ctx, first, last, None) if r["mode"] in rest]
         params = {"start": first.isoformat(), "end": last.isoformat(), "mode": rest}
         out.append(
             ctx.proposal(
                 "claim", [(other.start(), other.end())], metric="closures_in_window", params=params,
                 test="at least 1", period=main.spec if main else "", **base,
                 claim=f"Other crossings ({', '.join(rest)}) were shut between {window_words} as well.",
-                caveat=f"In the ledger: {', '.join(others['id'])}." if len(others) else "",
+                caveat=f"In the ledger: {', '.join(r['id'] for r in others)}." if others else "",
             )
         )  # fmt: skip
     return out
