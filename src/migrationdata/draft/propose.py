@@ -212,7 +212,7 @@ def propose(
     out: list[Proposal] = []
     if series is not None and series.key == "closures":
         out += _closures(ctx)
-        figures = [f for f in figures if f.kind != "duration"]  # the closure rules used them
+        figures = [f for f in ctx.figures if f.kind != "duration"]  # the closure rules used them
         ctx.figures = figures
         if out and not figures:
             return out
@@ -456,9 +456,28 @@ def _closures(ctx: _Context) -> list[Proposal]:
     if mode:
         params["mode"] = mode
         spans.append((modes[0].start, modes[0].end))
+    # "closed two rail bridges": the number of crossings closed
+    counted = next(
+        (
+            f
+            for f in ctx.figures
+            if f.kind == "count"
+            and re.match(
+                r"(?:\s+\w+){0,2}?\s+" + entities.CLOSURE_TARGETS[ctx.lang],
+                fold(ctx.sentence.text[f.end :]),
+                re.I,
+            )
+        ),
+        None,
+    )
+    test = "at least 1"
+    if counted is not None:
+        test = counted.test
+        spans.append((counted.start, counted.end))
+        ctx.figures = [f for f in ctx.figures if f is not counted]
     out.append(
         ctx.proposal(
-            "claim", spans, metric="closures_in_window", params=params, test="at least 1", period=main.spec if main else "",
+            "claim", spans, metric="closures_in_window", params=params, test=test, period=main.spec if main else "",
             claim=f"At least one {what.replace('closures', 'crossing')} was shut between {window_words}.", **base,
         )
     )  # fmt: skip
