@@ -80,6 +80,12 @@ SERIES: tuple[Series, ...] = (
         record_table="trade_us_mexico_monthly", record_column="total_usd", priority=2,
     ),
     Series(
+        # named by the ports and the kinds of traffic the data hold (see main_series)
+        "crossings", "Inbound border crossings by port (BTS)", "Border crossings", "crossings_us_mexico", "value",
+        "year", {"en": r"\binbound crossings\b|\bnorthbound crossings\b", "es": r"\bcruces hacia el norte\b"},
+        record_table="crossings_us_mexico", record_column="value", priority=2,
+    ),
+    Series(
         "closures", "Port and rail-crossing closures (the project's ledger)", "Border closures", "closures", "",
         "month",
         # things that happened: "closed", "shut", "reopened" (not "closed-door", not "reopening")
@@ -303,6 +309,10 @@ def main_series(found: list[Mention], vocab: Vocabulary | None = None) -> Series
     """The series a sentence speaks of: the most specific one it names."""
     vocab = vocab or vocabulary()
     named = [vocab.series[f.key] for f in found if f.kind == "series"]
+    if any(f.kind in ("port", "measure") for f in found) and not any(
+        f.kind in ("sector", "field-office") for f in found
+    ):
+        named.append(vocab.series["crossings"])
     if not named:
         return None
     return max(named, key=lambda s: s.priority)

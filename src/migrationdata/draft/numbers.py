@@ -119,7 +119,7 @@ RANKS = {
         (r"(segund|tercer|cuart|quint)[oa]? (?:más baj[oa]|menor)", None, "{ord}-lowest"),
         (
             r"(?:cifra |nivel |máximo )?récord|sin precedentes|máximo histórico|nunca antes|"
-            r"(?:el|la|los|las) más alt[oa]s?|(?:el|la) mayor|(?:el grupo|la nacionalidad) más numeros[oa]|"
+            r"(?:el|la|los|las)(?: (?!segund|tercer|cuart|quint)\w+)? más alt[oa]s?(?: de la historia| registrad[oa])?|(?:el|la) mayor|(?:el grupo|la nacionalidad) más numeros[oa]|"
             r"(?:el|la) más numeros[oa]",
             1,
             "the highest",
@@ -180,6 +180,7 @@ class Figure:
     qualifier: str = ""  # more than | at least | nearly | about | fewer than | at most
     direction: str = ""  # up | down, for changes
     test: str = ""  # the newsroom-language test the engine parses
+    spelled: bool = False  # a number written as a word with no scale ("two", "cinco")
 
     def overlaps(self, other: Figure) -> bool:
         return self.start < other.end and other.start < self.end
@@ -285,7 +286,17 @@ def spot(sentence: str, lang: str = "en") -> list[Figure]:
     for fig in found:
         if not any(fig.overlaps(k) for k in kept):
             kept.append(fig)
-    return sorted(kept, key=lambda f: f.start)
+    kept.sort(key=lambda f: f.start)
+    # "the highest monthly total on record" states one rank, not two
+    ranks: set[str] = set()
+    out = []
+    for fig in kept:
+        if fig.kind == "rank":
+            if fig.test in ranks:
+                continue
+            ranks.add(fig.test)
+        out.append(fig)
+    return out
 
 
 def _quantities(sentence: str, lang: str) -> list[Figure]:
@@ -342,6 +353,7 @@ def _quantities(sentence: str, lang: str) -> list[Figure]:
             start -= qlen
         text = sentence[start:end]
         fig = Figure(kind=kind, text=text, start=start, end=end, value=value, unit=unit, qualifier=qual)
+        fig.spelled = bool(word) and not (scale_word or pct or cur or usd)
         fig.direction = direction
         fig.test = _test_for(fig)
         out.append(fig)
@@ -359,6 +371,12 @@ def _direction_before(before: str, lang: str) -> tuple[str, int]:
     window = before[-30:]
     for word, direction in ((UP[lang], "up"), (DOWN[lang], "down")):
         m = re.search(rf"\b({word})(?:\s+(?:by|en|un|en un|a|of))*\s+$", window, re.IGNORECASE)
+        if (
+            m
+            and m.group(1).lower() == "up"
+            and re.search(r"\b(?:made|make|makes|making|add|adds|added|sum|sums)\s+up\b", window, re.I)
+        ):
+            continue  # "made up 42%" is a share, not a rise
         if m:
             return direction, len(before) - len(window) + m.start(1)
     return "", 0

@@ -102,7 +102,7 @@ def _rules(lang: str):
             ("month", rf"\b(?P<m>{M})\s+(?:de(?:l)?\s+)?(?P<y>\d{{4}})\b"),
             (
                 "month_bare",
-                rf"\b(?:en|de|durante|hasta|desde|a principios de|a finales de|a mediados de)\s+(?P<m>{M})\b",
+                rf"\b(?:en|de|durante|hasta|desde|que en|frente a|respecto a|a principios de|a finales de|a mediados de)\s+(?P<m>{M})\b",
             ),
             (
                 "rel_month",
@@ -138,7 +138,10 @@ def _rules(lang: str):
             rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{M})\.?(?:,?\s+(?P<y>\d{{4}}))?\b|\b(?P<m2>{M})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y2>\d{{4}}))?",
         ),
         ("month", rf"\b(?P<m>{M})\.?\s+(?:of\s+)?(?P<y>\d{{4}})\b"),
-        ("month_bare", rf"\b(?:in|during|since|until|through|by|for|early|late|mid-?)\s+(?P<m>{M})\b"),
+        (
+            "month_bare",
+            rf"\b(?:in|during|since|until|through|by|for|from|than|early|late|mid-?)\s+(?P<m>{M})\b",
+        ),
         (
             "rel_month",
             r"\b(?P<which>last month|this month|earlier this month|so far this month|the previous month|the month before|a month earlier)\b",

@@ -141,10 +141,44 @@ def latest_complete(freq: str, published: date) -> str:
     return str(published.year - 1)
 
 
-def _table_params(series: Series) -> dict:
+BASE_WORDS = {
+    "en": r"(?:from|than|compared (?:with|to)|against|over)\s*$",
+    "es": r"(?:desde|que|frente a|respecto a|comparad[oa] con|con respecto a)\s*$",
+}
+DAILY = {
+    "en": r"\b(?:every day|a day|per day|daily|each day)\b",
+    "es": r"\b(?:al día|por día|diari[oa]s?|cada día)\b",
+}
+
+
+def _is_base(ctx: _Context, p: Period) -> bool:
+    """Is this the period a change is measured from ("from December", "than in 2022")?"""
+    before = ctx.sentence.text[max(0, p.start - 25) : p.start]
+    return bool(
+        re.search(BASE_WORDS[ctx.lang], before, re.I)
+        or re.match(r"(?:from|than|compared|against|desde|que|frente a|respecto a|comparad)\b", p.text, re.I)
+    )
+
+
+def _table_params(series: Series, ctx: _Context | None = None) -> dict:
+    """Table, column and filter for a series, narrowed to the sector, field office, port or
+    kind of traffic the sentence names."""
     params: dict = {"table": series.table, "column": series.column}
-    if series.where:
-        params["where"] = dict(series.where)
+    where = dict(series.where)
+    if ctx is not None:
+        areas = ctx.of_kind("sector") or ctx.of_kind("field-office")
+        if areas and series.key in ("southwest", "border-patrol", "ports-of-entry"):
+            params = {"table": "cbp_encounters", "column": "encounters"}
+            where = {"area": areas[0].key}
+        if series.key == "crossings":
+            ports = sorted({m.key for m in ctx.of_kind("port")})
+            if ports:
+                where["port"] = ports[0] if len(ports) == 1 else ports
+            measures = ctx.of_kind("measure")
+            if measures:
+                where["measure"] = measures[0].key
+    if where:
+        params["where"] = where
     return params
 
 
@@ -220,6 +254,8 @@ def propose(
         others = [m for m in ctx.mentions if not (m.kind == "series" and m.key == "closures")]
         series = entities.main_series(others, vocab)
     for fig in figures:
+        if fig.kind == "count" and fig.spelled:
+            continue  # "the two countries": a word, not a statistic
         out.append(_figure(ctx, fig, series))
     if not figures and not out:
         out += _context(ctx, series)
@@ -277,6 +313,14 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
     if series.key == "closures":
         return _unmapped(
             ctx, fig, "A figure about closures the closure rules do not read (only lengths and dates)."
+        )
+    if series.key == "crossings" and not ctx.of_kind("measure"):
+        return _unmapped(
+            ctx, fig, "Crossings of what? Name the traffic (trucks, trains, pedestrians, vehicles)."
+        )
+    if re.search(DAILY[ctx.lang], ctx.sentence.text, re.I) and fig.kind in ("count", "vague", "money"):
+        return _unmapped(
+            ctx, fig, "A daily figure: the kit's tables count months; divide a month by its days by hand."
         )
     main = _main_period(ctx)
     if main is None and _future(ctx) is not None and fig.kind != "rank":
@@ -345,13 +389,18 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         prev = _after(ctx, fig, "previous", within=60) or next(
             (p for p in ctx.periods if p.kind == "previous"), None
         )
-        other = [p for p in ctx.periods if p is not main and p.kind == main.kind] if main else []
-        start = other[0].spec if other and other[0].start < main.start else periods.previous(spec)
+        # two periods of one kind: the one after "from"/"than"/"compared with" is the base
+        pair = [p for p in ctx.periods if p.kind == main.kind] if main else []
+        start = periods.previous(spec)
+        if len(pair) >= 2:
+            based = [p for p in pair if _is_base(ctx, p)]
+            base_period = based[0] if based else pair[0]  # "from 2022 to 2023": the first
+            target = next(p for p in pair if p is not base_period)
+            start, spec = base_period.spec, target.spec
+            spans.append((base_period.start, base_period.end))
         if prev is not None:
             spans.append((prev.start, prev.end))
-        if other and other[0].start > main.start:  # "from 2022 to 2023": the first is the base
-            start, spec = spec, other[0].spec
-        params = {**_table_params(series), "from": start, "to": spec}
+        params = {**_table_params(series, ctx), "from": start, "to": spec}
         params["measure"] = "ratio" if fig.kind == "multiple" else "percent"
         return ctx.proposal(
             "claim", spans, metric="change", params=params, test=fig.test, caveat=caveat,
@@ -386,7 +435,7 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         return _unmapped(ctx, fig, f"A duration ({fig.text}) about {series.label}: no rule measures it.")
     if fig.kind == "money" and not series.column.endswith("usd"):
         return _unmapped(ctx, fig, f"An amount of money, but {series.label} counts people.")
-    params = {**_table_params(series), "period": spec}
+    params = {**_table_params(series, ctx), "period": spec}
     if nationality:
         group = _group_params(series, nationality[0].key, ctx.vocab)
         if group is not None:
@@ -410,7 +459,7 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
 def _window(ctx: _Context) -> tuple[date, date, Period | None]:
     """The days a closure sentence speaks of: its period, cut at the day before publication
     ("earlier this month" read on the 28th is the 1st to the 27th)."""
-    main = _main_period(ctx)
+    main = _main_period(ctx) or next((p for p in ctx.periods if p.kind == "day"), None)
     if main is not None:
         first, last = periods.month_span(main.spec)
     else:
