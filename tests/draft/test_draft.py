@@ -111,12 +111,14 @@ def test_the_yaml_is_the_agreed_story_format_with_every_entry_a_draft(tmp_path):
     story = tmp_path / "story.md"
     story.write_text(STORY_ES, encoding="utf-8")
     out = tmp_path / "stories" / "x" / "story.yaml"
-    assert (
-        main(["draft", str(story), "--published", "2023-12-28", "--out", str(out), "--slug", "Récord"]) == 0
-    )
+    page = tmp_path / "page" / "draft.html"
+    args = ["draft", str(story), "--published", "2023-12-28", "--out", str(out), "--html", str(page)]
+    assert main([*args, "--language", "es", "--outlet", "Diario", "--url", "https://example.org/a"]) == 0
+    assert 'lang="es"' in page.read_text(encoding="utf-8") and "Récord de migrantes" in page.read_text()
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert data["headline"] == "Récord de migrantes en la selva"
     assert data["published"] == PUBLISHED and data["language"] == "es"
+    assert (data["outlet"], data["url"]) == ("Diario", "https://example.org/a")
     assert {c["status"] for c in data["claims"]} == {"draft"}
     ids = [c["id"] for c in data["claims"]]
     assert len(ids) == len(set(ids))
@@ -184,3 +186,15 @@ def test_the_same_text_gives_the_same_draft(seed_text):
     b = to_yaml(draft_story(text, PUBLISHED, "en", evaluator=None))
     assert a == b
     assert Path(seed_text).exists()
+
+
+def test_the_default_output_is_the_stories_folder_under_the_slug(tmp_path, monkeypatch):
+    import migrationdata.draft as draft_package
+
+    monkeypatch.setattr(draft_package, "REPO_DIR", tmp_path)
+    story = tmp_path / "story.txt"
+    story.write_text(STORY_ES, encoding="utf-8")
+    assert main(["draft", str(story), "--published", "2023-12-28", "--slug", "Récord 2023"]) == 0
+    assert (tmp_path / "stories" / "record-2023" / "story.yaml").is_file()
+    assert main(["draft", str(story), "--published", "2023-12-28"]) == 0  # slug from the headline
+    assert (tmp_path / "stories" / "record-de-migrantes-en-la-selva" / "story.yaml").is_file()
