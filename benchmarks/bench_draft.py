@@ -8,7 +8,8 @@ For the seed story (``$MIGRATIONDATA_MIRROR/../article/article.txt``, ledger
 - confirmed entries spotted (the draft has something at their paragraph);
 - checkable confirmed entries mapped to the right series and period (same kind of metric, one
   of the entry's tables, same period);
-- same verdict as confirmed (only when the claims engine is installed);
+- same verdict as confirmed, and the same figure (only when the claims engine is installed; the
+  figure only for confirmed entries in the agreed format, which the engine can evaluate);
 - seconds drafting in process (text to proposals, figures included when the engine is there),
   and seconds for the whole command (`migrationdata draft ... --html`, a fresh process: imports,
   reading the vocabularies from the data, drafting, writing both files).
@@ -88,7 +89,7 @@ def main() -> int:
         t0 = time.perf_counter()
         draft = draft_story(body, parse_published(published), detect_language(body))
         in_process = time.perf_counter() - t0
-        s = score(draft, load_ledger(ledger))
+        s = score(draft, load_ledger(ledger), evaluator=engine.evaluate if engine.available() else None)
         rows.append(
             {
                 "story": name,
@@ -100,6 +101,8 @@ def main() -> int:
                 "mapped": s.mapped,
                 "same_verdict": s.same_verdict if engine.available() else None,
                 "verdicts_compared": s.verdicts_compared,
+                "same_figure": s.same_figure if engine.available() else None,
+                "figures_compared": s.figures_compared,
                 "seconds": round(seconds, 2),
                 "draft_seconds": round(in_process, 3),
                 "missed": s.missed,
@@ -111,13 +114,14 @@ def main() -> int:
         print("no story to draft: set MIGRATIONDATA_MIRROR or add stories/<slug>/text.txt", file=sys.stderr)
         return 1
     print(f"claims engine: {'installed' if engine.available() else 'not installed (no verdicts compared)'}")
-    head = f"{'story':<24} {'figures':>7} {'spotted':>9} {'mapped':>9} {'verdict':>9} {'command':>8} {'drafting':>9}"
+    head = f"{'story':<24} {'figures':>7} {'spotted':>9} {'mapped':>9} {'verdict':>9} {'figure':>8} {'command':>8} {'drafting':>9}"
     print(head)
     for r in rows:
         verdict = f"{r['same_verdict']}/{r['verdicts_compared']}" if r["same_verdict"] is not None else "n/a"
+        figure = f"{r['same_figure']}/{r['figures_compared']}" if r["same_figure"] is not None else "n/a"
         print(
             f"{r['story']:<24} {r['sentences_with_figures']:>7} {r['spotted']:>4}/{r['confirmed']:<4} "
-            f"{r['mapped']:>4}/{r['checkable']:<4} {verdict:>9} {r['seconds']:>7.2f}s {r['draft_seconds']:>8.3f}s"
+            f"{r['mapped']:>4}/{r['checkable']:<4} {verdict:>9} {figure:>8} {r['seconds']:>7.2f}s {r['draft_seconds']:>8.3f}s"
         )
         for label, ids in (
             ("not spotted", r["missed"]),

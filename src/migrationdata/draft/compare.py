@@ -124,12 +124,26 @@ class Score:
     mapped: int = 0
     same_verdict: int = 0
     verdicts_compared: int = 0
+    same_figure: int = 0
+    figures_compared: int = 0  # only confirmed entries in the agreed format can be evaluated
     missed: list[str] = field(default_factory=list)  # not spotted
     unmapped: list[str] = field(default_factory=list)  # spotted, no matching entry
     different: list[str] = field(default_factory=list)  # mapped, other verdict
 
 
-def score(draft: Draft, ledger: list[dict]) -> Score:
+AGREED_METRICS = {"value", "change", "share", "rank", "rank_in_series", "streak", "first_time", "closure",
+                  "closures_in_window"}  # fmt: skip
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+    return a == b
+
+
+def score(draft: Draft, ledger: list[dict], evaluator=None) -> Score:
+    """Compare a draft with a confirmed ledger; with the engine's ``evaluator``, also the
+    figure today of each mapped entry against the confirmed entry's own."""
     out = Score()
     used: set[int] = set()
     paragraphs = {p.paragraph for p in draft.proposals}
@@ -149,6 +163,12 @@ def score(draft: Draft, ledger: list[dict]) -> Score:
             continue
         used.add(id(match))
         out.mapped += 1
+        now = (match.evaluations or {}).get("now")
+        if evaluator is not None and now is not None and entry.get("metric") in AGREED_METRICS:
+            confirmed = evaluator(entry, None, draft.published)
+            if confirmed is not None:
+                out.figures_compared += 1
+                out.same_figure += _same(confirmed.value, now.value)
         if match.evaluations and exp.verdict:
             out.verdicts_compared += 1
             got = {k: (v.verdict if v else "error") for k, v in match.evaluations.items()}

@@ -182,36 +182,43 @@ class Vocabulary:
     country_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # ISO-3 -> (en, es)
 
 
-def _read(table: str, columns: list[str], root: Path | None) -> list[dict]:
-    """The named columns of a processed table (the csv module: no pandas import for a draft)."""
+def _distinct(table: str, columns: list[str], root: Path | None) -> dict[str, set[str]]:
+    """The distinct values of some columns of a processed table (the csv module: a draft does
+    not pay for importing pandas)."""
+    out: dict[str, set[str]] = {c: set() for c in columns}
     path = processed_dir(root) / f"{table}.csv"
     if not path.is_file():
-        return []
+        return out
     with path.open(newline="", encoding="utf-8") as fh:
-        return [{c: row.get(c) or "" for c in columns} for row in csv.DictReader(fh)]
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        where = [(c, header.index(c)) for c in columns if c in header]
+        for row in reader:
+            for c, i in where:
+                out[c].add(row[i])
+    for values in out.values():
+        values.discard("")
+    return out
 
 
 @cache
 def vocabulary(root: Path | None = None) -> Vocabulary:
     """The names the data hold, read once per process from the processed tables."""
-    crossings = _read("crossings_us_mexico", ["port"], root)
+    crossings = _distinct("crossings_us_mexico", ["port"], root)
     closures_path = data_dir() / "closures.csv"
     closures = []
     if closures_path.is_file():
         with closures_path.open(newline="", encoding="utf-8") as fh:
             closures = list(csv.DictReader(fh))
-    ports = sorted(
-        {r["port"] for r in crossings if r["port"]} | {r["port"] for r in closures if r.get("port")}
-    )
-    cbp = _read("cbp_encounters", ["area", "citizenship"], root)
-    areas = sorted({r["area"] for r in cbp if r["area"].endswith(("Sector", "Field Office"))})
+    ports = sorted(crossings["port"] | {r["port"] for r in closures if r.get("port")})
+    cbp = _distinct("cbp_encounters", ["area", "citizenship"], root)
+    areas = sorted(a for a in cbp["area"] if a.endswith(("Sector", "Field Office")))
     citizenships = {}
-    for name in sorted({r["citizenship"] for r in cbp if r["citizenship"]}):
+    for name in sorted(cbp["citizenship"]):
         code = iso3_from_english(name)
         if code:
             citizenships[code] = name
-    darien = _read("darien_monthly", ["nationality_iso3"], root)
-    nationalities = {r["nationality_iso3"] for r in darien if r["nationality_iso3"]}
+    nationalities = _distinct("darien_monthly", ["nationality_iso3"], root)["nationality_iso3"]
     names = {}
     for code in set(citizenships) | nationalities:
         en, es = english_name(code), spanish_name(code)
