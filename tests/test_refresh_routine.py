@@ -106,7 +106,9 @@ def test_two_refreshes_in_a_row_log_and_report_what_changed(mirror, tmp_path):
     from migrationdata import revisions
 
     assert (
-        revisions.first_prints("trade", "trade_us_mexico_monthly", "imports_usd", base=data)["month=2026-01-01"]
+        revisions.first_prints("trade", "trade_us_mexico_monthly", "imports_usd", base=data)[
+            "month=2026-01-01"
+        ]
         == old
     )
 

@@ -19,6 +19,7 @@ Official migration and trade data, and fact-checks of the stories written from t
   migrationdata metrics          the fact-check metrics, their parameters and examples
   migrationdata changes          what each refresh added, revised or withdrew
   migrationdata update           refresh, redraw, check, and write a digest of what changed
+  migrationdata draft TEXT       propose a fact-check ledger from a story's text
 
 Charts and tables are already committed: you need `fetch` only to refresh the data.
 """
@@ -169,6 +170,27 @@ def _parser() -> argparse.ArgumentParser:
         "--write-docs", action="store_true", help="regenerate docs/claims.md and stories/story.schema.json"
     )
     m.set_defaults(func=cmd_metrics)
+    d = sub.add_parser(
+        "draft",
+        help="spot the checkable figures in a story's text and propose its fact-check ledger",
+        description="Read a story (plain text or Markdown, English or Spanish), find every "
+        "sentence with a figure the data can test, and write a draft story.yaml: the series, "
+        "period, metric and test for each (status: draft until an editor confirms it), what it "
+        "could not map and why, and what no data can settle. --html writes the story with each "
+        "figure marked and its verdict beside it.",
+    )
+    d.add_argument("text_file", metavar="TEXT_FILE", help="the story's text (.txt or .md)")
+    d.add_argument("--published", required=True, metavar="DATE", help="the day the story ran (YYYY-MM-DD)")
+    d.add_argument("--slug", default=None, help="the story's folder name (default: from the headline)")
+    d.add_argument(
+        "--out", default=None, metavar="FILE", help="where to write (default: stories/SLUG/story.yaml)"
+    )
+    d.add_argument("--html", default=None, metavar="FILE", help="also write the editor's page here")
+    d.add_argument("--language", choices=("en", "es"), default=None, help="skip language detection")
+    d.add_argument("--outlet", default=None, help="the outlet, for the ledger's header")
+    d.add_argument("--url", default=None, help="the story's address, for the ledger's header")
+    d.add_argument("--force", action="store_true", help="overwrite a ledger that has confirmed entries")
+    d.set_defaults(func=cmd_draft)
     return p
 
 
@@ -447,6 +469,12 @@ def cmd_update(args) -> int:
         progress=lambda text: print(text, file=sys.stderr, flush=True),
     )
     return code
+
+
+def cmd_draft(args) -> int:
+    from migrationdata import draft
+
+    return draft.run_cli(args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,3 +39,8 @@ class DataError(MigrationDataError):
 
 class LoadError(MigrationDataError):
     """A processed table is missing or unreadable."""
+
+
+class DraftError(MigrationDataError):
+    """A story text handed to ``migrationdata draft`` cannot be read as a story (empty, not
+    text, too long, not English or Spanish) or its publication date does not parse."""

@@ -1,0 +1,132 @@
+"""How well and how fast `migrationdata draft` reproduces the confirmed ledgers.
+
+For the seed story (``$MIGRATIONDATA_MIRROR/../article/article.txt``, ledger
+``stories/us-mexico-talks-2023-12/story.yaml``) and every story under
+``stories/`` that has a ``text.txt`` beside its ``story.yaml``, prints:
+
+- sentences with figures the draft found;
+- confirmed entries spotted (the draft has something at their paragraph);
+- checkable confirmed entries mapped to the right series and period (same kind of metric, one
+  of the entry's tables, same period);
+- same verdict as confirmed, and the same figure (only when the claims engine is installed; the
+  figure only for confirmed entries in the agreed format, which the engine can evaluate);
+- seconds drafting in process (text to proposals, figures included when the engine is there),
+  and seconds for the whole command (`migrationdata draft ... --html`, a fresh process: imports,
+  reading the vocabularies from the data, drafting, writing both files).
+
+    .venv/bin/python benchmarks/bench_draft.py [--json FILE]
+
+Targets: on the seed story every confirmed claim spotted, at least 80% of the checkable ones
+mapped with the confirmed figure and verdict; under 3 s per story.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from migrationdata.draft import engine
+from migrationdata.draft.compare import load_ledger, score
+from migrationdata.draft.periods import parse_published
+from migrationdata.draft.sentences import detect_language, read_story
+from migrationdata.draft.story import draft_story
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SEED_PUBLISHED = "2023-12-28"
+
+
+def stories() -> list[tuple[str, Path, Path, str]]:
+    """(name, text, ledger, published) for every story with a text and a confirmed ledger."""
+    found = []
+    mirror = Path(os.environ.get("MIGRATIONDATA_MIRROR", REPO.parent / "shared" / "data"))
+    seed = mirror.parent / "article" / "article.txt"
+    seen_texts = set()
+    for folder in sorted((REPO / "stories").glob("*/")):
+        ledger = folder / "story.yaml"
+        text = folder / "text.txt"
+        if ledger.is_file() and text.is_file():
+            head = yaml.safe_load(ledger.read_text(encoding="utf-8")) or {}
+            found.append((folder.name, text, ledger, str(head.get("published", ""))[:10]))
+            seen_texts.add(text.read_bytes())
+    if seed.is_file() and seed.read_bytes() not in seen_texts:
+        ledger = REPO / "stories" / "us-mexico-talks-2023-12" / "story.yaml"
+        found.insert(0, ("seed", seed, ledger, SEED_PUBLISHED))
+    return found
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
+    args = ap.parse_args()
+    rows = []
+    for name, text, ledger, published in stories():
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = [str(BIN / "migrationdata"), "draft", str(text), "--published", published]
+            cmd += ["--out", f"{tmp}/story.yaml", "--html", f"{tmp}/draft.html"]
+            t0 = time.perf_counter()
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            seconds = time.perf_counter() - t0
+        if done.returncode:
+            print(f"{name}: draft failed: {done.stderr.strip()}", file=sys.stderr)
+            continue
+        body = read_story(text)
+        t0 = time.perf_counter()
+        draft = draft_story(body, parse_published(published), detect_language(body))
+        in_process = time.perf_counter() - t0
+        s = score(draft, load_ledger(ledger), evaluator=engine.evaluate if engine.available() else None)
+        rows.append(
+            {
+                "story": name,
+                "ledger": str(ledger.relative_to(REPO)) if ledger.is_relative_to(REPO) else str(ledger),
+                "sentences_with_figures": draft.sentences_with_figures(),
+                "confirmed": s.confirmed,
+                "spotted": s.spotted,
+                "checkable": s.checkable,
+                "mapped": s.mapped,
+                "same_verdict": s.same_verdict if engine.available() else None,
+                "verdicts_compared": s.verdicts_compared,
+                "same_figure": s.same_figure if engine.available() else None,
+                "figures_compared": s.figures_compared,
+                "seconds": round(seconds, 2),
+                "draft_seconds": round(in_process, 3),
+                "missed": s.missed,
+                "not_mapped": s.unmapped,
+                "other_verdict": s.different,
+            }
+        )
+    if not rows:
+        print("no story to draft: set MIGRATIONDATA_MIRROR or add stories/<slug>/text.txt", file=sys.stderr)
+        return 1
+    print(f"claims engine: {'installed' if engine.available() else 'not installed (no verdicts compared)'}")
+    head = f"{'story':<24} {'figures':>7} {'spotted':>9} {'mapped':>9} {'verdict':>9} {'figure':>8} {'command':>8} {'drafting':>9}"
+    print(head)
+    for r in rows:
+        verdict = f"{r['same_verdict']}/{r['verdicts_compared']}" if r["same_verdict"] is not None else "n/a"
+        figure = f"{r['same_figure']}/{r['figures_compared']}" if r["same_figure"] is not None else "n/a"
+        print(
+            f"{r['story']:<24} {r['sentences_with_figures']:>7} {r['spotted']:>4}/{r['confirmed']:<4} "
+            f"{r['mapped']:>4}/{r['checkable']:<4} {verdict:>9} {figure:>8} {r['seconds']:>7.2f}s {r['draft_seconds']:>8.3f}s"
+        )
+        for label, ids in (
+            ("not spotted", r["missed"]),
+            ("not mapped", r["not_mapped"]),
+            ("other verdict", r["other_verdict"]),
+        ):
+            if ids:
+                print(f"    {label}: {', '.join(ids)}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""The one door to the claims engine (issue 14): evaluate a proposed entry.
+
+The engine's ``migrationdata.claims.evaluate_entry`` computes a claim dict's figure and verdict.
+Until it is on this branch, :func:`evaluate` returns None and the draft says, entry by entry,
+that no figure was computed. Everything else in :mod:`migrationdata.draft` works without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from migrationdata.errors import MigrationDataError
+
+try:  # the engine's public function, per the agreed interface (notes/claims-spec.md)
+    from migrationdata.claims import evaluate_entry as _evaluate_entry
+except ImportError:  # not merged yet: drafts are written without figures
+    _evaluate_entry = None
+
+
+@dataclass
+class Evaluation:
+    verdict: str  # supported | supported-with-caveat | not-supported | not-checkable | error
+    figure: str  # as printed for an editor
+    value: Any = None
+    message: str = ""  # why the engine could not evaluate it
+
+
+def available() -> bool:
+    return _evaluate_entry is not None
+
+
+def evaluate(entry: dict, as_of: date | None, published: date) -> Evaluation | None:
+    """The engine's figure and verdict for one proposed entry as of a day (None: today);
+    None when the engine is not installed."""
+    if _evaluate_entry is None:
+        return None
+    try:
+        result = _evaluate_entry(entry, as_of=as_of, published=published)
+    except (MigrationDataError, KeyError, ValueError, TypeError) as exc:
+        # a proposal the engine refuses is still shown to the editor, with the engine's words
+        return Evaluation("error", "", None, str(exc) or type(exc).__name__)
+    figure = getattr(result, "figure", None)
+    return Evaluation(
+        verdict=str(result.verdict),
+        figure=str(getattr(figure, "text", "") or ""),
+        value=getattr(figure, "value", None),
+    )

@@ -1,0 +1,325 @@
+"""What a sentence is about: which of the kit's series, which port, sector or nationality.
+
+Two sources of names. The *series vocabulary* below says, for each series a story may cite, the
+words that name it in English and Spanish and the processed table and column that hold it. The
+*data* give the rest: port names from ``crossings_us_mexico`` and the closures ledger, Border
+Patrol sectors and CBP field offices from ``cbp_encounters``, nationalities from Panama's and
+CBP's tables with their English and Spanish names from :mod:`migrationdata.countries`. A series
+whose table the kit does not hold yet (remittances, Mexico's enforcement) is still recognised,
+so the sentence is listed as unmapped with that reason instead of being skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from migrationdata.countries import english_name, iso3_from_english, spanish_name
+from migrationdata.paths import data_dir, processed_dir
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str
+    label: str  # as an editor reads it
+    topic: str  # the ledger's topic
+    table: str  # the processed table (or the closures ledger, "closures")
+    column: str
+    freq: str  # the period the publisher reports in: year | fiscal_year | month
+    cues: dict  # lang -> regex
+    where: tuple = ()  # fixed filter, as (column, value) pairs
+    record_table: str = ""  # the longest history, for records: table
+    record_column: str = ""
+    by: str = ""  # the column naming groups (nationalities) for shares and ranks
+    group_where: tuple = ()  # extra filter when grouping
+    priority: int = 0  # when several series are named, the most specific wins
+
+    def available(self, root: Path | None = None) -> bool:
+        if self.table == "closures":
+            return (data_dir() / "closures.csv").is_file()
+        return (processed_dir(root) / f"{self.table}.csv").is_file()
+
+
+SERIES: tuple[Series, ...] = (
+    Series(
+        "darien", "Darién Gap crossings (Panama, SNM)", "Darién Gap", "darien_monthly", "migrants", "year",
+        {"en": r"dari[eé]n", "es": r"dari[eé]n"},
+        record_table="darien_annual", record_column="migrants", by="nationality_iso3", priority=3,
+    ),
+    Series(
+        "border-patrol", "Border Patrol apprehensions at the Southwest border", "US southern border",
+        "usbp_southwest_monthly", "encounters", "fiscal_year",
+        {"en": r"border patrol|apprehensions|apprehended|between (?:the )?ports",
+         "es": r"patrulla fronteriza|aprehensiones|aprehendid[oa]s|entre (?:los )?puertos"},
+        record_table="usbp_southwest_monthly", record_column="encounters", priority=2,
+    ),
+    Series(
+        "ports-of-entry", "Encounters at Southwest ports of entry (CBP Office of Field Operations)",
+        "US southern border", "cbp_southwest_monthly", "ofo", "fiscal_year",
+        {"en": r"office of field operations|inadmissibles?|(?:encounters|migrants|apprehensions) at (?:official )?ports of entry",
+         "es": r"oficina de operaciones de campo|inadmisibles?|(?:encuentros|migrantes) en (?:los )?puertos de entrada"},
+        record_table="cbp_southwest_monthly", record_column="ofo", priority=2,
+    ),
+    Series(
+        "southwest", "Encounters at the Southwest border (CBP)", "US southern border", "cbp_southwest_monthly",
+        "total", "fiscal_year",
+        {"en": r"southern border|south(?:west(?:ern)?|-west) border|(?:U\.?S\.?|US|American|United States)[-–](?:Mexico|Mexican) border|"
+               r"border with Mexico|(?:into|enter|entering|entry into) the (?:United States|U\.?S\.?|US)|encounters|at the border",
+         "es": r"frontera (?:sur|suroeste|con méxico|méxico[- ]estados unidos|entre méxico y estados unidos|común|norte)|"
+               r"(?:entrar|ingresar|llegar) a (?:los )?(?:estados unidos|ee\.? ?uu\.?)|encuentros|en la frontera"},
+        record_table="cbp_southwest_monthly", record_column="total", by="citizenship",
+        group_where=(("region", "Southwest Land Border"),), priority=1,
+    ),
+    Series(
+        "trade", "US–Mexico goods trade (BTS TransBorder)", "Trade", "trade_us_mexico_monthly", "total_usd", "year",
+        {"en": r"\btrade\b|\btraded\b|commerce|\bgoods\b|exports|imports",
+         "es": r"comercio|intercambio comercial|exportaciones|importaciones|mercancías"},
+        record_table="trade_us_mexico_monthly", record_column="total_usd", priority=2,
+    ),
+    Series(
+        # named by the ports and the kinds of traffic the data hold (see main_series)
+        "crossings", "Inbound border crossings by port (BTS)", "Border crossings", "crossings_us_mexico", "value",
+        "year", {"en": r"\binbound crossings\b|\bnorthbound crossings\b", "es": r"\bcruces hacia el norte\b"},
+        record_table="crossings_us_mexico", record_column="value", priority=2,
+    ),
+    Series(
+        "closures", "Port and rail-crossing closures (the project's ledger)", "Border closures", "closures", "",
+        "month",
+        # things that happened: "closed", "shut", "reopened" (not "closed-door", not "reopening")
+        {"en": r"\b(?:closed(?!-door)|shut(?:tered)?|suspended|halted|reopened)\b",
+         "es": r"\b(?:cerr(?:ó|aron|ad[oa]s?)|suspend(?:ió|ieron|id[oa]s?)|reabr(?:ió|ieron))\b"},
+        priority=4,
+    ),
+    Series(
+        "remittances", "Remittances to Mexico (Banco de México)", "Remittances", "remittances_monthly", "usd", "year",
+        {"en": r"remittances?", "es": r"remesas?"}, priority=5,
+    ),
+    Series(
+        "mexico-enforcement", "Mexico's enforcement: foreigners detained or returned (UPM)", "Mexico's enforcement",
+        "mexico_irregular_monthly", "events", "year",
+        {"en": r"mexic(?:o|an)(?:'s)? (?:authorities|immigration|migration institute|enforcement|deport\w*|detain\w*|detentions)|"
+               r"national migration institute|\bINM\b|deported by mexico|detained (?:in|by) mexico",
+         "es": r"instituto nacional de migración|\bINM\b|unidad de política migratoria|autoridades mexicanas|"
+               r"detenid[oa]s en méxico|deportad[oa]s (?:por|desde) méxico|presentad[oa]s ante"},
+        priority=5,
+    ),
+    Series(
+        "missing-migrants", "Deaths and disappearances of migrants (IOM)", "Missing migrants", "missing_migrants",
+        "dead_and_missing", "year",
+        {"en": r"\b(?:died|deaths?|dead|drowned|missing migrants)\b", "es": r"\b(?:murieron|muertes?|muert[oa]s|desaparecid[oa]s|ahogad[oa]s)\b"},
+        priority=5,
+    ),
+)  # fmt: skip
+
+# Who "migrants" are when a sentence names no series: a sentence about people crossing into the
+# United States speaks of the Southwest border; one about the journey north, of the Darién.
+# what a closure closes: without one of these, "closed" is not about the border
+CLOSURE_TARGETS = {
+    "en": r"\b(?:crossings?|bridges?|ports?|entry points?|border|rail(?:way|road)?|gates?|checkpoints?|lanes?)\b",
+    "es": r"\b(?:cruces?|puentes?|garitas?|puertos?|puntos de entrada|frontera|v[ií]as?|ferroviari[oa]s?|carriles)\b",
+}
+MIGRANTS = {
+    "en": r"\bmigra(?:nts?|tion)\b|asylum seekers|\bcrossings?\b",
+    "es": r"\bmigra(?:ntes?|ción)\b|solicitantes de asilo|\bcruces\b",
+}
+NORTHWARD = {"en": r"\bnorth(?:ward|bound)?\b", "es": r"\bhacia el norte\b|\brumbo al norte\b"}
+US = {"en": r"\b(?:U\.?S\.?|US|United States|America)\b", "es": r"\b(?:EE\.? ?UU\.?|Estados Unidos|EU)\b"}
+
+# Nationalities as a story names its people; the names of the countries come from the data.
+DEMONYMS = {
+    "VEN": ("venezuelans?", "venezolan[oa]s?"), "ECU": ("ecuadorians?", "ecuatorian[oa]s?"),
+    "HTI": ("haitians?", "haitian[oa]s?"), "CHN": ("chinese", "chin[oa]s"), "COL": ("colombians?", "colombian[oa]s?"),
+    "CUB": ("cubans?", "cuban[oa]s?"), "MEX": ("mexicans", "mexican[oa]s"), "GTM": ("guatemalans?", "guatemaltec[oa]s?"),
+    "HND": ("hondurans?", "hondureñ[oa]s?"), "SLV": ("salvadorans?", "salvadoreñ[oa]s?"),
+    "NIC": ("nicaraguans?", "nicaragüenses?"), "PER": ("peruvians?", "peruan[oa]s?"), "BRA": ("brazilians?", "brasileñ[oa]s?"),
+    "CHL": ("chileans?", "chilen[oa]s?"), "AFG": ("afghans?", "afgan[oa]s?"), "IND": ("indians", "indi[oa]s de la india"),
+    "RUS": ("russians?", "rus[oa]s"), "TUR": ("turks|turkish", "turc[oa]s"), "UKR": ("ukrainians?", "ucranian[oa]s?"),
+    "ROU": ("romanians?", "ruman[oa]s?"), "DOM": ("dominicans", "dominican[oa]s"), "SEN": ("senegalese", "senegaleses"),
+}  # fmt: skip
+
+MEASURES = {
+    # words that pick a BTS measure at a port
+    "en": [(r"trains?|rail|railway|railroad", "Trains"), (r"trucks?|lorries", "Trucks"),
+           (r"pedestrians?|on foot", "Pedestrians"), (r"buses", "Buses"),
+           (r"(?:personal )?vehicles?|cars", "Personal Vehicles")],
+    "es": [(r"trenes|tren|ferroviari[oa]s?|ferrocarril", "Trains"), (r"camiones|camión|tráileres", "Trucks"),
+           (r"peatones|peatonal(?:es)?|a pie", "Pedestrians"), (r"autobuses", "Buses"), (r"vehículos|autos|coches", "Personal Vehicles")],
+}  # fmt: skip
+
+CLOSURE_MODES = {
+    "en": {"rail": r"rail|railway|railroad|train"},
+    "es": {"rail": r"ferroviari[oa]s?|ferrocarril|tren"},
+}
+
+_FOLD = str.maketrans("áéíóúüñÁÉÍÓÚÜÑ", "aeiouunAEIOUUN")
+
+
+def fold(text: str) -> str:
+    """Accents off, same length: offsets in the folded text are offsets in the original."""
+    return text.translate(_FOLD)
+
+
+@dataclass
+class Mention:
+    kind: str  # series | nationality | port | sector | field-office | measure | closure-mode
+    key: str  # series key, ISO-3, port name, area name, BTS measure, closure mode
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Vocabulary:
+    ports: list[str]
+    areas: list[str]  # Border Patrol sectors and CBP field offices, as CBP names them
+    cbp_citizenships: dict[str, str]  # ISO-3 -> CBP's name
+    darien_nationalities: set[str]  # ISO-3 codes in Panama's table
+    closures: list[dict]  # rows of data/closures.csv
+    series: dict[str, Series] = field(default_factory=dict)
+    country_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # ISO-3 -> (en, es)
+
+
+def _distinct(table: str, columns: list[str], root: Path | None) -> dict[str, set[str]]:
+    """The distinct values of some columns of a processed table (the csv module: a draft does
+    not pay for importing pandas)."""
+    out: dict[str, set[str]] = {c: set() for c in columns}
+    path = processed_dir(root) / f"{table}.csv"
+    if not path.is_file():
+        return out
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        where = [(c, header.index(c)) for c in columns if c in header]
+        for row in reader:
+            for c, i in where:
+                out[c].add(row[i])
+    for values in out.values():
+        values.discard("")
+    return out
+
+
+@cache
+def vocabulary(root: Path | None = None) -> Vocabulary:
+    """The names the data hold, read once per process from the processed tables."""
+    crossings = _distinct("crossings_us_mexico", ["port"], root)
+    closures_path = data_dir() / "closures.csv"
+    closures = []
+    if closures_path.is_file():
+        with closures_path.open(newline="", encoding="utf-8") as fh:
+            closures = list(csv.DictReader(fh))
+    ports = sorted(crossings["port"] | {r["port"] for r in closures if r.get("port")})
+    cbp = _distinct("cbp_encounters", ["area", "citizenship"], root)
+    areas = sorted(a for a in cbp["area"] if a.endswith(("Sector", "Field Office")))
+    citizenships = {}
+    for name in sorted(cbp["citizenship"]):
+        code = iso3_from_english(name)
+        if code:
+            citizenships[code] = name
+    nationalities = _distinct("darien_monthly", ["nationality_iso3"], root)["nationality_iso3"]
+    names = {}
+    for code in set(citizenships) | nationalities:
+        en, es = english_name(code), spanish_name(code)
+        if en and code != "OOO":
+            names[code] = (en, es or en)
+    return Vocabulary(
+        ports=ports,
+        areas=areas,
+        cbp_citizenships=citizenships,
+        darien_nationalities=nationalities,
+        closures=closures,
+        series={s.key: s for s in SERIES},
+        country_names=names,
+    )
+
+
+def _finditer(pattern: str, text: str):
+    return re.finditer(pattern, fold(text), re.IGNORECASE)
+
+
+def mentions(sentence: str, lang: str, vocab: Vocabulary | None = None) -> list[Mention]:
+    """Everything in the sentence the kit has a name for."""
+    vocab = vocab or vocabulary()
+    found: list[Mention] = []
+    for s in SERIES:
+        if s.key == "closures" and not re.search(CLOSURE_TARGETS[lang], fold(sentence), re.IGNORECASE):
+            continue
+        for m in _finditer(fold(s.cues[lang]), sentence):
+            found.append(Mention("series", s.key, sentence[m.start() : m.end()], m.start(), m.end()))
+    for area in vocab.areas:
+        place = area.rsplit(" ", 2 if area.endswith("Field Office") else 1)[0]
+        kind = "field-office" if area.endswith("Field Office") else "sector"
+        word = "field office" if kind == "field-office" else "sector"
+        pattern = (
+            rf"\b{re.escape(place)} {word}\b"
+            if lang == "en"
+            else rf"\b{'oficina de campo' if kind == 'field-office' else 'sector'} (?:de |del )?{re.escape(fold(place))}\b"
+        )
+        for m in _finditer(pattern, sentence):
+            found.append(Mention(kind, area, sentence[m.start() : m.end()], m.start(), m.end()))
+    for port in sorted(vocab.ports, key=len, reverse=True):
+        for m in _finditer(rf"\b{re.escape(fold(port))}\b", sentence):
+            if not any(f.start <= m.start() < f.end for f in found if f.kind in ("sector", "field-office")):
+                found.append(Mention("port", port, sentence[m.start() : m.end()], m.start(), m.end()))
+    found += _nationalities(sentence, lang, vocab)
+    for pattern, measure in MEASURES[lang]:
+        for m in _finditer(rf"\b(?:{fold(pattern)})\b", sentence):
+            found.append(Mention("measure", measure, sentence[m.start() : m.end()], m.start(), m.end()))
+    for mode, pattern in CLOSURE_MODES[lang].items():
+        for m in _finditer(rf"\b(?:{fold(pattern)})\b", sentence):
+            found.append(Mention("closure-mode", mode, sentence[m.start() : m.end()], m.start(), m.end()))
+    if not any(f.kind == "series" for f in found):
+        found += _implied(sentence, lang)
+    return sorted(found, key=lambda f: (f.start, -f.end))
+
+
+def _nationalities(sentence: str, lang: str, vocab: Vocabulary) -> list[Mention]:
+    out = []
+    idx = 0 if lang == "en" else 1
+    for code, pair in DEMONYMS.items():
+        for m in _finditer(rf"\b(?:{fold(pair[idx])})\b", sentence):
+            out.append(Mention("nationality", code, sentence[m.start() : m.end()], m.start(), m.end()))
+    for code, (en, es) in vocab.country_names.items():
+        name = en if lang == "en" else es
+        # a country is a nationality only as where people come from: "from Venezuela",
+        # "de Venezuela", "nationals of Haiti"; Mexico is where everyone crosses from, so
+        # "from Mexico" is the route, not the people's nationality
+        lead = (
+            r"(?:from|of|nationals of|citizens of)"
+            if lang == "en"
+            else r"(?:de|procedentes de|originari[oa]s de)"
+        )
+        for m in _finditer(rf"\b{lead}\s+(?P<n>{re.escape(fold(name))})\b", sentence):
+            if code == "MEX":
+                continue
+            out.append(
+                Mention("nationality", code, sentence[m.start("n") : m.end("n")], m.start("n"), m.end("n"))
+            )
+    return out
+
+
+def _implied(sentence: str, lang: str) -> list[Mention]:
+    """Migrants with no series named: heading north → the Darién route; into the US → the border."""
+    m = re.search(MIGRANTS[lang], fold(sentence), re.IGNORECASE)
+    if not m:
+        return []
+    if re.search(NORTHWARD[lang], fold(sentence), re.IGNORECASE):
+        return [Mention("series", "darien", sentence[m.start() : m.end()], m.start(), m.end())]
+    if re.search(US[lang], sentence):
+        return [Mention("series", "southwest", sentence[m.start() : m.end()], m.start(), m.end())]
+    return []
+
+
+def main_series(found: list[Mention], vocab: Vocabulary | None = None) -> Series | None:
+    """The series a sentence speaks of: the most specific one it names."""
+    vocab = vocab or vocabulary()
+    named = [vocab.series[f.key] for f in found if f.kind == "series"]
+    if any(f.kind in ("port", "measure") for f in found) and not any(
+        f.kind in ("sector", "field-office") for f in found
+    ):
+        named.append(vocab.series["crossings"])
+    if not named:
+        return None
+    return max(named, key=lambda s: s.priority)

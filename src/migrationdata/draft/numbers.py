@@ -1,0 +1,483 @@
+"""Spotting the figures in a sentence, in English and Spanish.
+
+A *figure* is anything a table can test: a count ("more than 500,000", "medio millón"), a share
+("69%", "la mitad"), money ("$798.8 billion", "1.200 millones de dólares"), a change ("down
+42%", "se duplicó"), a rank or record ("second-highest", "sin precedentes"), a duration ("for
+five days"), or a vague quantity ("thousands", "miles"). Dates are periods, spotted by
+:mod:`periods`; bare years are never counts.
+
+Each figure carries the newsroom-language test the claims engine parses (always written in its
+English form, the one every engine accepts), and its span in the sentence so the HTML report
+can mark it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --------------------------------------------------------------------------- vocabulary
+
+WORD_NUMBERS = {
+    "en": {
+        "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+        "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+        "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+        "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+        "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
+        "a dozen": 12, "dozen": 12, "half a": 0.5, "a quarter of a": 0.25,
+    },
+    "es": {
+        "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+        "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13,
+        "catorce": 14, "quince": 15, "dieciséis": 16, "diecisiete": 17, "dieciocho": 18,
+        "diecinueve": 19, "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50,
+        "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90, "cien": 100, "una docena": 12,
+        "medio": 0.5,
+    },
+}  # fmt: skip
+
+SCALES = {
+    "en": {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9},
+    # Spanish counts in the long scale: "mil millones" is a US billion, "billón" a trillion
+    "es": {"mil millones": 1e9, "millones": 1e6, "millón": 1e6, "mil": 1e3, "billones": 1e12, "billón": 1e12},
+}
+
+QUALIFIERS = {
+    "en": [
+        (r"more than|over|above|in excess of|upwards of|exceeding|surpassing|topping", "more than"),
+        (r"at least|no fewer than|no less than|as many as", "at least"),
+        (r"nearly|almost|close to|just under|just shy of|approaching", "nearly"),
+        (r"about|around|roughly|some|approximately|an estimated|estimated|an average of|on average", "about"),
+        (r"fewer than|less than|under|below", "fewer than"),
+        (r"at most|up to|no more than", "at most"),
+    ],
+    "es": [
+        (r"más de|por encima de|superior a|supera(?:ron|n)? los|supera(?:ron|n)?", "more than"),
+        (r"al menos|por lo menos|como mínimo", "at least"),
+        (r"casi|poco menos de", "nearly"),
+        (r"cerca de|alrededor de|unos|unas|aproximadamente|en torno a|del orden de|aprox\.", "about"),
+        (r"menos de|por debajo de|inferior a", "fewer than"),
+        (r"hasta|como máximo|a lo sumo", "at most"),
+    ],
+}
+
+UP = {
+    "en": r"rose|rising|risen|increased|increasing|grew|growing|jumped|climbed|surged|soared|up|gained|higher",
+    "es": r"aumentó|aumentaron|subió|subieron|creció|crecieron|se incrementó|se incrementaron|repuntó|alza|aumento|incremento|más",
+}
+DOWN = {
+    "en": r"fell|falling|fallen|dropped|dropping|declined|declining|decreased|down|plunged|slid|sank|lower|shrank",
+    "es": r"cayó|cayeron|bajó|bajaron|disminuyó|disminuyeron|descendió|se redujo|se redujeron|retrocedió|caída|baja|descenso|menos",
+}
+
+MULTIPLES = {
+    "en": [
+        (r"quadrupl\w*|four times", 4.0, "quadrupled"),
+        (r"tripl\w*|three times", 3.0, "tripled"),
+        (r"doubl\w*|twice (?:as many|the)|two times", 2.0, "doubled"),
+        (r"halved|halving|fell by half|dropped by half|cut in half|half as many", 0.5, "halved"),
+    ],
+    "es": [
+        (r"se cuadruplicó|cuadruplic\w*|cuatro veces", 4.0, "quadrupled"),
+        (r"se triplicó|se triplicaron|triplic\w*|el triple", 3.0, "tripled"),
+        (r"se duplicó|se duplicaron|duplic\w*|el doble|dos veces", 2.0, "doubled"),
+        (r"se redujo a la mitad|se redujeron a la mitad|la mitad que", 0.5, "halved"),
+    ],
+}
+
+ORDINALS = {
+    "en": {"second": 2, "third": 3, "fourth": 4, "fifth": 5},
+    "es": {"segund": 2, "tercer": 3, "cuart": 4, "quint": 5},
+}
+
+RANKS = {
+    # (pattern, position from the top (negative: from the bottom), test wording)
+    "en": [
+        (
+            r"(second|third|fourth|fifth)[- ](?:highest|largest|biggest|busiest|most)(?:\s+\w+)?(?: on record| ever)?",
+            None,
+            "{ord}-highest",
+        ),
+        (r"(second|third|fourth|fifth)[- ](?:lowest|smallest|fewest)", None, "{ord}-lowest"),
+        (
+            r"all[- ]time (?:high|record)|record[- ](?:high|level|number|numbers|year|month|setting|breaking)|"
+            r"(?:(?:a|the|new|previous|its) )?record[- ](?:high|highs|level|levels|number|numbers)|(?:a|the|new|previous|its) record|unprecedented|never before|highest(?: ever)?|"
+            r"(?:the )?(?:largest|biggest|most numerous) (?:group|nationality|number|share)|"
+            r"the most ever|largest ever|first-ever|record",
+            1,
+            "the highest",
+        ),
+        (r"(?:the )?lowest|fewest|smallest", -1, "the lowest"),
+    ],
+    "es": [
+        (
+            r"(segund|tercer|cuart|quint)[oa]? (?:más alt[oa]|mayor|más numeros[oa])(?: de la historia| registrad[oa])?",
+            None,
+            "{ord}-highest",
+        ),
+        (r"(segund|tercer|cuart|quint)[oa]? (?:más baj[oa]|menor)", None, "{ord}-lowest"),
+        (
+            r"(?:cifra |nivel |máximo )?récord|sin precedentes|máximo histórico|nunca antes|"
+            r"(?:el|la|los|las)(?: (?!segund|tercer|cuart|quint)\w+)? más alt[oa]s?(?: de la historia| registrad[oa])?|(?:el|la) mayor|(?:el grupo|la nacionalidad) más numeros[oa]|"
+            r"(?:el|la) más numeros[oa]",
+            1,
+            "the highest",
+        ),
+        (r"(?:el|la) más baj[oa]|mínimo histórico|(?:el|la) menor", -1, "the lowest"),
+    ],
+}
+
+VAGUE = {
+    # the least a plural of the unit can mean: "thousands" is at least two thousand
+    "en": [
+        (r"hundreds of thousands", 200_000),
+        (r"tens of thousands", 20_000),
+        (r"millions", 2_000_000),
+        (r"thousands", 2_000),
+        (r"hundreds", 200),
+        (r"dozens", 24),
+    ],
+    "es": [
+        (r"cientos de miles", 200_000),
+        (r"decenas de miles", 20_000),
+        (r"millones de", 2_000_000),
+        (r"miles", 2_000),
+        (r"cientos|centenares", 200),
+        (r"decenas", 20),
+    ],
+}
+
+FRACTIONS = {
+    "en": [(r"half of|half the", 50.0), (r"two[- ]thirds", 66.7), (r"a third of|one[- ]third", 33.3),
+           (r"three[- ]quarters", 75.0), (r"a quarter of|one[- ]quarter", 25.0)],
+    "es": [(r"la mitad de", 50.0), (r"dos tercios", 66.7), (r"un tercio", 33.3),
+           (r"tres cuartas partes", 75.0), (r"una cuarta parte|un cuarto", 25.0)],
+}  # fmt: skip
+
+DURATION_UNITS = {
+    "en": {"day": "days", "days": "days", "hour": "hours", "hours": "hours", "week": "weeks", "weeks": "weeks",
+           "month": "months", "months": "months"},
+    "es": {"día": "days", "días": "days", "hora": "hours", "horas": "hours", "semana": "weeks",
+           "semanas": "weeks", "mes": "months", "meses": "months"},
+}  # fmt: skip
+
+# Numbers that are names, not quantities: "Title 42", "Bridge 1", "COVID-19"
+NAME_BEFORE = re.compile(
+    r"(?:Title|Bridge|Puente|Route|Highway|Interstate|Article|Artículo|Section|Gate|Garita|Terminal|"
+    r"COVID|Covid|I|Level|Nivel|Phase|Fase|Chapter|Capítulo|No|Núm)[- .]?$"
+)
+
+
+@dataclass
+class Figure:
+    kind: str  # count | percent | money | change | multiple | rank | duration | vague
+    text: str  # the words as printed, qualifier included
+    start: int
+    end: int
+    value: float | None = None  # count, percent, dollars, factor, rank position, duration
+    unit: str = ""  # days/hours/... for durations, USD for money
+    qualifier: str = ""  # more than | at least | nearly | about | fewer than | at most
+    direction: str = ""  # up | down, for changes
+    test: str = ""  # the newsroom-language test the engine parses
+    spelled: bool = False  # a number written as a word with no scale ("two", "cinco")
+
+    def overlaps(self, other: Figure) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _num_pattern(lang: str) -> str:
+    if lang == "es":
+        # 1.234.567 or 1 234 567 (thousands), decimal comma; 1,2 millones
+        return r"\d{1,3}(?:[.\u00a0 ]\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+    return r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+
+
+def parse_digits(text: str, lang: str) -> float:
+    """``"1,234.5"`` (en) or ``"1.234,5"`` (es) as a float."""
+    text = text.replace("\u00a0", "").replace(" ", "")
+    if lang == "es":
+        return float(text.replace(".", "").replace(",", "."))
+    return float(text.replace(",", ""))
+
+
+def _alt(words) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+def _quantity_regex(lang: str) -> re.Pattern:
+    num = _num_pattern(lang)
+    words = _alt(WORD_NUMBERS[lang])
+    scales = _alt(SCALES[lang])
+    if lang == "es":
+        scale_part = rf"(?:\s+(?P<scale>{scales})(?![\w]))?"
+        word_scale = rf"(?:\s+(?P<wscale>{scales}|millón)(?![\w]))"
+    else:
+        scale_part = rf"(?:[\s-]*(?P<scale>{scales})(?![\w]))?"
+        word_scale = rf"(?:[\s-]+(?P<wscale>{scales})(?![\w]))"
+    return re.compile(
+        rf"(?<![\w.,$])(?:(?P<cur>US\$|\$|USD\s?|€)\s?)?"
+        rf"(?:(?P<num>{num}){scale_part}|(?P<word>{words})(?!\w){word_scale}?)"
+        rf"(?P<pct>\s?%|\s(?:percent|per cent|por ciento)\b)?"
+        rf"(?P<usd>\s+(?:de\s+)?(?:dollars|dólares|USD)\b)?",
+        re.IGNORECASE,
+    )
+
+
+_QUANTITY = {lang: _quantity_regex(lang) for lang in ("en", "es")}
+_QUALIFIER = {
+    lang: re.compile(rf"(?:^|\W)(?P<q>{'|'.join(p for p, _ in pairs)})\s+$", re.IGNORECASE)
+    for lang, pairs in QUALIFIERS.items()
+}
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def _qualifier(before: str, lang: str) -> tuple[str, int]:
+    """The qualifier ending right before a number, and how many characters back it starts."""
+    window = before[-40:]
+    m = _QUALIFIER[lang].search(window)
+    if not m:
+        return "", 0
+    said = m.group("q").lower()
+    for pattern, canonical in QUALIFIERS[lang]:
+        if re.fullmatch(pattern, said, re.IGNORECASE):
+            return canonical, len(window) - m.start("q")
+    return "", 0  # pragma: no cover - the alternation only matches listed patterns
+
+
+def _render(value: float, kind: str) -> str:
+    """A number the way the engine's test language prints it: 500,000 · 1.2 million · $798.8 billion."""
+    sign = "$" if kind == "money" else ""
+    if kind == "percent":
+        return f"{value:g}%"
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        scaled = value / size
+        if abs(scaled) >= 1 and abs(scaled * 1000 - round(scaled * 1000)) < 1e-6:
+            return f"{sign}{scaled:,.3f}".rstrip("0").rstrip(".") + f" {word}"
+    if value == int(value):
+        return f"{sign}{int(value):,}"
+    return f"{sign}{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def spot(sentence: str, lang: str = "en") -> list[Figure]:
+    """Every figure in one sentence, left to right, none overlapping."""
+    found: list[Figure] = []
+    found += _multiples(sentence, lang)
+    found += _ranks(sentence, lang)
+    found += _vague(sentence, lang)
+    found += _fractions(sentence, lang)
+    found += _quantities(sentence, lang)
+    # longer and more specific spans win: "down 42%" over "42%", "half a million" over "a"
+    order = {
+        "change": 0,
+        "multiple": 1,
+        "money": 2,
+        "duration": 2,
+        "percent": 3,
+        "count": 4,
+        "rank": 5,
+        "vague": 6,
+    }
+    found.sort(key=lambda f: (-(f.end - f.start), order.get(f.kind, 9)))
+    kept: list[Figure] = []
+    for fig in found:
+        if not any(fig.overlaps(k) for k in kept):
+            kept.append(fig)
+    kept.sort(key=lambda f: f.start)
+    # "the highest monthly total on record" states one rank, not two
+    ranks: set[str] = set()
+    out = []
+    for fig in kept:
+        if fig.kind == "rank":
+            if fig.test in ranks:
+                continue
+            ranks.add(fig.test)
+        out.append(fig)
+    return out
+
+
+def _quantities(sentence: str, lang: str) -> list[Figure]:
+    out = []
+    for m in _QUANTITY[lang].finditer(sentence):
+        num, word = m.group("num"), m.group("word")
+        scale_word = (m.group("scale") or m.group("wscale") or "").lower()
+        pct, cur, usd = m.group("pct"), m.group("cur"), m.group("usd")
+        if word and not (scale_word or pct):
+            value = WORD_NUMBERS[lang][word.lower()]
+            if value < 1 or word.lower() in ("a", "an", "un", "una", "uno", "one"):
+                # "a"/"one" alone is an article more often than a count; keep it only as a duration
+                dur = _duration_after(sentence, m.end(), lang)
+                if not dur or word.lower() in ("a", "an"):
+                    continue
+        if num and not (scale_word or pct or cur or usd):
+            if _YEAR.match(num) or NAME_BEFORE.search(sentence[: m.start()]):
+                continue
+            after = sentence[m.end() : m.end() + 2]
+            if re.match(r"^[-–]\d|^[/:]\d|^\s?[ap]\.?m\b", after, re.IGNORECASE):
+                continue  # ranges of years, times of day, fractions like 3/4
+        base = parse_digits(num, lang) if num else WORD_NUMBERS[lang][word.lower()]
+        scale = SCALES[lang].get(scale_word, 1.0) if scale_word else 1.0
+        if scale_word == "millón":
+            scale = 1e6
+        value = base * scale
+        start, end = m.start(), m.end()
+        text = sentence[start:end].rstrip()
+        end = start + len(text)
+        if pct:
+            kind = "percent"
+        elif cur or usd:
+            kind = "money"
+        else:
+            kind = "count"
+        unit = "USD" if kind == "money" else ""
+        dur = _duration_after(sentence, end, lang) if kind == "count" else None
+        if dur:
+            unit, extra = dur
+            kind = "duration"
+            end += extra
+            text = sentence[start:end]
+        qual, qlen = _qualifier(sentence[:start], lang)
+        direction = ""
+        if kind == "percent":
+            direction, dstart = _direction_before(sentence[:start], lang)
+            if not direction:
+                direction = _direction_after(sentence[end:], lang)
+                dstart = start
+            if direction:
+                kind = "change"
+                start = min(start, dstart)
+        if qual and kind != "change":
+            start -= qlen
+        text = sentence[start:end]
+        fig = Figure(kind=kind, text=text, start=start, end=end, value=value, unit=unit, qualifier=qual)
+        fig.spelled = bool(word) and not (scale_word or pct or cur or usd)
+        fig.direction = direction
+        fig.test = _test_for(fig)
+        out.append(fig)
+    return out
+
+
+def _duration_after(sentence: str, end: int, lang: str) -> tuple[str, int] | None:
+    m = re.match(r"[\s-]+(\w+)", sentence[end:])
+    if m and m.group(1).lower() in DURATION_UNITS[lang]:
+        return DURATION_UNITS[lang][m.group(1).lower()], m.end()
+    return None
+
+
+def _direction_before(before: str, lang: str) -> tuple[str, int]:
+    window = before[-30:]
+    for word, direction in ((UP[lang], "up"), (DOWN[lang], "down")):
+        m = re.search(rf"\b({word})(?:\s+(?:by|en|un|en un|a|of))*\s+$", window, re.IGNORECASE)
+        if (
+            m
+            and m.group(1).lower() == "up"
+            and re.search(r"\b(?:made|make|makes|making|add|adds|added|sum|sums)\s+up\b", window, re.I)
+        ):
+            continue  # "made up 42%" is a share, not a rise
+        if m:
+            return direction, len(before) - len(window) + m.start(1)
+    return "", 0
+
+
+def _direction_after(after: str, lang: str) -> str:
+    # "42% fewer", "12% more", "un 42% menos"
+    m = re.match(r"\s+(\w+)", after)
+    if not m:
+        return ""
+    word = m.group(1).lower()
+    if word in ({"more", "higher", "increase", "rise"} if lang == "en" else {"más", "alza", "aumento"}):
+        return "up"
+    if word in (
+        {"fewer", "less", "lower", "drop", "decline", "decrease"}
+        if lang == "en"
+        else {"menos", "caída", "baja"}
+    ):
+        return "down"
+    return ""
+
+
+def _test_for(fig: Figure) -> str:
+    if fig.kind == "change":
+        return f"{fig.direction} {fig.value:g}%"
+    if fig.kind == "duration":
+        return f"{fig.value:g}"
+    number = _render(fig.value, fig.kind)
+    return f"{fig.qualifier} {number}" if fig.qualifier else number
+
+
+def _multiples(sentence: str, lang: str) -> list[Figure]:
+    out = []
+    for pattern, factor, test in MULTIPLES[lang]:
+        for m in re.finditer(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE):
+            qual, qlen = _qualifier(sentence[: m.start()], lang)
+            start = m.start() - qlen if qual else m.start()
+            out.append(
+                Figure(
+                    kind="multiple", text=sentence[start : m.end()], start=start, end=m.end(),
+                    value=factor, qualifier=qual, test=test,
+                )
+            )  # fmt: skip
+    return out
+
+
+def _ranks(sentence: str, lang: str) -> list[Figure]:
+    out = []
+    for pattern, position, test in RANKS[lang]:
+        for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", sentence, re.IGNORECASE):
+            pos = position
+            wording = test
+            if pos is None:
+                stem = m.group(1).lower()
+                pos = ORDINALS[lang][stem]
+                ordinal = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}[pos]
+                wording = test.format(ord=ordinal)
+                if "lowest" in test:
+                    pos = -pos
+            since = re.match(r"\s+(?:since|desde)\s+((?:19|20)\d\d)", sentence[m.end() :], re.IGNORECASE)
+            end = m.end()
+            if since:
+                wording += f" since {since.group(1)}"
+                end += since.end()
+            out.append(
+                Figure(
+                    kind="rank",
+                    text=sentence[m.start() : end],
+                    start=m.start(),
+                    end=end,
+                    value=pos,
+                    test=wording,
+                )
+            )
+    return out
+
+
+def _vague(sentence: str, lang: str) -> list[Figure]:
+    out = []
+    for pattern, least in VAGUE[lang]:
+        for m in re.finditer(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE):
+            before = sentence[: m.start()].rstrip()
+            if re.search(r"(\d|\b(?:" + _alt(WORD_NUMBERS[lang]) + r"))$", before, re.IGNORECASE):
+                continue  # "two millions", "tres mil": a number, not a vague plural
+            out.append(
+                Figure(
+                    kind="vague", text=m.group(0), start=m.start(), end=m.end(), value=least,
+                    qualifier="at least", test=f"at least {_render(least, 'count')}",
+                )
+            )  # fmt: skip
+    return out
+
+
+def _fractions(sentence: str, lang: str) -> list[Figure]:
+    out = []
+    for pattern, pct in FRACTIONS[lang]:
+        for m in re.finditer(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE):
+            qual, qlen = _qualifier(sentence[: m.start()], lang)
+            start = m.start() - qlen if qual else m.start()
+            fig = Figure(kind="percent", text=sentence[start : m.end()], start=start, end=m.end(), value=pct)
+            fig.qualifier = qual or "about"
+            fig.test = f"{fig.qualifier} {pct:g}%"
+            out.append(fig)
+    return out

@@ -1,0 +1,293 @@
+"""The time a sentence speaks of, resolved against the day the story was published.
+
+Written as the claims engine's period strings: ``"2023"`` (calendar year), ``"FY2023"`` (US
+fiscal year, October to September), ``"2023-12"`` (a month), ``"2023-01..2023-11"`` (a month
+range), ``"2023-12-18"`` (a day). Relative words ("last month", "in December", "this year",
+"el año pasado", "el jueves") are read the way a reader on the publication day reads them: a
+month named without a year is the latest such month up to the publication day.
+
+Explicit rules rather than a general date parser: the claims need months and years, not
+instants, and every rule here is listed and tested in both languages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from migrationdata.errors import DraftError
+
+MONTHS = {
+    "en": ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december"],
+    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+           "octubre", "noviembre", "diciembre"],
+}  # fmt: skip
+MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+              "oct": 10, "nov": 11, "dec": 12, "setiembre": 9}  # fmt: skip
+WEEKDAYS = {
+    "en": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+    "es": ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
+}
+
+
+@dataclass
+class Period:
+    spec: str  # the engine's period string; "" when the words name no period the data hold
+    kind: str  # year | fiscal_year | month | range | day | since | previous | future
+    text: str
+    start: int
+    end: int
+    relative: bool = False  # resolved against the publication day
+
+    @property
+    def year(self) -> int | None:
+        m = re.match(r"(?:FY)?(\d{4})", self.spec)
+        return int(m.group(1)) if m else None
+
+
+def parse_published(text: str) -> date:
+    """``--published``: a date (2023-12-28) or an ISO datetime with its zone."""
+    text = str(text).strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        raise DraftError(
+            f"--published {text!r} is not a date. Give the day the story ran as YYYY-MM-DD "
+            "(e.g. 2023-12-28) or an ISO date and time such as 2023-12-28T09:30-06:00."
+        ) from None
+
+
+def fiscal_year(day: date) -> int:
+    return day.year + 1 if day.month >= 10 else day.year
+
+
+def _month_number(word: str, lang: str) -> int | None:
+    word = word.lower().rstrip(".")
+    if word in MONTHS[lang]:
+        return MONTHS[lang].index(word) + 1
+    return MONTH_ABBR.get(word[:4]) or MONTH_ABBR.get(word[:3]) if lang == "en" else MONTH_ABBR.get(word)
+
+
+def latest_month(month: int, published: date) -> int:
+    """The year of the latest ``month`` up to the publication day ("in December" read on 28
+    December 2023 is December 2023; read in March 2024 it is December 2023 too)."""
+    return published.year if month <= published.month else published.year - 1
+
+
+def _months_alt(lang: str) -> str:
+    names = MONTHS[lang] + ([k for k in MONTH_ABBR if k != "setiembre"] if lang == "en" else ["setiembre"])
+    return "|".join(sorted(names, key=len, reverse=True))
+
+
+def _rules(lang: str):
+    M = _months_alt(lang)  # noqa: N806
+    if lang == "es":
+        return [
+            (
+                "range",
+                rf"\b(?:de|entre|desde)\s+(?P<m1>{M})(?:\s+(?:de\s+)?(?P<y1>\d{{4}}))?\s+(?:a|y|hasta)\s+(?P<m2>{M})(?:\s+(?:de(?:l)?\s+)?(?P<y2>\d{{4}}))?\b",
+            ),
+            ("fiscal_year", r"\baño fiscal\s+(?:de\s+)?(?P<y>\d{4})\b|\bAF\s?(?P<y2>\d{4})\b"),
+            (
+                "fiscal_rel",
+                r"\b(?P<which>el año fiscal pasado|el pasado año fiscal|este año fiscal|el año fiscal actual)\b",
+            ),
+            ("day", rf"\b(?P<d>\d{{1,2}})\s+de\s+(?P<m>{M})(?:\s+(?:de|del)\s+(?P<y>\d{{4}}))?\b"),
+            ("month", rf"\b(?P<m>{M})\s+(?:de(?:l)?\s+)?(?P<y>\d{{4}})\b"),
+            (
+                "month_bare",
+                rf"\b(?:en|de|durante|hasta|desde|que en|frente a|respecto a|a principios de|a finales de|a mediados de)\s+(?P<m>{M})\b",
+            ),
+            (
+                "rel_month",
+                r"\b(?P<which>el mes pasado|el pasado mes|este mes|a principios de (?:este|este) mes|en lo que va del mes|el mes anterior)\b",
+            ),
+            (
+                "rel_year",
+                r"\b(?P<which>el año pasado|el pasado año|este año|en lo que va del año|en lo que va de año|el año anterior|un año antes|el próximo año|el año próximo|el año que viene)\b",
+            ),
+            ("since", r"\bdesde\s+(?P<y>(?:19|20)\d\d)\b"),
+            (
+                "weekday",
+                r"\b(?:el|este|el pasado)\s+(?P<w>lunes|martes|miércoles|jueves|viernes|sábado|domingo)\b",
+            ),
+            ("relday", r"\b(?P<which>ayer|hoy|anteayer)\b"),
+            ("year", r"(?<![\d.,$])\b(?P<y>(?:19|20)\d\d)\b(?!\d|[.,]\d|%)"),
+        ]
+    return [
+        (
+            "range",
+            rf"\b(?:from|between)\s+(?P<m1>{M})\.?(?:\s+(?P<y1>\d{{4}}))?\s+(?:to|and|through|until)\s+(?P<m2>{M})\.?(?:,?\s+(?P<y2>\d{{4}}))?\b",
+        ),
+        (
+            "fiscal_year",
+            r"\bfiscal(?: year)?\s+(?P<y>\d{4})\b|\bFY\s?(?P<y2>\d{4}|\d{2})\b|\b(?P<y3>\d{4}) fiscal year\b",
+        ),
+        (
+            "fiscal_rel",
+            r"\b(?P<which>last fiscal year|the previous fiscal year|this fiscal year|the current fiscal year)\b",
+        ),
+        (
+            "day",
+            rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{M})\.?(?:,?\s+(?P<y>\d{{4}}))?\b|\b(?P<m2>{M})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y2>\d{{4}}))?",
+        ),
+        ("month", rf"\b(?P<m>{M})\.?\s+(?:of\s+)?(?P<y>\d{{4}})\b"),
+        (
+            "month_bare",
+            rf"\b(?:in|during|since|until|through|by|for|from|than|early|late|mid-?)\s+(?P<m>{M})\b",
+        ),
+        (
+            "rel_month",
+            r"\b(?P<which>last month|this month|earlier this month|so far this month|the previous month|the month before|a month earlier)\b",
+        ),
+        (
+            "rel_year",
+            r"\b(?P<which>last year|this year|so far this year|the previous year|the year before|a year earlier|a year ago|next year|next year's|the coming year)\b",
+        ),
+        ("since", r"\bsince\s+(?P<y>(?:19|20)\d\d)\b"),
+        (
+            "weekday",
+            r"\b(?:on|last|this)\s+(?P<w>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+        ),
+        ("relday", r"\b(?P<which>yesterday|today|the day before)\b"),
+        ("year", r"(?<![\d.,$])\b(?P<y>(?:19|20)\d\d)\b(?!\d|,\d|%|\.\d)"),
+    ]
+
+
+_RULES = {lang: [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _rules(lang)] for lang in ("en", "es")}
+
+
+def find(sentence: str, published: date, lang: str = "en") -> list[Period]:
+    """Every period the sentence names, left to right, longer phrases first where they overlap."""
+    found: list[Period] = []
+    for kind, rx in _RULES[lang]:
+        for m in rx.finditer(sentence):
+            if any(m.start() < p.end and p.start < m.end() for p in found):
+                continue
+            period = _resolve(kind, m, published, lang)
+            if period is not None:
+                found.append(period)
+    return sorted(found, key=lambda p: p.start)
+
+
+def _resolve(kind: str, m: re.Match, published: date, lang: str) -> Period | None:
+    g = m.groupdict()
+    text, start, end = m.group(0), m.start(), m.end()
+
+    def make(spec: str, k: str, relative: bool = False) -> Period:
+        return Period(spec=spec, kind=k, text=text, start=start, end=end, relative=relative)
+
+    if kind == "range":
+        m1, m2 = _month_number(g["m1"], lang), _month_number(g["m2"], lang)
+        y2 = int(g["y2"]) if g.get("y2") else (int(g["y1"]) if g.get("y1") else latest_month(m2, published))
+        y1 = int(g["y1"]) if g.get("y1") else (y2 if m1 <= m2 else y2 - 1)
+        return make(f"{y1}-{m1:02d}..{y2}-{m2:02d}", "range", not g.get("y2"))
+    if kind == "fiscal_year":
+        y = g.get("y") or g.get("y2") or g.get("y3")
+        y = int(y) + (2000 if len(y) == 2 else 0)
+        return make(f"FY{y}", "fiscal_year")
+    if kind == "fiscal_rel":
+        which = g["which"].lower()
+        fy = fiscal_year(published)
+        if any(w in which for w in ("last", "previous", "pasado")):
+            fy -= 1
+        return make(f"FY{fy}", "fiscal_year", True)
+    if kind == "day":
+        month = _month_number(g.get("m") or g.get("m2"), lang)
+        day = int(g.get("d") or g.get("d2"))
+        y = g.get("y") or g.get("y2")
+        year = int(y) if y else latest_month(month, published)
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            return None
+        if not y and when > published:
+            when = date(year - 1, month, day)
+        return make(when.isoformat(), "day", not y)
+    if kind == "month":
+        month = _month_number(g["m"], lang)
+        return make(f"{int(g['y'])}-{month:02d}", "month")
+    if kind == "month_bare":
+        month = _month_number(g["m"], lang)
+        # "may" is a month and a verb: only "in May", never "may rise"
+        return make(f"{latest_month(month, published)}-{month:02d}", "month", True)
+    if kind == "rel_month":
+        which = g["which"].lower()
+        first = published.replace(day=1)
+        if (
+            any(w in which for w in ("last", "previous", "before", "earlier", "pasado", "anterior"))
+            and "this" not in which
+        ):
+            prev = first - timedelta(days=1)
+            return make(
+                f"{prev.year}-{prev.month:02d}",
+                "previous" if "previous" in which or "anterior" in which or "before" in which else "month",
+                True,
+            )
+        return make(f"{published.year}-{published.month:02d}", "month", True)
+    if kind == "rel_year":
+        which = g["which"].lower()
+        if any(w in which for w in ("next", "coming", "próximo", "que viene")):
+            return make("", "future", True)
+        if any(
+            w in which
+            for w in ("previous", "year before", "year earlier", "anterior", "un año antes", "a year ago")
+        ):
+            return make(str(published.year - 1), "previous", True)
+        if any(w in which for w in ("last", "pasado")):
+            return make(str(published.year - 1), "year", True)
+        return make(str(published.year), "year", True)
+    if kind == "since":
+        return make(g["y"], "since")
+    if kind == "weekday":
+        target = WEEKDAYS[lang].index(g["w"].lower())
+        back = (published.weekday() - target) % 7
+        return make((published - timedelta(days=back)).isoformat(), "day", True)
+    if kind == "relday":
+        which = g["which"].lower()
+        back = {"yesterday": 1, "today": 0, "the day before": 1, "ayer": 1, "hoy": 0, "anteayer": 2}[which]
+        return make((published - timedelta(days=back)).isoformat(), "day", True)
+    if kind == "year":
+        return make(g["y"], "year")
+    return None  # pragma: no cover
+
+
+def previous(spec: str) -> str:
+    """The period before ``spec`` of the same length: 2023 → 2022, FY2023 → FY2022, 2023-12 →
+    2022-12 (a month is compared with the same month a year earlier, as the publishers do)."""
+    if spec.startswith("FY"):
+        return f"FY{int(spec[2:]) - 1}"
+    if re.fullmatch(r"\d{4}", spec):
+        return str(int(spec) - 1)
+    if re.fullmatch(r"\d{4}-\d\d", spec):
+        return f"{int(spec[:4]) - 1}{spec[4:]}"
+    if ".." in spec:
+        a, b = spec.split("..")
+        return f"{previous(a)}..{previous(b)}"
+    return ""
+
+
+def month_span(spec: str) -> tuple[date, date] | None:
+    """First and last day a period string covers (for windows such as closures')."""
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", spec):
+        d = date.fromisoformat(spec)
+        return d, d
+    if re.fullmatch(r"\d{4}-\d\d", spec):
+        first = date.fromisoformat(spec + "-01")
+        nxt = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return first, nxt - timedelta(days=1)
+    if re.fullmatch(r"\d{4}", spec):
+        return date(int(spec), 1, 1), date(int(spec), 12, 31)
+    if spec.startswith("FY"):
+        y = int(spec[2:])
+        return date(y - 1, 10, 1), date(y, 9, 30)
+    if ".." in spec:
+        a, b = spec.split("..")
+        return month_span(a)[0], month_span(b)[1]
+    return None

@@ -1,0 +1,624 @@
+"""From a sentence's figures, periods and names to proposed ledger entries.
+
+Each rule below turns one kind of statement into one metric of the agreed vocabulary
+(notes/claims-spec.md): counts and money → ``value``; shares → ``share``; "down 42%" and
+"doubled" → ``change``; records → ``rank_in_series``; "the largest group" → ``rank``; closures,
+their length and dates → ``closure`` and ``closures_in_window``. What a rule cannot place (no
+series, no period, a series the kit does not hold) becomes an *unmapped* item with the reason;
+statements no table can settle (motives, politics, quotes) become *not-checkable* entries, only
+when the sentence holds no figure and clearly is one.
+
+Vague words get the least they can mean, written down here once so an editor sees the rule:
+"thousands" is at least 2,000; a "key" crossing carries at least a quarter of the traffic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from migrationdata.draft import entities, numbers, periods
+from migrationdata.draft.entities import Mention, Series, Vocabulary, fold
+from migrationdata.draft.numbers import Figure
+from migrationdata.draft.periods import Period
+from migrationdata.draft.sentences import Sentence
+
+#: the least share of a crossing's traffic that makes it "key" (house rule; confirm per story)
+KEY_SHARE = "at least 25%"
+
+NOT_CHECKABLE = {
+    # (pattern, reason); the first that matches names the reason
+    "en": [
+        (r"\bmotivat\w*|\bdriven by\b|\bfleeing\b|\bto escape\b|\bin search of\b|\bbetter (?:life|lives|prospects|future)\b",
+         "A motive: the counts record who crossed, not why; that needs surveys (UNHCR, IOM)."),
+        (r"\belections?\b|\bcampaign\w*|\bvoters?\b|\bpolls?\b|\bcontender\b|\bcandidates?\b",
+         "A political judgement: polling, not border statistics, would measure it."),
+        (r"\bundisclosed\b|\bnot disclosed\b|\bconfidential\b|\bsecret\b",
+         "Undisclosed content: no published data set records it."),
+        (r"[“\"][^”\"]+[”\"]", "A quote: who said what needs its own source, not the kit's data."),
+        (r"\b(?:said|says|told|announced?|emphasi[sz]ed|stressed|urg(?:ed|ing)|advocated|highlighted|reiterated|"
+         r"acknowledged|expressed|called for|pledged|promised|vowed|insisted|argued)\b",
+         "A statement of position: the data sets here do not record what officials said or intend."),
+    ],
+    "es": [
+        (r"\bmotivad\w*|\bimpulsad\w* por\b|\bhuyendo\b|\bpara escapar\b|\ben busca de\b|\bmejor(?:es)? (?:vida|futuro|oportunidades)\b",
+         "A motive: the counts record who crossed, not why; that needs surveys (UNHCR, IOM)."),
+        (r"\belecci\w+|\bcampaña\w*|\bvotantes\b|\bencuestas?\b|\bcandidat\w+",
+         "A political judgement: polling, not border statistics, would measure it."),
+        (r"\bno (?:se )?(?:revel|divulg|dio a conocer)\w*|\bconfidencial\w*|\bsecret\w*",
+         "Undisclosed content: no published data set records it."),
+        (r"[“\"«][^”\"»]+[”\"»]", "A quote: who said what needs its own source, not the kit's data."),
+        (r"\b(?:dijo|afirmó|anunció|subrayó|destacó|enfatizó|instó|pidió|reiteró|aseguró|señaló|declaró|insistió|prometió)\b",
+         "A statement of position: the data sets here do not record what officials said or intend."),
+    ],
+}  # fmt: skip
+
+KEY = {
+    "en": r"\b(?:key|major|main|busiest|vital|crucial)\b",
+    "es": r"\b(?:clave|principal(?:es)?|vital(?:es)?|cruciales?)\b",
+}
+OTHER = {
+    "en": r"\bother (?:entry points|ports(?: of entry)?|crossings|bridges)\b",
+    "es": r"\botros (?:puntos de entrada|puertos(?: de entrada)?|cruces|puentes)\b",
+}
+REOPEN = {"en": r"\breopen\w*", "es": r"\breabr\w*|\breapertura"}
+GROUP_RANK = {
+    "en": r"\b(?:group|nationality|nationalities|largest number|most numerous)\b",
+    "es": r"\b(?:grupo|nacionalidad|nacionalidades|más numeros[oa])\b",
+}
+
+
+@dataclass
+class Proposal:
+    """One proposed ledger entry, or one thing the draft could not place."""
+
+    paragraph: int
+    sentence: int
+    kind: str  # claim | context | not-checkable | unmapped
+    spans: list[tuple[int, int]]  # in the sentence: the words it rests on
+    words: str  # those words, for the editor
+    topic: str = ""
+    claim: str = ""  # our paraphrase
+    metric: str = ""
+    params: dict = field(default_factory=dict)
+    test: str = ""
+    reason: str = ""  # not-checkable / unmapped: why
+    caveat: str = ""
+    series: str = ""  # the series' label
+    key: str = ""  # the series' key in the vocabulary
+    period: str = ""  # the period string
+    evaluations: dict = field(default_factory=dict)  # "publication" / "now" -> engine.Evaluation
+
+    def entry(self) -> dict:
+        """The claim dict the engine evaluates (and story.yaml holds)."""
+        out: dict = {"paragraph": self.paragraph, "topic": self.topic, "claim": self.claim}
+        if self.kind == "not-checkable":
+            out.update(kind="not-checkable", reason=self.reason)
+            return out
+        if self.kind == "context":
+            out["kind"] = "context"
+        out.update(metric=self.metric, params=self.params, test=self.test)
+        if self.caveat:
+            out["caveat"] = self.caveat
+        return out
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def _period_words(spec: str) -> str:
+    if spec.startswith("FY"):
+        return f"fiscal year {spec[2:]}"
+    if ".." in spec:
+        a, b = spec.split("..")
+        return f"{_period_words(a)} to {_period_words(b)}"
+    if re.fullmatch(r"\d{4}-\d\d", spec):
+        return date.fromisoformat(spec + "-01").strftime("%B %Y")
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", spec):
+        return date.fromisoformat(spec).strftime("%-d %B %Y")
+    return spec
+
+
+def _freq(spec: str, default: str) -> str:
+    if spec.startswith("FY"):
+        return "fiscal_year"
+    if re.fullmatch(r"\d{4}", spec):
+        return "year"
+    if re.fullmatch(r"\d{4}-\d\d", spec):
+        return "month"
+    return default
+
+
+def latest_complete(freq: str, published: date) -> str:
+    """The latest whole period of a frequency before the publication day."""
+    if freq == "fiscal_year":
+        fy = periods.fiscal_year(published)
+        return f"FY{fy - 1}"
+    if freq == "month":
+        prev = published.replace(day=1) - timedelta(days=1)
+        return f"{prev.year}-{prev.month:02d}"
+    return str(published.year - 1)
+
+
+BASE_WORDS = {
+    "en": r"(?:from|than|compared (?:with|to)|against|over)\s*$",
+    "es": r"(?:desde|que|frente a|respecto a|comparad[oa] con|con respecto a)\s*$",
+}
+DAILY = {
+    "en": r"\b(?:every day|a day|per day|daily|each day)\b",
+    "es": r"\b(?:al día|por día|diari[oa]s?|cada día)\b",
+}
+
+
+def _is_base(ctx: _Context, p: Period) -> bool:
+    """Is this the period a change is measured from ("from December", "than in 2022")?"""
+    before = ctx.sentence.text[max(0, p.start - 25) : p.start]
+    return bool(
+        re.search(BASE_WORDS[ctx.lang], before, re.I)
+        or re.match(r"(?:from|than|compared|against|desde|que|frente a|respecto a|comparad)\b", p.text, re.I)
+    )
+
+
+def _table_params(series: Series, ctx: _Context | None = None) -> dict:
+    """Table, column and filter for a series, narrowed to the sector, field office, port or
+    kind of traffic the sentence names."""
+    params: dict = {"table": series.table, "column": series.column}
+    where = dict(series.where)
+    if ctx is not None:
+        areas = ctx.of_kind("sector") or ctx.of_kind("field-office")
+        if areas and series.key in ("southwest", "border-patrol", "ports-of-entry"):
+            params = {"table": "cbp_encounters", "column": "encounters"}
+            where = {"area": areas[0].key}
+        if series.key == "crossings":
+            ports = sorted({m.key for m in ctx.of_kind("port")})
+            if ports:
+                where["port"] = ports[0] if len(ports) == 1 else ports
+            measures = ctx.of_kind("measure")
+            if measures:
+                where["measure"] = measures[0].key
+    if where:
+        params["where"] = where
+    return params
+
+
+def _group_params(series: Series, code: str, vocab: Vocabulary) -> tuple[dict, str] | None:
+    """Table, column, grouping column and group value for one nationality in a series."""
+    if series.key == "darien" and code in vocab.darien_nationalities:
+        return {"table": "darien_monthly", "column": "migrants", "by": "nationality_iso3"}, code
+    if series.key in ("southwest", "border-patrol", "ports-of-entry") and code in vocab.cbp_citizenships:
+        where = {"region": "Southwest Land Border"}
+        if series.key == "border-patrol":
+            where["component"] = "U.S. Border Patrol"
+        elif series.key == "ports-of-entry":
+            where["component"] = "Office of Field Operations"
+        return {"table": "cbp_encounters", "column": "encounters", "by": "citizenship", "where": where}, (
+            vocab.cbp_citizenships[code]
+        )
+    return None
+
+
+def _country(code: str, vocab: Vocabulary) -> str:
+    return vocab.country_names.get(code, (code, code))[0]
+
+
+# ------------------------------------------------------------------------------ sentences
+
+
+@dataclass
+class _Context:
+    sentence: Sentence
+    lang: str
+    published: date
+    vocab: Vocabulary
+    figures: list[Figure]
+    periods: list[Period]
+    mentions: list[Mention]
+
+    def has(self, pattern: str) -> re.Match | None:
+        return re.search(pattern, fold(self.sentence.text), re.IGNORECASE)
+
+    def of_kind(self, kind: str) -> list[Mention]:
+        return [m for m in self.mentions if m.kind == kind]
+
+    def proposal(self, kind: str, spans, **kw) -> Proposal:
+        spans = [(a, b) for a, b in spans]
+        words = " … ".join(self.sentence.text[a:b] for a, b in spans)
+        return Proposal(self.sentence.paragraph, self.sentence.index, kind, spans, words, **kw)
+
+
+def propose(
+    sentence: Sentence, published: date, lang: str, vocab: Vocabulary | None = None
+) -> list[Proposal]:
+    """Every proposal for one sentence (none for a sentence that states nothing checkable)."""
+    vocab = vocab or entities.vocabulary()
+    text = sentence.text
+    found_periods = periods.find(text, published, lang)
+    figures = [
+        f
+        for f in numbers.spot(text, lang)
+        if not any(f.start < p.end and p.start < f.end for p in found_periods)
+    ]
+    ctx = _Context(
+        sentence, lang, published, vocab, figures, found_periods, entities.mentions(text, lang, vocab)
+    )
+    series = entities.main_series(ctx.mentions, vocab)
+    out: list[Proposal] = []
+    if series is not None and series.key == "closures":
+        out += _closures(ctx)
+        figures = [f for f in ctx.figures if f.kind != "duration"]  # the closure rules used them
+        ctx.figures = figures
+        if out and not figures:
+            return out
+        # figures besides the closure's own belong to what else the sentence names
+        others = [m for m in ctx.mentions if not (m.kind == "series" and m.key == "closures")]
+        series = entities.main_series(others, vocab)
+    for fig in figures:
+        if fig.kind == "count" and fig.spelled:
+            continue  # "the two countries": a word, not a statistic
+        out.append(_figure(ctx, fig, series))
+    if not figures and not out:
+        out += _context(ctx, series)
+    if not out:
+        nc = _not_checkable(ctx)
+        if nc:
+            out.append(nc)
+    return out
+
+
+def _not_checkable(ctx: _Context) -> Proposal | None:
+    for pattern, reason in NOT_CHECKABLE[ctx.lang]:
+        m = re.search(pattern, ctx.sentence.text, re.IGNORECASE)
+        if m:
+            topic = "Politics" if "political" in reason or "position" in reason else (
+                "Motives" if "motive" in reason else "Quotes" if "quote" in reason else "Politics"
+            )  # fmt: skip
+            return ctx.proposal(
+                "not-checkable", [(m.start(), m.end())], topic=topic, reason=reason,
+                claim=f"(to paraphrase) the story's {topic.lower().rstrip('s')} statement around {m.group(0)!r}.",
+            )  # fmt: skip
+    return None
+
+
+def _main_period(ctx: _Context) -> Period | None:
+    for p in ctx.periods:
+        if p.kind in ("year", "fiscal_year", "month", "range"):
+            return p
+    return None
+
+
+def _future(ctx: _Context) -> Period | None:
+    return next((p for p in ctx.periods if p.kind == "future"), None)
+
+
+def _after(ctx: _Context, fig: Figure, kind: str, within: int = 40) -> Period | None:
+    """A period of ``kind`` named right after a figure ("the record from the previous year")."""
+    for p in ctx.periods:
+        if p.kind == kind and 0 <= p.start - fig.end <= within:
+            return p
+    return None
+
+
+def _unmapped(ctx: _Context, fig: Figure, reason: str) -> Proposal:
+    return ctx.proposal("unmapped", [(fig.start, fig.end)], reason=reason, test=fig.test)
+
+
+def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
+    if series is None:
+        named = ", ".join(sorted({m.text for m in ctx.mentions})) or "nothing the kit has a name for"
+        return _unmapped(ctx, fig, f"No series for what this figure counts (the sentence names {named}).")
+    if not series.available():
+        where = "data/closures.csv" if series.table == "closures" else f"data/processed/{series.table}.csv"
+        return _unmapped(ctx, fig, f"The kit holds no table for {series.label} yet (expected {where}).")
+    if series.key == "closures":
+        return _unmapped(
+            ctx, fig, "A figure about closures the closure rules do not read (only lengths and dates)."
+        )
+    if series.key == "crossings" and not ctx.of_kind("measure"):
+        return _unmapped(
+            ctx, fig, "Crossings of what? Name the traffic (trucks, trains, pedestrians, vehicles)."
+        )
+    if re.search(DAILY[ctx.lang], ctx.sentence.text, re.I) and fig.kind in ("count", "vague", "money"):
+        return _unmapped(
+            ctx, fig, "A daily figure: the kit's tables count months; divide a month by its days by hand."
+        )
+    main = _main_period(ctx)
+    if main is None and _future(ctx) is not None and fig.kind != "rank":
+        return _unmapped(ctx, fig, f"Speaks of the future ({_future(ctx).text!r}): no data yet.")
+    spans = [(fig.start, fig.end)]
+    if main is not None:
+        spans.append((main.start, main.end))
+    base = dict(topic=series.topic, series=series.label, key=series.key)
+    nationality = ctx.of_kind("nationality")
+
+    if fig.kind == "rank":
+        previous_period = _after(ctx, fig, "previous")
+        if re.search(GROUP_RANK[ctx.lang], ctx.sentence.text, re.IGNORECASE) and nationality:
+            group = _group_params(series, nationality[0].key, ctx.vocab)
+            spec = main.spec if main else latest_complete(series.freq, ctx.published)
+            if group is None:
+                return _unmapped(
+                    ctx, fig, f"{series.label} has no figures by nationality for {nationality[0].text}."
+                )
+            params, value = group
+            params = {**params, "group": value, "period": spec}
+            who = _country(nationality[0].key, ctx.vocab)
+            return ctx.proposal(
+                "claim", spans + [(nationality[0].start, nationality[0].end)], metric="rank", params=params,
+                test=fig.test, claim=f"{who}: {fig.test} among nationalities, {series.label}, {_period_words(spec)}.",
+                period=spec, **base,
+            )  # fmt: skip
+        if previous_period is not None and main is not None:
+            spec = periods.previous(main.spec)
+            spans.append((previous_period.start, previous_period.end))
+        elif main is not None:
+            spec = main.spec
+        else:
+            spec = latest_complete(series.freq, ctx.published)
+        freq = _freq(spec, series.freq)
+        params = {
+            "table": series.record_table or series.table,
+            "column": series.record_column or series.column,
+        }
+        params.update(freq=freq, period=spec)
+        since = next((p for p in ctx.periods if p.kind == "since"), None)
+        if since is not None:
+            params["since"] = since.spec
+        caveat = (
+            "" if main else f"No period named: read as the latest complete {freq.replace('_', ' ')} then."
+        )
+        return ctx.proposal(
+            "claim", spans, metric="rank_in_series", params=params, test=fig.test, caveat=caveat,
+            claim=f"{series.label}: {_period_words(spec)} {fig.test.replace('the ', 'was the ')} {freq.replace('_', ' ')}.",
+            period=spec, **base,
+        )  # fmt: skip
+
+    if main is None:
+        if fig.kind == "vague":
+            # "thousands continue north": the situation when the story ran
+            spec = f"{ctx.published.year}-{ctx.published.month:02d}"
+            caveat = "No period named: read as the month the story ran."
+        else:
+            return _unmapped(
+                ctx, fig, "Period ambiguous: the sentence names no year, month or relative time."
+            )
+    else:
+        spec, caveat = main.spec, ""
+
+    if fig.kind in ("multiple", "change"):
+        prev = _after(ctx, fig, "previous", within=60) or next(
+            (p for p in ctx.periods if p.kind == "previous"), None
+        )
+        # two periods of one kind: the one after "from"/"than"/"compared with" is the base
+        pair = [p for p in ctx.periods if p.kind == main.kind] if main else []
+        start = periods.previous(spec)
+        if len(pair) >= 2:
+            based = [p for p in pair if _is_base(ctx, p)]
+            base_period = based[0] if based else pair[0]  # "from 2022 to 2023": the first
+            target = next(p for p in pair if p is not base_period)
+            start, spec = base_period.spec, target.spec
+            spans.append((base_period.start, base_period.end))
+        if prev is not None:
+            spans.append((prev.start, prev.end))
+        params = {**_table_params(series, ctx), "from": start, "to": spec}
+        params["measure"] = "ratio" if fig.kind == "multiple" else "percent"
+        return ctx.proposal(
+            "claim", spans, metric="change", params=params, test=fig.test, caveat=caveat,
+            claim=f"{series.label}: {_period_words(spec)} against {_period_words(start)}, {fig.test}.",
+            period=spec, **base,
+        )  # fmt: skip
+
+    if fig.kind == "percent":
+        if not nationality:
+            return _unmapped(
+                ctx, fig, "A share of what? The sentence names no group (nationality) to divide."
+            )
+        group = _group_params(series, nationality[0].key, ctx.vocab)
+        if group is None:
+            return _unmapped(
+                ctx, fig, f"{series.label} has no figures by nationality for {nationality[0].text}."
+            )
+        params, value = group
+        by = params.pop("by")
+        where = dict(params.pop("where", {}))
+        params.update(where={**where, by: value}, period=spec)
+        if where:
+            params["of"] = where
+        who = _country(nationality[0].key, ctx.vocab)
+        return ctx.proposal(
+            "claim", spans + [(nationality[0].start, nationality[0].end)], metric="share", params=params,
+            test=fig.test, caveat=caveat, period=spec,
+            claim=f"{who}'s share of {series.label}, {_period_words(spec)}: {fig.test}.", **base,
+        )  # fmt: skip
+
+    if fig.kind == "duration":
+        return _unmapped(ctx, fig, f"A duration ({fig.text}) about {series.label}: no rule measures it.")
+    if fig.kind == "money" and not series.column.endswith("usd"):
+        return _unmapped(ctx, fig, f"An amount of money, but {series.label} counts people.")
+    params = {**_table_params(series, ctx), "period": spec}
+    if nationality:
+        group = _group_params(series, nationality[0].key, ctx.vocab)
+        if group is not None:
+            gp, value = group
+            params = {
+                "table": gp["table"],
+                "column": gp["column"],
+                "where": {**gp.get("where", {}), gp["by"]: value},
+                "period": spec,
+            }
+            spans.append((nationality[0].start, nationality[0].end))
+    return ctx.proposal(
+        "claim", spans, metric="value", params=params, test=fig.test, caveat=caveat, period=spec,
+        claim=f"{series.label}, {_period_words(spec)}: {fig.test}.", **base,
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ closures
+
+
+def _window(ctx: _Context) -> tuple[date, date, Period | None]:
+    """The days a closure sentence speaks of: its period, cut at the day before publication
+    ("earlier this month" read on the 28th is the 1st to the 27th)."""
+    main = _main_period(ctx) or next((p for p in ctx.periods if p.kind == "day"), None)
+    if main is not None:
+        first, last = periods.month_span(main.spec)
+    else:
+        first, last = ctx.published - timedelta(days=90), ctx.published
+    return first, min(last, ctx.published - timedelta(days=1)), main
+
+
+def _closure_rows(ctx: _Context, first: date, last: date, mode: str | None) -> list[dict]:
+    """Closures in the ledger that overlap the window (of one mode, at the ports named)."""
+    ports = {m.key for m in ctx.of_kind("port")}
+    return [
+        r
+        for r in ctx.vocab.closures
+        if date.fromisoformat(r["closed_from"]) <= last
+        and date.fromisoformat(r["reopened_on"] or "9999-12-31") >= first
+        and (not mode or r["mode"] == mode)
+        and (not ports or r["port"] in ports)
+    ]
+
+
+def _closures(ctx: _Context) -> list[Proposal]:
+    if not entities.vocabulary().series["closures"].available():
+        return []
+    first, last, main = _window(ctx)
+    modes = ctx.of_kind("closure-mode")
+    mode = modes[0].key if modes else None
+    rows = _closure_rows(ctx, first, last, mode)
+    verb = next(m for m in ctx.mentions if m.kind == "series" and m.key == "closures")
+    base = dict(
+        topic="Border closures", series=entities.vocabulary().series["closures"].label, key="closures"
+    )
+    window_words = f"{first:%-d %B} to {last:%-d %B %Y}"
+    out: list[Proposal] = []
+    spans = [(verb.start, verb.end)] + ([(main.start, main.end)] if main else [])
+    what = f"{mode} closures" if mode else "closures"
+    if not rows:
+        return [
+            ctx.proposal(
+                "unmapped", spans, reason=f"No {what} in the closures ledger between {window_words}.", **base
+            )
+        ]
+    params = {"start": first.isoformat(), "end": last.isoformat()}
+    if mode:
+        params["mode"] = mode
+        spans.append((modes[0].start, modes[0].end))
+    # "closed two rail bridges": the number of crossings closed
+    counted = next(
+        (
+            f
+            for f in ctx.figures
+            if f.kind == "count"
+            and re.match(
+                r"(?:\s+\w+){0,2}?\s+" + entities.CLOSURE_TARGETS[ctx.lang],
+                fold(ctx.sentence.text[f.end :]),
+                re.I,
+            )
+        ),
+        None,
+    )
+    test = "at least 1"
+    if counted is not None:
+        test = counted.test
+        spans.append((counted.start, counted.end))
+        ctx.figures = [f for f in ctx.figures if f is not counted]
+    out.append(
+        ctx.proposal(
+            "claim", spans, metric="closures_in_window", params=params, test=test, period=main.spec if main else "",
+            claim=f"At least one {what.replace('closures', 'crossing')} was shut between {window_words}.", **base,
+        )
+    )  # fmt: skip
+    first_row = min(rows, key=lambda r: (r["closed_from"], r["id"]))
+    for fig in ctx.figures:
+        if fig.kind != "duration":
+            continue
+        field_name = {"days": "duration_days", "hours": "duration_hours"}.get(fig.unit)
+        if field_name is None:
+            continue
+        when = (first_row["closed_from"], first_row["reopened_on"])
+        same = [r["id"] for r in rows if r is not first_row and (r["closed_from"], r["reopened_on"]) == when]
+        caveat = f"Also closed over the same days: {', '.join(same)}." if same else ""
+        out.append(
+            ctx.proposal(
+                "claim", [(fig.start, fig.end)], metric="closure",
+                params={"id": first_row["id"], "field": field_name}, test=fig.test, caveat=caveat,
+                claim=f"{first_row['crossing']} ({first_row['port']}) stayed shut {fig.value:g} {fig.unit}.",
+                period=main.spec if main else "", **base,
+            )
+        )  # fmt: skip
+    for p in ctx.periods:
+        if p.kind != "day":
+            continue
+        field_name = "end" if ctx.has(REOPEN[ctx.lang]) else "start"
+        out.append(
+            ctx.proposal(
+                "claim", [(p.start, p.end)], metric="closure", params={"id": first_row["id"], "field": field_name},
+                test=p.spec, period=p.spec,
+                claim=f"{first_row['crossing']} ({first_row['port']}) {'reopened' if field_name == 'end' else 'closed'} on {_period_words(p.spec)}.",
+                **base,
+            )
+        )  # fmt: skip
+    key = ctx.has(KEY[ctx.lang])
+    if key and mode == "rail":
+        ports = sorted({r["port"] for r in rows})
+        year = str(ctx.published.year)
+        out.append(
+            ctx.proposal(
+                "claim", [(key.start(), key.end())], metric="share",
+                params={"table": "crossings_us_mexico", "column": "value",
+                        "where": {"port": ports, "measure": "Trains"}, "of": {"measure": "Trains"}, "period": year},
+                test=KEY_SHARE, period=year, topic="Border closures", series="Border crossings (BTS)", key="crossings",
+                claim=f"The closed rail crossings ({', '.join(ports)}) carry a large share of the trains entering from Mexico ({year}).",
+                caveat="'Key' read as at least a quarter of the trains (the kit's house rule); trains differ in length.",
+            )
+        )  # fmt: skip
+    other = ctx.has(OTHER[ctx.lang])
+    if other:
+        rest = sorted({r["mode"] for r in ctx.vocab.closures} - {mode})
+        others = [r for r in _closure_rows(ctx, first, last, None) if r["mode"] in rest]
+        params = {"start": first.isoformat(), "end": last.isoformat(), "mode": rest}
+        out.append(
+            ctx.proposal(
+                "claim", [(other.start(), other.end())], metric="closures_in_window", params=params,
+                test="at least 1", period=main.spec if main else "", **base,
+                claim=f"Other crossings ({', '.join(rest)}) were shut between {window_words} as well.",
+                caveat=f"In the ledger: {', '.join(r['id'] for r in others)}." if others else "",
+            )
+        )  # fmt: skip
+    return out
+
+
+# ------------------------------------------------------------------------------ context
+
+
+def _context(ctx: _Context, series: Series | None) -> list[Proposal]:
+    """A nationality named in a sentence about migrants, with no figure: how large that group
+    is, in each series that counts it (background for the editor, not a claim)."""
+    nationality = ctx.of_kind("nationality")
+    if not nationality or not re.search(entities.MIGRANTS[ctx.lang] + r"|road|camino|journey|travesía|life|vida",
+                                        fold(ctx.sentence.text), re.IGNORECASE):  # fmt: skip
+        return []
+    out = []
+    code = nationality[0].key
+    for key, freq in (("darien", "year"), ("southwest", "month")):
+        candidate = ctx.vocab.series[key]
+        group = _group_params(candidate, code, ctx.vocab)
+        if group is None or not candidate.available():
+            continue
+        params, value = group
+        spec = (
+            str(ctx.published.year) if freq == "year" else f"{ctx.published.year}-{ctx.published.month:02d}"
+        )
+        params = {**params, "group": value, "period": spec}
+        who = _country(code, ctx.vocab)
+        out.append(
+            ctx.proposal(
+                "context", [(nationality[0].start, nationality[0].end)], metric="rank", params=params,
+                test="fewer than 4", topic="Migrants", series=candidate.label, period=spec, key=candidate.key,
+                claim=f"{who} among the three largest nationalities, {candidate.label}, {_period_words(spec)}.",
+                caveat="The story names the nationality without a figure: background on how large the group is.",
+            )
+        )  # fmt: skip
+    return out

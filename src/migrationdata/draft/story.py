@@ -1,0 +1,171 @@
+"""A whole draft: every paragraph's proposals, their figures from the engine, and story.yaml.
+
+The YAML follows the agreed story format (notes/claims-spec.md). Every entry carries
+``status: draft``. Items the draft could not place go in a top-level ``unmapped:`` list with
+the reason, so nothing is silently skipped. The story's own sentences are not copied into the
+file (its licence may not allow it): each entry says which words it rests on in a comment.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from migrationdata.draft import engine, entities
+from migrationdata.draft.propose import Proposal, propose
+from migrationdata.draft.sentences import Paragraph, paragraphs
+
+Evaluator = Callable[[dict, "date | None", date], "engine.Evaluation | None"]
+
+
+@dataclass
+class Draft:
+    slug: str
+    published: date
+    language: str
+    headline: str
+    paragraphs: list[Paragraph]
+    proposals: list[Proposal]
+    engine: bool  # figures and verdicts were computed
+    ids: dict[int, str] = field(default_factory=dict)  # id(proposal) -> entry id
+
+    @property
+    def entries(self) -> list[Proposal]:
+        return [p for p in self.proposals if p.kind != "unmapped"]
+
+    @property
+    def unmapped(self) -> list[Proposal]:
+        return [p for p in self.proposals if p.kind == "unmapped"]
+
+    def sentences_with_figures(self) -> int:
+        return len({(p.paragraph, p.sentence) for p in self.proposals if p.kind in ("claim", "unmapped")})
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug[:limit].rstrip("-") or "story"
+
+
+def draft_story(
+    text: str,
+    published: date,
+    lang: str,
+    slug: str | None = None,
+    evaluator: Evaluator | None = engine.evaluate,
+) -> Draft:
+    """Spot, map and (when the engine is there) evaluate every checkable statement."""
+    paras = paragraphs(text, lang)
+    headline = paras[0].text if paras else ""
+    vocab = entities.vocabulary()
+    proposals: list[Proposal] = []
+    for para in paras:
+        if para.boilerplate or para.heading:
+            continue  # a site's furniture, or a subhead summing up the paragraphs below it
+        for sentence in para.sentences:
+            proposals += propose(sentence, published, lang, vocab)
+    draft = Draft(
+        slug=slug or slugify(headline),
+        published=published,
+        language=lang,
+        headline=headline,
+        paragraphs=paras,
+        proposals=proposals,
+        engine=False,
+    )
+    _assign_ids(draft)
+    if evaluator is not None:
+        for p in draft.entries:
+            if p.kind == "not-checkable":
+                continue
+            entry = {"id": draft.ids[id(p)], **p.entry()}
+            pub = evaluator(entry, published, published)
+            now = evaluator(entry, None, published)
+            if pub is not None or now is not None:
+                draft.engine = True
+                p.evaluations = {"publication": pub, "now": now}
+    return draft
+
+
+def _assign_ids(draft: Draft) -> None:
+    seen: set[str] = set()
+    for p in draft.entries:
+        if p.kind == "not-checkable":
+            base = f"p{p.paragraph}-{slugify(p.topic, 20)}-not-checkable"
+        else:
+            period = slugify(p.period or "", 20)
+            base = "-".join(x for x in (p.key, period, p.metric.replace("_", "-")) if x)
+        ident, n = base, 2
+        while ident in seen:
+            ident, n = f"{base}-{n}", n + 1
+        seen.add(ident)
+        draft.ids[id(p)] = ident
+
+
+# ------------------------------------------------------------------------------ YAML
+
+
+def _verdict(p: Proposal) -> dict | None:
+    if not p.evaluations:
+        return None
+    return {k: (v.verdict if v else "error") for k, v in p.evaluations.items()}
+
+
+def to_yaml(draft: Draft, outlet: str = "", url: str = "") -> str:
+    """story.yaml text: the agreed format, every entry ``status: draft``."""
+    head = {
+        "headline": draft.headline,
+        "outlet": outlet or "(to fill in)",
+        "url": url or "(to fill in)",
+        "published": draft.published,
+        "language": draft.language,
+    }
+    lines = [
+        f"# Draft fact-check written by `migrationdata draft` on the story published {draft.published}.",
+        "# Every entry is a proposal (status: draft) until a person checks its metric, period and test",
+        "# against the story and sets status: confirmed. Paraphrases are the draft's; rewrite them.",
+        ""
+        if draft.engine
+        else "# The claims engine was not installed: no figures or verdicts were computed.",
+        yaml.safe_dump(head, sort_keys=False, allow_unicode=True, width=100).rstrip(),
+        "claims:",
+    ]
+    for p in draft.entries:
+        entry = {"id": draft.ids[id(p)], **p.entry()}
+        verdict = _verdict(p)
+        if verdict:
+            entry["verdict"] = verdict
+        entry["status"] = "draft"
+        lines.append(f"  # ¶{p.paragraph}: rests on {p.words!r}")
+        for when, ev in (p.evaluations or {}).items():
+            if ev is not None:
+                detail = ev.figure or ev.message
+                lines.append(f"  # {when}: {ev.verdict}{' — ' + detail if detail else ''}")
+        dumped = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=100)
+        lines += ["  " + line for line in dumped.rstrip().splitlines()]
+    if not draft.entries:
+        lines[-1] = "claims: []"
+    unmapped = [
+        {"paragraph": p.paragraph, "words": p.words, "reason": p.reason}
+        | ({"test": p.test} if p.test else {})
+        for p in draft.unmapped
+    ]
+    lines.append("# figures and closures the draft could not map to a series and period: map them by hand")
+    lines.append(
+        yaml.safe_dump({"unmapped": unmapped}, sort_keys=False, allow_unicode=True, width=100).rstrip()
+    )
+    return "\n".join(line for line in lines if line is not None) + "\n"
+
+
+def write_yaml(draft: Draft, path: Path, outlet: str = "", url: str = "") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(to_yaml(draft, outlet, url), encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,90 @@
+"""Names of series, ports, sectors and nationalities, read from the committed data."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrationdata.draft.entities import main_series, mentions, vocabulary
+
+
+def found(text, lang):
+    return {(m.kind, m.key) for m in mentions(text, lang)}
+
+
+def test_the_vocabulary_comes_from_the_processed_tables():
+    vocab = vocabulary()
+    # crossings_us_mexico's ports and the closures ledger's
+    assert {"Eagle Pass", "El Paso", "Lukeville", "San Ysidro", "Laredo"} <= set(vocab.ports)
+    # CBP's Southwest sectors and field offices
+    assert {"Tucson Sector", "Rio Grande Valley Sector", "El Paso Sector", "Laredo Field Office"} <= set(
+        vocab.areas
+    )
+    # nationalities: Panama's codes and CBP's names, matched through countries.py
+    assert {"VEN", "ECU", "HTI", "CHN"} <= vocab.darien_nationalities
+    assert vocab.cbp_citizenships["VEN"] == "Venezuela"
+    assert vocab.country_names["HTI"][1] == "Haití"
+    assert {r["id"] for r in vocab.closures} >= {"eagle-pass-rail-2023-12", "el-paso-rail-2023-12"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Half a million people crossed the Darien Gap jungle.", "en", {("series", "darien")}),
+        ("Más de medio millón cruzó la selva del Darién.", "es", {("series", "darien")}),
+        ("Encounters at the southern border hit a record.", "en", {("series", "southwest")}),
+        ("Los encuentros en la frontera sur marcaron un récord.", "es", {("series", "southwest")}),
+        ("Border Patrol apprehensions in the Tucson sector fell.", "en",
+         {("series", "border-patrol"), ("sector", "Tucson Sector")}),
+        ("Las aprehensiones de la Patrulla Fronteriza en el sector de Tucson bajaron.", "es",
+         {("series", "border-patrol"), ("sector", "Tucson Sector")}),
+        ("Trains at Eagle Pass carried less.", "en", {("port", "Eagle Pass"), ("measure", "Trains")}),
+        ("Los trenes en Eagle Pass llevaron menos.", "es", {("port", "Eagle Pass"), ("measure", "Trains")}),
+        ("Remittances reached a record.", "en", {("series", "remittances")}),
+        ("Las remesas alcanzaron un récord.", "es", {("series", "remittances")}),
+        ("Mexican authorities detained more migrants.", "en", {("series", "mexico-enforcement")}),
+        ("US-Mexico trade reached $798 billion.", "en", {("series", "trade")}),
+        ("El comercio entre ambos países creció.", "es", {("series", "trade")}),
+    ],
+)  # fmt: skip
+def test_series_ports_and_sectors_in_both_languages(text, lang, expected):
+    assert expected <= found(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "code"),
+    [
+        ("Venezuelans were the largest group.", "en", "VEN"),
+        ("a migrant from Venezuela", "en", "VEN"),
+        ("Haitians and others", "en", "HTI"),
+        ("los venezolanos fueron el grupo más numeroso", "es", "VEN"),
+        ("una migrante de Haití", "es", "HTI"),
+        ("los ecuatorianos", "es", "ECU"),
+    ],
+)
+def test_nationalities_by_demonym_or_origin(text, lang, code):
+    assert ("nationality", code) in found(text, lang)
+
+
+def test_mexico_as_the_route_is_not_a_nationality_and_a_closed_door_is_not_a_closure():
+    assert not any(
+        k == "nationality" for k, _ in found("migrants entering the United States from Mexico", "en")
+    )
+    assert ("series", "closures") not in found("He led closed-door negotiations.", "en")
+    assert ("series", "closures") in found("Authorities closed two rail crossings.", "en")
+    assert ("series", "closures") in found("Las autoridades cerraron dos cruces ferroviarios.", "es")
+
+
+def test_migrants_with_no_series_named_are_read_from_the_sentence():
+    assert (
+        main_series(mentions("Thousands of migrants continue their journey northward.", "en")).key == "darien"
+    )
+    assert main_series(mentions("Record numbers of migrants try to enter the U.S.", "en")).key == "southwest"
+    assert main_series(mentions("Miles de migrantes siguen rumbo al norte.", "es")).key == "darien"
+    assert main_series(mentions("The weather was fine.", "en")) is None
+
+
+def test_the_most_specific_series_wins():
+    assert (
+        main_series(mentions("Border Patrol encounters at the southern border fell.", "en")).key
+        == "border-patrol"
+    )

@@ -1,0 +1,136 @@
+"""Figure spotting, English and Spanish: what is a figure, its value and the engine's test."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrationdata.draft.numbers import parse_digits, spot
+
+
+def only(text: str, lang: str = "en"):
+    figures = spot(text, lang)
+    assert len(figures) == 1, [(f.kind, f.text) for f in figures]
+    return figures[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind", "value", "test", "words"),
+    [
+        (
+            "over half a million migrants crossed",
+            "en",
+            "count",
+            500_000,
+            "more than 500,000",
+            "over half a million",
+        ),
+        (
+            "nearly 2.5 million encounters",
+            "en",
+            "count",
+            2_500_000,
+            "nearly 2.5 million",
+            "nearly 2.5 million",
+        ),
+        ("at least 300,000 people", "en", "count", 300_000, "at least 300,000", "at least 300,000"),
+        ("some 302,034 crossings", "en", "count", 302_034, "about 302,034", "some 302,034"),
+        ("fewer than 55,000 in January", "en", "count", 55_000, "fewer than 55,000", "fewer than 55,000"),
+        ("trade of $798.8 billion", "en", "money", 798.8e9, "$798.8 billion", "$798.8 billion"),
+        ("roughly $1.2bn in goods", "en", "money", 1.2e9, "about $1.2 billion", "roughly $1.2bn"),
+        ("69% were Venezuelan", "en", "percent", 69, "69%", "69%"),
+        ("about 42 percent of them", "en", "percent", 42, "about 42%", "about 42 percent"),
+        ("encounters fell 42% in January", "en", "change", 42, "down 42%", "fell 42%"),
+        ("apprehensions rose by 12 per cent", "en", "change", 12, "up 12%", "rose by 12 per cent"),
+        ("crossings doubled", "en", "multiple", 2, "doubled", "doubled"),
+        ("the flow was halved", "en", "multiple", 0.5, "halved", "halved"),
+        (
+            "the second-highest month on record",
+            "en",
+            "rank",
+            2,
+            "second-highest",
+            "second-highest month on record",
+        ),
+        ("a record-high influx", "en", "rank", 1, "the highest", "a record-high"),
+        ("the lowest since 2020", "en", "rank", -1, "the lowest since 2020", "the lowest since 2020"),
+        ("thousands of migrants", "en", "vague", 2000, "at least 2,000", "thousands"),
+        ("closed for five days", "en", "duration", 5, "5", "five days"),
+        ("a 10-hour barrage", "en", "duration", 10, "10", "10-hour"),
+        ("half of the migrants", "en", "percent", 50, "about 50%", "half of"),
+        # Spanish
+        (
+            "más de medio millón de migrantes",
+            "es",
+            "count",
+            500_000,
+            "more than 500,000",
+            "más de medio millón",
+        ),
+        ("más de 500 mil personas", "es", "count", 500_000, "more than 500,000", "más de 500 mil"),
+        ("casi 55 mil venezolanos", "es", "count", 55_000, "nearly 55,000", "casi 55 mil"),
+        ("1,2 millones de encuentros", "es", "count", 1_200_000, "1.2 million", "1,2 millones"),
+        ("unos 302.034 cruces", "es", "count", 302_034, "about 302,034", "unos 302.034"),
+        (
+            "63.313 millones de dólares",
+            "es",
+            "money",
+            63_313e6,
+            "$63.313 billion",
+            "63.313 millones de dólares",
+        ),
+        (
+            "798,8 mil millones de dólares",
+            "es",
+            "money",
+            798.8e9,
+            "$798.8 billion",
+            "798,8 mil millones de dólares",
+        ),
+        ("cerca de 42% del total", "es", "percent", 42, "about 42%", "cerca de 42%"),
+        ("los encuentros cayeron un 42%", "es", "change", 42, "down 42%", "cayeron un 42%"),
+        ("la cifra se duplicó", "es", "multiple", 2, "doubled", "se duplicó"),
+        ("el más alto de la serie", "es", "rank", 1, "the highest", "el más alto"),
+        (
+            "la segunda más alta de la historia",
+            "es",
+            "rank",
+            2,
+            "second-highest",
+            "segunda más alta de la historia",
+        ),
+        ("miles de migrantes", "es", "vague", 2000, "at least 2,000", "miles"),
+        ("cerrado durante cinco días", "es", "duration", 5, "5", "cinco días"),
+    ],
+)
+def test_figures_are_spotted_with_their_value_and_test(text, lang, kind, value, test, words):
+    fig = only(text, lang)
+    assert (fig.kind, fig.test, fig.text) == (kind, test, words)
+    assert fig.value == pytest.approx(value)
+    assert text[fig.start : fig.end] == fig.text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("In 2023 the talks began.", "en"),  # a year is a period, not a count
+        ("Title 42 expulsions ended.", "en"),  # a name
+        ("Eagle Pass Bridge 1 reopened.", "en"),
+        ("He served during his tenure.", "en"),  # "ten" inside a word
+        ("The 2023-2024 season.", "en"),
+        ("Los migrantes llegaron en 2023.", "es"),
+    ],
+)
+def test_years_names_and_words_are_not_figures(text, lang):
+    assert spot(text, lang) == []
+
+
+def test_several_figures_in_one_sentence_keep_their_order_and_do_not_overlap():
+    figs = spot("Crossings fell 42% to 55,000 in January, the lowest since 2020, and 69% were Venezuelan.")
+    assert [f.kind for f in figs] == ["change", "count", "rank", "percent"]
+    assert all(a.end <= b.start for a, b in zip(figs, figs[1:]))
+
+
+def test_digits_follow_each_languages_separators():
+    assert parse_digits("1,234.5", "en") == 1234.5
+    assert parse_digits("1.234,5", "es") == 1234.5
+    assert parse_digits("1\u00a0234", "es") == 1234

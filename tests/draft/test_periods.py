@@ -1,0 +1,90 @@
+"""Periods resolved against the publication day, in English and Spanish."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from migrationdata.draft.periods import find, month_span, parse_published, previous
+from migrationdata.errors import DraftError
+
+PUBLISHED = date(2023, 12, 28)  # the seed story's day, a Thursday
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "spec", "kind"),
+    [
+        ("in 2023", "en", "2023", "year"),
+        ("in fiscal 2023", "en", "FY2023", "fiscal_year"),
+        ("in fiscal year 2022", "en", "FY2022", "fiscal_year"),
+        ("in FY24", "en", "FY2024", "fiscal_year"),
+        ("last fiscal year", "en", "FY2023", "fiscal_year"),
+        ("in December", "en", "2023-12", "month"),
+        ("in March", "en", "2023-03", "month"),
+        ("in December 2022", "en", "2022-12", "month"),
+        ("last month", "en", "2023-11", "month"),
+        ("earlier this month", "en", "2023-12", "month"),
+        ("this year", "en", "2023", "year"),
+        ("last year", "en", "2022", "year"),
+        ("from January to November 2023", "en", "2023-01..2023-11", "range"),
+        ("between October and March", "en", "2022-10..2023-03", "range"),
+        ("on 18 December 2023", "en", "2023-12-18", "day"),
+        ("on Dec. 18", "en", "2023-12-18", "day"),
+        ("on Monday", "en", "2023-12-25", "day"),
+        ("since 2020", "en", "2020", "since"),
+        ("next year's elections", "en", "", "future"),
+        # Spanish
+        ("en 2023", "es", "2023", "year"),
+        ("en diciembre", "es", "2023-12", "month"),
+        ("en marzo de 2022", "es", "2022-03", "month"),
+        ("el mes pasado", "es", "2023-11", "month"),
+        ("el año pasado", "es", "2022", "year"),
+        ("en lo que va del año", "es", "2023", "year"),
+        ("en el año fiscal 2023", "es", "FY2023", "fiscal_year"),
+        ("de enero a noviembre", "es", "2023-01..2023-11", "range"),
+        ("el 18 de diciembre de 2023", "es", "2023-12-18", "day"),
+        ("el lunes", "es", "2023-12-25", "day"),
+        ("desde 2020", "es", "2020", "since"),
+        ("el próximo año", "es", "", "future"),
+    ],
+)
+def test_periods_in_both_languages(text, lang, spec, kind):
+    found = find(text, PUBLISHED, lang)
+    assert [(p.spec, p.kind) for p in found] == [(spec, kind)]
+    assert text[found[0].start : found[0].end] == found[0].text
+
+
+def test_a_month_without_a_year_is_the_latest_one_up_to_publication():
+    assert find("in December", date(2024, 3, 5), "en")[0].spec == "2023-12"
+    assert find("en diciembre", date(2024, 3, 5), "es")[0].spec == "2023-12"
+    assert find("in March", date(2024, 3, 5), "en")[0].spec == "2024-03"
+
+
+def test_the_previous_year_is_relative_to_the_year_the_sentence_names():
+    found = find("in 2023, double the record from the previous year", PUBLISHED, "en")
+    assert [(p.spec, p.kind) for p in found] == [("2023", "year"), ("2022", "previous")]
+    assert previous("2023") == "2022"
+    assert previous("FY2023") == "FY2022"
+    assert previous("2023-12") == "2022-12"
+
+
+def test_may_the_verb_is_not_a_month():
+    assert find("numbers may rise in 2024", PUBLISHED, "en")[0].spec == "2024"
+    assert len(find("numbers may rise in 2024", PUBLISHED, "en")) == 1
+
+
+def test_spans():
+    assert month_span("FY2023") == (date(2022, 10, 1), date(2023, 9, 30))
+    assert month_span("2023-02") == (date(2023, 2, 1), date(2023, 2, 28))
+
+
+@pytest.mark.parametrize("given", ["2023-12-28", "2023-12-28T09:30:00-06:00", "2023-12-28T15:30Z"])
+def test_published_accepts_a_date_or_an_iso_datetime(given):
+    assert parse_published(given) == PUBLISHED
+
+
+@pytest.mark.parametrize("given", ["28/12/2023", "yesterday", "2023-13-01", ""])
+def test_a_published_date_that_does_not_parse_says_what_to_give(given):
+    with pytest.raises(DraftError, match="YYYY-MM-DD"):
+        parse_published(given)

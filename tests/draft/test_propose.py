@@ -1,0 +1,159 @@
+"""One sentence at a time: the metric, parameters and test each rule proposes, both languages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from migrationdata.draft.propose import propose
+from migrationdata.draft.sentences import Sentence
+
+PUBLISHED = date(2024, 1, 20)
+
+
+def proposals(text, lang="en"):
+    return propose(Sentence(1, 0, text, 0, len(text)), PUBLISHED, lang)
+
+
+def claims(text, lang="en"):
+    return [(p.metric, p.params, p.test) for p in proposals(text, lang) if p.kind in ("claim", "context")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        (
+            "Border Patrol agents apprehended 225,000 migrants in December, the highest monthly total on record.",
+            "en",
+            [
+                ("value", {"table": "usbp_southwest_monthly", "column": "encounters", "period": "2023-12"}, "225,000"),
+                ("rank_in_series", {"table": "usbp_southwest_monthly", "column": "encounters", "freq": "month",
+                                    "period": "2023-12"}, "the highest"),
+            ],
+        ),
+        (
+            "La Patrulla Fronteriza detuvo a 250 mil migrantes en diciembre, la cifra más alta de la historia.",
+            "es",
+            [
+                ("value", {"table": "usbp_southwest_monthly", "column": "encounters", "period": "2023-12"}, "250,000"),
+                ("rank_in_series", {"table": "usbp_southwest_monthly", "column": "encounters", "freq": "month",
+                                    "period": "2023-12"}, "the highest"),
+            ],
+        ),
+        (
+            "Encounters at the southwest border fell 29% in January from December.",
+            "en",
+            [("change", {"table": "cbp_southwest_monthly", "column": "total", "from": "2023-12", "to": "2024-01",
+                         "measure": "percent"}, "down 29%")],
+        ),
+        (
+            "Los encuentros en la frontera sur cayeron 29% en enero frente a diciembre.",
+            "es",
+            [("change", {"table": "cbp_southwest_monthly", "column": "total", "from": "2023-12", "to": "2024-01",
+                         "measure": "percent"}, "down 29%")],
+        ),
+        (
+            "In fiscal 2023, CBP recorded 2.48 million encounters at the southern border, up 4% from the previous year.",
+            "en",
+            [
+                ("value", {"table": "cbp_southwest_monthly", "column": "total", "period": "FY2023"}, "2.48 million"),
+                ("change", {"table": "cbp_southwest_monthly", "column": "total", "from": "FY2022", "to": "FY2023",
+                            "measure": "percent"}, "up 4%"),
+            ],
+        ),
+        (
+            "Venezuelans made up 42% of Darién crossings last year.",
+            "en",
+            [("share", {"table": "darien_monthly", "column": "migrants", "where": {"nationality_iso3": "VEN"},
+                        "period": "2023"}, "42%")],
+        ),
+        (
+            "Los venezolanos representaron el 63% de los cruces por el Darién el año pasado.",
+            "es",
+            [("share", {"table": "darien_monthly", "column": "migrants", "where": {"nationality_iso3": "VEN"},
+                        "period": "2023"}, "63%")],
+        ),
+        (
+            "Haitians were the second-largest group at the southern border in December.",
+            "en",
+            [("rank", {"table": "cbp_encounters", "column": "encounters", "by": "citizenship",
+                       "where": {"region": "Southwest Land Border"}, "group": "Haiti", "period": "2023-12"},
+              "second-highest")],
+        ),
+        (
+            "The Tucson sector recorded 80,000 apprehensions in December.",
+            "en",
+            [("value", {"table": "cbp_encounters", "column": "encounters", "where": {"area": "Tucson Sector"},
+                        "period": "2023-12"}, "80,000")],
+        ),
+        (
+            "Trains at Eagle Pass fell 10% in December.",
+            "en",
+            [("change", {"table": "crossings_us_mexico", "column": "value",
+                         "where": {"port": "Eagle Pass", "measure": "Trains"}, "from": "2022-12", "to": "2023-12",
+                         "measure": "percent"}, "down 10%")],
+        ),
+        (
+            "El comercio entre México y Estados Unidos sumó 798 mil millones de dólares el año pasado.",
+            "es",
+            [("value", {"table": "trade_us_mexico_monthly", "column": "total_usd", "period": "2023"}, "$798 billion")],
+        ),
+        (
+            "Trade between the two countries reached about $798 billion in 2023.",  # "two" is not a statistic
+            "en",
+            [("value", {"table": "trade_us_mexico_monthly", "column": "total_usd", "period": "2023"},
+              "about $798 billion")],
+        ),
+        (
+            "The Lukeville port of entry was closed on 4 December 2023.",
+            "en",
+            [
+                ("closures_in_window", {"start": "2023-12-04", "end": "2023-12-04"}, "at least 1"),
+                ("closure", {"id": "lukeville-2023-12", "field": "start"}, "2023-12-04"),
+            ],
+        ),
+    ],
+)  # fmt: skip
+def test_rules(text, lang, expected):
+    assert claims(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "reason"),
+    [
+        ("Remittances to Mexico rose to a record $63.3 billion in 2023.", "en", "no table for Remittances"),
+        ("About 8,000 trucks cross at Laredo every day.", "en", "A daily figure"),
+        ("About 8,000 crossed at Laredo in December.", "en", "Crossings of what?"),
+        ("The figure was 40% in 2023.", "en", "No series"),
+        ("Darién crossings reached 500,000.", "en", "Period ambiguous"),
+        ("Las remesas sumaron 63.313 millones de dólares en 2023.", "es", "no table for Remittances"),
+    ],
+)
+def test_what_cannot_be_mapped_says_why(text, lang, reason):
+    found = proposals(text, lang)
+    assert found and all(p.kind == "unmapped" for p in found)
+    assert reason in found[0].reason
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "reason"),
+    [
+        ("Many migrants are motivated by crime and poverty.", "en", "A motive"),
+        ("Migration is a central issue in the coming elections.", "en", "A political judgement"),
+        ("The details of the agreements remained undisclosed.", "en", "Undisclosed"),
+        ("The minister said reopening was a priority.", "en", "A statement of position"),
+        ("Muchos migrantes huyendo de la violencia buscan una vida mejor.", "es", "A motive"),
+        ("La migración será clave en las elecciones.", "es", "A political judgement"),
+        ("«Es una prioridad», afirmó la canciller.", "es", "A quote"),
+    ],
+)
+def test_statements_no_data_can_settle(text, lang, reason):
+    found = proposals(text, lang)
+    assert [p.kind for p in found] == ["not-checkable"]
+    assert found[0].reason.startswith(reason)
+
+
+def test_a_sentence_with_nothing_checkable_gives_nothing():
+    assert proposals("The talks took place in Mexico City.") == []
+    assert proposals("Las conversaciones fueron en la Ciudad de México.", "es") == []
