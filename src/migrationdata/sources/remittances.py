@@ -357,14 +357,17 @@ def token() -> str:
     return value
 
 
-def download_from(fetcher, api: str = SIE_API) -> dict[str, Path]:
+def download_from(
+    fetcher, api: str = SIE_API, files: tuple[RemoteFile, ...] | None = None
+) -> dict[str, Path]:
     """Banxico's API first (the token checked before anything is downloaded), then the
     republished tables for what the API series does not hold."""
     secret = token()
     url = api.format(series=SIE_INFLOWS)
+    # the token travels as a query parameter, which the fetcher hides in every message
     data = fetcher.get_bytes(url, "json", 5_000_000, params={"token": secret})
     paths = {SIE_FILE: fetcher.stage_bytes(SIE_FILE, data, url).path}
-    for rf in SOURCE.files:
+    for rf in files or SOURCE.files:
         paths[rf.name] = fetcher.get_file(rf).path
     return paths
 
