@@ -55,8 +55,10 @@ def months(values: pd.Series, file: str) -> pd.Series:
 
 def whole_counts(df: pd.DataFrame, column: str, file: str) -> pd.Series:
     """``df[column]`` as non-negative whole numbers (int64); text, negatives or fractions refused."""
-    raw = df[column]
-    n = raw if pd.api.types.is_numeric_dtype(raw) else pd.to_numeric(raw, errors="coerce")
+    n = df[column]
+    if not pd.api.types.is_numeric_dtype(n):
+        # R saves counts as numbers; text ("1,234") means the file was rebuilt some other way
+        raise DataError(file, f"{column}: counts must be stored as numbers, found text", df.head(5))
     bad = n.isna() | (n < 0) | (n % 1 != 0)
     if bad.any():
         raise DataError(file, f"{column}: counts must be whole numbers of zero or more", df[bad].head(10))

@@ -198,8 +198,11 @@ def _agree(total: pd.DataFrame, detail: pd.DataFrame, file: str, what: str) -> N
         raise DataError(file, f"no {what} rows for {', '.join(f'{m:%B %Y}' for m in lacking[:12])}")
     beyond = det.index.difference(tot.index)
     if len(beyond):
+        # the total is the file that lost something (a download cut short ends early): name it
         raise DataError(
-            file, f"{what} rows for months the total lacks: {', '.join(f'{m:%B %Y}' for m in beyond[:12])}"
+            TOTAL_FILE,
+            f"the monthly total has no row for {', '.join(f'{m:%B %Y}' for m in beyond[:12])}, "
+            f"which the {what} file ({file}) has",
         )
     diff = (det - tot[det.index]).loc[lambda d: d != 0]
     if len(diff):

@@ -235,12 +235,6 @@ def process(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
     ret = parse_returns(paths[EXP_FILE])
     if nat["month"].min() != FIRST_IRREGULAR or dmg["month"].min() != FIRST_IRREGULAR:
         raise DataError(NAT_FILE, f"the irregular-situation tables should start in {FIRST_IRREGULAR:%B %Y}")
-    if nat["month"].max() != dmg["month"].max():
-        raise DataError(
-            DMG_FILE,
-            f"the tables end in different months: by nationality {nat['month'].max():%B %Y}, "
-            f"by sex and age {dmg['month'].max():%B %Y}",
-        )
     if ret["month"].min() != FIRST_RETURNS:
         raise DataError(EXP_FILE, f"the returns table should start in {FIRST_RETURNS:%B %Y}")
     return {

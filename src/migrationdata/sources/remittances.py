@@ -405,6 +405,8 @@ SOURCE = Source(
     tables=(MONTHLY, BY_STATE),
     process=process,
     download=download,
+    # a live refresh needs this environment variable (the value is never stored)
+    extra={"credential_env": ENV_VARIABLE},
     notes=(
         f"A live refresh reads Banxico's SIE API ({SIE_API.format(series=SIE_INFLOWS)}), which "
         f"needs a free token in the environment variable {ENV_VARIABLE} ({SIE_SIGNUP_PAGE}); the "
