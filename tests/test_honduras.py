@@ -7,6 +7,7 @@ re-saved with pyreadr: the months the border closed, when INM registered no one.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -57,7 +58,9 @@ def test_fetch_from_mirror_reproduces_committed_tables(mirror, tmp_data):
     for table in honduras.SOURCE.tables:
         fresh = (tmp_data / "processed" / f"{table.name}.csv").read_bytes()
         assert fresh == (REPO_DIR / "data" / "processed" / f"{table.name}.csv").read_bytes(), table.name
+    t0 = time.monotonic()  # an unchanged refresh re-reads nothing it need not: under 2 s
     assert fetch_source(honduras.SOURCE, mirror=str(mirror), base=tmp_data).status == "unchanged"
+    assert time.monotonic() - t0 < 2.0
 
 
 def test_urls_are_pinned_to_a_commit():

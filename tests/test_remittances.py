@@ -14,6 +14,7 @@ import http.server
 import json
 import secrets
 import threading
+import time
 import warnings
 from pathlib import Path
 
@@ -68,7 +69,9 @@ def test_fetch_from_mirror_reproduces_committed_tables(mirror, tmp_data):
     for table in rem.SOURCE.tables:
         fresh = (tmp_data / "processed" / f"{table.name}.csv").read_bytes()
         assert fresh == (REPO_DIR / "data" / "processed" / f"{table.name}.csv").read_bytes(), table.name
+    t0 = time.monotonic()  # an unchanged refresh re-reads nothing it need not: under 2 s
     assert fetch_source(rem.SOURCE, mirror=str(mirror), base=tmp_data).status == "unchanged"
+    assert time.monotonic() - t0 < 2.0
 
 
 def test_urls_publisher_first_and_pinned():
