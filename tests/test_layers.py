@@ -33,7 +33,15 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "migrationdata.closures",
         ),
     ),
-    ("tables", ("migrationdata.processed", "migrationdata.changes", "migrationdata.revisions")),
+    (
+        "tables",
+        (
+            "migrationdata.processed",
+            "migrationdata.changes",
+            "migrationdata.revisions",
+            "migrationdata.rdata",
+        ),
+    ),
     ("content", ("migrationdata.sources",)),
     # ingest and analysis stand side by side: neither may import the other
     ("ingest", ("migrationdata.fetch",)),

@@ -95,6 +95,12 @@ class Source:
     download: Callable[[Fetcher], dict[str, Path]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def mirror_folder(self) -> str:
+        """The source's folder in a mirror (``<mirror>/<folder>/<file name>``): its id, unless
+        the archive names it otherwise (``extra["mirror_folder"]``, e.g. missing-migrants)."""
+        return self.extra.get("mirror_folder", self.id)
+
     def table(self, name: str) -> Table:
         for t in self.tables:
             if t.name == name:
@@ -104,7 +110,7 @@ class Source:
 
 #: Source modules, in the order the catalog lists them. Adding a source: write
 #: ``migrationdata/sources/<id>.py`` with a module-level ``SOURCE`` and add its id here.
-SOURCE_IDS = ("darien", "cbp", "bts", "trade")
+SOURCE_IDS = ("darien", "cbp", "bts", "trade", "mexico", "honduras", "missing_migrants", "remittances")
 
 
 def all_sources() -> list[Source]:

@@ -16,7 +16,9 @@ import pycountry
 #: codes that are not ISO 3166-1 alpha-3 but appear in the publishers' tables
 NON_ISO = {
     "OOO": ("Other or unspecified", "Otros o no especificado"),
+    "STL": ("Stateless", "Apátrida"),  # UNHCR's code, used by Mexico's and Honduras' tables
     "TIB": ("Tibet", "Tíbet"),
+    "UNK": ("Unknown", "Desconocida"),  # IOM's Missing Migrants Project: origin not known
     "XKX": ("Kosovo", "Kosovo"),
 }
 

@@ -45,6 +45,14 @@ RELEASES = {
     "bts": Release("bts", "BTS", 60, "about two months after the month ends"),
     # Census trade release for month M is early in month M+2
     "trade": Release("trade", "Census / BTS", 38, "about five weeks after the month ends"),
+    # UPM's monthly bulletin for month M appears in the course of month M+2
+    "mexico": Release("mexico", "Mexico UPM", 45, "about six weeks after the month ends"),
+    # INM Honduras updates its dashboard in the first weeks of the next month
+    "honduras": Release("honduras", "Honduras INM", 15, "about two weeks after the month ends"),
+    # IOM records incidents as reports come in; a month is mostly complete a month later
+    "missing_migrants": Release("missing_migrants", "IOM", 30, "about a month after the month ends"),
+    # Banxico publishes month M's remittances on the first working days of month M+2
+    "remittances": Release("remittances", "Banxico", 33, "early in the second month after"),
 }
 
 

@@ -49,7 +49,11 @@ def test_the_seed_story_reproduces_its_confirmed_ledger(seed_text):
     assert s.mapped / s.checkable >= 0.8, s.unmapped  # 10 of 11 today (the trade context has no figure)
     if engine.available():  # once the engine is merged: the mapped entries' verdicts match too
         evaluated = draft_story(seed_text.read_text(encoding="utf-8"), PUBLISHED, "en")
-        e = score(evaluated, load_ledger(REPO_DIR / "stories" / "us-mexico-talks-2023-12" / "story.yaml"), evaluator=engine.evaluate)
+        e = score(
+            evaluated,
+            load_ledger(REPO_DIR / "stories" / "us-mexico-talks-2023-12" / "story.yaml"),
+            evaluator=engine.evaluate,
+        )
         assert e.same_verdict / e.checkable >= 0.8, e.different
     paras = by_paragraph(draft)
     half_million = next(p for p in paras[15] if p.metric == "value")

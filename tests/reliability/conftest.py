@@ -294,11 +294,17 @@ class Harness:
         rf = next((f for f in src.files if f.name == file), None)
         assert rf is not None, f"{source} no longer declares {file}"
         expect = scenario.expect if scenario.expect != "per-source" else target.encoding_outcome
+        expect = target.expect.get(scenario.id, expect)
+        if scenario.id in target.not_applicable:
+            pytest.skip(f"does not apply to {source}: {target.not_applicable[scenario.id]}")
+        if scenario.extra.get("live"):
+            return self.run_live(source, src, target, scenario, expect)
         if scenario.extra.get("needs_tls") and self.servers.https is None:
             pytest.skip("the openssl command is not available to make a loopback certificate")
         self.servers.reset()
         ctx = sc.Context(target, rf.max_bytes, self.servers.http, self.servers.https)
-        true_bytes = (self.good.mirror / source / file).read_bytes()
+        folder = target.mirror_folder
+        true_bytes = (self.good.mirror / folder / file).read_bytes()
         served = true_bytes
         if scenario.group == "drift":
             if scenario.id not in target.drift:
@@ -310,14 +316,14 @@ class Harness:
         if served is not true_bytes:
             for srv in (self.servers.http, self.servers.https):
                 if srv:
-                    srv.serve_body(source, file, served)
+                    srv.serve_body(folder, file, served)
         if scenario.fault is not None:
             server = (
                 self.servers.https
                 if scenario.mirror and scenario.extra.get("needs_tls")
                 else self.servers.http
             )
-            server.inject(source, file, scenario.fault(ctx))
+            server.inject(folder, file, scenario.fault(ctx))
         if self.servers.cert:
             self.monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(self.servers.cert))
         for k, v in scenario.extra.get("env", {}).items():
@@ -373,11 +379,63 @@ class Harness:
                 normalise(detail, mirror_url, self.servers),
             )
         )
-        self.check(source, scenario, expect, result, mirror_url, file, served, bystander, new_warnings)
+        self.check(
+            source, scenario, expect, result, mirror_url, file, served, bystander, new_warnings, target
+        )
         return result
 
-    def check(self, source, scenario, expect, r: Result, mirror_url, file, served, bystander, new_warnings):
-        where = f"{mirror_url}/{quote(source)}/{quote(file)}"
+    def run_live(self, source: str, src, target: sc.Target, scenario: sc.Scenario, expect: str) -> Result:
+        """A scenario about the publisher itself, run without a mirror: the fetch must stop
+        before any request (nothing here can reach the internet) and change nothing."""
+        from migrationdata import cli
+
+        env = src.extra.get("credential_env")
+        if not env:
+            pytest.skip(f"{source}'s publisher needs no credential")
+        self.monkeypatch.delenv(env, raising=False)
+        self.good.seed(self.base, [source])
+        before = snapshot(self.base)
+        self.capsys.readouterr()
+        t0 = time.monotonic()
+        code = cli.main(["fetch", source])
+        seconds = time.monotonic() - t0
+        out, err = self.capsys.readouterr()
+        after = snapshot(self.base)
+        result = Result(code, out, err, seconds, self.statuses(out), self.failure(err, source), before, after)
+        outcome = "refused" if result.status.get(source) == "failed" else f"no refusal (exit {code})"
+        if result.message and "unexpected" in result.message:
+            outcome = "refused, but as an unexpected error"
+        self.ledger.add(
+            Row(
+                source,
+                scenario.id,
+                scenario.group,
+                scenario.what,
+                expect,
+                outcome,
+                "unchanged" if before == after else "changed",
+                excerpt(result.message, source) if result.message else "",
+            )
+        )
+        self.check(source, scenario, expect, result, "", "", b"", [], [], target, where=target.live_url)
+        return result
+
+    def check(
+        self,
+        source,
+        scenario,
+        expect,
+        r: Result,
+        mirror_url,
+        file,
+        served,
+        bystander,
+        new_warnings,
+        target: sc.Target,
+        where: str = "",
+    ):
+        where = where or f"{mirror_url}/{quote(target.mirror_folder)}/{quote(file)}"
+        says = target.says.get(scenario.id, scenario.says)
         for sid in bystander:
             assert r.status.get(sid) in ("updated", "unchanged"), (sid, r.stderr)
         staging = self.base / "raw" / ".staging"
@@ -392,7 +450,7 @@ class Harness:
             assert "expected" in msg, f"the message does not say what was expected: {msg}"
             assert "What to do:" in msg, msg
             assert "unexpected" not in msg, f"an exception escaped the checks: {msg}"
-            assert re.search(scenario.says, msg, re.S), f"{scenario.says!r} not in: {msg}"
+            assert re.search(says, msg, re.S), f"{says!r} not in: {msg}"
             assert r.after == r.before, sorted(
                 k for k in set(r.after) | set(r.before) if r.after.get(k) != r.before.get(k)
             )
@@ -415,7 +473,7 @@ class Harness:
             if expect in ("accepted", "recovered"):
                 assert not new_warnings, new_warnings
         if "requests" in scenario.extra:
-            assert self.servers.http.requests_for(source, file) == scenario.extra["requests"]
+            assert self.servers.http.requests_for(target.mirror_folder, file) == scenario.extra["requests"]
         if "min_seconds" in scenario.extra:
             assert r.seconds >= scenario.extra["min_seconds"]
         if "max_seconds" in scenario.extra:

@@ -43,9 +43,24 @@ class Target:
     revision: Callable[[bytes], bytes] | None = None
     #: scenario id -> another of the source's files, where that file fits the fault better
     overrides: dict[str, str] = field(default_factory=dict)
+    #: the source's folder in the mirror, when it is not the source id
+    folder: str = ""
+    #: scenario id -> the outcome this source gives instead of the scenario's (with the reason
+    #: in the source's docs, e.g. darien keeps an unknown code under a warning)
+    expect: dict[str, str] = field(default_factory=dict)
+    #: scenario id -> what the message says instead of the scenario's pattern
+    says: dict[str, str] = field(default_factory=dict)
+    #: scenario id -> why the scenario cannot apply to this source
+    not_applicable: dict[str, str] = field(default_factory=dict)
+    #: the publisher's address a live refresh starts from (for the scenarios run without a mirror)
+    live_url: str = ""
 
     def file_for(self, scenario_id: str) -> str:
         return self.overrides.get(scenario_id, self.file)
+
+    @property
+    def mirror_folder(self) -> str:
+        return self.folder or self.source
 
 
 def corrupt(data: bytes, keep: int = 64, seed: int = 8) -> bytes:
@@ -105,6 +120,70 @@ def _duplicate_one(df):
     return pd.concat([df, row], ignore_index=True)
 
 
+def _unknown_code(df):
+    # what a republisher's new mapping or a typo gives: a code that is no country
+    i = df.index[(df["t"] == _days("2023-08-01")) & (df["nat"] == "VEN")][0]
+    df.loc[i, "nat"] = "QQQ"
+    return df
+
+
+def _revise(when: str, nat: str = "VEN"):
+    def edit(df):
+        i = df.index[(df["t"] == _days(when)) & (df["nat"] == nat)][0]
+        df.loc[i, "n"] = df.loc[i, "n"] + 1
+        return df
+
+    return edit
+
+
+def _without_month(when: str, column: str = "t"):
+    return lambda df: df[df[column] != _days(when)].reset_index(drop=True)
+
+
+def _without_latest(column: str = "t"):
+    return lambda df: df[df[column] != df[column].max()].reset_index(drop=True)
+
+
+def rda_drift(obj: str, *, drop: str, row: dict, month: str, month_column: str = "t", count: str = "n"):
+    """The drift scenarios for one R data frame: ``row`` (column -> value, dates as ISO
+    strings) picks the row whose count is spoiled or repeated, ``month`` the month removed
+    from the middle of the series."""
+    import pandas as pd
+
+    def pick(df):
+        mask = pd.Series(True, index=df.index)
+        for col, val in row.items():
+            mask &= df[col] == (_days(val) if col in ("t", "m") else val)
+        return df.index[mask][0]
+
+    def negate(df):
+        i = pick(df)
+        df.loc[i, count] = -df.loc[i, count]
+        return df
+
+    def as_text(df):
+        df[count] = [f"{int(v):,}" for v in df[count]]
+        return df
+
+    def repeat(df):
+        return pd.concat([df, df.loc[[pick(df)]]], ignore_index=True)
+
+    return {
+        "drift-renamed-column": _rda_edit(obj, lambda df: df.rename(columns={count: "count"})),
+        "drift-missing-column": _rda_edit(obj, lambda df: df.drop(columns=[drop])),
+        "drift-extra-column": _rda_edit(obj, lambda df: df.assign(region="Americas")),
+        "drift-non-numeric": _rda_edit(obj, as_text),
+        "drift-negative": _rda_edit(obj, negate),
+        "drift-duplicate-key": _rda_edit(obj, repeat),
+        "drift-missing-month": _rda_edit(obj, _without_month(month, month_column)),
+        "drift-latest-month-missing": _rda_edit(obj, _without_latest(month_column)),
+        "drift-encoding": _rda_edit(obj, lambda df: df, compress="gzip"),
+    }
+
+
+RDA_ENCODING = "the same R data re-saved with gzip instead of bzip2 compression"
+
+
 DARIEN = Target(
     source="darien",
     file="irreg_darien_nat.rda",
@@ -124,7 +203,11 @@ DARIEN = Target(
         # R data files carry their own encoding; the one a republisher can change is the
         # compression (R saves with gzip, bzip2 or xz). Same data, other bytes.
         "drift-encoding": _rda_edit("irreg_darien_nat", lambda df: df, compress="gzip"),
+        "drift-unknown-code": _rda_edit("irreg_darien_nat", _unknown_code),
     },
+    # darien would keep a code it cannot name (under a warning and an "Unrecognised code"
+    # label), but the real code's row then disappears from the table: the loss check refuses
+    says={"drift-unknown-code": r"would remove 1 of the [\d,]+ rows of darien_monthly"},
     encoding_outcome="accepted",
     encoding_what="the same R data re-saved with gzip instead of bzip2 compression",
     revision=_rda_edit("irreg_darien_nat", _revise_2016),
@@ -153,8 +236,10 @@ class CsvText:
 
     def matches(self, where: dict[str, str]) -> list[int]:
         """Line numbers of the rows whose columns hold the given values (``_`` in a column
-        name stands for a space)."""
-        want = {self.header.index(k.replace("_", " ")): v for k, v in where.items()}
+        name stands for a space, unless the header has the name as written)."""
+        want = {
+            self.header.index(k if k in self.header else k.replace("_", " ")): v for k, v in where.items()
+        }
         needles = list(want.values())
         hits = []
         for n in range(1, len(self.lines)):
@@ -333,7 +418,118 @@ TRADE = Target(
     revision=revise_count("TradeValue", Country="Mexico", Year="2023", Month="12"),
 )
 
-TARGETS: dict[str, Target] = {"darien": DARIEN, "cbp": CBP, "bts": BTS, "trade": TRADE}
+# -- the route: Mexico, Honduras, IOM (R data files) and Banxico (CSV) -----------------
+
+MEXICO = Target(
+    source="mexico",
+    file="irreg_mexico_nat.rda",
+    drift={
+        **rda_drift(
+            "irreg_mexico_nat", drop="nat", row={"t": "2023-08-01", "nat": "VEN"}, month="2023-06-01"
+        ),
+        "drift-unknown-code": _rda_edit("irreg_mexico_nat", _unknown_code),
+    },
+    encoding_outcome="accepted",
+    encoding_what=RDA_ENCODING,
+    bystander="darien",
+    revision=_rda_edit("irreg_mexico_nat", _revise("2023-08-01")),
+)
+
+
+def _revise_total(df):
+    # January 2016: before the nationality and demographic detail, so the files still agree
+    i = df.index[df["t"] == _days("2016-01-01")][0]
+    df.loc[i, "n"] = df.loc[i, "n"] + 1
+    return df
+
+
+HONDURAS = Target(
+    source="honduras",
+    file="irreg_honduras.rda",
+    drift={
+        **rda_drift("irreg_honduras", drop="t", row={"t": "2023-08-01"}, month="2016-06-01"),
+        "drift-unknown-code": _rda_edit("irreg_honduras_nat", _unknown_code),
+    },
+    # a total cut short loses its last month while the detail files still hold it: the check
+    # that they agree refuses it before the loss check would
+    says={"drift-latest-month-missing": r"did not pass.*total has no row for April 2025"},
+    overrides={"drift-unknown-code": "irreg_honduras_nat.rda"},
+    encoding_outcome="accepted",
+    encoding_what=RDA_ENCODING,
+    bystander="darien",
+    revision=_rda_edit("irreg_honduras", _revise_total),
+)
+
+
+def _revise_incident(df):
+    i = df.index[(df["geo"] == "PAN") & (df["m"] == _days("2016-09-01"))][0]
+    df.loc[i, "dead"] = df.loc[i, "dead"] + 1
+    return df
+
+
+def _unknown_incident_code(df):
+    i = df.index[(df["geo"] == "PAN") & (df["m"] == _days("2016-09-01"))][0]
+    df.loc[i, "nat"] = "QQQ"
+    return df
+
+
+_MMP = rda_drift(
+    "iom_mmp",
+    drop="cause",
+    row={"geo": "PAN", "m": "2016-09-01"},
+    month="2016-06-01",
+    month_column="m",
+    count="dead",
+)
+del _MMP["drift-duplicate-key"]
+MISSING_MIGRANTS = Target(
+    source="missing_migrants",
+    file="iom_mmp.rda",
+    folder="missing-migrants",
+    drift={**_MMP, "drift-unknown-code": _rda_edit("iom_mmp", _unknown_incident_code)},
+    not_applicable={
+        "drift-duplicate-key": "IOM's database holds rows identical in every column that are separate "
+        "incidents (708 in this vintage; the republished file has no incident ID), so a repeated "
+        "row cannot be told from a real one",
+    },
+    encoding_outcome="accepted",
+    encoding_what=RDA_ENCODING,
+    bystander="darien",
+    revision=_rda_edit("iom_mmp", _revise_incident),
+)
+
+REMITTANCES = Target(
+    source="remittances",
+    file="remesas_mensuales.csv",
+    drift={
+        **csv_drift(
+            rename=("VALOR_USD", "VALOR"),
+            drop="OPERACIONES",
+            count="VALOR_USD",
+            row={"PERIODO": "2023-12-01", "ID_FLUJO": "1"},
+            month={"PERIODO": "2023-06-01"},
+            latest={"PERIODO": "2026-05-01"},
+        ),
+        # the states file quotes "Washington, D.C.", so a plain text edit rather than CsvText
+        "drift-unknown-code": lambda data: data.replace(b"2024-01-01,TX,Texas,", b"2024-01-01,QQ,Texas,", 1),
+    },
+    overrides={"drift-unknown-code": "remesas_usa.csv"},
+    encoding_what=UTF16,
+    bystander="darien",
+    revision=revise_count("VALOR_USD", PERIODO="2023-12-01", ID_FLUJO="1"),
+    live_url="https://www.banxico.org.mx/SieAPIRest/service/v1/series/SE27803/datos",
+)
+
+TARGETS: dict[str, Target] = {
+    "darien": DARIEN,
+    "cbp": CBP,
+    "bts": BTS,
+    "trade": TRADE,
+    "mexico": MEXICO,
+    "honduras": HONDURAS,
+    "missing_migrants": MISSING_MIGRANTS,
+    "remittances": REMITTANCES,
+}
 
 # ----------------------------------------------------------------------------- scenarios
 
@@ -561,6 +757,23 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario(
         "drift-encoding", "drift", "a different text encoding", "per-source", r"did not pass|encoded|UTF"
+    ),
+    Scenario(
+        "drift-unknown-code",
+        "drift",
+        "a nationality code no country has (QQQ; for remittances, a state code) in place of a real one",
+        "refused",
+        r"did not pass.*unknown (nationality|state) codes",
+    ),
+    # -- credentials -------------------------------------------------------------------
+    Scenario(
+        "missing-token",
+        "credentials",
+        "a live refresh (no mirror) of a source whose publisher's API needs a token, with the "
+        "token's environment variable unset",
+        "refused",
+        r"expected a .*token in the environment variable \w+, but it is not set",
+        extra={"live": True},
     ),
 ]
 

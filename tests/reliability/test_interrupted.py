@@ -81,9 +81,9 @@ def test_interrupted(source, scenario, servers, good_data, ledger, tmp_data):
 
 def killed_mid_transfer(source, scenario, target, servers, good_data, ledger, base: Path):
     started = threading.Event()
-    size = (good_data.mirror / source / target.file).stat().st_size
+    size = (good_data.mirror / target.mirror_folder / target.file).stat().st_size
     # slow enough to be caught half-way, whatever the file's size
-    servers.http.inject(source, target.file, fs.trickle(max(64, size // 50), 0.05, started))
+    servers.http.inject(target.mirror_folder, target.file, fs.trickle(max(64, size // 50), 0.05, started))
     before = snapshot(base)
     proc = subprocess.Popen(
         [sys.executable, "-m", "migrationdata", "fetch", source, "--mirror", servers.http.base],
@@ -126,8 +126,8 @@ def killed_mid_transfer(source, scenario, target, servers, good_data, ledger, ba
 
 def killed_mid_commit(source, scenario, target, servers, good_data, ledger, base: Path):
     assert target.revision is not None, f"no revision declared for {source}"
-    revised = target.revision((good_data.mirror / source / target.file).read_bytes())
-    servers.http.serve_body(source, target.file, revised)
+    revised = target.revision((good_data.mirror / target.mirror_folder / target.file).read_bytes())
+    servers.http.serve_body(target.mirror_folder, target.file, revised)
     old = snapshot(base)
     proc = subprocess.run(
         [sys.executable, "-c", DIE_MID_COMMIT, "fetch", source, "--mirror", servers.http.base],
@@ -178,8 +178,8 @@ def test_ctrl_c_mid_commit_finishes_the_commit(servers, good_data, tmp_data, mon
     source, target = "darien", sc.TARGETS["darien"]
     servers.reset()
     good_data.seed(tmp_data, [source])
-    revised = target.revision((good_data.mirror / source / target.file).read_bytes())
-    servers.http.serve_body(source, target.file, revised)
+    revised = target.revision((good_data.mirror / target.mirror_folder / target.file).read_bytes())
+    servers.http.serve_body(target.mirror_folder, target.file, revised)
     real = os.replace
     interrupted = []
 

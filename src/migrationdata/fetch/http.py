@@ -253,7 +253,7 @@ class Fetcher:
         if self.mirror is not None and self.mirror.is_folder:
             result = self._copy_from_folder(rf)
         else:
-            url = self.mirror.url_for(self.source.id, rf.name) if self.mirror else rf.url
+            url = self.mirror.url_for(self.source.mirror_folder, rf.name) if self.mirror else rf.url
             result = self._download(rf, url)
         self.results.append(result)
         return result
@@ -622,14 +622,14 @@ class Fetcher:
             resp.close()
 
     def _copy_from_folder(self, rf: RemoteFile) -> FileResult:
-        src = self.mirror.folder() / self.source.id / rf.name
+        src = self.mirror.folder() / self.source.mirror_folder / rf.name
         where = str(src)
         if not src.is_file():
             raise FetchError(
                 self.source.id,
                 where,
                 "the mirror has no such file.",
-                f"Check the mirror folder (expected layout <mirror>/{self.source.id}/{rf.name}), "
+                f"Check the mirror folder (expected layout <mirror>/{self.source.mirror_folder}/{rf.name}), "
                 "or fetch from the publisher without --mirror.",
             )
         size = src.stat().st_size

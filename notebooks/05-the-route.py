@@ -1,0 +1,376 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # The route: Mexico's enforcement, the dead and missing, and the money sent home
+#
+# **Context in the story:** at the December 2023 talks in Mexico City, Mexico agreed to do
+# more to stop people heading north. The other notebooks show the two ends of the route (the
+# Darién and the US border); this one shows the middle and the cost.
+#
+# **Data:** Mexico's Unidad de Política Migratoria (UPM) counts foreigners found in an
+# irregular situation and the people it returned (`migrationdata.sources.mexico`); IOM's
+# Missing Migrants Project records deaths and disappearances (`sources.missing_migrants`,
+# with the Darién and the US–Mexico border defined by place, see the data dictionary); Banco
+# de México publishes family remittances (`sources.remittances`).
+#
+# **Caveats:** UPM counts events, not people: someone detained twice counts twice. IOM's
+# figures are minimums: many deaths are never found or reported. Remittances are in current
+# dollars, not adjusted for inflation.
+
+# %% tags=["parameters"]
+as_of = None  # "YYYY-MM-DD": draw the data as it stood then (only periods that had ended)
+output = None  # folder for the charts; None means the repository's figures/
+
+# %%
+import pandas as pd
+
+from migrationdata import charts
+from migrationdata.sources import mexico, missing_migrants, remittances
+
+charts.setup("05-the-route", as_of=as_of, output=output)
+
+TALKS = pd.Timestamp("2023-12-01")  # the talks were on 27 December 2023
+EVENTS_NOTE = "UPM counts events, not people: a person detained twice counts twice."
+
+# %% [markdown]
+# ## Mexico's enforcement before and after the talks, by nationality
+#
+# The six months before December 2023 against the six months after; December itself, the
+# month of the talks, is left out of both.
+
+# %%
+BEFORE = (pd.Timestamp("2023-06-01"), pd.Timestamp("2023-11-01"))
+AFTER = (pd.Timestamp("2024-01-01"), pd.Timestamp("2024-06-01"))
+TOP = 8
+nat = charts.ended_by_as_of(mexico.monthly(), source="mexico")
+
+
+def window(df, span):
+    part = df[df["month"].between(*span)]
+    return part.groupby("nationality")["events"].sum()
+
+
+if charts.has_ended(AFTER[1], source="mexico"):
+    side = pd.DataFrame({"before": window(nat, BEFORE), "after": window(nat, AFTER)}).fillna(0).astype(int)
+    totals = side.sum()
+    side = side.sort_values("after", ascending=False)
+    shown = side.head(TOP).copy()
+    shown.loc["All others"] = side.iloc[TOP:].sum()
+    shown["change"] = shown["after"] / shown["before"] - 1
+    first = shown.index[0]
+    print(shown, totals, sep="\n")
+
+# %%
+if charts.has_ended(AFTER[1], source="mexico"):
+    chart = charts.Chart(
+        "mexico-enforcement-talks",
+        title=f"Mexico's detentions of foreigners {charts.change_phrase(totals['after'], totals['before'])} "
+        f"in the six months after the December 2023 talks, to {totals['after']:,}",
+        subtitle="Events of foreigners in an irregular situation in Mexico, June–November 2023 against "
+        "January–June 2024, by nationality",
+        tables=["mexico_irregular_monthly"],
+        notes=[
+            EVENTS_NOTE + " Foreigners presented to Mexico's migration institute (INM) or channelled "
+            "to child-protection shelters (UPM bulletin, table 3.1.1).",
+            "December 2023, the month of the talks, is in neither period.",
+        ],
+        size="portrait",
+    )
+    ax = chart.ax
+    names = list(shown.index)[::-1]
+    y = range(len(names))
+    h = 0.38
+    ax.barh([i + h / 2 for i in y], shown["before"][::-1], height=h, color=charts.GREY)
+    ax.barh([i - h / 2 for i in y], shown["after"][::-1], height=h, color=charts.HIGHLIGHT)
+    for i, name in enumerate(names):
+        after_n, before_n, change = (
+            int(shown.loc[name, "after"]),
+            int(shown.loc[name, "before"]),
+            shown.loc[name, "change"],
+        )
+        # the top pair says which bar is which period, so no legend is needed
+        top = name == first
+        ax.annotate(
+            f"{after_n:,} ({change:+.0%})" + ("  Jan–Jun 2024" if top else ""),
+            (after_n, i - h / 2),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            color=charts.HIGHLIGHT,
+            fontweight="bold",
+        )
+        ax.annotate(
+            f"{before_n:,}" + ("  Jun–Nov 2023" if top else ""),
+            (before_n, i + h / 2),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            color=charts.MUTED,
+        )
+    ax.set_yticks(list(y), names)
+    ax.tick_params(axis="y", length=0)
+    ax.xaxis.set_visible(False)
+    ax.spines["bottom"].set_visible(False)
+    ax.grid(False)
+    ax.set_xlim(0, shown[["before", "after"]].to_numpy().max() * 1.45)
+    chart.save(
+        data=shown.reset_index(names="nationality").assign(change=lambda d: d["change"].round(4)),
+        alt_text=(
+            f"Paired bar chart of the events of foreigners in an irregular situation in Mexico by "
+            f"nationality, June to November 2023 against January to June 2024. The total went from "
+            f"{totals['before']:,} to {totals['after']:,}; {first} led in both periods, "
+            f"{shown.loc[first, 'before']:,} then {shown.loc[first, 'after']:,}."
+        ),
+    )
+else:
+    charts.not_drawn("mexico-enforcement-talks", "the six months after the talks had not all been published")
+
+# %% [markdown]
+# ## Mexico's returns: deportations and assisted returns, by year
+#
+# Complete calendar years only. "Assisted returns" includes the returns of children.
+
+# %%
+ret = charts.ended_by_as_of(mexico.returns(), source="mexico")
+ret = ret.assign(
+    year=ret["month"].dt.year,
+    kind=ret["return_type"].where(ret["return_type"] == "deportation", "assisted_return"),
+)
+by_year = ret.pivot_table(index="year", columns="kind", values="events", aggfunc="sum", fill_value=0)
+months = ret.groupby("year")["month"].nunique()
+by_year = by_year[months == 12].reindex(columns=["deportation", "assisted_return"], fill_value=0)
+by_year["total"] = by_year.sum(axis=1)
+by_year = by_year.reset_index()
+last = by_year.iloc[-1]
+peak = by_year.loc[by_year["total"].idxmax()]
+fewest = last["total"] == by_year["total"].min()
+print(by_year)
+
+# %%
+chart = charts.Chart(
+    "mexico-returns",
+    title=f"Mexico returned {last['total']:,} foreigners in {last['year']}, "
+    + (f"the fewest since at least {by_year['year'].iloc[0]}, " if fewest else "")
+    + f"down from {peak['total']:,} in {peak['year']}",
+    subtitle="Foreigners returned by Mexico to their countries per year: deportations and assisted returns",
+    tables=["mexico_returns_monthly"],
+    notes=[
+        "Events, not people (UPM bulletin, table 3.2.4). Assisted returns include those of children. "
+        "Complete calendar years only.",
+    ],
+)
+ax = chart.ax
+x = by_year["year"]
+ax.bar(x, by_year["assisted_return"], color=charts.SKY, width=0.75)
+ax.bar(x, by_year["deportation"], bottom=by_year["assisted_return"], color=charts.BLUE, width=0.75)
+for xi, total in zip(x, by_year["total"], strict=True):
+    ax.annotate(
+        charts.compact(total),
+        (xi, total),
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=9,
+        color=charts.HIGHLIGHT if xi == last["year"] else charts.TEXT,
+        fontweight="bold" if xi == last["year"] else "normal",
+    )
+first_year = by_year.iloc[0]
+ax.annotate(
+    "Assisted returns",
+    (first_year["year"], first_year["assisted_return"] / 2),
+    ha="center",
+    va="center",
+    fontsize=9,
+    color="white",
+    fontweight="bold",
+    rotation=90,
+)
+ax.annotate(
+    f"Deportations (dark blue): {first_year['deportation']:,} in {first_year['year']}, "
+    f"{last['deportation']:,} in {last['year']}",
+    (first_year["year"] + 0.38, first_year["assisted_return"] + first_year["deportation"] / 2),
+    xytext=(first_year["year"] + 1.6, by_year["total"].max() * 1.07),
+    ha="left",
+    va="center",
+    fontsize=9.5,
+    color=charts.BLUE,
+    fontweight="bold",
+    arrowprops={"arrowstyle": "-", "color": charts.MUTED, "lw": 0.8},
+)
+ax.set_ylim(0, by_year["total"].max() * 1.18)
+ax.set_xticks(list(x))
+ax.tick_params(axis="x", length=0)
+charts.number_axis(ax, style="compact")
+chart.save(
+    data=by_year,
+    alt_text=(
+        f"Stacked bar chart of the foreigners Mexico returned per year from {by_year['year'].iloc[0]} to "
+        f"{last['year']}, split into deportations and assisted returns. Returns peaked at {peak['total']:,} "
+        f"in {peak['year']} and fell to {last['total']:,} in {last['year']}, of which {last['deportation']:,} "
+        "deportations."
+    ),
+)
+
+# %% [markdown]
+# ## Dead and missing in the Darién and at the US–Mexico border
+#
+# Every row of IOM's database added once (split rows are parts of one incident; cumulative
+# rows group deaths reported together). "In the Darién": incidents in Panama or Colombia in the
+# jungle and the Gulf of Urabá crossings; "at the border": within 100 miles of the US–Mexico
+# line, on either side.
+
+# %%
+deaths = missing_migrants.annual()
+deaths = charts.ended_by_as_of(deaths, "year", period="year", source="missing_migrants")
+deaths = deaths[deaths["complete"]]
+wide = deaths.pivot(index="year", columns="area", values="dead_and_missing").reset_index()
+darien_max = wide.loc[wide["darien"].idxmax()]
+border_total = int(wide["us_mexico_border"].sum())
+darien_total = int(wide["darien"].sum())
+always_more = bool((wide["us_mexico_border"] > wide["darien"]).all())
+print(wide, border_total, darien_total)
+
+# %%
+chart = charts.Chart(
+    "route-deaths",
+    title=(
+        "Every year, more people died or went missing at the US–Mexico border than in the Darién"
+        if always_more
+        else f"{border_total:,} dead and missing at the US–Mexico border, {darien_total:,} in the Darién"
+    )
+    + f"; the Darién's worst was {darien_max['year']}, with {darien_max['darien']:,}",
+    subtitle="People recorded dead or missing per year in each area, IOM Missing Migrants Project",
+    tables=["missing_migrants_annual"],
+    notes=[
+        "Minimum counts: many deaths are never found or reported. Darién: incidents in Panama or Colombia "
+        "within 7–9° N, 78.6–76.6° W. US–Mexico border: within 100 miles (161 km) of the line, either side.",
+    ],
+)
+ax = chart.ax
+x = wide["year"]
+w = 0.4
+ax.bar(x - w / 2, wide["us_mexico_border"], width=w, color=charts.BLUE)
+ax.bar(x + w / 2, wide["darien"], width=w, color=charts.ORANGE)
+for xi, v in zip(x, wide["us_mexico_border"], strict=True):
+    ax.annotate(
+        f"{v:,}",
+        (xi - w / 2, v),
+        xytext=(0, 2),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        color=charts.BLUE,
+    )
+for xi, v in zip(x, wide["darien"], strict=True):
+    ax.annotate(
+        f"{v:,}",
+        (xi + w / 2, v),
+        xytext=(0, 2),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        color=charts.ORANGE,
+        fontweight="bold" if xi == darien_max["year"] else "normal",
+    )
+# direct labels in the empty top-left corner, in the bars' colours
+top = wide["us_mexico_border"].max() * 1.25
+ax.text(
+    x.iloc[0] - w,
+    top * 0.95,
+    "US–Mexico border",
+    color=charts.BLUE,
+    fontsize=10.5,
+    fontweight="bold",
+    va="top",
+)
+ax.text(x.iloc[0] - w, top * 0.87, "Darién", color=charts.ORANGE, fontsize=10.5, fontweight="bold", va="top")
+ax.set_ylim(0, top)
+ax.set_xticks(list(x))
+ax.tick_params(axis="x", length=0)
+charts.number_axis(ax, style="comma")
+chart.save(
+    data=wide.rename(
+        columns={"darien": "darien_dead_and_missing", "us_mexico_border": "border_dead_and_missing"}
+    ),
+    alt_text=(
+        f"Grouped bar chart of people recorded dead or missing per year from {x.iloc[0]} to {x.iloc[-1]}, at the "
+        f"US–Mexico border and in the Darién. The border's toll ranged from {wide['us_mexico_border'].min():,} to "
+        f"{wide['us_mexico_border'].max():,} a year; the Darién's peaked at {darien_max['darien']:,} in "
+        f"{darien_max['year']}."
+    ),
+)
+
+# %% [markdown]
+# ## Remittances to Mexico, month by month
+#
+# The record year is the complete calendar year with the most inflows.
+
+# %%
+money = charts.ended_by_as_of(remittances.monthly(), source="remittances").reset_index(drop=True)
+years = money.groupby(money["month"].dt.year)["inflows_usd"].agg(["sum", "size"])
+full = years[years["size"] == 12]["sum"]
+record_year = int(full.idxmax())
+record = full.loc[record_year]
+after = full[full.index > record_year]
+print(full.tail(6))
+
+# %%
+fell = ""
+if len(after):
+    fell = f", then {charts.change_phrase(after.iloc[0], record)} in {after.index[0]}"
+    # the last complete year before that one in which remittances fell
+    drops = full[full.index < after.index[0]].pct_change().loc[lambda c: c < 0]
+    if after.iloc[0] < record and len(drops):
+        fell += f", the first fall since {drops.index[-1]}"
+chart = charts.Chart(
+    "remittances-monthly",
+    title=f"Remittances to Mexico hit a record ${record / 1e9:.1f} billion in {record_year}{fell}",
+    subtitle="Family remittances received in Mexico per month, billions of US dollars",
+    tables=["remittances_monthly"],
+    notes=["Current dollars, not adjusted for inflation or seasonality. Banxico revises recent quarters."],
+)
+ax = chart.ax
+start, end = pd.Timestamp(f"{record_year}-01-01"), pd.Timestamp(f"{record_year}-12-31")
+charts.shade(ax, start, end, color="#FBE3D6")
+ax.plot(money["month"], money["inflows_usd"] / 1e9, color=charts.BLUE, lw=1.6)
+peak_month = money.loc[money["inflows_usd"].idxmax()]
+charts.callout(
+    ax,
+    start,
+    money.loc[money["month"].dt.year == record_year, "inflows_usd"].max() / 1e9,
+    f"Record year {record_year}: ${record / 1e9:.1f}bn",
+    dx=-30,
+    dy=18,
+    color=charts.HIGHLIGHT,
+    fontweight="bold",
+)
+ax.set_ylim(0, peak_month["inflows_usd"] / 1e9 * 1.2)
+charts.number_axis(ax, style="comma", prefix="$")
+charts.date_axis(ax)
+chart.save(
+    data=money[["month", "inflows_usd", "inflows_transfers"]],
+    alt_text=(
+        f"Line chart of monthly remittances received in Mexico from {money['month'].iloc[0]:%B %Y} to "
+        f"{money['month'].iloc[-1]:%B %Y}, rising from ${money['inflows_usd'].iloc[0] / 1e6:,.0f} million a month "
+        f"to a peak of ${peak_month['inflows_usd'] / 1e9:.2f} billion in {peak_month['month']:%B %Y}. "
+        f"The record year, {record_year}, totalled ${record / 1e9:.1f} billion."
+    ),
+)
