@@ -204,7 +204,7 @@ def _last_month(table: str) -> pd.Timestamp | None:
         return None
     col = pd.to_datetime(pd.read_csv(processed.table_path(table), usecols=[dates[0]])[dates[0]])
     if as_of() is not None:
-        col = col[_vintage().published_mask(source.id, col)]
+        col = col[_vintage().published_mask(spec.vintage or source.id, col)]
     return col.max() if not col.empty else None
 
 

@@ -233,7 +233,8 @@ def us_citizenship_rank(v: Vintage, citizenship: str, month: str) -> Figure:
 
     target = pd.Timestamp(month)
     enc = v.restrict("cbp", cbp.encounters())
-    enc = enc[(enc["region"] == cbp.SOUTHWEST) & (enc["month"] <= target) & (enc["area"] != cbp.ALL_AREAS)]
+    enc = enc[(enc["region"] == cbp.SOUTHWEST) & (enc["month"] <= target)]
+    enc = enc[cbp.detailed_months(enc)]
     used = enc["month"].max()
     top = cbp.top_citizenships(used, n=50)
     names = list(top["citizenship"])
