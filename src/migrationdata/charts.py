@@ -218,7 +218,9 @@ def latest_period(table: str) -> str:
         months = [
             m
             for t in source.tables
-            if t.name != table and processed.table_path(t.name).exists()
+            # a table compiled by someone else (a third party's provisional months) says
+            # nothing about how far the publisher's own data reach
+            if t.name != table and t.publisher == spec.publisher and processed.table_path(t.name).exists()
             for m in [_last_month(t.name)]
             if m is not None
         ]
