@@ -58,10 +58,12 @@ class Table:
     primary_key: tuple[str, ...]
     schema: Callable[[], pa.DataFrameSchema]
     #: who compiled this table's numbers, when not the source's publisher (e.g. a third
-    #: party's figures that a source carries beside the official ones); with ``carrier`` and
-    #: ``files`` (the raw files it is built from) it replaces the source's in the provenance
+    #: party's figures that a source carries beside the official ones); with ``carrier``,
+    #: ``licence`` and ``files`` (the raw files it is built from) it replaces the source's in
+    #: the provenance
     publisher: str = ""
     carrier: str = ""
+    licence: str = ""
     files: tuple[str, ...] = ()
     #: the release lag (a key of ``vintages.RELEASES``) its months follow, when not the source's
     vintage: str = ""

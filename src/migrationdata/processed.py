@@ -186,7 +186,12 @@ def datapackage(base: Path | None = None) -> dict:
                         "missingValues": [""],
                     },
                     "sources": _source_entries(source, manifest, table),
-                    "licenses": [{"name": "other", "title": source.licence}],
+                    "licenses": [
+                        {
+                            "name": "other",
+                            "title": (table.licence if table.publisher else "") or source.licence,
+                        }
+                    ],
                     "publisher": table.publisher or source.publisher,
                     "carrier": (table.carrier if table.publisher else source.carrier) or None,
                     "source_id": source.id,
@@ -256,7 +261,11 @@ def data_dictionary() -> str:
                 table.description.strip(),
                 "",
                 *(
-                    [f"Compiled by: {table.publisher}; not by {source.publisher}.", ""]
+                    [
+                        f"Compiled by: {table.publisher}; not by {source.publisher}."
+                        + (f" Licence or terms: {table.licence}." if table.licence else ""),
+                        "",
+                    ]
                     if table.publisher
                     else []
                 ),

@@ -559,6 +559,10 @@ PROVISIONAL_MONTHLY = Table(
     primary_key=("month",),
     schema=_provisional_schema,
     publisher=DERIVED_PUBLISHER,
+    licence=(
+        "not stated in this project's provenance notes: check the compiler's repository before "
+        "republishing; the figures it sums are US federal government work (public domain)"
+    ),
     files=(DERIVED_FILE,),
     vintage="cbp_provisional",
 )
