@@ -704,3 +704,20 @@ def test_newer_months_follow_their_known_release_dates():
     assert not prov.published("cbp_provisional", pd.Timestamp("2026-07-01"))
     assert prov.published("cbp_provisional", pd.Timestamp("2026-06-01"))
     assert cbp.PROVISIONAL_MONTHLY.vintage == "cbp_provisional"
+
+
+def test_a_damaged_third_party_file_leaves_the_last_good_tables(built, mirror, tmp_path):
+    bad_mirror = tmp_path / "mirror" / "cbp"
+    bad_mirror.mkdir(parents=True)
+    for rf in cbp.SOURCE.files:
+        if rf.name != cbp.DERIVED_FILE:
+            os.symlink(mirror / "cbp" / rf.name, bad_mirror / rf.name)
+    text = (mirror / "cbp" / cbp.DERIVED_FILE).read_text()
+    (bad_mirror / cbp.DERIVED_FILE).write_text(text[: len(text) // 2])  # cut short
+    base = tmp_path / "data"
+    shutil.copytree(built, base, symlinks=True)
+    before = {t: (base / "processed" / f"{t}.csv").read_bytes() for t in TABLES}
+    report = fetch_source(cbp.SOURCE, mirror=str(bad_mirror.parent), base=base, progress=False)
+    assert report.status == "failed"
+    assert cbp.DERIVED_FILE in report.error and "not readable JSON" in report.error
+    assert {t: (base / "processed" / f"{t}.csv").read_bytes() for t in TABLES} == before
