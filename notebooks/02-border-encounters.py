@@ -30,7 +30,10 @@
 # **Caveats:** encounters count events, not people: under Title 42 many people were expelled
 # and crossed again, each time counted. Fiscal years run October to September. CBP revises
 # recent months until a fiscal year closes, so the latest release can differ slightly from
-# the figure first announced.
+# the figure first announced (`cbp.revisions()` lists every change between releases). CBP's
+# releases from September 2025 come by state only, without the Border Patrol / ports split.
+# The months after CBP's latest release are a third party's provisional sums
+# (`cbp.southwest_provisional()`): they are drawn apart, dashed, and never added to CBP's series.
 
 # %% tags=["parameters"]
 as_of = None  # "YYYY-MM-DD": draw the data as it stood then (only periods that had ended)
@@ -56,6 +59,14 @@ TITLE_42_NOTE = "Encounters include Title 42 expulsions (shaded), March 2020 to 
 monthly = charts.ended_by_as_of(cbp.southwest_monthly(), source="cbp").reset_index(drop=True)
 record = monthly.loc[monthly["total"].idxmax()]
 runner_up = monthly.drop(index=monthly["total"].idxmax()).loc[lambda d: d["total"].idxmax()]
+# the Border Patrol line stops where CBP's releases stop splitting the total (state releases)
+split = monthly.dropna(subset=["usbp"])
+split_note = (
+    f"The Border Patrol line ends in {split['month'].iloc[-1]:%B %Y}: CBP's later releases do not "
+    "split it out."
+    if split["month"].iloc[-1] < monthly["month"].iloc[-1]
+    else ""
+)
 print(
     f"record {record['month']:%B %Y}: {record['total']:,}; next {runner_up['month']:%B %Y}: {runner_up['total']:,}"
 )
@@ -72,20 +83,27 @@ chart = charts.Chart(
     notes=[
         TITLE_42_NOTE + " Encounters count events, not people.",
         "CBP's series starts in October 2019 (fiscal year 2020).",
+        split_note,
     ],
 )
 ax = chart.ax
 charts.shade(ax, *TITLE_42, label="Title 42")
 ax.plot(monthly["month"], monthly["total"], color=charts.BLUE, lw=2.4)
-ax.plot(monthly["month"], monthly["usbp"], color=charts.GREY, lw=1.4)
+ax.plot(split["month"], split["usbp"].astype(int), color=charts.GREY, lw=1.4)
 charts.mark(
     ax, record["month"], record["total"], f"{record['month']:%b %Y}: {record['total']:,}", dx=-24, dy=8
 )
 last = monthly.iloc[-1]
+last_split = split.iloc[-1]
 ends = [
     charts.label_end(ax, last["month"], last["total"], "All encounters", color=charts.BLUE),
     charts.label_end(
-        ax, last["month"], last["usbp"], "Border Patrol", color=charts.MUTED, fontweight="normal"
+        ax,
+        last_split["month"],
+        int(last_split["usbp"]),
+        "Border Patrol",
+        color=charts.MUTED,
+        fontweight="normal",
     ),
 ]
 chart.keep_apart(ends)
@@ -93,7 +111,9 @@ ax.set_ylim(0, record["total"] * 1.12)
 charts.number_axis(ax, style="compact")
 charts.date_axis(ax)
 chart.save(
-    data=monthly.rename(columns={"usbp": "border_patrol", "ofo": "ports_of_entry"}),
+    data=monthly[["month", "usbp", "ofo", "total"]].rename(
+        columns={"usbp": "border_patrol", "ofo": "ports_of_entry"}
+    ),
     alt_text=(
         f"Line chart of monthly encounters at the US–Mexico land border from October 2019 to "
         f"{last['month']:%B %Y}. They rose through the Title 42 period and peaked at "
@@ -101,6 +121,125 @@ chart.save(
         f"{runner_up['total']:,} in {runner_up['month']:%B %Y}, then fell to {last['total']:,}."
     ),
 )
+
+# %% [markdown]
+# ## Through 2025, and the provisional months of 2026
+#
+# CBP's own series runs to its latest release. A third party (the GitHub repository
+# govnumbers/political-dashboard) sums CBP's Southwest release each month and has figures for
+# later months; no official file for them is in this data, so they are drawn dashed and
+# lighter, labelled provisional, and their compiler is named in the source line.
+
+# %%
+START = pd.Timestamp("2024-01-01")
+official = charts.ended_by_as_of(cbp.southwest_monthly(), source="cbp")
+official = official.loc[official["month"] >= START, ["month", "total"]].reset_index(drop=True)
+provisional = charts.ended_by_as_of(cbp.southwest_provisional(), source="cbp_provisional")
+if not official.empty:
+    provisional = provisional[provisional["month"] > official["month"].max()].reset_index(drop=True)
+print(official.tail(3), provisional, sep="\n")
+
+# %%
+if official.empty:
+    charts.not_drawn("southwest-2025-provisional-2026", f"CBP had not published {START:%B %Y} yet")
+else:
+    first, latest = official.iloc[0], official.iloc[-1]
+    has_provisional = not provisional.empty
+    title = (
+        f"Encounters at the US–Mexico border fell from {first['total']:,} in {first['month']:%B %Y} "
+        f"to {latest['total']:,} in {latest['month']:%B %Y}"
+    )
+    notes = ["Encounters count events, not people."]
+    if has_provisional:
+        low, high = provisional["total"].min(), provisional["total"].max()
+        title += (
+            f"; provisional sums for {charts.period_words(provisional['month'])} range from "
+            f"{low:,} to {high:,} a month"
+        )
+        notes.insert(
+            0,
+            f"{charts.period_words(provisional['month'])} (dashed, shaded) are provisional: sums of "
+            "CBP's Southwest releases published by a third party, govnumbers/political-dashboard "
+            "on GitHub, not CBP's own files; CBP may revise them.",
+        )
+    chart = charts.Chart(
+        "southwest-2025-provisional-2026",
+        title=title,
+        subtitle="Encounters at the US–Mexico land border per month: Border Patrol and ports of entry",
+        tables=["cbp_southwest_monthly", *(["cbp_southwest_provisional"] if has_provisional else [])],
+        notes=notes,
+    )
+    ax = chart.ax
+    ax.plot(official["month"], official["total"], color=charts.BLUE, lw=2.4)
+    top = official["total"].max()
+    ends = []
+    if has_provisional:
+        half_month = pd.Timedelta(days=15)
+        charts.shade(
+            ax,
+            provisional["month"].min() - half_month,
+            provisional["month"].max() + half_month,
+            label="Provisional",
+        )
+        # the dashed line starts at CBP's last month, so the two read as one series, told apart
+        bridge = pd.concat([official.tail(1), provisional[["month", "total"]]], ignore_index=True)
+        ax.plot(bridge["month"], bridge["total"], color=charts.SKY, lw=2.2, ls=(0, (4, 2.5)))
+        end = provisional.iloc[-1]
+        ends.append(
+            charts.label_end(
+                ax, end["month"], end["total"], "Provisional\n(third party)", color=charts.MUTED
+            )
+        )
+        top = max(top, provisional["total"].max())
+    # the first month's label sits above the line, placed in data units so that it clears the
+    # line at the desktop and the mobile width alike
+    charts.mark(ax, first["month"], first["total"], color=charts.BLUE)
+    ax.annotate(
+        f"{first['month']:%b %Y}: {first['total']:,}",
+        (first["month"], first["total"]),
+        xytext=(first["month"] + pd.Timedelta(days=50), top * 1.1),
+        textcoords="data",
+        ha="left",
+        va="center",
+        color=charts.BLUE,
+        fontsize=10,
+        fontweight="bold",
+        arrowprops={"arrowstyle": "-", "color": charts.MUTED, "lw": 0.8, "shrinkA": 2, "shrinkB": 3},
+    )
+    charts.mark(
+        ax,
+        latest["month"],
+        latest["total"],
+        f"{latest['month']:%b %Y}: {latest['total']:,}",
+        color=charts.HIGHLIGHT,
+        dx=-6,
+        dy=56,
+        ha="center",
+    )
+    chart.keep_apart(ends)
+    ax.set_ylim(0, top * 1.2)
+    charts.number_axis(ax, style="compact")
+    charts.date_axis(ax)
+    plotted = pd.concat(
+        [
+            official.assign(status="CBP", source="U.S. Customs and Border Protection"),
+            provisional[["month", "total"]].assign(
+                status="provisional", source="govnumbers/political-dashboard (third party)"
+            ),
+        ],
+        ignore_index=True,
+    )
+    alt = (
+        f"Line chart of monthly encounters at the US–Mexico land border from {first['month']:%B %Y} "
+        f"to {plotted['month'].iloc[-1]:%B %Y}. CBP's figures fall from {first['total']:,} in "
+        f"{first['month']:%B %Y} to {latest['total']:,} in {latest['month']:%B %Y}"
+    )
+    if has_provisional:
+        alt += (
+            f"; a dashed, lighter line continues with a third party's provisional sums for "
+            f"{charts.period_words(provisional['month'])}, between {low:,} and {high:,} a month"
+        )
+    chart.save(data=plotted, alt_text=alt + ".")
 
 # %% [markdown]
 # ## The Border Patrol alone, like for like since October 1999

@@ -34,6 +34,7 @@ EXPECTED_SLUGS = {
     "san-ysidro-pedestrians",
     "trade-by-mode",
     "rail-trade-per-day",
+    "southwest-2025-provisional-2026",
 }
 
 
@@ -173,7 +174,7 @@ def test_source_line_names_each_publisher_once_and_the_projects_own_data():
     assert line.startswith("Sources: Servicio Nacional de Migración de Panamá (SNM)")
     assert line.count("Servicio Nacional") == 1
     assert "U.S. Customs and Border Protection (CBP)" in line
-    assert "data to Aug 2025" in line  # the CBP Southwest release runs to August 2025
+    assert "data to Nov 2025" in line  # the November 2025 state release
     assert line.endswith("; the closures ledger.")
 
 
@@ -412,6 +413,22 @@ def test_encounter_charts_carry_the_provenance_figures():
     assert usbp["1960"] == 21_022 and usbp["2000"] == 1_643_679 and usbp["2019"] == 851_508
     history = {r["month"]: int(r["border_patrol_encounters"]) for r in _rows("usbp-monthly-history")}
     assert history["2023-12-01"] == 249_740 == max(history.values())
+
+
+def test_provisional_chart_keeps_the_third_partys_months_apart_and_named():
+    rows = _rows("southwest-2025-provisional-2026")
+    cbp_rows = [r for r in rows if r["status"] == "CBP"]
+    prov = [r for r in rows if r["status"] == "provisional"]
+    assert cbp_rows[-1]["month"] == "2025-11-01" and int(cbp_rows[-1]["total"]) == 10_960
+    assert [r["month"] for r in prov][:1] == ["2025-12-01"] and prov[-1]["month"] == "2026-07-01"
+    assert int(prov[-1]["total"]) == 12_730
+    assert {r["source"] for r in prov} == {"govnumbers/political-dashboard (third party)"}
+    meta = _sidecar("southwest-2025-provisional-2026")
+    assert "govnumbers/political-dashboard" in meta["source"]  # the compiler, in the source line
+    assert any("provisional" in n and "govnumbers/political-dashboard" in n for n in meta["notes"])
+    assert "provisional" in meta["alt_text"] and "10,960" in meta["alt_text"]
+    publishers = {t["name"]: t["publisher"] for t in meta["tables"]}
+    assert publishers["cbp_southwest_provisional"].startswith("govnumbers/political-dashboard")
 
 
 def test_crossing_and_trade_charts_carry_the_provenance_figures():

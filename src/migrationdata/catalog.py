@@ -55,6 +55,16 @@ class Table:
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
     schema: Callable[[], pa.DataFrameSchema]
+    #: who compiled this table's numbers, when not the source's publisher (e.g. a third
+    #: party's figures that a source carries beside the official ones); with ``carrier``,
+    #: ``licence`` and ``files`` (the raw files it is built from) it replaces the source's in
+    #: the provenance
+    publisher: str = ""
+    carrier: str = ""
+    licence: str = ""
+    files: tuple[str, ...] = ()
+    #: the release lag (a key of ``vintages.RELEASES``) its months follow, when not the source's
+    vintage: str = ""
 
     @property
     def column_names(self) -> list[str]:

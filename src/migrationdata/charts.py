@@ -204,7 +204,7 @@ def _last_month(table: str) -> pd.Timestamp | None:
         return None
     col = pd.to_datetime(pd.read_csv(processed.table_path(table), usecols=[dates[0]])[dates[0]])
     if as_of() is not None:
-        col = col[_vintage().published_mask(source.id, col)]
+        col = col[_vintage().published_mask(spec.vintage or source.id, col)]
     return col.max() if not col.empty else None
 
 
@@ -218,7 +218,9 @@ def latest_period(table: str) -> str:
         months = [
             m
             for t in source.tables
-            if t.name != table and processed.table_path(t.name).exists()
+            # a table compiled by someone else (a third party's provisional months) says
+            # nothing about how far the publisher's own data reach
+            if t.name != table and t.publisher == spec.publisher and processed.table_path(t.name).exists()
             for m in [_last_month(t.name)]
             if m is not None
         ]

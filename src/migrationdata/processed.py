@@ -114,11 +114,18 @@ def sha256_of(name: str, base: Path | None = None) -> str:
 # ----------------------------------------------------------------------------- descriptors
 
 
-def _source_entries(source: Source, manifest: dict) -> list[dict]:
+def _source_entries(source: Source, manifest: dict, table: Table | None = None) -> list[dict]:
+    """The raw files a table is built from: the ones it names (a table compiled by someone
+    other than the source's publisher), else every file of the source but those."""
+    only = table.files if table is not None else ()
+    others = {f for t in source.tables if t.publisher for f in t.files}
+    publisher = (table.publisher if table is not None else "") or source.publisher
     out = []
     for rf in source.files:
+        if (only and rf.name not in only) or (not only and rf.name in others):
+            continue
         entry = manifest.get("files", {}).get(f"{source.id}/{rf.name}", {})
-        item = {"title": f"{source.publisher}: {rf.name}", "path": rf.url}
+        item = {"title": f"{publisher}: {rf.name}", "path": rf.url}
         if entry:
             item.update(
                 retrieved_at=entry.get("retrieved_at"),
@@ -130,7 +137,7 @@ def _source_entries(source: Source, manifest: dict) -> list[dict]:
     declared = {rf.name for rf in source.files}
     for key, entry in sorted(manifest.get("files", {}).items()):
         sid, _, name = key.partition("/")
-        if sid == source.id and name not in declared:
+        if sid == source.id and name not in declared and not only:
             out.append(
                 {
                     "title": f"{source.publisher}: {name}",
@@ -178,10 +185,15 @@ def datapackage(base: Path | None = None) -> dict:
                         "primaryKey": list(table.primary_key),
                         "missingValues": [""],
                     },
-                    "sources": _source_entries(source, manifest),
-                    "licenses": [{"name": "other", "title": source.licence}],
-                    "publisher": source.publisher,
-                    "carrier": source.carrier or None,
+                    "sources": _source_entries(source, manifest, table),
+                    "licenses": [
+                        {
+                            "name": "other",
+                            "title": (table.licence if table.publisher else "") or source.licence,
+                        }
+                    ],
+                    "publisher": table.publisher or source.publisher,
+                    "carrier": (table.carrier if table.publisher else source.carrier) or None,
                     "source_id": source.id,
                 }
             )
@@ -247,6 +259,15 @@ def data_dictionary() -> str:
                 "",
                 table.description.strip(),
                 "",
+                *(
+                    [
+                        f"Compiled by: {table.publisher}; not by {source.publisher}."
+                        + (f" Licence or terms: {table.licence}." if table.licence else ""),
+                        "",
+                    ]
+                    if table.publisher
+                    else []
+                ),
                 f"Primary key: {', '.join(f'`{k}`' for k in table.primary_key)}.",
                 "",
                 "| column | type | unit | meaning |",

@@ -15,13 +15,27 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-#: Months whose first release date is known (PROVENANCE): source -> {month: release date}
+#: Months whose first release date is known (PROVENANCE, CBP's press releases): source ->
+#: {month: release date}
 KNOWN_RELEASES = {
     "cbp": {
         "2023-10-01": "2023-11-14",
         "2023-12-01": "2024-01-26",
         # CBP's "March 2025 monthly update" release (14 April 2025) published the month
         "2025-03-01": "2025-04-14",
+        # FY2025's last month and FY2026's first two, the months the newer releases added.
+        # September 2025 came out late (24 October 2025; DHS had only given preliminary
+        # figures on 7 October), so the usual lag would show it four days too early.
+        # October 2025: CBP's monthly update, carried on 15 November 2025 (30,573 nationwide);
+        # November 2025: 16 December 2025 (30,375 nationwide, as in the release file).
+        "2025-09-01": "2025-10-24",
+        "2025-10-01": "2025-11-15",
+        "2025-11-01": "2025-12-16",
+    },
+    # the third party's copy refreshes after CBP's monthly update: July 2026 was in the
+    # snapshot of 22 August 2026
+    "cbp_provisional": {
+        "2026-07-01": "2026-08-22",
     },
 }
 
@@ -41,6 +55,13 @@ RELEASES = {
     "darien": Release("darien", "Panama SNM", 10, "about the 10th of the following month"),
     # CBP's monthly update comes out mid-to-late the following month
     "cbp": Release("cbp", "CBP", 20, "about the 20th of the following month"),
+    # a third party's monthly Southwest totals, summed from CBP's release once it is out
+    "cbp_provisional": Release(
+        "cbp_provisional",
+        "govnumbers/political-dashboard (third party)",
+        22,
+        "a few days after CBP's monthly update, about the 22nd of the following month",
+    ),
     # BTS border crossing data trail by about two months
     "bts": Release("bts", "BTS", 60, "about two months after the month ends"),
     # Census trade release for month M is early in month M+2

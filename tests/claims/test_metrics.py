@@ -144,13 +144,37 @@ def test_latest_stands_in_for_an_unpublished_month():
     assert run("value", p, "at least 2,000").value == 24_626
 
 
-def test_a_total_over_parts_the_table_lacks_is_not_checkable():
-    """CBP's nationwide rows stop in September 2024: no silent Southwest-only 'nationwide' total."""
+def test_a_total_over_parts_the_table_lacks_is_not_checkable(monkeypatch):
     p = {"table": "cbp_encounters", "column": "encounters", "period": "2025-03"}
+    # the final FY2025 state release carries every region: the nationwide total is their sum
+    assert run("value", p, "more than 0").value == 29_013
+    # 11,012 in the August release, revised to 11,011 in the final one
+    sw = run("value", {**p, "where": {"region": "Southwest Land Border"}}, "11,011")
+    assert sw.value == 11_011 and sw.verdict == "supported"
+    # a month missing a region (as the table was past September 2024 before the state releases
+    # arrived) gives no silent Southwest-only "nationwide" total
+    real = Reader.table
+
+    def without_north(self, name):
+        df = real(self, name)
+        if name != "cbp_encounters":
+            return df
+        return df[~((df["region"] == "Northern Land Border") & (df["month"] == "2025-03-01"))]
+
+    monkeypatch.setattr(Reader, "table", without_north)
     r = run("value", p, "more than 0")
     assert r.verdict == "not-checkable" and "Northern Land Border" in r.note
-    sw = run("value", {**p, "where": {"region": "Southwest Land Border"}}, "11,012")
-    assert sw.value == 11_012 and sw.verdict == "supported"
+
+
+def test_a_part_the_publisher_did_not_break_down_reads_as_not_checkable_never_zero():
+    """CBP's state releases lump Border Patrol and ports of entry together: a Border Patrol
+    figure for such a month is not in the data, and must not read as 0."""
+    p = {"table": "cbp_encounters", "column": "encounters", "where": {"component": "U.S. Border Patrol"}}
+    r = run("value", {**p, "period": "2025-03"}, "more than 0")
+    assert r.verdict == "not-checkable" and "does not break component down for March 2025" in r.note
+    assert "Both components (not broken down)" in r.note
+    # a month the area releases do split still gives its figure
+    assert run("value", {**p, "period": "2024-03"}, "more than 0").value > 100_000
 
 
 # --- change, share --------------------------------------------------------------------------

@@ -361,7 +361,33 @@ def take(
                     f"every {col} would be short; the kit's data cannot give that total (filter with "
                     f"where: {{{col}: ...}} for a part it does cover)"
                 )
+    _check_broken_down(df[df[time].isin(present)], where, time, table)
     return Slice(rows, units, present, period, time, through)
+
+
+#: how a table marks a row that a publisher did not split by that column (CBP's state
+#: releases give "Both components (not broken down)", "All areas (not broken down)")
+NOT_BROKEN_DOWN = "(not broken down)"
+
+
+def _check_broken_down(df: pd.DataFrame, where: dict, time: str, table: str) -> None:
+    """A filter on a part (component = Border Patrol) in a month whose rows do not split that
+    column would read as zero: say the data cannot tell, instead of giving a wrong 0."""
+    for col, val in (where or {}).items():
+        if col not in df.columns:
+            continue
+        wanted = {str(v) for v in (val if isinstance(val, list) else [val])}
+        if any(w.endswith(NOT_BROKEN_DOWN) for w in wanted):
+            continue
+        for unit, part in df.groupby(time):
+            values = set(part[col].astype(str))
+            lumped = sorted(v for v in values if v.endswith(NOT_BROKEN_DOWN))
+            if lumped and not (wanted & values):
+                when = f"{pd.Timestamp(unit):%B %Y}" if time == "month" else str(unit)
+                raise NotCheckable(
+                    f"{table} does not break {col} down for {when} (its rows there say "
+                    f"{lumped[0]!r}), so the figure for {col} {' or '.join(sorted(wanted))} is not in the data"
+                )
 
 
 def _label(table: str, column: str, where: dict, exclude: dict | None = None) -> str:

@@ -14,10 +14,16 @@ What arrives, and the traps this module absorbs so that no notebook has to:
 - Months are ``OCT`` … ``SEP`` of a fiscal year that may read ``2025 (FYTD)``; October to
   December belong to the previous calendar year.
 - Each release covers about four fiscal years, so releases overlap and may revise a month.
-  For each month the latest release wins at its own level of detail, but detail is never lost
-  to a coarser release: AOR rows (21 named countries, sectors and field offices) are kept
-  even where a later Southwest release covers the same month with five citizenship groups.
-  Every value that differs between two releases goes to ``cbp_revisions``.
+  The Southwest monthly total of a month comes from the latest release that covers it. The
+  cell table takes each month from the most detailed layout that covers it (AOR, then state,
+  then Southwest), the latest release of that layout: AOR rows (21 named countries, sectors and
+  field offices) are kept even where a later release covers the same month more coarsely. The
+  state releases split neither by component nor by area, so their months say so in those
+  columns, and the Border Patrol / field operations split comes from the latest release that
+  has one. Every value that differs between two releases goes to ``cbp_revisions``.
+- A third party's monthly Southwest totals run past CBP's latest release. They are checked
+  against CBP's own where both exist, and only the later months are kept, in a table of their
+  own marked provisional, with the third party as its publisher: never mixed into CBP's series.
 - Border Patrol history: monthly FY2000-FY2020 from CBP's PDF (as extracted by UWCHR,
   pipe-delimited and gzipped) and annual Southwest apprehensions FY1960-FY2019 (as extracted
   by jacobkap). From March 2020 the PDF counts Title 8 plus Title 42, as the CSVs do, so the
@@ -77,8 +83,15 @@ DEMOGRAPHICS = {
     "UC / Single Minors": "Unaccompanied children",
     "Accompanied Minors": "Accompanied minors",
 }
-#: the Southwest release has no area breakdown; its rows carry this instead of a sector
+#: the Southwest and state releases have no area breakdown; their rows carry this instead of a sector
 ALL_AREAS = "All areas (not broken down)"
+#: the state release has no component: its rows carry these instead of USBP/OFO and the type
+ALL_COMPONENTS = "Both components (not broken down)"
+ALL_TYPES = "Apprehensions and inadmissibles (not broken down)"
+#: which layout a month is taken from when several releases cover it: the most detailed first
+#: (AOR: sectors, field offices, components, 21 countries; state: nationwide, 21 countries, no
+#: component; Southwest: components, five citizenship groups); within a layout, the latest
+LAYOUT_PREFERENCE = ("aor", "state", "southwest")
 OTHER = "Other"  # the AOR and state files' OTHER: every country not named in the file
 #: the Southwest release's "Other": every country but El Salvador, Guatemala, Honduras, Mexico
 GROUPED_OTHER = "Other (grouped)"
@@ -156,13 +169,13 @@ def _encounters_schema():
         {
             "month": schemas.month_column(),
             "fiscal_year": pa.Column("int64", pa.Check.ge(2020)),
-            "component": pa.Column(str, pa.Check.isin(COMPONENTS)),
+            "component": pa.Column(str, pa.Check.isin((*COMPONENTS, ALL_COMPONENTS))),
             "region": pa.Column(str, pa.Check.isin(REGIONS)),
             "area": pa.Column(str, pa.Check.str_length(min_value=1)),
             "demographic": pa.Column(str, pa.Check.isin(sorted(set(DEMOGRAPHICS.values())))),
             "citizenship": pa.Column(str, pa.Check.str_length(min_value=1)),
             "title": pa.Column(str, pa.Check.isin(TITLES)),
-            "encounter_type": pa.Column(str, pa.Check.isin(ENCOUNTER_TYPES)),
+            "encounter_type": pa.Column(str, pa.Check.isin((*ENCOUNTER_TYPES, ALL_TYPES))),
             "encounters": pa.Column("int64", pa.Check.ge(0)),
         },
         checks=[
@@ -179,16 +192,56 @@ def _encounters_schema():
 def _southwest_schema():
     import pandera.pandas as pa
 
+    def split_adds_up(df: pd.DataFrame) -> pd.Series:
+        # usbp + ofo is the total when both come from the same release
+        same = df["release"] == df["components_release"]
+        return ~same | (df["total"] == df["usbp"] + df["ofo"])
+
+    def split_named(df: pd.DataFrame) -> pd.Series:
+        # a split comes with the release it was taken from, and only then
+        return df["usbp"].isna() == df["ofo"].isna()
+
+    def release_named(df: pd.DataFrame) -> pd.Series:
+        return df["usbp"].isna() == (df["components_release"] == "")
+
     return pa.DataFrameSchema(
         {
             "month": schemas.month_column(),
-            "usbp": pa.Column("int64", pa.Check.ge(0)),
-            "ofo": pa.Column("int64", pa.Check.ge(0)),
+            "usbp": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+            "ofo": pa.Column("Int64", pa.Check.ge(0), nullable=True),
             "total": pa.Column("int64", pa.Check.ge(0)),
+            "release": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "components_release": pa.Column(str),
         },
         checks=[
             schemas.contiguous_months(FIRST_MONTH),
-            pa.Check(lambda df: df["total"] == df["usbp"] + df["ofo"], error="total is usbp + ofo"),
+            pa.Check(split_adds_up, error="total is usbp + ofo when both come from one release"),
+            pa.Check(split_named, error="usbp and ofo are both given or both empty"),
+            pa.Check(release_named, error="components_release is named exactly when usbp is given"),
+        ],
+        coerce=True,
+        strict=True,
+    )
+
+
+def _provisional_schema():
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "month": schemas.month_column(),
+            "total": pa.Column("int64", pa.Check.ge(0)),
+            "status": pa.Column(str, pa.Check.isin([PROVISIONAL])),
+            "compiled_by": pa.Column(str, pa.Check.str_length(min_value=1)),
+        },
+        checks=[
+            pa.Check(
+                lambda df: (
+                    bool(df.empty)
+                    or len(df) == len(pd.date_range(df["month"].min(), df["month"].max(), freq="MS"))
+                ),
+                error="a month is missing inside the provisional months",
+            )
         ],
         coerce=True,
         strict=True,
@@ -233,13 +286,19 @@ def _revisions_schema():
     return pa.DataFrameSchema(
         {
             "month": schemas.month_column(),
+            "component": pa.Column(str, pa.Check.isin((*COMPONENTS, ALL_COMPONENTS))),
+            "region": pa.Column(str, pa.Check.isin(REGIONS)),
             "key": pa.Column(str, pa.Check.str_length(min_value=1)),
             "old": pa.Column("int64", pa.Check.ge(0)),
             "new": pa.Column("int64", pa.Check.ge(0)),
-            "old_release": pa.Column(str),
-            "new_release": pa.Column(str),
+            "change": pa.Column("int64"),
+            "old_release": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "new_release": pa.Column(str, pa.Check.str_length(min_value=1)),
         },
-        checks=[pa.Check(lambda df: df["old"] != df["new"], error="a revision changes the value")],
+        checks=[
+            pa.Check(lambda df: df["old"] != df["new"], error="a revision changes the value"),
+            pa.Check(lambda df: df["change"] == df["new"] - df["old"], error="change is new - old"),
+        ],
         coerce=True,
         strict=True,
     )
@@ -249,15 +308,21 @@ ENCOUNTERS = Table(
     name="cbp_encounters",
     title="CBP encounters by month, component, area, demographic, citizenship and title",
     description=(
-        "Every encounter cell CBP publishes, nationwide, from October 2019 (FY2020) to the latest "
-        "month. Months covered by a nationwide area-of-responsibility release come from the "
-        "latest such release: regions Southwest Land Border, Northern Land Border and Other, "
-        "areas are Border Patrol sectors and OFO field offices, 21 named countries plus Other. "
-        "Months published only in the Southwest land border release (after the last AOR "
-        "release) hold Southwest rows only, with area 'All areas (not broken down)' and five "
-        "citizenship values: El Salvador, Guatemala, Honduras, Mexico and 'Other (grouped)'. "
-        "Zero cells are kept as CBP printed them; an absent cell is zero. Title 42 expulsions "
-        "appear only from March 2020 to May 2023."
+        "Every encounter cell CBP publishes, from October 2019 (FY2020) to the latest month. "
+        "Each month comes from the most detailed kind of release that covers it, and among "
+        "those from the latest. (1) Months covered by a nationwide area-of-responsibility (AOR) "
+        "release: regions Southwest Land Border, Northern Land Border and Other; areas are "
+        "Border Patrol sectors and OFO field offices; 21 named countries plus Other. (2) Later "
+        "months covered by a nationwide state release (in this snapshot October 2024 to the "
+        "latest month): every region and the same 21 countries, but CBP splits these files "
+        "neither by component nor by area, so component reads 'Both components (not broken "
+        "down)', encounter_type 'Apprehensions and inadmissibles (not broken down)' (Title 42 "
+        "rows: Expulsions) and area 'All areas (not broken down)'; the states are summed. For "
+        "the Border Patrol / field operations split of those months see cbp_southwest_monthly. "
+        "(3) Months published only in the Southwest land border release: Southwest rows only, "
+        "area 'All areas (not broken down)', five citizenship values (El Salvador, Guatemala, "
+        "Honduras, Mexico, 'Other (grouped)'). Zero cells are kept as CBP printed them; an "
+        "absent cell is zero. Title 42 expulsions appear only from March 2020 to May 2023."
     ),
     columns=(
         Column("month", "date", "First day of the calendar month."),
@@ -267,7 +332,8 @@ ENCOUNTERS = Table(
         Column(
             "component",
             "string",
-            "U.S. Border Patrol (between ports) or Office of Field Operations (at ports).",
+            "U.S. Border Patrol (between ports) or Office of Field Operations (at ports); 'Both "
+            "components (not broken down)' for months taken from a state release.",
         ),
         Column(
             "region",
@@ -295,7 +361,8 @@ ENCOUNTERS = Table(
         Column(
             "encounter_type",
             "string",
-            "Apprehensions (USBP, Title 8), Inadmissibles (OFO, Title 8), Expulsions (Title 42).",
+            "Apprehensions (USBP, Title 8), Inadmissibles (OFO, Title 8), Expulsions (Title 42); "
+            "'Apprehensions and inadmissibles (not broken down)' for Title 8 rows of a state release.",
         ),
         Column("encounters", "integer", "Encounters (events, not unique people).", "encounters"),
     ),
@@ -316,27 +383,44 @@ SOUTHWEST_MONTHLY = Table(
     name="cbp_southwest_monthly",
     title="Southwest land border encounters by month",
     description=(
-        "Encounters at the US-Mexico land border by month from October 2019, Border Patrol and "
-        "Office of Field Operations, Title 8 and Title 42 together: the figure CBP headlines. "
-        "Each month comes from the latest release that covers it (the Southwest release when "
-        "it does); if a later release revised a month, this table has the revised figure and "
-        "cbp_revisions lists the change."
+        "Encounters at the US-Mexico land border by month from October 2019 to the latest month "
+        "CBP has published, Border Patrol and Office of Field Operations, Title 8 and Title 42 "
+        "together: the figure CBP headlines. The total comes from the latest release that covers "
+        "the month, of any kind (so a later release's revision wins; cbp_revisions lists each "
+        "change). The split into usbp and ofo comes from the latest release that has one (an "
+        "area-of-responsibility or Southwest release; CBP's state releases have none): where that "
+        "is an older release than the total's, usbp + ofo is the older total and may differ from "
+        "total by a few encounters, and where no release splits the month (in this snapshot "
+        "September to November 2025) usbp and ofo are empty. Months after the latest official "
+        "release are not here: see cbp_southwest_provisional."
     ),
     columns=(
         Column("month", "date", "First day of the calendar month."),
         Column(
             "usbp",
             "integer",
-            "U.S. Border Patrol encounters (apprehensions and Title 42 expulsions).",
+            "U.S. Border Patrol encounters (apprehensions and Title 42 expulsions); empty where no "
+            "release splits the month by component.",
             "encounters",
         ),
         Column(
             "ofo",
             "integer",
-            "Office of Field Operations encounters (inadmissibles and Title 42 expulsions).",
+            "Office of Field Operations encounters (inadmissibles and Title 42 expulsions); empty "
+            "where no release splits the month by component.",
             "encounters",
         ),
-        Column("total", "integer", "usbp + ofo.", "encounters"),
+        Column("total", "integer", "All Southwest encounters, from the latest release.", "encounters"),
+        Column(
+            "release",
+            "string",
+            "File name of the release the total comes from (see manifest.json for its URL).",
+        ),
+        Column(
+            "components_release",
+            "string",
+            "File name of the release usbp and ofo come from; empty when usbp and ofo are.",
+        ),
     ),
     primary_key=("month",),
     schema=_southwest_schema,
@@ -393,22 +477,94 @@ REVISIONS = Table(
     name="cbp_revisions",
     title="Values that changed between CBP releases",
     description=(
-        "Every cell whose value differs between two releases that cover the same month, "
-        "compared at the detail both share (a nationwide release is summed to the Southwest "
-        "release's five citizenship groups before the two are compared; the USBP history PDF is "
-        "compared with the CSVs on monthly Southwest totals). A cell absent from a release counts "
-        "as zero. Empty when no release revised another."
+        "CBP revises a month in every release until its fiscal year closes, and sometimes after. "
+        "This table lists every cell whose value differs between two releases that cover the same "
+        "month. Each release is compared, month by month, with the earlier release that shares "
+        "the most detail with it (the most recent among equals), so a change is listed once, "
+        "between the two releases where it happened. The comparison is made at the detail both "
+        "releases share: a state release has no component, so against a Southwest release it is "
+        "compared by region, demographic, citizenship (summed to the Southwest release's five "
+        "groups) and title, and component reads 'Both components (not broken down)'; the Border "
+        "Patrol history PDF is compared with the CSVs on monthly Southwest Border Patrol totals. "
+        "A cell absent from a release counts as zero. Example: the final FY2025 release "
+        "(nationwide-encounters-fy22-fy25-state.csv) lowered every month of October 2024 - August "
+        "2025 from the August 2025 Southwest release (sbo-encounters-fy22-fy25-aug.csv), by 1 to 9 "
+        "encounters a month. To total the revisions of a month, sum change over the rows of one "
+        "pair of releases (revisions_by_month() does this)."
     ),
     columns=(
         Column("month", "date", "The month whose value changed."),
-        Column("key", "string", "The cell, as dimension=value pairs."),
+        Column(
+            "component",
+            "string",
+            "U.S. Border Patrol or Office of Field Operations; 'Both components (not broken down)' "
+            "where the comparison cannot split them.",
+        ),
+        Column("region", "string", "Southwest Land Border, Northern Land Border or Other."),
+        Column(
+            "key",
+            "string",
+            "The cell compared, as dimension=value pairs (component, region, area, state, "
+            "demographic, citizenship, title, encounter_type: those both releases have).",
+        ),
         Column("old", "integer", "Value in the earlier release.", "encounters"),
         Column("new", "integer", "Value in the later release.", "encounters"),
+        Column("change", "integer", "new - old (negative: revised down).", "encounters"),
         Column("old_release", "string", "File name of the earlier release (see manifest.json for its URL)."),
         Column("new_release", "string", "File name of the later release."),
     ),
     primary_key=("month", "key", "old_release", "new_release"),
     schema=_revisions_schema,
+)
+
+#: marks every row of the third party's months: they are not CBP's own table
+PROVISIONAL = "provisional"
+DERIVED_FILE = "southwest-monthly-totals-derived-2026-07.json"
+DERIVED_REPO = "govnumbers/political-dashboard"
+DERIVED_PUBLISHER = f"{DERIVED_REPO} on GitHub (a third party, not CBP; provisional)"
+DERIVED_COMPILER = f"{DERIVED_REPO} (third party)"
+#: the third party's totals must match CBP's own wherever both exist: within this margin
+#: (OHSS's figures rounded to 10 before FY2023, and a month's earlier vintage, stay inside it)
+DERIVED_TOLERANCE = 50
+
+PROVISIONAL_MONTHLY = Table(
+    name="cbp_southwest_provisional",
+    title="PROVISIONAL: Southwest land border encounters after CBP's latest release, summed by a third party",
+    description=(
+        "Not CBP's table. Monthly Southwest land border encounters for the months after the latest "
+        "month in cbp_southwest_monthly, as published by a third party (the GitHub repository "
+        "govnumbers/political-dashboard, file data/border_encounters.json), which sums CBP's "
+        "Southwest land border release (sbo-encounters CSVs) each month. No official CBP file for "
+        "these months is in this snapshot, so treat them as provisional: CBP will publish, and may "
+        "revise, them. They are kept apart from CBP's own series and never added to it; a chart or "
+        "claim that shows them must say they are provisional and name the third party. The fetch "
+        "checks that the third party's totals equal CBP's own, within 50 encounters, in every month "
+        "both have (October 2019 on). From October 2022, when it starts summing CBP's CSVs, only "
+        "October 2025 differs in this snapshot (11,704 against 11,707 in CBP's November 2025 "
+        "release: an earlier vintage); before that it used OHSS's figures rounded to 10. Once a CBP release covers a month, the month leaves this "
+        "table (the refresh then reports those rows as removed) and appears in cbp_southwest_monthly."
+    ),
+    columns=(
+        Column("month", "date", "First day of the calendar month."),
+        Column(
+            "total",
+            "integer",
+            "Southwest land border encounters (Border Patrol and field operations) as summed by "
+            "the third party; no component split.",
+            "encounters",
+        ),
+        Column("status", "string", "Always 'provisional': not yet in an official CBP release here."),
+        Column("compiled_by", "string", "Who summed the figures: the third party, not CBP."),
+    ),
+    primary_key=("month",),
+    schema=_provisional_schema,
+    publisher=DERIVED_PUBLISHER,
+    licence=(
+        "not stated in this project's provenance notes: check the compiler's repository before "
+        "republishing; the figures it sums are US federal government work (public domain)"
+    ),
+    files=(DERIVED_FILE,),
+    vintage="cbp_provisional",
 )
 
 # ----------------------------------------------------------------------------- helpers
@@ -422,6 +578,7 @@ def fiscal_year_of(months: pd.Series) -> pd.Series:
 def expected_encounter_type(component: pd.Series, title: pd.Series) -> pd.Series:
     out = pd.Series("Inadmissibles", index=component.index, dtype=object)
     out[component == USBP] = "Apprehensions"
+    out[component == ALL_COMPONENTS] = ALL_TYPES
     out[title == "Title 42"] = "Expulsions"
     return out
 
@@ -454,10 +611,18 @@ def _offending(df: pd.DataFrame, mask: pd.Series, columns: list[str] | None = No
     return rows.to_string(index=False)
 
 
+def per_value(values: pd.Series, fn) -> pd.Series:
+    """``fn`` applied once per distinct value, not once per row: a CBP release repeats a few
+    dozen labels over 50,000 rows, and string methods row by row dominate a refresh."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    mapped = pd.Series([fn(v) for v in uniques], dtype=object)
+    return pd.Series(mapped.to_numpy()[codes], index=values.index, dtype=object)
+
+
 def parse_counts(values: pd.Series, df: pd.DataFrame, file: str, what: str = "encounter counts") -> pd.Series:
     """Whole numbers of zero or more (thousands commas allowed); anything else is an error."""
-    text = values.astype(str).str.strip().str.replace(",", "", regex=False)
-    bad = ~text.str.fullmatch(r"\d+")
+    text = per_value(values, lambda v: str(v).strip().replace(",", ""))
+    bad = per_value(text, lambda v: re.fullmatch(r"[0-9]+", v) is None).astype(bool)
     if bad.any():
         raise DataError(
             file,
@@ -471,15 +636,18 @@ def months_from_fiscal(
     fiscal_year: pd.Series, month_abbv: pd.Series, df: pd.DataFrame, file: str
 ) -> pd.Series:
     """``2024 (FYTD)`` + ``DEC`` -> 2023-12-01."""
-    fy_text = fiscal_year.astype(str).str.strip()
-    fy_match = fy_text.str.extract(r"^(\d{4})(?:\.0)?(?:\s*\(FYTD\))?$", expand=False)
+
+    def year(text) -> str | None:
+        m = re.fullmatch(r"(\d{4})(?:\.0)?(?:\s*\(FYTD\))?", str(text).strip())
+        return m.group(1) if m else None
+
+    fy_match = per_value(fiscal_year, year)
     bad = fy_match.isna()
     if bad.any():
         raise DataError(
             file, "unreadable fiscal years (expected e.g. 2024 or 2025 (FYTD))", _offending(df, bad)
         )
-    abbv = month_abbv.astype(str).str.strip().str.upper()
-    number = abbv.map(MONTH_NUMBER)
+    number = per_value(month_abbv, lambda v: MONTH_NUMBER.get(str(v).strip().upper()))
     bad = number.isna()
     if bad.any():
         raise DataError(file, f"unknown months (expected {', '.join(FY_MONTHS)})", _offending(df, bad))
@@ -539,6 +707,10 @@ class Release:
         return self.frame["month"].max()
 
     @property
+    def regions(self) -> frozenset[str]:
+        return frozenset(self.frame["region"].unique())
+
+    @property
     def named_citizenships(self) -> frozenset[str] | None:
         """The countries a grouped release names; None when every country is named."""
         if self.layout != "southwest":
@@ -582,7 +754,7 @@ def tidy_release(raw: pd.DataFrame, file: str) -> Release:
         warnings.warn(f"{file}: ignoring columns this project does not know: {extra}", stacklevel=2)
     raw = raw.copy()
     for col in LAYOUTS[layout]:
-        raw[col] = raw[col].astype(str).str.strip()
+        raw[col] = per_value(raw[col], lambda v: str(v).strip())
     out = pd.DataFrame({"line": raw["line"]})
     out["month"] = months_from_fiscal(raw["fiscal_year"], raw["month_abbv"], raw, file)
     out["encounters"] = parse_counts(raw["encounter_count"], raw, file)
@@ -786,7 +958,7 @@ def _coarsen(rel: Release, dims: list[str], regions: set[str], named: frozenset[
 def _common(old: Release, new: Release) -> tuple[list[str], set[str]]:
     """The dimensions and regions two releases share."""
     dims = [d for d in KEY_ORDER if d in old.dims and d in new.dims]
-    return dims, set(old.frame["region"]) & set(new.frame["region"])
+    return dims, set(old.regions & new.regions)
 
 
 def _months(rel: Release, regions: set[str]) -> set[pd.Timestamp]:
@@ -808,16 +980,24 @@ def compare_releases(old: Release, new: Release, months: set[pd.Timestamp] | Non
     both[["encounters_old", "encounters_new"]] = both[["encounters_old", "encounters_new"]].fillna(0)
     changed = both[both["encounters_old"] != both["encounters_new"]]
     key = changed[dims].astype(str).apply(lambda r: "; ".join(f"{d}={r[d]}" for d in dims), axis=1)
+    old_n = changed["encounters_old"].astype("int64")
+    new_n = changed["encounters_new"].astype("int64")
     return pd.DataFrame(
         {
             "month": changed["month"],
+            "component": changed["component"] if "component" in dims else ALL_COMPONENTS,
+            "region": changed["region"],
             "key": key if len(changed) else pd.Series(dtype=str),
-            "old": changed["encounters_old"].astype("int64"),
-            "new": changed["encounters_new"].astype("int64"),
+            "old": old_n,
+            "new": new_n,
+            "change": new_n - old_n,
             "old_release": old.name,
             "new_release": new.name,
         }
     )
+
+
+REVISION_COLUMNS = REVISIONS.column_names
 
 
 def release_order(releases: list[Release]) -> list[Release]:
@@ -843,74 +1023,111 @@ def revision_log(releases: list[Release]) -> pd.DataFrame:
         for month, (_, old) in best.items():
             by_old.setdefault(old.name, (old, set()))[1].add(month)
         parts += [compare_releases(old, new, months) for old, months in by_old.values()]
-    columns = ["month", "key", "old", "new", "old_release", "new_release"]
     parts = [p for p in parts if not p.empty]
     if not parts:
-        dtypes = {"month": "datetime64[ns]", "old": "int64", "new": "int64"}
-        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, str)) for c in columns})
-    return pd.concat(parts, ignore_index=True)[columns]
+        dtypes = {"month": "datetime64[ns]", "old": "int64", "new": "int64", "change": "int64"}
+        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, str)) for c in REVISION_COLUMNS})
+    return pd.concat(parts, ignore_index=True)[REVISION_COLUMNS]
+
+
+def _as_encounter_rows(rel: Release, month: pd.Timestamp) -> pd.DataFrame:
+    """One month of a release in cbp_encounters' columns: what the release does not break
+    down (the area; for a state release also the component) gets the 'not broken down' label,
+    and a state release's states are summed."""
+    rows = rel.frame[rel.frame["month"] == month]
+    if rel.layout == "state":
+        rows = rows.groupby(["month", "region", "demographic", "citizenship", "title"], as_index=False)[
+            "encounters"
+        ].sum()
+        rows["component"] = ALL_COMPONENTS
+        rows["encounter_type"] = expected_encounter_type(rows["component"], rows["title"])
+    if rel.layout != "aor":
+        rows = rows.assign(area=ALL_AREAS)
+    return rows
 
 
 def combine_encounters(releases: list[Release]) -> pd.DataFrame:
-    """cbp_encounters: the latest AOR release for each month it covers; after the last AOR month,
-    the latest Southwest release."""
+    """cbp_encounters: for each month, the latest release of the most detailed layout that
+    covers it (AOR, then state, then Southwest; see LAYOUT_PREFERENCE)."""
     ordered = release_order(releases)
-    detailed = _owner_by_month([r for r in ordered if r.layout == "aor"])
-    coarse = _owner_by_month([r for r in ordered if r.layout == "southwest"])
-    last_detailed = max(detailed) if detailed else None
+    owners = {
+        layout: _owner_by_month([r for r in ordered if r.layout == layout]) for layout in LAYOUT_PREFERENCE
+    }
     pieces = []
-    for month in sorted(set(detailed) | set(coarse)):
+    for month in sorted(set().union(*owners.values())):
         if month < FIRST_MONTH:
             continue
-        if month in detailed:
-            rel = detailed[month]
-        elif last_detailed is not None and month < last_detailed:
-            # a gap inside the AOR series is left as a gap, for the schema to refuse
-            continue
-        else:
-            rel = coarse[month]
-        rows = rel.frame[rel.frame["month"] == month]
-        if rel.layout == "southwest":
-            rows = rows.assign(area=ALL_AREAS)
-        pieces.append(rows)
+        rel = None
+        for layout in LAYOUT_PREFERENCE:
+            if month in owners[layout]:
+                rel = owners[layout][month]
+                break
+            if owners[layout] and min(owners[layout]) < month < max(owners[layout]):
+                # a gap inside a more detailed series is left as a gap, for the schema to
+                # refuse, rather than quietly filled from a coarser release
+                break
+        if rel is not None:
+            pieces.append(_as_encounter_rows(rel, month))
     if not pieces:
-        raise DataError("cbp", "no area-of-responsibility or Southwest release arrived; nothing to build")
+        raise DataError(
+            "cbp", "no area-of-responsibility, state or Southwest release arrived; nothing to build"
+        )
     out = pd.concat(pieces, ignore_index=True)
     out["fiscal_year"] = fiscal_year_of(out["month"])
     return out[ENCOUNTERS.column_names]
 
 
 def combine_southwest(releases: list[Release]) -> tuple[pd.DataFrame, dict[pd.Timestamp, Release]]:
-    """cbp_southwest_monthly from the latest release with components for each month."""
-    owner = _owner_by_month(
-        [r for r in release_order(releases) if r.layout in ("aor", "southwest")], region=SOUTHWEST
-    )
+    """cbp_southwest_monthly: each month's total from the latest release that covers it, its
+    Border Patrol / field operations split from the latest release that has one. Returns the
+    table and, by month, the release the split came from."""
+    ordered = [r for r in release_order(releases) if r.layout in LAYOUT_PREFERENCE]
+    total_owner = _owner_by_month(ordered, region=SOUTHWEST)
+    split_owner = _owner_by_month([r for r in ordered if "component" in r.dims], region=SOUTHWEST)
+    # each release summed once by month (and component), then looked up month by month
+    southwest = {r.name: r.frame[r.frame["region"] == SOUTHWEST] for r in ordered}
+    totals = {name: f.groupby("month")["encounters"].sum() for name, f in southwest.items()}
+    splits = {
+        r.name: southwest[r.name].groupby(["month", "component"])["encounters"].sum()
+        for r in ordered
+        if "component" in r.dims
+    }
     rows = []
-    for month, rel in sorted(owner.items()):
+    for month, rel in sorted(total_owner.items()):
         if month < FIRST_MONTH:
             continue
-        f = rel.frame
-        f = f[(f["month"] == month) & (f["region"] == SOUTHWEST)]
-        by = f.groupby("component")["encounters"].sum()
-        usbp, ofo = int(by.get(USBP, 0)), int(by.get(OFO, 0))
-        rows.append((month, usbp, ofo, usbp + ofo))
-    return pd.DataFrame(rows, columns=["month", "usbp", "ofo", "total"]), owner
+        total = int(totals[rel.name].get(month, 0))
+        usbp = ofo = pd.NA
+        split_from = ""
+        if month in split_owner:
+            split_from = split_owner[month].name
+            by = splits[split_from]
+            usbp, ofo = int(by.get((month, USBP), 0)), int(by.get((month, OFO), 0))
+        rows.append((month, usbp, ofo, total, rel.name, split_from))
+    out = pd.DataFrame(rows, columns=SOUTHWEST_MONTHLY.column_names)
+    out[["usbp", "ofo"]] = out[["usbp", "ofo"]].astype("Int64")
+    return out, split_owner
 
 
 def combine_usbp_history(
     legacy: pd.DataFrame, southwest: pd.DataFrame, owner: dict, legacy_name: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The PDF series up to September 2019, CBP's CSVs from October 2019. Where both exist the
-    CSV wins and any difference is logged as a revision of the PDF's figure."""
-    csv = southwest[["month", "usbp"]].rename(columns={"usbp": "encounters"})
+    """The PDF series up to September 2019, CBP's CSVs from October 2019 to the last month a
+    release splits by component. Where both exist the CSV wins and any difference is logged as
+    a revision of the PDF's figure."""
+    csv = southwest.loc[southwest["usbp"].notna(), ["month", "usbp"]].rename(columns={"usbp": "encounters"})
+    csv["encounters"] = csv["encounters"].astype("int64")
     both = legacy.merge(csv, on="month", suffixes=("_pdf", "_csv"))
     changed = both[both["encounters_pdf"] != both["encounters_csv"]]
     revisions = pd.DataFrame(
         {
             "month": changed["month"],
+            "component": USBP,
+            "region": SOUTHWEST,
             "key": f"component={USBP}; region={SOUTHWEST}",
             "old": changed["encounters_pdf"],
             "new": changed["encounters_csv"],
+            "change": changed["encounters_csv"] - changed["encounters_pdf"],
             "old_release": legacy_name,
             "new_release": [owner[pd.Timestamp(m)].name for m in changed["month"]],
         }
@@ -957,12 +1174,92 @@ def check_against_ohss(usbp: pd.DataFrame, ohss: pd.DataFrame, file: str) -> Non
         )
 
 
+# ----------------------------------------------------------------------------- the third party's totals
+
+
+def parse_derived_totals(path: Path) -> pd.DataFrame:
+    """The third party's JSON (``series``: a list of ``{"date": "YYYY-MM", "value": n}``) ->
+    month, total. Not a CBP file: its figures only ever go to cbp_southwest_provisional."""
+    import json
+
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(
+            path.name, f"not readable JSON ({exc}); the file may be damaged or truncated"
+        ) from None
+    series = doc.get("series") if isinstance(doc, dict) else None
+    if not isinstance(series, list) or not series:
+        found = sorted(doc) if isinstance(doc, dict) else type(doc).__name__
+        raise DataError(
+            path.name,
+            f"expected an object with a non-empty 'series' list of monthly totals; found {found}",
+        )
+    bad = [
+        i
+        for i, item in enumerate(series)
+        if not (
+            isinstance(item, dict)
+            and isinstance(item.get("date"), str)
+            and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", item["date"])
+            and isinstance(item.get("value"), int)
+            and not isinstance(item.get("value"), bool)
+            and item["value"] >= 0
+        )
+    ]
+    if bad:
+        raise DataError(
+            path.name,
+            f"{len(bad)} entries of 'series' are not {{'date': 'YYYY-MM', 'value': a whole number "
+            "of zero or more}",
+            "\n".join(f"series[{i}]: {series[i]!r}" for i in bad[:10]),
+        )
+    df = pd.DataFrame(
+        {
+            "month": pd.to_datetime([item["date"] + "-01" for item in series]),
+            "total": [item["value"] for item in series],
+        }
+    )
+    dup = df["month"].duplicated(keep=False)
+    if dup.any():
+        raise DataError(path.name, "months appear twice in 'series'", df[dup].to_string(index=False))
+    df = df.sort_values("month").reset_index(drop=True)
+    holes = pd.date_range(df["month"].min(), df["month"].max(), freq="MS").difference(df["month"])
+    if len(holes):
+        raise DataError(path.name, f"'series' has no value for {', '.join(f'{m:%B %Y}' for m in holes[:12])}")
+    return df
+
+
+def provisional_months(derived: pd.DataFrame, southwest: pd.DataFrame, file: str) -> pd.DataFrame:
+    """cbp_southwest_provisional: the third party's months after CBP's latest, once its totals
+    are shown to match CBP's own wherever both exist."""
+    both = derived.merge(southwest[["month", "total"]], on="month", suffixes=("_derived", "_cbp"))
+    if both.empty:
+        raise DataError(file, "no month overlaps CBP's own Southwest series, so its totals cannot be checked")
+    gap = (both["total_derived"] - both["total_cbp"]).abs()
+    off = gap > DERIVED_TOLERANCE
+    if off.any():
+        raise DataError(
+            file,
+            f"the third party's monthly totals differ from CBP's own by more than {DERIVED_TOLERANCE} "
+            "encounters; it may no longer sum the same series (check its source notes)",
+            both[off].head(10).to_string(index=False),
+        )
+    after = derived[derived["month"] > southwest["month"].max()].copy()
+    after["status"] = PROVISIONAL
+    after["compiled_by"] = DERIVED_COMPILER
+    return after[PROVISIONAL_MONTHLY.column_names].reset_index(drop=True)
+
+
 # ----------------------------------------------------------------------------- process
 
 
 def classify(path: Path) -> str:
-    """Which parser a file needs, from its bytes: release, usbp_monthly, southwest_annual, ohss."""
+    """Which parser a file needs, from its bytes: release, usbp_monthly, southwest_annual, ohss,
+    derived (the third party's JSON)."""
     head = path.read_bytes()[:4096]
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return "derived"
     if head[:2] == b"\x1f\x8b":
         try:
             with gzip.open(path, "rt", encoding="utf-8", errors="replace") as fh:
@@ -984,9 +1281,10 @@ def classify(path: Path) -> str:
 
 
 def process(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
-    """Raw CBP, USBP and OHSS files -> the five processed tables (pure: no network, no writes)."""
+    """Raw CBP, USBP, OHSS and third-party files -> the six processed tables (pure: no
+    network, no writes)."""
     releases: list[Release] = []
-    legacy = annual = ohss = None
+    legacy = annual = ohss = derived = None
     names: dict[str, str] = {}
     for name, path in sorted(paths.items()):
         kind = classify(path)
@@ -996,6 +1294,8 @@ def process(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
             legacy, names["usbp_monthly"] = parse_usbp_monthly_history(path), name
         elif kind == "southwest_annual":
             annual, names["southwest_annual"] = parse_southwest_annual_history(path), name
+        elif kind == "derived":
+            derived, names["derived"] = parse_derived_totals(path), name
         else:
             ohss, names["ohss"] = parse_ohss_workbook(path), name
     for kind, what in (
@@ -1011,13 +1311,21 @@ def process(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
     usbp_annual = combine_usbp_annual(annual, usbp, names["southwest_annual"])
     if ohss is not None:
         check_against_ohss(usbp, ohss, names["ohss"])
-    log = pd.concat([revision_log(releases), legacy_revisions], ignore_index=True)
+    parts = [p for p in (revision_log(releases), legacy_revisions) if not p.empty]
+    log = pd.concat(parts, ignore_index=True) if parts else revision_log([])
+    if derived is not None:
+        provisional = provisional_months(derived, southwest, names["derived"])
+    else:  # live mode without the third party's file: no provisional months, nothing mixed in
+        provisional = pd.DataFrame({c: pd.Series(dtype=object) for c in PROVISIONAL_MONTHLY.column_names})
+        provisional["month"] = pd.Series(dtype="datetime64[ns]")
+        provisional["total"] = pd.Series(dtype="int64")
     return {
         ENCOUNTERS.name: encounters,
         SOUTHWEST_MONTHLY.name: southwest,
         USBP_MONTHLY.name: usbp,
         USBP_ANNUAL.name: usbp_annual,
         REVISIONS.name: log,
+        PROVISIONAL_MONTHLY.name: provisional,
     }
 
 
@@ -1119,7 +1427,7 @@ def discover(fetcher) -> tuple[RemoteFile, ...]:
     files[name] = RemoteFile(
         name, ohss_url, "xlsx", 20_000_000, "OHSS KHSM Border Patrol encounters workbook"
     )
-    for rf in HISTORY_FILES:
+    for rf in (*HISTORY_FILES, DERIVED):
         files[rf.name] = rf
     return tuple(files.values())
 
@@ -1148,6 +1456,19 @@ HISTORY_FILES = (
     ),
 )
 
+#: the third party's monthly Southwest totals (provisional months only), pinned by commit
+DERIVED = RemoteFile(
+    DERIVED_FILE,
+    f"{GITHUB_RAW}/govnumbers/political-dashboard/3e23e27d8514b672920b599d1c41081266d7e7fa/data/"
+    "border_encounters.json",
+    "json",
+    5_000_000,
+    "NOT CBP: a third party's monthly Southwest land border totals (govnumbers/political-dashboard, "
+    "data/border_encounters.json, snapshot of 22 August 2026, data to July 2026), summed from CBP's "
+    "Southwest releases; read only for the months after CBP's latest release, as provisional",
+)
+ICEACTIVITY = f"{GITHUB_RAW}/Spacetime99/ICEActivity/b367697918c1bad962502bad505ca2bde4c83031/assets/data"
+
 ARILAMSTEIN = (
     f"{GITHUB_RAW}/arilamstein/immigration_enforcement/c438a05ab47df903f7270a44f86ae038ecb57bc4/"
     "immigration_enforcement/borderpatrol"
@@ -1161,7 +1482,8 @@ SOURCE = Source(
     carrier=(
         "copies committed to public GitHub repositories: arilamstein/immigration_enforcement "
         "(Southwest release, OHSS workbook), rfordatascience/tidytuesday (AOR and state releases "
-        "merged), UWCHR/cbp and jacobkap/borderpatrol (history extracted from CBP PDFs)"
+        "merged), Spacetime99/ICEActivity (the final FY2025 and November 2025 state releases), "
+        "UWCHR/cbp and jacobkap/borderpatrol (history extracted from CBP PDFs)"
     ),
     landing_page=NATIONWIDE_PAGE,
     licence="US federal government work (public domain, 17 U.S.C. 105)",
@@ -1197,6 +1519,22 @@ SOURCE = Source(
             "CBP's nationwide encounters by state, the Nov 2023 and Oct 2024 releases merged by "
             "tidytuesday, snake_case headers",
         ),
+        RemoteFile(
+            "nationwide-encounters-fy22-fy25-state.csv",
+            f"{ICEACTIVITY}/nationwide-encounters-fy22-fy25-state.csv",
+            "csv",
+            60_000_000,
+            f"CBP's nationwide encounters by state, FY2022-FY2025: the final FY2025 release (data to "
+            f"September 2025, published November 2025), as listed on {NATIONWIDE_PAGE}",
+        ),
+        RemoteFile(
+            "nationwide-encounters-fy23-fy26-nov-state.csv",
+            f"{ICEACTIVITY}/nationwide-encounters-fy23-fy26-nov-state.csv",
+            "csv",
+            60_000_000,
+            f"CBP's nationwide encounters by state, FY2023-FY2026 to date (data to November 2025, "
+            f"published December 2025), as listed on {NATIONWIDE_PAGE}",
+        ),
         *HISTORY_FILES,
         RemoteFile(
             "KHSM Encounters (USBP) fy25m11.xlsx",
@@ -1206,21 +1544,31 @@ SOURCE = Source(
             f"OHSS Key Homeland Security Metrics: Border Patrol encounters FY2000 - November 2024, "
             f"rounded to 10 ({OHSS_PAGE}); read only to cross-check the Border Patrol series",
         ),
+        DERIVED,
     ),
-    tables=(ENCOUNTERS, SOUTHWEST_MONTHLY, USBP_MONTHLY, USBP_ANNUAL, REVISIONS),
+    tables=(ENCOUNTERS, SOUTHWEST_MONTHLY, USBP_MONTHLY, USBP_ANNUAL, REVISIONS, PROVISIONAL_MONTHLY),
     process=process,
     discover=discover,
     notes=(
         "Releases compared: the Nov 2023 state release, the merged AOR and state releases (Nov "
-        "2023 + Oct 2024) and the Aug 2025 Southwest release agree cell for cell wherever they "
-        "overlap, and the FY2000-FY2020 Border Patrol PDF agrees with the CSVs on every month of "
-        "FY2020: cbp_revisions is empty for this snapshot. CBP's monthly press releases differ "
+        "2023 + Oct 2024), the Aug 2025 Southwest release, the final FY2025 state release and the "
+        "Nov 2025 state release agree cell for cell wherever they overlap, with one exception: "
+        "the final FY2025 release revised October 2024 - August 2025 from the August release, "
+        "down by 1 to 9 encounters a month at the Southwest border (35 over the eleven months; "
+        "August 2025 from 9,740 to 9,731), all listed in cbp_revisions. The FY2000-FY2020 "
+        "Border Patrol PDF agrees with the CSVs on every month of FY2020. From September 2025 "
+        "CBP's releases in this snapshot are by state only, without the Border Patrol / field "
+        "operations split, so the Border Patrol series (usbp_southwest_monthly) ends in August "
+        "2025. CBP's monthly press releases differ "
         "slightly from these final figures because CBP revises a month until its fiscal year "
         "closes: December 2023 was announced as 302,034 Southwest encounters (USBP 249,735, OFO "
         "52,249) against 301,981 (249,740 and 52,241) here; October 2023 240,988 against 240,927; "
-        "November 2023 242,418 against 242,399; January 2024 176,205 against 176,195. OHSS's "
+        "November 2023 242,418 against 242,399; January 2024 176,205 against 176,195; nationwide, "
+        "October 2025 was announced as 30,573 against 30,551 in the November 2025 release, while "
+        "September 2025 (26,002) and November 2025 (30,375) match. OHSS's "
         "Border Patrol workbook, rounded to 10, is 77,259 below CBP's own FY2000 figure and 4,298 "
-        "below FY2001; this project quotes CBP's."
+        "below FY2001; this project quotes CBP's. The months after November 2025 are not CBP's: "
+        "they are a third party's provisional sums, kept in cbp_southwest_provisional."
     ),
 )
 
@@ -1235,19 +1583,34 @@ def encounters() -> pd.DataFrame:
 
 
 def southwest_monthly() -> pd.DataFrame:
-    """Southwest land border encounters by month from October 2019: month, usbp, ofo, total
-    (Title 8 and Title 42, Border Patrol and field operations)."""
+    """Southwest land border encounters by month from October 2019 to CBP's latest release:
+    month, usbp, ofo, total (Title 8 and Title 42, Border Patrol and field operations), release
+    and components_release (the files they come from). usbp and ofo are empty for months no
+    release splits by component (see the data dictionary)."""
     return processed.read(SOUTHWEST_MONTHLY.name)
+
+
+def southwest_provisional() -> pd.DataFrame:
+    """PROVISIONAL, not CBP's: a third party's monthly Southwest totals for the months after
+    CBP's latest release (month, total, status, compiled_by). Show them apart from CBP's series
+    (a dashed line, a label), say they are provisional and name who compiled them
+    (``compiled_by``); never add them to southwest_monthly()."""
+    return processed.read(PROVISIONAL_MONTHLY.name)
 
 
 def southwest_by_fiscal_year() -> pd.DataFrame:
     """Southwest land border encounters by fiscal year: fiscal_year, usbp, ofo, total, months
-    (how many months are published) and complete (all twelve are)."""
+    (how many months are published) and complete (all twelve are). usbp and ofo are empty for
+    a year in which any month lacks the split, rather than a sum of fewer months."""
     df = southwest_monthly()
     df = df.assign(fiscal_year=fiscal_year_of(df["month"]))
     out = df.groupby("fiscal_year", as_index=False).agg(
-        usbp=("usbp", "sum"), ofo=("ofo", "sum"), total=("total", "sum"), months=("month", "size")
+        usbp=("usbp", lambda s: s.sum() if s.notna().all() else pd.NA),
+        ofo=("ofo", lambda s: s.sum() if s.notna().all() else pd.NA),
+        total=("total", "sum"),
+        months=("month", "size"),
     )
+    out[["usbp", "ofo"]] = out[["usbp", "ofo"]].astype("Int64")
     out["complete"] = out["months"] == 12
     return out
 
@@ -1265,17 +1628,41 @@ def usbp_annual() -> pd.DataFrame:
 
 
 def revisions() -> pd.DataFrame:
-    """Values that changed between releases: month, key, old, new, old_release, new_release."""
+    """Values that changed between releases: month, component, region, key, old, new, change,
+    old_release, new_release (one row per cell compared; see the data dictionary)."""
     return processed.read(REVISIONS.name)
+
+
+def revisions_by_month(region: str | None = SOUTHWEST) -> pd.DataFrame:
+    """How much each pair of releases moved each month's total, in ``region`` (None: every
+    region): month, old_release, new_release, old, new, change, cells (how many cells moved)."""
+    df = revisions()
+    if region is not None:
+        df = df[df["region"] == region]
+    return (
+        df.groupby(["month", "old_release", "new_release"], as_index=False)
+        .agg(old=("old", "sum"), new=("new", "sum"), change=("change", "sum"), cells=("key", "size"))
+        .sort_values(["month", "new_release"])
+        .reset_index(drop=True)
+    )
+
+
+def detailed_months(df: pd.DataFrame) -> pd.Series:
+    """For rows of cbp_encounters, whether their month names countries one by one (from an
+    area-of-responsibility or state release) rather than in the Southwest release's five groups."""
+    grouped = set(df.loc[df["citizenship"] == GROUPED_OTHER, "month"])
+    return ~df["month"].isin(grouped)
 
 
 def last_month_with_countries(region: str = SOUTHWEST) -> pd.Timestamp:
     """The latest month whose encounters name countries beyond CBP's five Southwest groups
     (the last month of the latest nationwide release). Use it to rank citizenships such as
-    Venezuela or Cuba: later months only name El Salvador, Guatemala, Honduras and Mexico."""
+    Venezuela or Cuba: months only in a Southwest release name only El Salvador, Guatemala,
+    Honduras and Mexico."""
     df = encounters()
-    df = df[(df["area"] != ALL_AREAS) & ((df["region"] == region) if region is not None else True)]
-    return df["month"].max()
+    if region is not None:
+        df = df[df["region"] == region]
+    return df.loc[detailed_months(df), "month"].max()
 
 
 def top_citizenships(
@@ -1286,7 +1673,7 @@ def top_citizenships(
 
     'Other' rows are left out of the ranking unless ``include_other``; the share is always of
     the whole month. For months after the last nationwide release CBP names only El Salvador,
-    Guatemala, Honduras and Mexico."""
+    Guatemala, Honduras and Mexico (see :func:`last_month_with_countries`)."""
     month = pd.Timestamp(month).to_period("M").to_timestamp()
     df = encounters()
     df = df[df["month"] == month]
@@ -1321,7 +1708,8 @@ def records(series: str = "southwest", n: int | None = 10) -> pd.DataFrame:
     ``n=None`` ranks every period."""
     if series in ("southwest", "southwest_usbp", "southwest_ofo"):
         column = {"southwest": "total", "southwest_usbp": "usbp", "southwest_ofo": "ofo"}[series]
-        df = southwest_monthly()[["month", column]].rename(columns={column: "value"})
+        df = southwest_monthly()[["month", column]].dropna().rename(columns={column: "value"})
+        df["value"] = df["value"].astype("int64")
     elif series == "southwest_annual":
         df = southwest_by_fiscal_year()
         df = df[df["complete"]][["fiscal_year", "total"]].rename(columns={"total": "value"})
