@@ -19,6 +19,7 @@ Official migration and trade data, and fact-checks of the stories written from t
   migrationdata metrics          the fact-check metrics, their parameters and examples
   migrationdata changes          what each refresh added, revised or withdrew
   migrationdata update           refresh, redraw, check, and write a digest of what changed
+  migrationdata alert            what moved since a date: revisions, claims' figures and verdicts
   migrationdata draft TEXT       propose a fact-check ledger from a story's text
 
 Charts and tables are already committed: you need `fetch` only to refresh the data.
@@ -158,6 +159,19 @@ def _parser() -> argparse.ArgumentParser:
     u.add_argument("--no-build", action="store_true", help="refresh and report only; do not redraw")
     u.add_argument("--output", metavar="DIR", default=None, help="redraw into DIR/figures and DIR/reports")
     u.set_defaults(func=cmd_update)
+
+    a = sub.add_parser(
+        "alert",
+        help="a digest of what changed: revisions logged since DATE, claims whose figure or verdict moved",
+        description="Check every story now and compare each claim's figure and verdict with the ones "
+        "the committed reports recorded (reports/<slug>/checks.json); list the revisions logged since "
+        "DATE beyond 1%%; write it all as a short Markdown digest. Exit status 1 if a verdict flipped.",
+    )
+    a.add_argument(
+        "--since", metavar="DATE", default=None, help="revisions retrieved on or after DATE (default: today)"
+    )
+    a.add_argument("--out", metavar="FILE", default=None, help="write the digest to FILE (default: print it)")
+    a.set_defaults(func=cmd_alert)
     m = sub.add_parser(
         "metrics",
         help="list the fact-check metrics, their parameters and an example",
@@ -454,6 +468,29 @@ def cmd_changes(args) -> int:
         if hidden > 0:
             print(f"    ... and {hidden:,} more (--json for all)")
     return 0
+
+
+def cmd_alert(args) -> int:
+    from datetime import date
+    from pathlib import Path
+
+    from migrationdata import digest
+    from migrationdata.store import write_bytes_atomic
+
+    try:
+        since = date.fromisoformat(args.since) if args.since else date.today()
+    except ValueError:
+        print(f"migrationdata alert: --since wants a date as YYYY-MM-DD, not {args.since!r}", file=sys.stderr)
+        return 2
+    d = digest.collect(since)
+    d.claims = digest.claim_moves(digest.recorded_checks(), digest.current_checks())
+    d.claims_checked = True
+    text = digest.render(d)
+    if args.out:
+        write_bytes_atomic(Path(args.out), text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    return 1 if d.flips else 0
 
 
 def cmd_update(args) -> int:

@@ -12,14 +12,19 @@ wrote, and the claims from a fresh check of the committed tables.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 
 from migrationdata import processed, revisions
 from migrationdata.catalog import Source, all_sources
 from migrationdata.changes import period_column
+from migrationdata.claims import evaluate_story, load_stories
+from migrationdata.claims.report import checks
+from migrationdata.paths import reports_dir
 from migrationdata.store import read_manifest
 
 #: a revised value is listed when it moved by more than this share of its old value
@@ -79,6 +84,47 @@ def latest_periods(sources: list[Source] | None = None) -> dict[str, str]:
             last = values.max()
             out[f"{source.id}/{table.name}"] = last[:7] if unit == "month" else str(last)
     return out
+
+
+def recorded_checks(folder: Path | None = None) -> dict[str, dict]:
+    """story slug -> the figures and verdicts the last build recorded (reports/<slug>/checks.json)."""
+    out = {}
+    for path in sorted(Path(folder or reports_dir()).glob("*/checks.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a report being rewritten or damaged: nothing to compare with
+        out[data.get("story", path.parent.name)] = data
+    return out
+
+
+def current_checks() -> dict[str, dict]:
+    """story slug -> the figures and verdicts computed now, from the committed tables."""
+    return {story.slug: checks(story, evaluate_story(story)) for story in load_stories()}
+
+
+def claim_moves(before: dict[str, dict], after: dict[str, dict]) -> list[ClaimMove]:
+    """Every claim whose verdict or figure differs between two sets of checks."""
+    moves = []
+    for slug, now in sorted(after.items()):
+        then = {c["id"]: c for c in before.get(slug, {}).get("claims", [])}
+        for c in now.get("claims", []):
+            old = then.get(c["id"])
+            if old is None or c.get("status") == "draft":
+                continue
+            if old["verdict"] != c["verdict"] or old["value"] != c["value"]:
+                moves.append(
+                    ClaimMove(
+                        slug,
+                        c["id"],
+                        str(c.get("paragraph", "")),
+                        old["verdict"],
+                        c["verdict"],
+                        old.get("figure", ""),
+                        c.get("figure", ""),
+                    )
+                )
+    return moves
 
 
 def _moved(entry: revisions.Entry) -> float | None:

@@ -27,6 +27,7 @@ def run(
 ) -> tuple[int, digest.Digest]:
     """Refresh, rebuild, check; write the digest. Exit status 1 when a source failed."""
     started = utcnow()
+    before = digest.recorded_checks()  # what the reports said before this refresh
     fetched: dict[str, str] = {}
     for source in all_sources():
         progress(f"refreshing {source.id} ...")
@@ -42,6 +43,8 @@ def run(
 
         runner.build(output=output, progress=progress)
     d = digest.collect(started, fetched=fetched)
+    d.claims = digest.claim_moves(before, digest.current_checks())
+    d.claims_checked = True
     text = digest.render(d)
     if digest_path is not None:
         write_bytes_atomic(Path(digest_path), text.encode("utf-8"))

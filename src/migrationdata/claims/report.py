@@ -421,7 +421,31 @@ def render_story(story: Story, view: View) -> dict[str, bytes]:
         "factcheck.md": md.encode("utf-8"),
         "factcheck.html": report_html(story, rows, view).encode("utf-8"),
         "claimreview.jsonld": (jsonld_text(claimreview(story, rows, view.as_of)) + "\n").encode("utf-8"),
+        "checks.json": (
+            json.dumps(checks(story, [r.now for r in rows]), indent=1, ensure_ascii=False) + "\n"
+        ).encode("utf-8"),
     }, counts(rows)
+
+
+def checks(story: Story, results: list[Result]) -> dict:
+    """The figures and verdicts as computed now, for the refresh digest to compare against
+    (``migrationdata alert``): what a later refresh moved is news to the desk."""
+    out = []
+    for r in results:
+        value = r.as_json()["value"]
+        out.append(
+            {
+                "id": r.id,
+                "paragraph": r.paragraph,
+                "status": r.status,
+                "verdict": r.verdict,
+                "value": value
+                if isinstance(value, bool | int | float | str) or value is None
+                else str(value),
+                "figure": r.display,
+            }
+        )
+    return {"story": story.slug, "published": story.published.isoformat(), "claims": out}
 
 
 def write_reports(
