@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from migrationdata import countries, processed, schemas
-from migrationdata.catalog import Column, RemoteFile, Source, Table
+from migrationdata.catalog import Column, RemoteFile, RevisionPolicy, Source, Table
 from migrationdata.errors import DataError
 
 REPO_RAW = "https://raw.githubusercontent.com/iom/gdidata/main/data"
@@ -420,6 +420,13 @@ SOURCE = Source(
     ),
     tables=(MONTHLY, ANNUAL, ANNUAL_NATIONALITY, DEMOGRAPHICS),
     process=process,
+    # SNM corrects its latest months when late reports from the jungle posts arrive
+    policy=RevisionPolicy(
+        recent_months=3,
+        recent_tolerance=0.05,
+        settled_tolerance=0.001,
+        rule="SNM may correct its last three months by up to 5%; older figures by at most 0.1%",
+    ),
     notes=(
         "SNM publishes PDFs only. Panama's security ministry (Minseg) quotes slightly different "
         "figures in the press (2022: 248,283 against SNM's 248,284; Venezuelans in 2023: 328,667 "
