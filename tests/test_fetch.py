@@ -190,7 +190,7 @@ def test_mirror_url_quotes_names_with_spaces():
         "http://127.0.0.1:8000/base/cbp/KHSM%20Encounters%20%28USBP%29%20fy25m11.xlsx"
     )
     assert not m.is_folder
-    assert Mirror("file:///tmp/x").folder() == Path("/tmp/x")
+    assert Mirror("file:///tmp/x").folder() == Path("/tmp/x")  # not-a-local-path
 
 
 def test_user_agent_names_the_project():

@@ -374,11 +374,13 @@ def _breaches(table, unit, col, key, values, old_df, new_df, both, diff, added, 
     import pandas as pd
 
     out: list[Breach] = []
+    flagged: set[tuple[str, str]] = set()  # (period, column) already listed cell by cell
     measures = [c for c in _measures(table) if c in values]
     # 1. a published value withdrawn: the row is still there but the cell became empty
     for c in values:
         emptied = both[(both[f"{c}\x00old"] != "") & (both[f"{c}\x00new"] == "")]
         for _, row in emptied.iterrows():
+            flagged.add((row[col] if col else "", c))
             out.append(
                 Breach(
                     table.name, "value withdrawn (now empty)", _key_text(row, key), c, row[f"{c}\x00old"], ""
@@ -407,6 +409,7 @@ def _breaches(table, unit, col, key, values, old_df, new_df, both, diff, added, 
             floor = recent.map({True: policy.min_change, False: 0.0})
             beyond = (delta > tol * o.abs()) & (delta > floor) & n.notna() & o.notna()
             for i in changed.index[beyond.to_numpy()]:
+                flagged.add((changed.at[i, col] if col else "", c))
                 share = f"{(n[i] - o[i]) / o[i]:+.1%}" if o[i] else "from zero"
                 window = "a recent period" if recent[i] else "a settled period"
                 out.append(
@@ -424,11 +427,11 @@ def _breaches(table, unit, col, key, values, old_df, new_df, both, diff, added, 
     #    progress is legitimately small)
     if unit == "month" and col:
         touched = set(added[col]) | set(both.loc[diff.any(axis=1), col] if len(diff.columns) else [])
-        out += _series_breaks(table, col, new_df, touched, measures, policy)
+        out += _series_breaks(table, col, new_df, touched, measures, policy, flagged)
     return out
 
 
-def _series_breaks(table, col, new_df, touched, measures, policy) -> list[Breach]:
+def _series_breaks(table, col, new_df, touched, measures, policy, flagged) -> list[Breach]:
     """A changed month with far fewer rows, or a far smaller (or larger) total, than the median
     of the six months before it: what a file cut short inside its last month looks like."""
     import pandas as pd
@@ -462,6 +465,8 @@ def _series_breaks(table, col, new_df, touched, measures, policy) -> list[Breach
                 )
             )
         for m in measures:
+            if (period, m) in flagged:
+                continue  # its cells are listed already, old and new values
             median = totals.loc[before, m].median()
             value = totals.at[period, m]
             if median > 0 and not (policy.break_ratio * median <= value <= median / policy.break_ratio**2):

@@ -69,6 +69,14 @@ def _parser() -> argparse.ArgumentParser:
         "them); without it such a release is refused",
     )
     f.add_argument(
+        "--accept-revisions",
+        metavar="REASON",
+        default=None,
+        help="accept a release that changes published figures beyond the source's revision policy "
+        "(values withdrawn or moved more than the publisher's usual revisions, a month cut short); "
+        "the reason is recorded in data/manifest.json",
+    )
+    f.add_argument(
         "--reprocess",
         action="store_true",
         help="parse the files again even when their bytes, the parsing code and the tables are "
@@ -154,12 +162,20 @@ def cmd_fetch(args) -> int:
     except KeyError as exc:
         print(f"migrationdata fetch: {exc.args[0]}", file=sys.stderr)
         return 2
+    from migrationdata.fetch import redact
+
     reports = []
     for src in chosen:
-        where = f"mirror {args.mirror}" if args.mirror else "publisher"
+        where = f"mirror {redact(args.mirror)}" if args.mirror else "publisher"
         print(f"fetching {src.id} from the {where} ...", file=sys.stderr, flush=True)
         try:
-            rep = fetch_source(src, mirror=args.mirror, allow_loss=args.allow_loss, reprocess=args.reprocess)
+            rep = fetch_source(
+                src,
+                mirror=args.mirror,
+                allow_loss=args.allow_loss,
+                reprocess=args.reprocess,
+                accept_revisions=args.accept_revisions,
+            )
         except MigrationDataError as exc:  # pragma: no cover - fetch_source catches its own
             print(str(exc), file=sys.stderr)
             return 1

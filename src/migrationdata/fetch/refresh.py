@@ -43,7 +43,7 @@ from migrationdata.fetch.journal import (
 )
 from migrationdata.paths import data_dir as default_data_dir
 from migrationdata.paths import manifest_path, processed_dir, raw_dir
-from migrationdata.store import json_bytes, read_manifest, utcnow
+from migrationdata.store import json_bytes, public_entry, read_manifest, utcnow
 
 
 @dataclass
@@ -413,13 +413,16 @@ def _fetch_locked(
         # everything is checked: stage the new tables and manifest beside the new raw files,
         # then commit (journalled, all or nothing)
         manifest = read_manifest(base)
+        before = json_bytes(manifest)
+        # entries written by older versions may hold a machine's paths or a URL's password
+        manifest["files"] = {k: public_entry(e) for k, e in manifest.get("files", {}).items()}
         moves: list[tuple[Path, Path]] = []
-        raw_changed = False
+        raw_changed = json_bytes(manifest) != before
         for r in fetcher.results:
             if r.status == "updated" or r.restore:
                 moves.append((r.path, fetcher.raw_path(r.name)))
             if r.status == "updated":
-                entry = dict(r.entry)
+                entry = public_entry(r.entry)
                 if breaches:
                     entry["accepted_revisions"] = accept_revisions.strip()
                 manifest.setdefault("files", {})[fetcher.key(r.name)] = entry
