@@ -285,6 +285,8 @@ def fetch_source(
             source, mirror, base, session, progress, allow_loss, reprocess, accept_revisions, report, t0
         )
     finally:
+        with contextlib.suppress(OSError):
+            (raw_dir(base) / (LOCK_NAME + ".who")).unlink()
         lock.release()
 
 
