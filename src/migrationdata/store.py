@@ -8,6 +8,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,3 +108,38 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+# ----------------------------------------------------------------------------- spreadsheets
+
+#: a cell beginning with one of these is run as a formula by Excel, LibreOffice and Google
+#: Sheets (OWASP, "CSV injection"): ``=HYPERLINK(...)``, ``@SUM(...)``, ``+cmd|...``
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise_cell(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, made inert with a leading
+    apostrophe (shown as text, not computed). Numbers, and text that is exactly a number
+    ("-5", "+1.5e3"), are left alone: a negative number must stay a number."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_TRIGGERS) and not _NUMBER.fullmatch(value):
+        value = "'" + value
+    # a bare carriage return is not quoted by the CSV writer (the line ends in \\n), and a
+    # spreadsheet would start a new row there, whose first cell could be a formula
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def spreadsheet_csv(df) -> bytes:
+    """``df`` as CSV for a spreadsheet or Datawrapper: UTF-8, ``\\n`` line endings, ISO dates,
+    and no cell that a spreadsheet would run as a formula. Numeric columns are written as they
+    are; only text cells (in object or string columns, and the column names) are neutralised."""
+    import pandas as pd
+
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise_cell, na_action="ignore")
+    out.columns = [neutralise_cell(c) for c in out.columns]
+    return out.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d").encode("utf-8")
