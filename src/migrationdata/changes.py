@@ -331,6 +331,11 @@ def _period_start(unit: str, values):
     return pd.to_datetime({"year": years, "month": 1, "day": 1}, errors="coerce")
 
 
+def _share(x: float) -> str:
+    """A relative change in words: +84.4%, or +0.0020% when it is tiny."""
+    return f"{x:+.1%}" if abs(x) >= 0.001 else f"{x * 100:+.2g}%"
+
+
 def _key_text(row, key: list[str]) -> str:
     return ", ".join(str(row[k]) for k in key)
 
@@ -410,7 +415,7 @@ def _breaches(table, unit, col, key, values, old_df, new_df, both, diff, added, 
             beyond = (delta > tol * o.abs()) & (delta > floor) & n.notna() & o.notna()
             for i in changed.index[beyond.to_numpy()]:
                 flagged.add((changed.at[i, col] if col else "", c))
-                share = f"{(n[i] - o[i]) / o[i]:+.1%}" if o[i] else "from zero"
+                share = _share((n[i] - o[i]) / o[i]) if o[i] else "from zero"
                 window = "a recent period" if recent[i] else "a settled period"
                 out.append(
                     Breach(
@@ -423,10 +428,12 @@ def _breaches(table, unit, col, key, values, old_df, new_df, both, diff, added, 
                         f"{share}, in {window}; allowed {tol[i]:.1%}",
                     )
                 )
-    # 4. a month cut short or a break in the series' total (monthly tables only: a year in
-    #    progress is legitimately small)
+    # 4. a new month cut short, or a break in the series' total (monthly tables only: a year
+    #    in progress is legitimately small)
     if unit == "month" and col:
-        touched = set(added[col]) | set(both.loc[diff.any(axis=1), col] if len(diff.columns) else [])
+        # only months this release brings for the first time: a month already published is
+        # held to the revision tolerance cell by cell, whatever its level
+        touched = set(added[col]) - set(old_df[col])
         out += _series_breaks(table, col, new_df, touched, measures, policy, flagged)
     return out
 

@@ -213,7 +213,45 @@ def cmd_build(args) -> int:
 def cmd_check(args) -> int:
     from migrationdata import claims
 
+    early = _before_any_data(args.as_of)
+    if early:
+        print(f"migrationdata check: {early}", file=sys.stderr)
+        return 2
     return claims.run_cli(args)
+
+
+def _before_any_data(as_of: str | None) -> str:
+    """Why an --as-of date cannot be checked (no source had released a month by then), or ""."""
+    from datetime import date
+
+    import pandas as pd
+
+    from migrationdata import processed
+    from migrationdata.catalog import all_sources
+    from migrationdata.vintages import RELEASES, Vintage
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        return ""  # the claims module words the bad-date message
+    if day is None:
+        return ""
+    first = []
+    for src in all_sources():
+        for table in src.tables:
+            path = processed.table_path(table.name)
+            if "month" in table.column_names and path.exists() and src.id in RELEASES:
+                month = pd.read_csv(path, usecols=["month"])["month"].min()
+                if isinstance(month, str):
+                    first.append((Vintage().released_on(src.id, pd.Timestamp(month)), src.id, month))
+    if first and day < min(first)[0]:
+        released, sid, month = min(first)
+        return (
+            f"--as-of {day.isoformat()} is before any data this project holds: the earliest month "
+            f"({month[:7]}, {sid}) was released about {released:%d %b %Y}, so no claim can be checked "
+            f"as of that day. Pick a date from {released.isoformat()} on (the story ran on 2023-12-28)."
+        )
+    return ""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@ the ``Fetcher`` that downloads (or copies from a mirror) one source's files into
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -41,6 +42,8 @@ MAX_REDIRECTS = 5
 COMPRESSED_KINDS = ("gzip", "rda", "xlsx", "zip")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 NUL = b"\x00"
+#: errors of this machine's disk, not of the network
+LOCAL_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EFBIG)
 
 
 def _env_number(name: str, default: float) -> float:
@@ -537,6 +540,10 @@ class Fetcher:
         except MigrationDataError:
             raise
         except (urllib3.exceptions.HTTPError, OSError) as exc:
+            if getattr(exc, "errno", None) in LOCAL_ERRNOS and not isinstance(
+                exc, urllib3.exceptions.HTTPError
+            ):
+                raise  # writing here failed (a full disk, a read-only folder), not the network
             raise self._transport_error(url, exc) from exc
         wire = raw.tell()
         total = resp.headers.get("Content-Length")

@@ -200,6 +200,14 @@ def _os_error(source: Source, exc: OSError, committed: bool | None, what: str = 
     )
 
 
+def _header_only(path: Path) -> bool:
+    """A text file whose only non-blank line is its first (the header)."""
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    lines = [line for line in head.splitlines() if line.strip()]
+    return len(lines) == 1 and len(head) < 65536
+
+
 def _not_text(fetcher: Fetcher) -> list[str]:
     """The files of this run that are not UTF-8 text (a Latin-1 or Windows export)."""
     out = []
@@ -304,7 +312,9 @@ def _fetch_locked(
         mirror_obj = Mirror(mirror) if mirror else None
         fetcher = Fetcher(source, base, staging, mirror_obj, session, progress)
     except MigrationDataError as exc:
-        report.error = str(exc)
+        text = str(exc)
+        report.error = text if text.startswith(f"[{source.id}]") else f"[{source.id}] {text}"
+        shutil.rmtree(staging, ignore_errors=True)
         return report
     except OSError as exc:
         report.error = str(_os_error(source, exc, committed=False, what="the staging folder"))
@@ -334,6 +344,20 @@ def _fetch_locked(
                         f"expected a compressed file that unpacks to the publisher's data, but {exc.problem}.",
                         _damaged_or_changed(source, fetcher, r),
                     ) from None
+        for r in fetcher.results:
+            rf = declared.get(r.name)
+            if (
+                (r.status == "updated" or r.restore)
+                and (rf.kind if rf else "") == "csv"
+                and _header_only(r.path)
+            ):
+                raise FetchError(
+                    source.id,
+                    r.fetched_from,
+                    "expected rows of data, but the file holds its header line and nothing else (a "
+                    "header-only release: an export that failed, or a file cut after its first line).",
+                    _damaged_or_changed(source, fetcher, r),
+                )
         paths = {r.name: r.path for r in fetcher.results}
         fingerprint = processing_fingerprint(source, fetcher.results)
         if not reprocess and still_processed(source, base, fingerprint, fetcher.results):
@@ -352,8 +376,12 @@ def _fetch_locked(
                 rendered = processed.render_tables(source, frames)
         except DataError as exc:
             hit = next((r for r in fetcher.results if r.name == exc.file), None)
-            # a check on a whole table names no file: name this run's new files instead
+            # a check on a whole table names no file: name this run's new files instead; a
+            # cross-check that fails on a file this run did not change is caused by one it did
             named = [hit] if hit else _suspects(fetcher)
+            if hit is not None and hit.status != "updated":
+                named = [*_suspects(fetcher), hit]
+                hit = None if len(named) > 1 else hit
             raise FetchError(
                 source.id,
                 "; ".join(r.fetched_from for r in named) or exc.file,

@@ -208,6 +208,10 @@ def read_rda(path: Path, expected_object: str, columns: list[str]) -> pd.DataFra
     extra = [c for c in df.columns if c not in columns]
     if extra:
         warnings.warn(f"{path.name}: ignoring unexpected columns {extra}", stacklevel=2)
+    if df.empty:
+        raise DataError(
+            path.name, f"the R object {expected_object!r} has its columns but no rows (an empty release)"
+        )
     return df[columns].copy()
 
 
