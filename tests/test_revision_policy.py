@@ -192,7 +192,7 @@ def test_compressed_files_are_capped_while_streaming(tmp_path):
 
 def test_manifest_entries_keep_nothing_of_this_machine():
     entry = {
-        "url": "https://user:secret@example.org/x.csv",
+        "url": "https://user:secret@example.org/x.csv",  # not-a-local-path
         "final_url": "file:///work/shared/data/x/x.csv",  # not-a-local-path
         "mirror": "/work/shared/data",  # not-a-local-path
     }

@@ -245,6 +245,8 @@ def excerpt(message: str, source: str) -> str:
     """The problem sentence(s) of a failure message, without the URL and the advice."""
     body = message.split(" What to do:")[0]
     body = re.sub(rf"^\[{source}\] \S+( \(mirror of \S+\))?: ", "", body)
+    # a message naming several files: cut to what was expected
+    body = re.sub(rf"^\[{source}\] .*?: (?=expected)", "", body, flags=re.S)
     body = body.split(" (details:")[0].split(" Offending rows:")[0]
     body = " ".join(body.split())
     return body if len(body) <= 220 else body[:217] + "..."

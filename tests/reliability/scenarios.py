@@ -917,16 +917,21 @@ BUGS_FOUND: dict[str, str] = {
     "bug in the project'). Fixed: such counts are refused with the offending rows.",
     "corrupt-file": "cbp let a damaged .csv.gz raise zlib.error (an 'unexpected' error). Fixed: "
     "unreadable gzip is a data error naming the file.",
-    "value-times-ten": "before the revision policy, a value multiplied by ten (bts, trade) was "
-    "committed as '1 value revised' and republished. Fixed in changes.py: every refresh is held to "
-    "the source's `policy`; darien and cbp were already refused by their parsers' cross-checks.",
-    "value-withdrawn": "a published value that became an empty cell was reported as a revision "
-    "(the loss guard compared keys only). Fixed: an emptied cell is refused, old value shown.",
-    "cut-in-last-month": "the issue's example: trade's file cut inside December 2025 took the month "
-    "from $70.5bn to $4.4bn and was committed as '5 values revised'. Fixed by the tolerance check.",
-    "new-month-cut-short": "a new month arriving with a third of its rows was committed as a new "
-    "month. Fixed: a new month with under half the rows, or half the total, of the six months "
-    "before it is refused as incomplete.",
+    "value-times-ten": "a value multiplied by ten went through for bts and trade (issue 13: no "
+    "check compared values, only keys). Fixed in changes.py: every refresh is held to the source's "
+    "`policy`; darien and cbp are refused first by their parsers' cross-checks (the demographic "
+    "file, OHSS's workbook).",
+    "value-withdrawn": "issue 13 found a withdrawn value reported as a revision (the loss guard "
+    "compared keys only). Here every parser refuses the empty count first; the policy now refuses "
+    "an emptied cell in any table (shown in tests/test_revision_policy.py on darien_monthly).",
+    "cut-in-last-month": "issue 13's example: trade's file cut inside December 2025 took the month "
+    "from $70.5bn to $4.4bn and was committed as '5 values revised'. Fixed by the tolerance check; "
+    "for bts and cbp the loss guard already refused it (the cut removes rows).",
+    "new-month-cut-short": "a new month arriving with a third of its rows passed every check "
+    "(nothing is lost, nothing revised). Fixed: a new month with under half the rows, or under "
+    "half the total, of the six months before it is refused as incomplete.",
+    "future-months": "months after the publisher could have released them were accepted. Fixed: "
+    "each new month's release date (vintages.py's lags) must be on or before today.",
     "header-only": "cbp and darien crashed on a release with no rows (an 'unexpected ValueError: "
     "Neither start nor end can be NaT'). Fixed: a header-only CSV is refused before parsing, and "
     "darien refuses an empty R object.",

@@ -240,9 +240,12 @@ def _revision_error(
     return FetchError(
         source.id,
         where,
-        f"expected a normal release ({source.policy.rule}; no value withdrawn; no month before the "
-        f"publisher could release it; no month cut short), but the new data breaks that in "
-        f"{len(breaches):,} place{'s' if len(breaches) != 1 else ''}:\n" + "\n".join(shown) + "\n",
+        f"expected only the kind of revisions {source.id}'s publisher makes, but the new data goes "
+        f"beyond them in {len(breaches):,} place{'s' if len(breaches) != 1 else ''}:\n"
+        + "\n".join(shown)
+        + "\n",
+        f"The source's revision policy: {source.policy.rule}; a published value is never withdrawn, "
+        "no month may come before the publisher could release it, no new month may arrive cut short. "
         "A file cut short or damaged on the way, or a wrong file, looks exactly like this: compare "
         f"it with the publisher's page ({source.landing_page})"
         + (f" and its size and sha256 with the manifest's ({sizes})" if sizes else "")
