@@ -214,3 +214,35 @@ def test_check_as_of_before_any_data_is_a_message(capsys):
     assert cli.main(["check", "--as-of", "1999-01-01"]) == 2
     err = capsys.readouterr().err
     assert "before any data" in err and "1999-10" in err and "Traceback" not in err
+
+
+def test_a_commit_that_fails_half_way_is_undone(tmp_path, monkeypatch):
+    """The journal's second line of defence: a move that fails after others succeeded (a
+    permission or the disk, past the check) puts every replaced file back."""
+    import os
+
+    from migrationdata.fetch.journal import JOURNAL, CommitError, commit
+
+    base = tmp_path / "data"
+    staging = base / "raw" / ".staging" / "demo-1-abc"
+    staging.mkdir(parents=True)
+    targets = [base / "raw" / "demo" / "a.csv", base / "processed" / "a.csv", base / "manifest.json"]
+    for i, t in enumerate(targets):
+        t.parent.mkdir(parents=True, exist_ok=True)
+        t.write_text(f"old {i}\n")
+        (staging / f"new{i}").write_text(f"new {i}\n")
+    moves = [(staging / f"new{i}", t) for i, t in enumerate(targets)]
+    real = os.replace
+
+    def fail_on_manifest(src, dst, *a, **k):
+        if str(dst).endswith("manifest.json"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "replace", fail_on_manifest)
+    with pytest.raises(CommitError) as info:
+        commit(staging, moves, "demo")
+    monkeypatch.setattr(os, "replace", real)
+    assert info.value.undone and len(info.value.done) == 2
+    assert [t.read_text() for t in targets] == ["old 0\n", "old 1\n", "old 2\n"]
+    assert not (staging / JOURNAL).exists()

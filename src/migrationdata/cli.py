@@ -145,7 +145,7 @@ def cmd_sources(args) -> int:
             if entry:
                 print(f"      retrieved: {entry['retrieved_at']}  sha256 {entry['sha256']}")
                 if entry.get("mirror"):
-                    print(f"      (from the mirror {entry['mirror']})")
+                    print("      (copied from a mirror of that URL)")
             else:
                 print("      retrieved: never")
         print()
