@@ -172,6 +172,18 @@ def gzip_bomb(unpacked: int, line: bytes = b"", head: bytes = b"") -> bytes:
     return b"".join(parts) + z.flush()
 
 
+def bomb_response(unpacked: int):
+    """A response compressed on the wire (Content-Encoding: gzip) that unpacks to the file's
+    header line, then ``unpacked`` bytes of rows. The bomb is made now, before the request, so
+    that the server answers at once; the header is a gzip member of its own in front of it."""
+    import gzip
+
+    bomb = gzip_bomb(unpacked, b"0,0,0,0\n")
+    return fs.replaced(
+        lambda body: gzip.compress(body.partition(b"\n")[0] + b"\n") + bomb, {"Content-Encoding": "gzip"}
+    )
+
+
 DARIEN = Target(
     source="darien",
     file="irreg_darien_nat.rda",
@@ -866,10 +878,7 @@ POLICY = [
         "compressed raw file, the file itself",
         "refused",
         r"size guard",
-        fault=lambda ctx: fs.replaced(
-            lambda body: gzip_bomb(ctx.max_bytes + 5_000_000, b"0,0,0,0\n", body.partition(b"\n")[0] + b"\n"),
-            {"Content-Encoding": "gzip"},
-        ),
+        fault=lambda ctx: bomb_response(ctx.max_bytes + 5_000_000),
     ),
 ]
 
