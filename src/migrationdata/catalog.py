@@ -33,6 +33,13 @@ class RemoteFile:
     kind: str
     max_bytes: int
     description: str = ""
+    #: compressed kinds (gzip, rda, xlsx, zip): the most the file may unpack to (default ten
+    #: times ``max_bytes``); checked by streaming before any parser opens the file
+    max_unpacked: int = 0
+
+    @property
+    def unpacked_limit(self) -> int:
+        return self.max_unpacked or 10 * self.max_bytes
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,29 @@ class Table:
         return [c.name for c in self.columns]
 
 
+@dataclass(frozen=True)
+class RevisionPolicy:
+    """What a normal release of a source may change in its processed tables.
+
+    New periods at the end are always welcome. A value already published may move by at most
+    ``recent_tolerance`` (a share of the old value) if its period is within ``recent_months``
+    of the table's latest period, and by at most ``settled_tolerance`` before that (0: settled
+    periods never move). Changes of at most ``min_change`` units in recent periods are noise.
+    A value never becomes empty. A new or revised month whose total (or row count) falls below
+    ``break_ratio`` of the median of the six months before it, or rises above its inverse
+    squared, is a break in the series (usually a file cut short). ``logs`` are tables that
+    record events (e.g. revisions found) rather than a series: only the empty-value and
+    future-month checks apply to them. ``rule`` says all that in the reporter's words."""
+
+    recent_months: int = 12
+    recent_tolerance: float = 0.01
+    settled_tolerance: float = 0.001
+    min_change: float = 10
+    break_ratio: float = 0.5
+    logs: tuple[str, ...] = ()
+    rule: str = "recent months may move by up to 1%, older ones by up to 0.1%"
+
+
 class Fetcher(Protocol):
     """What a source module may ask of the fetcher (``migrationdata.fetch.Fetcher`` is the one
     implementation). Declared here so that declarations need not import the network layer."""
@@ -104,6 +134,8 @@ class Source:
     #: through the fetcher and returns the raw files it stored (staged paths by name).
     download: Callable[[Fetcher], dict[str, Path]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: what a normal release may change (checked on every refresh; see ``changes.py``)
+    policy: RevisionPolicy = RevisionPolicy()
 
     @property
     def mirror_folder(self) -> str:

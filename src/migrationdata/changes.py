@@ -1,11 +1,35 @@
 """What a new release changes in a processed table: new periods, revised values, rows that
-would disappear. Pure pandas on two renderings of one table (tables layer)."""
+would disappear, and whatever breaks the source's revision policy (values emptied or moved
+beyond the publisher's usual revisions, months not yet published, a month cut short). Pure
+pandas on two renderings of one table (tables layer)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 
-from migrationdata.catalog import Table
+from migrationdata.catalog import RevisionPolicy, Table
+from migrationdata.vintages import RELEASES, Vintage
+
+
+@dataclass(frozen=True)
+class Breach:
+    """One cell or period a new release changes beyond the source's revision policy."""
+
+    table: str
+    kind: str  # emptied / beyond tolerance / not yet published / incomplete month / break
+    where: str  # the row's key, or the period
+    column: str = ""
+    old: str = ""
+    new: str = ""
+    note: str = ""
+
+    def __str__(self) -> str:
+        col = f" {self.column}" if self.column else ""
+        values = f": {self.old or '(empty)'} -> {self.new or '(empty)'}" if (self.old or self.new) else ""
+        note = f" ({self.note})" if self.note else ""
+        return f"{self.table} [{self.where}]{col}{values}: {self.kind}{note}"
 
 
 @dataclass
@@ -34,6 +58,8 @@ class TableChange:
     revised_periods: list = field(default_factory=list)
     all_periods: list = field(default_factory=list)  # of the new table (for a first fetch)
     removed_examples: list[str] = field(default_factory=list)  # a few keys of removed rows
+    #: what this change does beyond the source's revision policy (empty: a normal release)
+    breaches: list[Breach] = field(default_factory=list)
 
     def __str__(self) -> str:
         return self.summary()
@@ -155,9 +181,19 @@ def _read_as_text(data: bytes):
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False)
 
 
-def compare_tables(table: Table, old: bytes, new: bytes) -> TableChange:
+def compare_tables(
+    table: Table,
+    old: bytes,
+    new: bytes,
+    policy: RevisionPolicy | None = None,
+    source: str = "",
+    today: date | None = None,
+) -> TableChange:
     """What writing ``new`` over ``old`` (both rendered CSV bytes) would change, matching
-    rows by the table's primary key. Vectorised (one outer merge): cbp_encounters has 70k rows."""
+    rows by the table's primary key. Vectorised (one outer merge): cbp_encounters has 70k rows.
+
+    With a ``policy``, ``breaches`` lists what the release does beyond it (``source`` names
+    the publisher's release lag in ``vintages``; ``today`` defaults to the real date)."""
     import pandas as pd
 
     new_df = _read_as_text(new)
@@ -176,7 +212,10 @@ def compare_tables(table: Table, old: bytes, new: bytes) -> TableChange:
     if old_rows <= 0:  # no table yet (a first fetch) or only a header: nothing can be lost
         change = TableChange(table.name, unit, 0, len(new_df), first_fetch=True, added=len(new_df))
         change.all_periods = periods(new_df[col]) if col in new_df else []
-        return _refine_unit(change)
+        change = _refine_unit(change)
+        if policy is not None and col in new_df:
+            change.breaches = _future(table, change.unit, new_df, col, source, today)
+        return change
     old_df = _read_as_text(old)
     key = list(table.primary_key)
     if not (set(key) <= set(old_df.columns) and set(key) <= set(new_df.columns)):
@@ -215,7 +254,12 @@ def compare_tables(table: Table, old: bytes, new: bytes) -> TableChange:
     change.removed_examples = [
         ", ".join(f"{k}={row[k]}" for k in key) for _, row in removed.head(3).iterrows()
     ]
-    return _refine_unit(change)
+    change = _refine_unit(change)
+    if policy is not None:
+        change.breaches = _breaches(
+            table, change.unit, col, key, values, old_df, new_df, both, diff, added, policy, source, today
+        )
+    return change
 
 
 def _refine_unit(change: TableChange) -> TableChange:
@@ -236,3 +280,211 @@ def _refine_unit(change: TableChange) -> TableChange:
 
 #: the period column of a table's key and its unit, for other modules (the digest)
 period_column = _period_column
+# ----------------------------------------------------------------------------- revision policy
+
+
+def foreign_table(table: Table, data: bytes) -> str:
+    """What shows that a processed table's bytes were not written by this project (a spreadsheet
+    program re-saved it), or "" if they look like ours: UTF-8 without a byte-order mark, ``\\n``
+    line endings, the declared header, ISO dates."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "it starts with a byte-order mark"
+    if b"\r\n" in data[:65536]:
+        return "it has Windows line endings (CRLF)"
+    try:
+        lines = data.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        return "it is not UTF-8 text"
+    if lines[0].split(",") != table.column_names:
+        return f"its header is {lines[0][:120]!r}, not {','.join(table.column_names)!r}"
+    dates = [i for i, c in enumerate(table.columns) if c.type == "date"]
+    for line in lines[1:]:
+        if not line or '"' in line:
+            continue
+        cells = line.split(",")
+        for i in dates:
+            if i < len(cells) and cells[i] and not _ISO_DATE.fullmatch(cells[i]):
+                return f"its dates are written like {cells[i]!r}, not YYYY-MM-DD"
+    return ""
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _measures(table: Table) -> list[str]:
+    """The columns that count something (numeric, with a unit): what revisions are measured on."""
+    return [
+        c.name
+        for c in table.columns
+        if c.type in ("integer", "number") and c.unit and c.name not in table.primary_key
+    ]
+
+
+def _period_start(unit: str, values):
+    """Each period as the date it starts (a fiscal year starts the October before)."""
+    import pandas as pd
+
+    if unit in ("month", "day"):
+        return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    years = pd.to_numeric(values, errors="coerce")
+    if unit == "fiscal year":
+        return pd.to_datetime({"year": years - 1, "month": 10, "day": 1}, errors="coerce")
+    return pd.to_datetime({"year": years, "month": 1, "day": 1}, errors="coerce")
+
+
+def _share(x: float) -> str:
+    """A relative change in words: +84.4%, or +0.0020% when it is tiny."""
+    return f"{x:+.1%}" if abs(x) >= 0.001 else f"{x * 100:+.2g}%"
+
+
+def _key_text(row, key: list[str]) -> str:
+    return ", ".join(str(row[k]) for k in key)
+
+
+def _future(table: Table, unit: str, df, col: str, source: str, today: date | None) -> list[Breach]:
+    """Periods in ``df`` that the publisher could not have released by ``today``."""
+    import pandas as pd
+
+    if not col or df.empty:
+        return []
+    today = today or date.today()
+    starts = _period_start(unit, df[col].drop_duplicates())
+    out = []
+    for text, start in zip(df[col].drop_duplicates(), starts, strict=True):
+        if pd.isna(start):
+            continue
+        if unit in ("month", "day") and source in RELEASES:
+            month = pd.Timestamp(start).replace(day=1)
+            released = Vintage().released_on(source, month)
+            rule = RELEASES[source].rule
+        elif unit in ("month", "day"):
+            released = (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
+            rule = "after the month ends"
+        else:
+            released = pd.Timestamp(start).date()  # a year in progress may be reported, not a later one
+            rule = "a year cannot be reported before it begins"
+        if released > today:
+            out.append(
+                Breach(
+                    table.name,
+                    "not yet published",
+                    str(text),
+                    note=f"the publisher releases it {rule}, i.e. on {released:%d %b %Y}, after today "
+                    f"({today:%d %b %Y}): a wrong date or a wrong file",
+                )
+            )
+    return out
+
+
+def _breaches(table, unit, col, key, values, old_df, new_df, both, diff, added, policy, source, today):
+    import pandas as pd
+
+    out: list[Breach] = []
+    flagged: set[tuple[str, str]] = set()  # (period, column) already listed cell by cell
+    measures = [c for c in _measures(table) if c in values]
+    # 1. a published value withdrawn: the row is still there but the cell became empty
+    for c in values:
+        emptied = both[(both[f"{c}\x00old"] != "") & (both[f"{c}\x00new"] == "")]
+        for _, row in emptied.iterrows():
+            flagged.add((row[col] if col else "", c))
+            out.append(
+                Breach(
+                    table.name, "value withdrawn (now empty)", _key_text(row, key), c, row[f"{c}\x00old"], ""
+                )
+            )
+    # 2. months the publisher cannot have released yet (only the rows this release adds)
+    out += _future(table, unit, added, col, source, today)
+    if table.name in policy.logs:
+        return out
+    # 3. values moved beyond the publisher's usual revisions
+    if measures and len(both):
+        latest = _period_start(unit, old_df[col]).max() if col else None
+        starts = _period_start(unit, both[col]) if col else None
+        for c in measures:
+            changed = both[diff[c]] if c in diff else both.iloc[0:0]
+            if changed.empty:
+                continue
+            o = pd.to_numeric(changed[f"{c}\x00old"], errors="coerce")
+            n = pd.to_numeric(changed[f"{c}\x00new"], errors="coerce")
+            delta = (n - o).abs()
+            if col and latest is not None and not pd.isna(latest):
+                recent = starts.loc[changed.index] >= latest - pd.DateOffset(months=policy.recent_months)
+            else:
+                recent = pd.Series(True, index=changed.index)
+            tol = recent.map({True: policy.recent_tolerance, False: policy.settled_tolerance})
+            floor = recent.map({True: policy.min_change, False: 0.0})
+            beyond = (delta > tol * o.abs()) & (delta > floor) & n.notna() & o.notna()
+            for i in changed.index[beyond.to_numpy()]:
+                flagged.add((changed.at[i, col] if col else "", c))
+                share = _share((n[i] - o[i]) / o[i]) if o[i] else "from zero"
+                window = "a recent period" if recent[i] else "a settled period"
+                out.append(
+                    Breach(
+                        table.name,
+                        "revised beyond the source's tolerance",
+                        _key_text(changed.loc[i], key),
+                        c,
+                        changed.at[i, f"{c}\x00old"],
+                        changed.at[i, f"{c}\x00new"],
+                        f"{share}, in {window}; allowed {tol[i]:.1%}",
+                    )
+                )
+    # 4. a new month cut short, or a break in the series' total (monthly tables only: a year
+    #    in progress is legitimately small)
+    if unit == "month" and col:
+        # only months this release brings for the first time: a month already published is
+        # held to the revision tolerance cell by cell, whatever its level
+        touched = set(added[col]) - set(old_df[col])
+        out += _series_breaks(table, col, new_df, touched, measures, policy, flagged)
+    return out
+
+
+def _series_breaks(table, col, new_df, touched, measures, policy, flagged) -> list[Breach]:
+    """A changed month with far fewer rows, or a far smaller (or larger) total, than the median
+    of the six months before it: what a file cut short inside its last month looks like."""
+    import pandas as pd
+
+    if not touched:
+        return []
+    numbers = new_df[measures].apply(pd.to_numeric, errors="coerce") if measures else None
+    grouped = new_df.assign(**({} if numbers is None else {m: numbers[m] for m in measures})).groupby(
+        col, sort=True
+    )
+    rows = grouped.size()
+    totals = grouped[measures].sum() if measures else None
+    order = list(rows.index)
+    out = []
+    for period in sorted(touched):
+        if period not in rows.index:
+            continue
+        i = order.index(period)
+        before = order[max(0, i - 6) : i]
+        if len(before) < 3:
+            continue
+        typical = rows.loc[before].median()
+        if rows[period] < policy.break_ratio * typical:
+            out.append(
+                Breach(
+                    table.name,
+                    "month incomplete",
+                    str(period),
+                    note=f"{rows[period]:,} rows against a median of {typical:,.0f} in the months before "
+                    "(a file cut short inside its last month looks like this)",
+                )
+            )
+        for m in measures:
+            if (period, m) in flagged:
+                continue  # its cells are listed already, old and new values
+            median = totals.loc[before, m].median()
+            value = totals.at[period, m]
+            if median > 0 and not (policy.break_ratio * median <= value <= median / policy.break_ratio**2):
+                out.append(
+                    Breach(
+                        table.name,
+                        "break in the series' total",
+                        str(period),
+                        m,
+                        note=f"total {value:,.0f} against a median of {median:,.0f} in the six months before",
+                    )
+                )
+    return out

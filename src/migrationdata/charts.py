@@ -36,7 +36,7 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import pandas as pd
 
-from migrationdata import paths, processed
+from migrationdata import paths, processed, store
 from migrationdata.catalog import table_owner
 
 STYLE = paths.PACKAGE_DIR / "house.mplstyle"
@@ -788,9 +788,8 @@ class Chart:
             self._resize(main)
             if _shows_figures():
                 self.layout()  # the notebook goes on showing the main layout
-        blobs[f"{self.slug}.csv"] = data.to_csv(
-            index=False, lineterminator="\n", date_format="%Y-%m-%d"
-        ).encode("utf-8")
+        # no cell a spreadsheet would run as a formula (store.spreadsheet_csv)
+        blobs[f"{self.slug}.csv"] = store.spreadsheet_csv(data)
         sidecar = self.sidecar(alt)
         blobs[f"{self.slug}.json"] = (json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n").encode(
             "utf-8"

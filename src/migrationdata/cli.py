@@ -74,6 +74,14 @@ def _parser() -> argparse.ArgumentParser:
         "them); without it such a release is refused",
     )
     f.add_argument(
+        "--accept-revisions",
+        metavar="REASON",
+        default=None,
+        help="accept a release that changes published figures beyond the source's revision policy "
+        "(values withdrawn or moved more than the publisher's usual revisions, a month cut short); "
+        "the reason is recorded in data/manifest.json",
+    )
+    f.add_argument(
         "--reprocess",
         action="store_true",
         help="parse the files again even when their bytes, the parsing code and the tables are "
@@ -228,7 +236,7 @@ def cmd_sources(args) -> int:
             if entry:
                 print(f"      retrieved: {entry['retrieved_at']}  sha256 {entry['sha256']}")
                 if entry.get("mirror"):
-                    print(f"      (from the mirror {entry['mirror']})")
+                    print("      (copied from a mirror of that URL)")
             else:
                 print("      retrieved: never")
         print()
@@ -245,12 +253,20 @@ def cmd_fetch(args) -> int:
     except KeyError as exc:
         print(f"migrationdata fetch: {exc.args[0]}", file=sys.stderr)
         return 2
+    from migrationdata.fetch import redact
+
     reports = []
     for src in chosen:
-        where = f"mirror {args.mirror}" if args.mirror else "publisher"
+        where = f"mirror {redact(args.mirror)}" if args.mirror else "publisher"
         print(f"fetching {src.id} from the {where} ...", file=sys.stderr, flush=True)
         try:
-            rep = fetch_source(src, mirror=args.mirror, allow_loss=args.allow_loss, reprocess=args.reprocess)
+            rep = fetch_source(
+                src,
+                mirror=args.mirror,
+                allow_loss=args.allow_loss,
+                reprocess=args.reprocess,
+                accept_revisions=args.accept_revisions,
+            )
         except MigrationDataError as exc:  # pragma: no cover - fetch_source catches its own
             print(str(exc), file=sys.stderr)
             return 1
@@ -305,6 +321,10 @@ def cmd_check(args) -> int:
                 file=sys.stderr,
             )
             return 2
+    early = _before_any_data(args.as_of)
+    if early:
+        print(f"migrationdata check: {early}", file=sys.stderr)
+        return 2
     errors: list = []
     if args.ledger:
         try:
@@ -512,6 +532,40 @@ def cmd_draft(args) -> int:
     from migrationdata import draft
 
     return draft.run_cli(args)
+
+
+def _before_any_data(as_of: str | None) -> str:
+    """Why an --as-of date cannot be checked (no source had released a month by then), or ""."""
+    from datetime import date
+
+    import pandas as pd
+
+    from migrationdata import processed
+    from migrationdata.catalog import all_sources
+    from migrationdata.vintages import RELEASES, Vintage
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        return ""  # the claims module words the bad-date message
+    if day is None:
+        return ""
+    first = []
+    for src in all_sources():
+        for table in src.tables:
+            path = processed.table_path(table.name)
+            if "month" in table.column_names and path.exists() and src.id in RELEASES:
+                month = pd.read_csv(path, usecols=["month"])["month"].min()
+                if isinstance(month, str):
+                    first.append((Vintage().released_on(src.id, pd.Timestamp(month)), src.id, month))
+    if first and day < min(first)[0]:
+        released, sid, month = min(first)
+        return (
+            f"--as-of {day.isoformat()} is before any data this project holds: the earliest month "
+            f"({month[:7]}, {sid}) was released about {released:%d %b %Y}, so no claim can be checked "
+            f"as of that day. Pick a date from {released.isoformat()} on."
+        )
+    return ""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from migrationdata import closures
 from migrationdata.catalog import Source, Table, all_sources, table_owner
+from migrationdata.changes import foreign_table
 from migrationdata.errors import DataError, LoadError
 from migrationdata.paths import data_dir, processed_dir
 from migrationdata.store import read_manifest, write_bytes_atomic
@@ -96,14 +97,25 @@ def read(name: str, base: Path | None = None) -> pd.DataFrame:
         )
     dtypes = {c.name: PANDAS_DTYPES[c.type] for c in table.columns if c.type in PANDAS_DTYPES}
     dates = [c.name for c in table.columns if c.type == "date"]
-    df = pd.read_csv(
-        path,
-        dtype=dtypes,
-        keep_default_na=False,
-        na_values={c.name: [""] for c in table.columns if c.type != "string"},
-    )
-    for d in dates:
-        df[d] = pd.to_datetime(df[d], format="%Y-%m-%d")
+    try:
+        df = pd.read_csv(
+            path,
+            dtype=dtypes,
+            keep_default_na=False,
+            na_values={c.name: [""] for c in table.columns if c.type != "string"},
+        )
+        if list(df.columns) != table.column_names:
+            raise ValueError(f"its columns are {list(df.columns)}, not {table.column_names}")
+        for d in dates:
+            df[d] = pd.to_datetime(df[d], format="%Y-%m-%d")
+    except (ValueError, TypeError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        foreign = foreign_table(table, path.read_bytes())
+        raise LoadError(
+            f"The processed table {path} cannot be read as this project wrote it "
+            f"({foreign or str(exc).splitlines()[0][:200]}): it looks edited or re-saved by a "
+            f"spreadsheet program. Restore it with `git checkout -- data/processed/{name}.csv` or "
+            "rebuild it with `migrationdata fetch --reprocess`; to work on it in Excel, open a copy."
+        ) from None
     return df
 
 

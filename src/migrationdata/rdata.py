@@ -38,6 +38,10 @@ def read_frame(path: Path, expected_object: str, columns: list[str]) -> pd.DataF
     extra = [c for c in df.columns if c not in columns]
     if extra:
         warnings.warn(f"{path.name}: ignoring unexpected columns {extra}", stacklevel=2)
+    if df.empty:
+        raise DataError(
+            path.name, f"the R object {expected_object!r} has its columns but no rows (an empty release)"
+        )
     return df[columns].copy()
 
 

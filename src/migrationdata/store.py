@@ -1,6 +1,6 @@
 """Storage, the one way the project writes a file: hashing, the manifest, atomic writes.
 
-Foundation layer: imports nothing of the project but ``paths``."""
+Foundation layer: imports nothing of the project but ``paths`` and ``errors``."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+from migrationdata.errors import LoadError
 from migrationdata.paths import manifest_path
 
 
@@ -31,7 +34,56 @@ def read_manifest(base: Path | None = None) -> dict:
     path = manifest_path(base)
     if not path.exists():
         return {"files": {}}
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        text = "\x00"
+    if any(line.startswith(("<<<<<<<", ">>>>>>>", "=======")) for line in text.splitlines()):
+        raise LoadError(
+            f"{path} holds git conflict markers (<<<<<<< ... >>>>>>>): a merge left both versions "
+            "in the file, so no refresh can tell which downloads the tables came from. What to do: "
+            "keep one side (`git checkout --theirs data/manifest.json` or `--ours`), or resolve the "
+            "markers by hand, then fetch again; nothing was changed."
+        )
+    try:
+        manifest = json.loads(text)
+    except ValueError as exc:
+        raise LoadError(
+            f"{path} is not valid JSON ({exc}). What to do: restore it with "
+            "`git checkout -- data/manifest.json`, then fetch again; nothing was changed."
+        ) from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict):
+        raise LoadError(
+            f'{path} does not hold the project\'s manifest (an object with "files"). What to do: '
+            "restore it with `git checkout -- data/manifest.json`, then fetch again; nothing was changed."
+        )
+    return manifest
+
+
+def public_url(url: str | None) -> str | None:
+    """``url`` as the manifest may keep it: without ``user:password@``, and nothing at all for a
+    local address (``file://``, a bare path), which belongs to one machine, not to the project."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return None
+    if "@" in parts.netloc:
+        parts = parts._replace(netloc=parts.netloc.rpartition("@")[2])
+    return urlunsplit(parts)
+
+
+def public_entry(entry: dict) -> dict:
+    """A manifest entry with nothing private or machine-specific: the publisher's URL, and for
+    a mirror only that one was used (its location is of this machine)."""
+    out = dict(entry)
+    out["url"] = public_url(out.get("url"))
+    if out.get("mirror"):
+        out["mirror"] = "mirror"
+        out["final_url"] = out["url"]
+    else:
+        out["final_url"] = public_url(out.get("final_url")) or out["url"]
+    return out
 
 
 def json_bytes(obj: object) -> bytes:
@@ -56,3 +108,38 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+# ----------------------------------------------------------------------------- spreadsheets
+
+#: a cell beginning with one of these is run as a formula by Excel, LibreOffice and Google
+#: Sheets (OWASP, "CSV injection"): ``=HYPERLINK(...)``, ``@SUM(...)``, ``+cmd|...``
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise_cell(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, made inert with a leading
+    apostrophe (shown as text, not computed). Numbers, and text that is exactly a number
+    ("-5", "+1.5e3"), are left alone: a negative number must stay a number."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_TRIGGERS) and not _NUMBER.fullmatch(value):
+        value = "'" + value
+    # a bare carriage return is not quoted by the CSV writer (the line ends in \\n), and a
+    # spreadsheet would start a new row there, whose first cell could be a formula
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def spreadsheet_csv(df) -> bytes:
+    """``df`` as CSV for a spreadsheet or Datawrapper: UTF-8, ``\\n`` line endings, ISO dates,
+    and no cell that a spreadsheet would run as a formula. Numeric columns are written as they
+    are; only text cells (in object or string columns, and the column names) are neutralised."""
+    import pandas as pd
+
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise_cell, na_action="ignore")
+    out.columns = [neutralise_cell(c) for c in out.columns]
+    return out.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d").encode("utf-8")

@@ -133,6 +133,14 @@ def test_no_data_yet_is_not_checkable_never_an_error():
     assert r.verdict == "not-checkable" and "no data yet for 2026" in r.note and "April 2025" in r.note
     early = run("value", DARIEN_2023, "more than 0", date(2019, 1, 1))
     assert early.verdict == "not-checkable"
+    # every metric, on a date before its table's first release: not-checkable, never an error
+    ranked = run(
+        "rank_in_series",
+        {"table": "cbp_southwest_monthly", "column": "total", "freq": "fiscal_year", "period": "FY2023"},
+        "the highest",
+        date(1999, 1, 1),
+    )
+    assert ranked.verdict == "not-checkable" and "no rows to rank" in ranked.note
 
 
 def test_latest_stands_in_for_an_unpublished_month():

@@ -119,7 +119,7 @@ def snapshot(base: Path) -> dict[str, str]:
     return {
         p.relative_to(base).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(base.rglob("*"))
-        if p.is_file() and ".staging" not in p.parts
+        if p.is_file() and ".staging" not in p.parts and not p.name.startswith(".refresh.lock")
     }
 
 

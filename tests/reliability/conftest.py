@@ -245,6 +245,8 @@ def excerpt(message: str, source: str) -> str:
     """The problem sentence(s) of a failure message, without the URL and the advice."""
     body = message.split(" What to do:")[0]
     body = re.sub(rf"^\[{source}\] \S+( \(mirror of \S+\))?: ", "", body)
+    # a message naming several files: cut to what was expected
+    body = re.sub(rf"^\[{source}\] .*?: (?=expected)", "", body, flags=re.S)
     body = body.split(" (details:")[0].split(" Offending rows:")[0]
     body = " ".join(body.split())
     return body if len(body) <= 220 else body[:217] + "..."
@@ -259,12 +261,12 @@ class Harness:
         self.capsys = capsys
         self.monkeypatch = monkeypatch
 
-    def fetch(self, sources: list[str], mirror_url: str) -> tuple[int, str, str, float]:
+    def fetch(self, sources: list[str], mirror_url: str, *options: str) -> tuple[int, str, str, float]:
         from migrationdata import cli
 
         self.capsys.readouterr()
         t0 = time.monotonic()
-        code = cli.main(["fetch", *sources, "--mirror", mirror_url])
+        code = cli.main(["fetch", *sources, "--mirror", mirror_url, *options])
         seconds = time.monotonic() - t0
         out, err = self.capsys.readouterr()
         return code, out, err, seconds
@@ -293,7 +295,7 @@ class Harness:
         file = target.file_for(scenario.id)
         rf = next((f for f in src.files if f.name == file), None)
         assert rf is not None, f"{source} no longer declares {file}"
-        expect = scenario.expect if scenario.expect != "per-source" else target.encoding_outcome
+        expect = scenario.expect if scenario.expect != "per-source" else target.outcome(scenario.id)
         expect = target.expect.get(scenario.id, expect)
         if scenario.id in target.not_applicable:
             pytest.skip(f"does not apply to {source}: {target.not_applicable[scenario.id]}")
@@ -306,18 +308,19 @@ class Harness:
         folder = target.mirror_folder
         true_bytes = (self.good.mirror / folder / file).read_bytes()
         served = true_bytes
-        if scenario.group == "drift":
-            if scenario.id not in target.drift:
-                pytest.skip(f"{scenario.id} does not apply to {source}")
-            served = target.drift[scenario.id](true_bytes)
+        transforms = target.transforms()
+        if scenario.group in sc.DATA_GROUPS and scenario.id in transforms:
+            served = transforms[scenario.id](true_bytes)
             assert served != true_bytes
+        elif scenario.group in sc.DATA_GROUPS and scenario.fault is None:
+            pytest.skip(f"{scenario.id} does not apply to {source}")
         elif scenario.transform is not None:
             served = scenario.transform(true_bytes)
         if served is not true_bytes:
             for srv in (self.servers.http, self.servers.https):
                 if srv:
                     srv.serve_body(folder, file, served)
-        if scenario.fault is not None:
+        if scenario.fault is not None and scenario.id not in transforms:
             server = (
                 self.servers.https
                 if scenario.mirror and scenario.extra.get("needs_tls")
@@ -340,6 +343,17 @@ class Harness:
             manifest = json.loads((self.base / "manifest.json").read_text())
             del manifest["files"][f"{source}/{file}"]
             (self.base / "manifest.json").write_text(json.dumps(manifest))
+        previous = scenario.extra.get("previous")
+        if previous:
+            # the release before this one: the publisher had not yet put out the latest month
+            for srv in (self.servers.http, self.servers.https):
+                if srv:
+                    srv.serve_body(folder, file, transforms[previous](true_bytes))
+            code, out, err, _ = self.fetch([source], mirror_url, "--allow-loss")
+            assert code == 0, err
+            for srv in (self.servers.http, self.servers.https):
+                if srv:
+                    srv.serve_body(folder, file, served)
         before = snapshot(self.base)
         code, out, err, seconds = self.fetch([source, *bystander], mirror_url)
         after = snapshot(self.base)
@@ -366,7 +380,9 @@ class Harness:
             detail = "warning: " + " ".join(new_warnings)[:200]
         if outcome in ("recovered", "accepted") and scenario.extra.get("min_seconds"):
             detail = f"succeeded after waiting the {scenario.extra['min_seconds']:g} s the server asked for"
-        what = scenario.what if scenario.id != "drift-encoding" else target.encoding_what
+        what = target.whats.get(scenario.id, scenario.what)
+        if scenario.id == "drift-encoding":
+            what = target.encoding_what
         self.ledger.add(
             Row(
                 source,

@@ -30,12 +30,17 @@ def load_source(source_id: str):
 
 
 def snapshot(base: Path) -> dict[str, str]:
-    """sha256 of every file under the data folder except the staging area and the parse cache
-    (a record of which bytes the tables were last parsed from, not data)."""
+    """sha256 of every file under the data folder except the staging area, the parse cache
+    (a record of which bytes the tables were last parsed from, not data) and the refresh lock."""
     out = {}
     for p in sorted(base.rglob("*")):
         rel = p.relative_to(base).as_posix()
-        if p.is_file() and not rel.startswith("raw/.staging/") and rel != "raw/.processed-state.json":
+        if (
+            p.is_file()
+            and not rel.startswith("raw/.staging/")
+            and rel != "raw/.processed-state.json"
+            and not rel.startswith("raw/.refresh.lock")
+        ):
             out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
     return out
 

@@ -54,6 +54,21 @@ class Target:
     not_applicable: dict[str, str] = field(default_factory=dict)
     #: the publisher's address a live refresh starts from (for the scenarios run without a mirror)
     live_url: str = ""
+    #: integrity scenarios (revision policy, encodings, resources): id -> function of the true
+    #: bytes giving the bytes served; a scenario without one here does not apply to the source
+    data: dict[str, Callable[[bytes], bytes]] = field(default_factory=dict)
+    #: scenario id -> expected outcome where it differs by source ("per-source" scenarios)
+    outcomes: dict[str, str] = field(default_factory=dict)
+    #: scenario id -> what the scenario does for this source, where that differs by source
+    whats: dict[str, str] = field(default_factory=dict)
+
+    def transforms(self) -> dict[str, Callable[[bytes], bytes]]:
+        return {**self.drift, **self.data}
+
+    def outcome(self, scenario_id: str) -> str:
+        if scenario_id == "drift-encoding":
+            return self.encoding_outcome
+        return self.outcomes.get(scenario_id, "refused")
 
     def file_for(self, scenario_id: str) -> str:
         return self.overrides.get(scenario_id, self.file)
@@ -136,6 +151,16 @@ def _revise(when: str, nat: str = "VEN"):
     return edit
 
 
+def _scale_largest(when: str, factor: int = 10):
+    def edit(df):
+        rows = df[df["t"] == _days(when)]
+        i = rows["n"].idxmax()
+        df.loc[i, "n"] = df.loc[i, "n"] * factor
+        return df
+
+    return edit
+
+
 def _without_month(when: str, column: str = "t"):
     return lambda df: df[df[column] != _days(when)].reset_index(drop=True)
 
@@ -184,6 +209,60 @@ def rda_drift(obj: str, *, drop: str, row: dict, month: str, month_column: str =
 RDA_ENCODING = "the same R data re-saved with gzip instead of bzip2 compression"
 
 
+def _blank_largest(when: str):
+    def edit(df):
+        rows = df[df["t"] == _days(when)]
+        df.loc[rows["n"].idxmax(), "n"] = float("nan")
+        return df
+
+    return edit
+
+
+def _keep_third_of_latest(df):
+    import pandas as pd
+
+    last = df["t"].max()
+    latest = df[df["t"] == last]
+    return pd.concat([df[df["t"] != last], latest.iloc[::3]]).reset_index(drop=True)
+
+
+def _future_months(df):
+    """The latest month's rows repeated for every month up to two months from today."""
+    import pandas as pd
+
+    last = df["t"].max()
+    latest = df[df["t"] == last]
+    start = pd.Timestamp("1970-01-01") + pd.Timedelta(days=last)
+    end = pd.Timestamp.today().normalize().replace(day=1) + pd.DateOffset(months=2)
+    extra = []
+    for month in pd.date_range(start + pd.DateOffset(months=1), end, freq="MS"):
+        extra.append(latest.assign(t=_days(month.strftime("%Y-%m-%d")), q=_days(month.strftime("%Y-%m-%d"))))
+    return pd.concat([df, *extra]).reset_index(drop=True)
+
+
+def gzip_bomb(unpacked: int, line: bytes = b"", head: bytes = b"") -> bytes:
+    """A gzip file that unpacks to ``unpacked`` bytes (zeros, or ``line`` repeated, which passes
+    for text): about a thousandth of that on disk."""
+    import zlib
+
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = (line * ((1 << 20) // len(line) + 1))[: 1 << 20] if line else b"\0" * (1 << 20)
+    parts = [z.compress(head)] + [z.compress(block) for _ in range(unpacked // len(block) + 1)]
+    return b"".join(parts) + z.flush()
+
+
+def bomb_response(unpacked: int):
+    """A response compressed on the wire (Content-Encoding: gzip) that unpacks to the file's
+    header line, then ``unpacked`` bytes of rows. The bomb is made now, before the request, so
+    that the server answers at once; the header is a gzip member of its own in front of it."""
+    import gzip
+
+    bomb = gzip_bomb(unpacked, b"0,0,0,0\n")
+    return fs.replaced(
+        lambda body: gzip.compress(body.partition(b"\n")[0] + b"\n") + bomb, {"Content-Encoding": "gzip"}
+    )
+
+
 DARIEN = Target(
     source="darien",
     file="irreg_darien_nat.rda",
@@ -211,6 +290,19 @@ DARIEN = Target(
     encoding_outcome="accepted",
     encoding_what="the same R data re-saved with gzip instead of bzip2 compression",
     revision=_rda_edit("irreg_darien_nat", _revise_2016),
+    data={
+        "value-times-ten": _rda_edit("irreg_darien_nat", _scale_largest("2023-08-01")),
+        "value-withdrawn": _rda_edit("irreg_darien_nat", _blank_largest("2023-08-01")),
+        "future-months": _rda_edit("irreg_darien_nat", _future_months),
+        "cut-in-last-month": _rda_edit("irreg_darien_nat", _keep_third_of_latest),
+        "new-month-cut-short": _rda_edit("irreg_darien_nat", _keep_third_of_latest),
+        "header-only": _rda_edit("irreg_darien_nat", lambda df: df.iloc[0:0]),
+        "compressed-bomb": lambda data: gzip_bomb(30_000_000),
+    },
+    whats={
+        "compressed-bomb": "the R data file replaced by 30 KB of gzip that unpacks to 30 MB of zeros",
+        "header-only": "an R data frame with its columns and no rows",
+    },
 )
 
 
@@ -333,9 +425,135 @@ def drop_rows(**where: str):
     return _csv(edit)
 
 
+def scale_count(column: str, factor: int = 10, **where: str):
+    """The largest count among the rows matching ``where``, multiplied by ``factor``."""
+
+    def edit(doc: CsvText) -> None:
+        i = doc.header.index(column)
+        hits = doc.matches(where)
+        n = max(hits, key=lambda k: float(doc.lines[k].split(",")[i] or 0))
+        cells = doc.lines[n].split(",")
+        value = float(cells[i]) * factor
+        cells[i] = str(int(value)) if value.is_integer() and "." not in cells[i] else str(value)
+        doc.lines[n] = ",".join(cells)
+
+    return _csv(edit)
+
+
+def blank_count(column: str, **where: str):
+    """The largest count among the rows matching ``where`` left empty (a value withdrawn)."""
+
+    def edit(doc: CsvText) -> None:
+        i = doc.header.index(column)
+        hits = doc.matches(where)
+        n = max(hits, key=lambda k: float(doc.lines[k].split(",")[i] or 0))
+        cells = doc.lines[n].split(",")
+        cells[i] = ""
+        doc.lines[n] = ",".join(cells)
+
+    return _csv(edit)
+
+
+def keep_third(**where: str):
+    """Only every third row matching ``where`` kept: what a file cut inside its last month
+    gives once the publisher's rows of that month are spread through it."""
+
+    def edit(doc: CsvText) -> None:
+        hits = doc.matches(where)
+        gone = set(hits) - set(hits[::3])
+        doc.lines = [line for n, line in enumerate(doc.lines) if n not in gone]
+
+    return _csv(edit)
+
+
+def header_only(data: bytes) -> bytes:
+    """A release with its header line and no rows."""
+    first, _, _ = data.partition(b"\n")
+    return first + b"\n"
+
+
+def latin1(data: bytes) -> bytes:
+    """The file saved as Latin-1 (with a note column that has an accented word)."""
+    return add_column("Notas", "revisión")(data).decode("utf-8").encode("latin-1")
+
+
+def future_rows(calendar: tuple[Callable, Callable], **latest: str):
+    """The latest month's rows repeated for every month after it up to two months from today.
+    ``calendar`` is (month of a row's cells, write a month into a row's cells)."""
+    month_of, relabel = calendar
+
+    def edit(doc: CsvText) -> None:
+        import pandas as pd
+
+        cols = {name: i for i, name in enumerate(doc.header)}
+        rows = [doc.lines[n].split(",") for n in doc.matches(latest)]
+        end = pd.Timestamp.today().normalize().replace(day=1) + pd.DateOffset(months=2)
+        for month in pd.date_range(month_of(rows[0], cols) + pd.DateOffset(months=1), end, freq="MS"):
+            for cells in rows:
+                new = list(cells)
+                relabel(new, cols, month)
+                doc.lines.append(",".join(new))
+
+    return _csv(edit)
+
+
 def utf16(data: bytes) -> bytes:
     """What Excel's "Unicode text" export gives: UTF-16 with a byte-order mark."""
     return data.decode("utf-8").encode("utf-16")
+
+
+def csv_data(
+    *, count: str, row: dict[str, str], latest: dict[str, str], calendar: tuple[Callable, Callable]
+) -> dict[str, Callable[[bytes], bytes]]:
+    """The integrity scenarios for a CSV: ``row`` picks the month whose largest count is spoiled,
+    ``latest`` the rows of the last month, ``calendar`` reads and writes a row's month."""
+    return {
+        "value-times-ten": scale_count(count, 10, **row),
+        "value-withdrawn": blank_count(count, **row),
+        "future-months": future_rows(calendar, **latest),
+        "cut-in-last-month": keep_third(**latest),
+        "new-month-cut-short": keep_third(**latest),
+        "header-only": header_only,
+        "latin-1": latin1,
+    }
+
+
+FY_ABBR = ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP")
+
+
+def _cbp_month(cells, cols):
+    import pandas as pd
+
+    fy = int(cells[cols["Fiscal Year"]][:4])
+    return pd.Timestamp(year=fy - 1, month=10, day=1) + pd.DateOffset(
+        months=FY_ABBR.index(cells[cols["Month (abbv)"]])
+    )
+
+
+def _cbp_relabel(cells, cols, month) -> None:
+    cells[cols["Fiscal Year"]] = f"{month.year + (month.month >= 10)} (FYTD)"
+    cells[cols["Month (abbv)"]] = month.strftime("%b").upper()
+
+
+def _bts_month(cells, cols):
+    import pandas as pd
+
+    return pd.to_datetime(cells[cols["Date"]], format="%b %Y")
+
+
+def _bts_relabel(cells, cols, month) -> None:
+    cells[cols["Date"]] = month.strftime("%b %Y")
+
+
+def _trade_month(cells, cols):
+    import pandas as pd
+
+    return pd.Timestamp(year=int(cells[cols["Year"]]), month=int(cells[cols["Month"]]), day=1)
+
+
+def _trade_relabel(cells, cols, month) -> None:
+    cells[cols["Year"]] = str(month.year)
+    cells[cols["Month"]] = str(month.month)
 
 
 def csv_drift(
@@ -380,10 +598,41 @@ CBP = Target(
     ),
     encoding_what=UTF16,
     bystander="darien",
-    overrides={"corrupt-file": "usbp_monthly_encounters_fy2000-fy2020.csv.gz"},
+    overrides={
+        "corrupt-file": "usbp_monthly_encounters_fy2000-fy2020.csv.gz",
+        "compressed-bomb": "usbp_monthly_encounters_fy2000-fy2020.csv.gz",
+    },
+    # a month of the fiscal year still open in this release: CBP revises those (closed years
+    # never move, and the revision policy refuses a change there)
     revision=revise_count(
-        "Encounter Count", Fiscal_Year="2024", Component="Office of Field Operations", Month_Grouping="FYTD"
+        "Encounter Count",
+        Fiscal_Year="2025 (FYTD)",
+        Component="Office of Field Operations",
+        Month_Grouping="FYTD",
     ),
+    data={
+        **csv_data(
+            count="Encounter Count",
+            row={"Fiscal_Year": "2023", "Month_(abbv)": "DEC"},
+            latest={"Fiscal_Year": "2025 (FYTD)", "Month_(abbv)": "AUG"},
+            calendar=(_cbp_month, _cbp_relabel),
+        ),
+        "compressed-bomb": lambda data: gzip_bomb(30_000_000),
+    },
+    outcomes={"latin-1": "tolerated"},
+    not_applicable={
+        "new-month-cut-short": "the Southwest release's last month (August 2025) is no longer the "
+        "table's last: the state releases run to November 2025, so a release 'ending a month earlier' "
+        "cannot be staged from this file (the scenario runs for every other source)",
+    },
+    # August 2025 is the last month this Southwest release splits into Border Patrol and ports of
+    # entry (the later state releases do not): cut short, the split of that month empties, and the
+    # policy refuses the withdrawn values before it looks at the month's size
+    whats={
+        "latin-1": "the CSV saved as Latin-1 (an accented word in a new column): CBP's parser reads "
+        "Windows exports on purpose, and warns about the column",
+        "compressed-bomb": "the gzipped history file replaced by 20 KB of gzip that unpacks to 30 MB of zeros",
+    },
 )
 
 BTS = Target(
@@ -400,6 +649,12 @@ BTS = Target(
     encoding_what=UTF16,
     bystander="darien",
     revision=revise_count("Value", Border="US-Mexico Border", Date="Dec 2023"),
+    data=csv_data(
+        count="Value",
+        row={"Border": "US-Mexico Border", "Date": "Dec 2023"},
+        latest={"Border": "US-Mexico Border", "Date": "Feb 2025"},
+        calendar=(_bts_month, _bts_relabel),
+    ),
 )
 
 TRADE = Target(
@@ -416,6 +671,12 @@ TRADE = Target(
     encoding_what=UTF16,
     bystander="darien",
     revision=revise_count("TradeValue", Country="Mexico", Year="2023", Month="12"),
+    data=csv_data(
+        count="TradeValue",
+        row={"Country": "Mexico", "Year": "2023", "Month": "12"},
+        latest={"Country": "Mexico", "Year": "2025", "Month": "12"},
+        calendar=(_trade_month, _trade_relabel),
+    ),
 )
 
 # -- the route: Mexico, Honduras, IOM (R data files) and Banxico (CSV) -----------------
@@ -433,6 +694,14 @@ MEXICO = Target(
     encoding_what=RDA_ENCODING,
     bystander="darien",
     revision=_rda_edit("irreg_mexico_nat", _revise("2023-08-01")),
+    data={
+        "header-only": _rda_edit("irreg_mexico_nat", lambda df: df.iloc[0:0]),
+        "compressed-bomb": lambda data: gzip_bomb(30_000_000),
+    },
+    whats={
+        "compressed-bomb": "the R data file replaced by 30 KB of gzip that unpacks to 30 MB of zeros",
+        "header-only": "an R data frame with its columns and no rows",
+    },
 )
 
 
@@ -458,6 +727,14 @@ HONDURAS = Target(
     encoding_what=RDA_ENCODING,
     bystander="darien",
     revision=_rda_edit("irreg_honduras", _revise_total),
+    data={
+        "header-only": _rda_edit("irreg_honduras", lambda df: df.iloc[0:0]),
+        "compressed-bomb": lambda data: gzip_bomb(30_000_000),
+    },
+    whats={
+        "compressed-bomb": "the R data file replaced by 30 KB of gzip that unpacks to 30 MB of zeros",
+        "header-only": "an R data frame with its columns and no rows",
+    },
 )
 
 
@@ -496,6 +773,14 @@ MISSING_MIGRANTS = Target(
     encoding_what=RDA_ENCODING,
     bystander="darien",
     revision=_rda_edit("iom_mmp", _revise_incident),
+    data={
+        "header-only": _rda_edit("iom_mmp", lambda df: df.iloc[0:0]),
+        "compressed-bomb": lambda data: gzip_bomb(60_000_000),
+    },
+    whats={
+        "compressed-bomb": "the R data file replaced by 60 KB of gzip that unpacks to 60 MB of zeros (past its 50 MB guard)",
+        "header-only": "an R data frame with its columns and no rows",
+    },
 )
 
 REMITTANCES = Target(
@@ -777,6 +1062,76 @@ SCENARIOS: list[Scenario] = [
     ),
 ]
 
+#: what a release may carry that parses cleanly but is wrong (the revision policy), text that
+#: is not what it claims, and files that unpack without end: served like the drift scenarios,
+#: each source's bytes made by its target (``Target.data``)
+POLICY = [
+    Scenario(
+        "value-times-ten",
+        "policy",
+        "one published value (the largest of a month in 2023) multiplied by ten",
+        "refused",
+        r"beyond the source's tolerance|did not pass",
+    ),
+    Scenario(
+        "value-withdrawn",
+        "policy",
+        "one published value (the largest of a month in 2023) left empty",
+        "refused",
+        r"withdrawn|did not pass|would remove",
+    ),
+    Scenario(
+        "future-months",
+        "policy",
+        "the latest month's rows repeated for every month up to two months from today",
+        "refused",
+        r"not yet published|did not pass",
+    ),
+    Scenario(
+        "cut-in-last-month",
+        "policy",
+        "two rows in three of the latest month gone (a file cut inside its last month)",
+        "refused",
+        r"beyond the source's tolerance|withdrawn|incomplete|break|would remove|did not pass",
+    ),
+    Scenario(
+        "new-month-cut-short",
+        "policy",
+        "the previous release ended a month earlier; the new one brings that month with a third of its rows",
+        "refused",
+        r"month incomplete|break in the series|did not pass",
+        extra={"previous": "drift-latest-month-missing"},
+    ),
+    Scenario(
+        "header-only",
+        "encoding",
+        "a release with its header line and no rows",
+        "refused",
+        r"header line and nothing else|no rows",
+    ),
+    Scenario(
+        "latin-1",
+        "encoding",
+        "the CSV saved as Latin-1 (an accented word in a new column)",
+        "per-source",
+        r"utf-8|UTF-8",
+    ),
+    Scenario(
+        "compressed-bomb",
+        "resources",
+        "a compressed body (Content-Encoding: gzip) that unpacks past the size guard; for a "
+        "compressed raw file, the file itself",
+        "refused",
+        r"size guard",
+        fault=lambda ctx: bomb_response(ctx.max_bytes + 5_000_000),
+    ),
+]
+
+#: the groups whose bytes a target makes (drift and the integrity groups above)
+DATA_GROUPS = ("drift", "policy", "encoding", "resources")
+
+SCENARIOS = SCENARIOS + POLICY
+
 SCENARIO_IDS = [s.id for s in SCENARIOS]
 
 #: scenarios that found a real bug, and how it was fixed (for docs/reliability.md). The
@@ -816,6 +1171,42 @@ BUGS_FOUND: dict[str, str] = {
     "bug in the project'). Fixed: such counts are refused with the offending rows.",
     "corrupt-file": "cbp let a damaged .csv.gz raise zlib.error (an 'unexpected' error). Fixed: "
     "unreadable gzip is a data error naming the file.",
+    "value-times-ten": "a value multiplied by ten went through for bts and trade (issue 13: no "
+    "check compared values, only keys). Fixed in changes.py: every refresh is held to the source's "
+    "`policy`; darien and cbp are refused first by their parsers' cross-checks (the demographic "
+    "file, OHSS's workbook).",
+    "value-withdrawn": "issue 13 found a withdrawn value reported as a revision (the loss guard "
+    "compared keys only). Here every parser refuses the empty count first; the policy now refuses "
+    "an emptied cell in any table (shown in tests/test_revision_policy.py on darien_monthly).",
+    "cut-in-last-month": "issue 13's example: trade's file cut inside December 2025 took the month "
+    "from $70.5bn to $4.4bn and was committed as '5 values revised'. Fixed by the tolerance check; "
+    "for bts and cbp the loss guard already refused it (the cut removes rows).",
+    "new-month-cut-short": "a new month arriving with a third of its rows passed every check "
+    "(nothing is lost, nothing revised). Fixed: a new month with under half the rows, or under "
+    "half the total, of the six months before it is refused as incomplete.",
+    "future-months": "months after the publisher could have released them were accepted. Fixed: "
+    "each new month's release date (vintages.py's lags) must be on or before today.",
+    "header-only": "cbp and darien crashed on a release with no rows (an 'unexpected ValueError: "
+    "Neither start nor end can be NaT'). Fixed: a header-only CSV is refused before parsing, and "
+    "darien refuses an empty R object.",
+    "disk-full-download": "a write that failed in the staging folder (a full disk) was reported as "
+    "a network failure ('the request failed (OSError)'). Fixed in fetch/http.py: local disk errors "
+    "pass through and are worded as a full disk or a read-only folder.",
+    "data-folder-read-only": "with data/ read-only but raw/ and processed/ writable, the raw file "
+    "and tables were replaced, the manifest was not, and the message said the last good data was "
+    "unchanged. Fixed in fetch/journal.py: every folder is checked before the first move, and a "
+    "move that fails puts back every file already replaced.",
+    "lock-held": "two refreshes at once both rewrote the manifest and one update was lost. Fixed: "
+    "a lock on the data folder (filelock), and a message naming the other run.",
+    "staging-symlink": "a symlinked data/raw/.staging let a refresh write into, and delete, "
+    "folders outside the repository. Fixed: the staging folder must be a real folder inside "
+    "the data folder, stale runs are never followed through links, and a journal may only move "
+    "files from its own staging folder into its own data folder.",
+    "hostile-file-name": "a file name taken from a landing page's link was used as a path. Fixed: "
+    "names from the network must be plain base names.",
+    "value-times-ten (darien, cbp)": "cross-check failures named the file that did not change (darien's "
+    "demographic file, CBP's OHSS workbook) instead of the one that did. Fixed: the message names "
+    "this run's new files first.",
     "killed-mid-commit": "the commit moved raw files, wrote tables and then the manifest one by "
     "one; a process killed in between left them describing different downloads. Fixed in "
     "fetch.py: everything is staged, a journal lists the moves, and the next run (or the same one, "
@@ -838,13 +1229,81 @@ INTERRUPTED = [
     ),
 ]
 
+#: the data folder itself misbehaves, or another run or a hostile name gets in the way
+#: (test_integrity.py); each with a new, valid release to commit, so that only the fault stops it
+INTEGRITY = [
+    Scenario(
+        "lock-held",
+        "folder",
+        "another refresh of the same data folder is running (it holds the lock)",
+        "refused",
+        r"another one is running",
+    ),
+    Scenario(
+        "data-folder-read-only",
+        "folder",
+        "data/ is read-only while data/raw and data/processed are writable",
+        "refused",
+        r"read-only",
+    ),
+    Scenario(
+        "processed-read-only",
+        "folder",
+        "data/processed is read-only",
+        "refused",
+        r"read-only",
+    ),
+    Scenario(
+        "disk-full-download",
+        "folder",
+        "the disk fills up while the file is written into the staging folder",
+        "refused",
+        r"disk is full",
+    ),
+    Scenario(
+        "disk-full-commit",
+        "folder",
+        "the disk fills up while the new tables are staged for the commit",
+        "refused",
+        r"disk is full",
+    ),
+    Scenario(
+        "staging-symlink",
+        "folder",
+        "data/raw/.staging is a symbolic link to a folder outside the data folder",
+        "refused",
+        r"symbolic link",
+    ),
+    Scenario(
+        "hostile-file-name",
+        "folder",
+        "a link's file name decodes to ../../<file> (a landing page crafted to escape data/raw)",
+        "refused",
+        r"plain file name",
+    ),
+    Scenario(
+        "manifest-conflict",
+        "folder",
+        "data/manifest.json holds git conflict markers (a merge left both sides)",
+        "refused",
+        r"conflict markers",
+    ),
+    Scenario(
+        "table-resaved-by-excel",
+        "folder",
+        "a processed table re-saved by a spreadsheet (byte-order mark, CRLF, dates as 12/1/2023)",
+        "refused",
+        r"re-saved by a spreadsheet",
+    ),
+]
+
 #: the sources the issue requires, plus any other source with a target
 MATRIX_SOURCES = sorted({"cbp", "darien", "bts", *TARGETS})
-ALL_SCENARIO_IDS = SCENARIO_IDS + [s.id for s in INTERRUPTED]
+ALL_SCENARIO_IDS = SCENARIO_IDS + [s.id for s in INTERRUPTED] + [s.id for s in INTEGRITY]
 
 
 def describe(scenario_id: str) -> dict:
-    for s in SCENARIOS + INTERRUPTED:
+    for s in SCENARIOS + INTERRUPTED + INTEGRITY:
         if s.id == scenario_id:
             return {"group": s.group, "what": s.what, "expect": s.expect}
     return {"group": "", "what": scenario_id, "expect": ""}
@@ -864,7 +1323,7 @@ def render_doc(rows: dict) -> str:
     outcome or a message does."""
     sources = MATRIX_SOURCES
     lines = [
-        "# Reliability: every way a publisher's server can fail",
+        "# Reliability: every way a publisher's server, its files or our own folder can fail",
         "",
         "Generated by the fault-injection suite (`tests/reliability/`, run by `make test`); do not",
         "edit by hand. Each scenario starts from a data folder holding the last good fetch, serves",
@@ -880,6 +1339,25 @@ def render_doc(rows: dict) -> str:
         "- **accepted**: a harmless difference; the fetch succeeds and the tables are unchanged.",
         "- **tolerated**: accepted, with a warning printed for the reporter (an extra column).",
         "",
+        "Beyond broken transports, the suite plays an adversary (issue 13), class by class:",
+        "",
+        "- **policy**: files that parse cleanly but are wrong (a value times ten, a value",
+        "  withdrawn, months the publisher cannot have released yet, a file cut inside its last",
+        "  month, a new month cut short). Each source declares a revision policy",
+        "  (`Source.policy`: how far back and by how much its publisher revises); anything",
+        "  beyond it is refused, listing the cells with old and new values, unless",
+        '  `migrationdata fetch SOURCE --accept-revisions "REASON"` records the reason in',
+        "  `data/manifest.json`. A parser's own cross-check may refuse the file first.",
+        "- **encoding** and **resources**: a header-only release, a Latin-1 file, compressed",
+        "  files or responses that unpack past the size guard (streamed, so memory stays flat).",
+        "- **folder** (`test_integrity.py`): another refresh holding the lock, read-only folders",
+        "  (`data/` alone, or `data/processed`), a full disk while downloading or staging the",
+        "  commit, a symlinked staging folder, a file name that decodes to `../../`, a manifest",
+        "  with git conflict markers, a table re-saved by Excel. A new, valid release is served",
+        "  each time, so that only the fault can stop it; the machine runs the suite as root, so",
+        "  read-only folders and full disks are simulated by failing the system calls that write",
+        "  there (EACCES, ENOSPC).",
+        "",
         "Settings during the suite: `MIGRATIONDATA_RETRIES=2`, `MIGRATIONDATA_BACKOFF=0.02`,",
         "`MIGRATIONDATA_TIMEOUT=1,0.5`, `MIGRATIONDATA_DEADLINE=20` (1 in the trickle scenario),",
         "`MIGRATIONDATA_MAX_WAIT=5`",
@@ -891,7 +1369,7 @@ def render_doc(rows: dict) -> str:
         "| scenario | what the server does | expected | " + " | ".join(sources) + " |",
         "| --- | --- | --- | " + " | ".join("---" for _ in sources) + " |",
     ]
-    for s in SCENARIOS + INTERRUPTED:
+    for s in SCENARIOS + INTERRUPTED + INTEGRITY:
         cells = [_cell(rows.get((src, s.id))) for src in sources]
         expect = s.expect if s.expect != "per-source" else "per source (below)"
         lines.append(f"| `{s.id}` | {s.what} | {expect} | " + " | ".join(cells) + " |")
@@ -904,7 +1382,7 @@ def render_doc(rows: dict) -> str:
             "| scenario | expected | outcome | data folder | message (what arrived) |",
             "| --- | --- | --- | --- | --- |",
         ]
-        for s in SCENARIOS + INTERRUPTED:
+        for s in SCENARIOS + INTERRUPTED + INTEGRITY:
             row = rows.get((src, s.id))
             if row is None:
                 continue
@@ -933,4 +1411,13 @@ SECURITY_CHECKS = [
     "URL parameter) are replaced by REDACTED in error messages and in `manifest.json`.",
     "No committed secrets: every tracked file is scanned for private keys, cloud and GitHub "
     "tokens, and key-like assignments.",
+    "Nothing of this machine in committed files: every tracked file is scanned for `file://` "
+    "addresses, absolute home, work and temporary paths, the repository's own location and "
+    "passwords in URLs; the manifest records the publisher's URL and, for a mirror, only "
+    '`"mirror": "mirror"`.',
+    "Spreadsheet-safe exports: every chart's CSV is checked for cells a spreadsheet would run "
+    "as a formula (text beginning with =, +, -, @, tab or CR gets an apostrophe; numbers stay "
+    "numbers) (`tests/test_spreadsheet_csv.py`).",
+    "Bounded memory (`test_resources.py`): bts and cbp refresh within a peak-memory budget, "
+    "and a gzip or R data file that unpacks to 1 GiB is refused at its guard in constant memory.",
 ]

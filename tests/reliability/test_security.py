@@ -99,7 +99,7 @@ def make_zip(members: dict[str, bytes], symlink: str | None = None) -> bytes:
     "members, symlink",
     [
         ({"data.csv": b"a\n1\n", "../escaped.csv": b"x\n"}, None),
-        ({"/tmp/absolute.csv": b"x\n"}, None),
+        ({"/tmp/absolute.csv": b"x\n"}, None),  # not-a-local-path: a hostile archive's member
         ({"sub/../../escaped.csv": b"x\n"}, None),
         ({"C:\\\\escaped.csv": b"x\n"}, None),
         ({"data.csv": b"a\n1\n"}, "link.csv"),
@@ -176,7 +176,7 @@ def test_credentials_are_hidden_in_urls():
         "https://api.census.gov/data?get=A&key=REDACTED&time=2023"
     )
     assert "s3cr3t" not in redact_url("https://data.bts.gov/resource/x.csv?$$app_token=s3cr3tvalue&$limit=5")
-    assert redact_url("https://user:pw@example.org/x") == "https://REDACTED@example.org/x"
+    assert redact_url("https://user:pw@example.org/x") == "https://REDACTED@example.org/x"  # not-a-local-path
     assert (
         redact_url("https://www.cbp.gov/x.csv?accessType=DOWNLOAD")
         == "https://www.cbp.gov/x.csv?accessType=DOWNLOAD"
@@ -324,6 +324,80 @@ def test_no_secrets_are_committed():
     assert found == [], "possible secrets in tracked files (mark a fake with 'not-a-secret'):\n" + "\n".join(
         found
     )
+
+
+# ----------------------------------------------------------------------------- local paths
+
+#: what only one machine knows: absolute paths of home, work and temporary folders, file://
+#: addresses, and passwords in URLs
+LOCAL_PATTERNS = {
+    "file:// address": r"file://(?:localhost)?/\w",
+    "absolute local path": r"(?<![\w.:/<])/(?:home|Users|root|work|tmp|mnt|media|private|var/folders)/[\w.-]+",
+    "Windows user folder": r"\b[A-Za-z]:\\+(?:Users|Documents and Settings)\\",
+    "password in a URL": r"\b[a-z][a-z0-9+.-]*://[^/\s:@'\"]+:[^/\s@'\"]+@",
+}
+LOCAL_ALLOW = "not-a-local-path"  # on a line that must show such a path (a test's hostile input)
+ANY_LOCAL = re.compile("|".join(f"(?:{p})" for p in LOCAL_PATTERNS.values()))
+
+
+def find_local(text: str, machine: tuple[str, ...] = ()) -> list[str]:
+    if not ANY_LOCAL.search(text) and not any(m in text for m in machine):
+        return []
+    hits = []
+    for line_no, line in enumerate(text.splitlines(), 1):
+        if LOCAL_ALLOW in line:
+            continue
+        hits += [f"line {line_no}: {kind}" for kind, pat in LOCAL_PATTERNS.items() if re.search(pat, line)]
+        hits += [f"line {line_no}: this machine's path {m}" for m in machine if m in line]
+    return hits
+
+
+def test_the_local_path_patterns_catch_local_paths():
+    fakes = [
+        '"final_url": "file:///work/shared/data/bts/x.csv"',  # not-a-local-path
+        '"mirror": "/work/shared/data"',  # not-a-local-path
+        "read from /home/reporter/archive/cbp.csv",  # not-a-local-path
+        r"C:\Users\reporter\Desktop\x.csv",  # not-a-local-path
+        '"url": "https://user:hunter2@mirror.example.org/cbp/x.csv"',  # not-a-local-path
+        "https://REDACTED:pw@example.org/x",  # not-a-local-path
+    ]
+    assert all(find_local(f) for f in fakes), [f for f in fakes if not find_local(f)]
+    fine = [
+        '"mirror": "mirror"',  # not-a-local-path
+        "https://www.cbp.gov/sites/default/files/assets/documents/2023-Nov/x.csv",  # not-a-local-path
+        "data/raw/cbp/x.csv and <data>/raw",  # not-a-local-path
+        "https://REDACTED@example.org/x",  # not-a-local-path
+        "git@github.com:owner/repo.git",  # not-a-local-path
+    ]
+    assert [f for f in fine if find_local(f)] == []
+
+
+def test_no_local_paths_or_credentials_are_committed():
+    """Committed files are read on other machines: no path of this one (the repository's own
+    location, the home folder, a mirror folder), no file:// address, no password in a URL."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=REPO_DIR, capture_output=True, check=True, timeout=60
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"not a git checkout ({exc})")
+    import os
+
+    machine = tuple(p for p in {str(REPO_DIR), str(REPO_DIR.parent), os.path.expanduser("~")} if len(p) > 5)
+    files = [REPO_DIR / n for n in listed.decode().split("\0") if n]
+    assert any(f.name == "manifest.json" for f in files)
+    found = []
+    for path in files:
+        if not path.is_file() or path.stat().st_size > 20_000_000:
+            continue
+        data = path.read_bytes()
+        if b"\0" in data[:8192]:
+            continue
+        found += [
+            f"{path.relative_to(REPO_DIR)} {hit}"
+            for hit in find_local(data.decode("utf-8", "replace"), machine)
+        ]
+    assert found == [], "machine-specific paths or credentials in tracked files:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize(

@@ -812,6 +812,8 @@ def _series(reader: Reader, p, freq: str) -> tuple[pd.Series, pd.Series, str, st
     if getattr(p, "through", None) and time == "month":
         # the series as it stood at the end of ``through``: later months do not exist yet
         valued = valued[valued["month"] <= parse_period(p.through).end]
+    if valued.empty:
+        raise NotCheckable(f"no data yet: {p.table} as published by {reader.as_of_label} has no rows to rank")
     rows = _filter(valued, p.where, p.exclude, p.table)
     if time == "month":
         present = pd.Series(sorted(set(valued["month"])))

@@ -1,15 +1,21 @@
 """Ingest: the only code in the project that talks to the network (``requests``/``urllib3``).
 
 - ``guards``: https only, credentials hidden, HTML error pages and wrong file types caught,
-  archives kept inside their folder;
+  archives and compressed files bounded and kept inside their folder, names from the network
+  plain, the staging folder real;
 - ``http``: the session (timeouts, retries) and the ``Fetcher`` that stages one source's files;
-- ``journal``: the journalled commit and the record of what the tables were parsed from;
-- ``refresh``: ``fetch_source``, one source end to end, all or nothing.
+- ``journal``: the journalled commit (checked first, undone on failure) and the record of what
+  the tables were parsed from;
+- ``refresh``: ``fetch_source``, one source end to end, one at a time (a lock), all or nothing,
+  held to the source's revision policy.
 """
 
 from migrationdata.changes import TableChange, compare_tables
 from migrationdata.fetch.guards import (
     check_magic,
+    check_name,
+    check_staging,
+    check_unpacked,
     check_url,
     looks_like_html,
     redact,
@@ -31,6 +37,9 @@ __all__ = [
     "SourceReport",
     "TableChange",
     "check_magic",
+    "check_name",
+    "check_staging",
+    "check_unpacked",
     "check_url",
     "compare_tables",
     "fetch_source",

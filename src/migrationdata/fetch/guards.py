@@ -85,6 +85,56 @@ def redact(text: str, secrets: set[str] | frozenset[str] = frozenset()) -> str:
     return re.sub(r"https?://[^\s'\"<>)]+", lambda m: redact_url(m.group(0)), text)
 
 
+def check_name(source: str, name: str, url: str) -> str:
+    """A file name from the network (a landing page's link) as a plain base name, or a refusal:
+    a name that is a path (``../``, ``/``, a drive letter), hidden, or holds control characters
+    could write outside ``data/raw/<source>/``."""
+    bad = (
+        not name
+        or name in (".", "..")
+        or name.startswith(".")
+        or "/" in name
+        or "\\" in name
+        or re.match(r"^[A-Za-z]:", name) is not None
+        or any(ord(ch) < 32 or ord(ch) == 127 for ch in name)
+        or len(name.encode("utf-8")) > 255
+    )
+    if bad:
+        raise FetchError(
+            source,
+            redact_url(url),
+            f"expected a plain file name for the download, but the link gives {name!r}, which is a "
+            "path or a hidden or malformed name (it could write outside data/raw). Refused.",
+            f"Check the link on the publisher's page by hand; if it is genuine, declare the file "
+            f"with a plain name in migrationdata/sources/{source}.py. The last good data is unchanged.",
+        )
+    return name
+
+
+def check_staging(source: str, folder: Path, base: Path) -> None:
+    """The staging folder must be a real folder inside the data folder: a symbolic link there
+    would let a refresh write, or delete, files anywhere."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        what = "a symbolic link" if folder.is_symlink() else "not a folder"
+        raise FetchError(
+            source,
+            str(folder),
+            f"expected the staging folder to be a real folder inside the data folder, but it is {what}. "
+            "Refused: a refresh writes and deletes files there.",
+            f"Remove it (`rm {folder}`; the project creates it again as a real folder) and fetch "
+            "again. The last good data is unchanged.",
+        )
+    if folder.exists() and not folder.resolve().is_relative_to(Path(base).resolve()):
+        raise FetchError(
+            source,
+            str(folder),
+            f"expected the staging folder inside the data folder {base}, but it resolves to "
+            f"{folder.resolve()}. Refused.",
+            "Make data/raw a real folder inside the data folder, then fetch again. The last good data "
+            "is unchanged.",
+        )
+
+
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml")
 
 
@@ -174,6 +224,60 @@ def safe_extract_zip(archive: Path, dest: Path, max_bytes: int, source: str = "a
                 shutil.copyfileobj(src, dst, CHUNK)
             out.append(target)
     return out
+
+
+def check_unpacked(path: Path, kind: str, limit: int) -> None:
+    """Refuse a compressed file (gzip, R data, zip, Excel) that unpacks to more than ``limit``
+    bytes, by streaming it: memory stays at one block whatever the file holds (a few kilobytes
+    of zeros can unpack to gigabytes)."""
+    import bz2
+    import gzip
+    import lzma
+    import zipfile
+    import zlib
+
+    name = Path(path).name
+    if kind in ("xlsx", "zip"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                # a member is never read past its declared size, so the sum is the bound
+                total = sum(i.file_size for i in zf.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise DataError(
+                name, f"not a readable zip archive ({exc}); it may be damaged or truncated"
+            ) from None
+        if total > limit:
+            raise DataError(
+                name,
+                f"the archive unpacks to {total:,} bytes, over the size guard of {limit:,} bytes "
+                "(a compression bomb, or not the expected file)",
+            )
+        return
+    if kind not in ("gzip", "rda"):
+        return
+    with open(path, "rb") as fh:
+        head = fh.read(6)
+    if head[:2] == b"\x1f\x8b":
+        opener, what = gzip.open, "gzip"
+    elif head[:3] == b"BZh":
+        opener, what = bz2.open, "bzip2"
+    elif head[:6] == b"\xfd7zXZ\x00":
+        opener, what = lzma.open, "xz"
+    else:
+        return  # not compressed: its size was checked as it arrived
+    size = 0
+    try:
+        with opener(path, "rb") as fh:
+            while chunk := fh.read(CHUNK * 16):
+                size += len(chunk)
+                if size > limit:
+                    raise DataError(
+                        name,
+                        f"the {what}-compressed file unpacks to more than {limit:,} bytes, over the "
+                        "size guard (a compression bomb, or not the expected file); stopped reading",
+                    )
+    except (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError) as exc:
+        raise DataError(name, f"not a readable {what} file ({exc}); it may be damaged or truncated") from None
 
 
 def _site(host: str) -> str:

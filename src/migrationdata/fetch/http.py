@@ -3,6 +3,7 @@ the ``Fetcher`` that downloads (or copies from a mirror) one source's files into
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -22,9 +23,11 @@ from migrationdata.fetch.guards import (
     SECRET_PARAMS,
     _site,
     check_magic,
+    check_name,
     check_url,
     is_loopback,
     redact,
+    redact_url,
 )
 from migrationdata.paths import raw_dir
 from migrationdata.store import read_manifest, sha256_file, utcnow
@@ -39,6 +42,8 @@ MAX_REDIRECTS = 5
 COMPRESSED_KINDS = ("gzip", "rda", "xlsx", "zip")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 NUL = b"\x00"
+#: errors of this machine's disk, not of the network
+LOCAL_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EFBIG)
 
 
 def _env_number(name: str, default: float) -> float:
@@ -130,11 +135,14 @@ class FileResult:
     #: the bytes are the ones the manifest already records, but data/raw lacks them (a fresh
     #: clone): they are put in place, while the manifest entry, and its retrieved_at, stay
     restore: bool = False
+    #: where the bytes really came from this time (a mirror's path or URL, credentials
+    #: hidden), for messages only: the manifest never stores a machine's paths
+    origin: str = ""
 
     @property
     def fetched_from(self) -> str:
         """Where the bytes really came from: the publisher, or a mirror of it."""
-        final = self.entry.get("final_url") or self.url
+        final = self.origin or self.entry.get("final_url") or self.url
         return self.url if final == self.url else f"{final} (mirror of {self.url})"
 
 
@@ -158,7 +166,12 @@ class Mirror:
         return f"{self.location.rstrip('/')}/{quote(source)}/{quote(name)}"
 
     def describe(self) -> str:
-        return str(self.folder()) if self.is_folder else self.location.rstrip("/")
+        """Where the mirror is, for messages (credentials hidden)."""
+        return str(self.folder()) if self.is_folder else redact_url(self.location.rstrip("/"))
+
+    #: what the manifest says of a mirror: only that one was used, never where it is (an
+    #: absolute path or a loopback URL is of this machine, not of the project)
+    RECORD = "mirror"
 
 
 class Fetcher:
@@ -250,6 +263,7 @@ class Fetcher:
 
     def get_file(self, rf: RemoteFile) -> FileResult:
         """Fetch one declared file (from the mirror if one is set) into staging."""
+        check_name(self.source.id, rf.name, rf.url)
         if self.mirror is not None and self.mirror.is_folder:
             result = self._copy_from_folder(rf)
         else:
@@ -287,6 +301,7 @@ class Fetcher:
 
     def stage_bytes(self, name: str, data: bytes, url: str, final_url: str = "") -> FileResult:
         """Record bytes a source assembled itself (e.g. pages of an API) as a raw file."""
+        check_name(self.source.id, name, url)
         digest = hashlib.sha256(data).hexdigest()
         local = self._good_local(name)
         entry = {
@@ -297,7 +312,7 @@ class Fetcher:
             "bytes": len(data),
             "etag": None,
             "last_modified": None,
-            "mirror": self.mirror.describe() if self.mirror else None,
+            "mirror": Mirror.RECORD if self.mirror else None,
         }
         if local and local.get("sha256") == digest:
             result = FileResult(name, entry["url"], "unchanged", self.raw_path(name), local)
@@ -525,6 +540,10 @@ class Fetcher:
         except MigrationDataError:
             raise
         except (urllib3.exceptions.HTTPError, OSError) as exc:
+            if getattr(exc, "errno", None) in LOCAL_ERRNOS and not isinstance(
+                exc, urllib3.exceptions.HTTPError
+            ):
+                raise  # writing here failed (a full disk, a read-only folder), not the network
             raise self._transport_error(url, exc) from exc
         wire = raw.tell()
         total = resp.headers.get("Content-Length")
@@ -582,7 +601,8 @@ class Fetcher:
         resp = self._request(url, params=None, headers=headers, kind=rf.kind)
         try:
             if resp.status_code == 304 and local:
-                return FileResult(rf.name, rf.url, "unchanged", self.raw_path(rf.name), local)
+                origin = self.redact(url) if self.mirror else ""
+                return FileResult(rf.name, rf.url, "unchanged", self.raw_path(rf.name), local, origin=origin)
             self._check_response(resp, url, rf.kind, rf.max_bytes)
             path = self.staging / rf.name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -609,15 +629,18 @@ class Fetcher:
             sha = sha256_file(path)
             entry = {
                 "url": self.redact(rf.url),
-                "final_url": self.redact(resp.url),
+                # a mirror stands for the publisher's URL; only a publisher's redirect is kept
+                "final_url": self.redact(rf.url if self.mirror else resp.url),
                 "retrieved_at": utcnow(),
                 "sha256": sha,
                 "bytes": path.stat().st_size,
                 "etag": resp.headers.get("ETag"),
                 "last_modified": resp.headers.get("Last-Modified"),
-                "mirror": self.mirror.describe() if self.mirror else None,
+                "mirror": Mirror.RECORD if self.mirror else None,
             }
-            return self._settle(rf.name, rf.url, path, sha, entry, local)
+            result = self._settle(rf.name, rf.url, path, sha, entry, local)
+            result.origin = self.redact(resp.url) if self.mirror else ""
+            return result
         finally:
             resp.close()
 
@@ -652,21 +675,25 @@ class Fetcher:
         sha = sha256_file(src)
         local = self._good_local(rf.name)
         if local and local.get("sha256") == sha:
-            return FileResult(rf.name, rf.url, "unchanged", self.raw_path(rf.name), local)
+            return FileResult(
+                rf.name, rf.url, "unchanged", self.raw_path(rf.name), local, origin=src.as_uri()
+            )
         path = self.staging / rf.name
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, path)
         entry = {
-            "url": rf.url,
-            "final_url": src.as_uri(),
+            "url": self.redact(rf.url),
+            "final_url": self.redact(rf.url),
             "retrieved_at": utcnow(),
             "sha256": sha,
             "bytes": size,
             "etag": None,
             "last_modified": None,
-            "mirror": self.mirror.describe(),
+            "mirror": Mirror.RECORD,
         }
-        return self._settle(rf.name, rf.url, path, sha, entry, local)
+        result = self._settle(rf.name, rf.url, path, sha, entry, local)
+        result.origin = src.as_uri()
+        return result
 
     def _bad_mirror_copy(self, src: Path, rf: RemoteFile) -> str:
         # retrying cannot help: the mirror folder holds the same bad bytes until someone fixes it

@@ -8,23 +8,36 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from migrationdata import __version__, processed
 from migrationdata.catalog import Source
 from migrationdata.fetch.http import FileResult
 from migrationdata.paths import raw_dir
-from migrationdata.store import sha256_file, write_json_atomic
+from migrationdata.store import json_bytes, sha256_file, write_bytes_atomic, write_json_atomic
 
 JOURNAL = "COMMIT.json"
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return Path(os.path.abspath(path)).is_relative_to(Path(os.path.abspath(folder)))
+
+
 def roll_forward(staging: Path) -> None:
-    """Finish a journalled commit: move every staged file that is still there into place."""
+    """Finish a journalled commit: move every staged file that is still there into place.
+
+    A journal only ever moves files from its own staging folder to the data folder that holds
+    it (``<data>/raw/.staging/<run>/``): any other move is not one this project wrote, and the
+    journal is ignored."""
     journal = staging / JOURNAL
+    base = staging.parent.parent.parent
     plan = json.loads(journal.read_text(encoding="utf-8"))
-    for move in plan["moves"]:
-        src, dst = Path(move["from"]), Path(move["to"])
+    moves = [(Path(m["from"]), Path(m["to"])) for m in plan["moves"]]
+    if not all(_inside(a, staging) and _inside(b, base) and ".." not in b.parts for a, b in moves):
+        journal.unlink()
+        return
+    for src, dst in moves:
         if src.exists():
             dst.parent.mkdir(parents=True, exist_ok=True)
             os.replace(src, dst)
@@ -33,17 +46,84 @@ def roll_forward(staging: Path) -> None:
 
 def clean_stale_staging(base: Path) -> None:
     """A run killed mid-download leaves its staging folder behind: delete it. A run killed
-    mid-commit leaves a journal: finish its commit first (its data had passed every check)."""
+    mid-commit leaves a journal: finish its commit first (its data had passed every check).
+    Nothing but real folders inside the staging area is followed or deleted."""
     stage_root = raw_dir(base) / ".staging"
-    if stage_root.exists():
+    if stage_root.is_dir() and not stage_root.is_symlink():
         for d in stage_root.iterdir():
+            if d.is_symlink() or not d.is_dir():
+                with contextlib.suppress(OSError):
+                    d.unlink()  # removes the link itself, never what it points to
+                continue
             pid = d.name.rsplit("-", 2)[-2] if d.name.count("-") >= 2 else ""
             if pid.isdigit() and _pid_alive(int(pid)):
                 continue
             if (d / JOURNAL).exists():
-                with contextlib.suppress(OSError, ValueError, KeyError):
+                with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
                     roll_forward(d)
             shutil.rmtree(d, ignore_errors=True)
+
+
+class CommitError(OSError):
+    """A commit that could not be completed; ``undone`` says whether every file is back as it was."""
+
+    def __init__(self, cause: OSError, undone: bool, done: list[Path]) -> None:
+        super().__init__(cause.errno, cause.strerror, cause.filename)
+        self.cause = cause
+        self.undone = undone
+        self.done = done
+
+
+def check_writable(folders: set[Path]) -> None:
+    """Before the first move: every folder the commit writes into exists and takes a new file
+    (a read-only ``data/`` with writable ``raw/`` and ``processed/`` fails here, not half-way)."""
+    for folder in sorted(folders):
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-check-")
+        os.close(fd)
+        os.unlink(probe)
+
+
+def commit(staging: Path, moves: list[tuple[Path, Path]], source: str) -> None:
+    """Move staged files into place, all or nothing: the folders are checked first; a journal
+    lets the next run finish a commit killed half-way; a move that fails (a permission, a full
+    disk) puts back every file already replaced (``CommitError.undone`` says if that worked)."""
+    check_writable({dst.parent for _, dst in moves} | {staging})
+    backups = staging / "previous"
+    backups.mkdir(exist_ok=True)
+    kept: list[tuple[Path, Path | None]] = []
+    for i, (_, dst) in enumerate(moves):
+        if dst.exists():
+            keep = backups / str(i)
+            try:
+                os.link(dst, keep)  # the old bytes stay reachable at no cost
+            except OSError:
+                shutil.copy2(dst, keep)
+            kept.append((dst, keep))
+        else:
+            kept.append((dst, None))
+    plan = {"source": source, "moves": [{"from": str(a), "to": str(b)} for a, b in moves]}
+    write_bytes_atomic(staging / JOURNAL, json_bytes(plan))
+    done: list[int] = []
+    try:
+        for i, (src, dst) in enumerate(moves):
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, dst)
+            done.append(i)
+    except OSError as exc:
+        undone = True
+        for i in reversed(done):
+            dst, keep = kept[i]
+            try:
+                if keep is None:
+                    dst.unlink()
+                else:
+                    os.replace(keep, dst)
+            except OSError:
+                undone = False
+        (staging / JOURNAL).unlink(missing_ok=True)
+        raise CommitError(exc, undone, [moves[i][1] for i in done]) from exc
+    (staging / JOURNAL).unlink()
 
 
 def _pid_alive(pid: int) -> bool:

@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from migrationdata import processed, schemas
-from migrationdata.catalog import Column, RemoteFile, Source, Table
+from migrationdata.catalog import Column, RemoteFile, RevisionPolicy, Source, Table
 from migrationdata.errors import DataError, FetchError
 
 LANDING_PAGE = "https://data.bts.gov/Research-and-Statistics/Border-Crossing-Entry-Data/keg4-3bc2/about_data"
@@ -517,6 +517,12 @@ SOURCE = Source(
     tables=(CROSSINGS,),
     process=process,
     download=download,
+    policy=RevisionPolicy(
+        recent_months=12,
+        recent_tolerance=0.02,
+        settled_tolerance=0.001,
+        rule="BTS may revise the last year of port counts by up to 2%; older months by at most 0.1%",
+    ),
     notes=(
         "Live refreshes query the Socrata API (" + API_URL + ") for the US-Mexico rows since "
         "January 2019 only; a mirror holds the full export, filtered locally. Counts are "

@@ -46,7 +46,7 @@ from urllib.parse import unquote, urljoin, urlparse
 import pandas as pd
 
 from migrationdata import countries, processed, schemas
-from migrationdata.catalog import Column, RemoteFile, Source, Table
+from migrationdata.catalog import Column, RemoteFile, RevisionPolicy, Source, Table
 from migrationdata.errors import DataError, FetchError
 
 NATIONWIDE_PAGE = "https://www.cbp.gov/newsroom/stats/nationwide-encounters"
@@ -1549,6 +1549,15 @@ SOURCE = Source(
     tables=(ENCOUNTERS, SOUTHWEST_MONTHLY, USBP_MONTHLY, USBP_ANNUAL, REVISIONS, PROVISIONAL_MONTHLY),
     process=process,
     discover=discover,
+    # CBP revises a month until its fiscal year closes, by well under 1% (PROVENANCE: December
+    # 2023 moved 0.02% between the press release and the final figure); closed years never move
+    policy=RevisionPolicy(
+        recent_months=14,
+        recent_tolerance=0.01,
+        settled_tolerance=0.0,
+        logs=("cbp_revisions",),
+        rule="CBP revises months of an open fiscal year by under 1%; closed fiscal years never move",
+    ),
     notes=(
         "Releases compared: the Nov 2023 state release, the merged AOR and state releases (Nov "
         "2023 + Oct 2024), the Aug 2025 Southwest release, the final FY2025 state release and the "

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from migrationdata import countries, processed, schemas
-from migrationdata.catalog import Column, RemoteFile, Source, Table
+from migrationdata import countries, processed, rdata, schemas
+from migrationdata.catalog import Column, RemoteFile, RevisionPolicy, Source, Table
 from migrationdata.errors import DataError
 
 REPO_RAW = "https://raw.githubusercontent.com/iom/gdidata/main/data"
@@ -190,25 +190,8 @@ MONTHS_ES = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct
 
 
 def read_rda(path: Path, expected_object: str, columns: list[str]) -> pd.DataFrame:
-    """Read one data frame from an R data file and check its columns."""
-    import pyreadr
-
-    try:
-        result = pyreadr.read_r(str(path))
-    except Exception as exc:  # pyreadr raises its own LibrdataError on bad bytes
-        raise DataError(path.name, f"not a readable R data file ({exc}); it may be truncated") from None
-    if expected_object not in result:
-        raise DataError(path.name, f"expected an R object named {expected_object!r}, found {list(result)}")
-    df = result[expected_object]
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(
-            path.name, f"columns {missing} are missing (found {list(df.columns)}): the layout changed"
-        )
-    extra = [c for c in df.columns if c not in columns]
-    if extra:
-        warnings.warn(f"{path.name}: ignoring unexpected columns {extra}", stacklevel=2)
-    return df[columns].copy()
+    """Read one data frame from an R data file and check its columns (the shared checked reader)."""
+    return rdata.read_frame(path, expected_object, columns)
 
 
 def _counts(df: pd.DataFrame, file: str, keys: list[str]) -> pd.DataFrame:
@@ -420,6 +403,13 @@ SOURCE = Source(
     ),
     tables=(MONTHLY, ANNUAL, ANNUAL_NATIONALITY, DEMOGRAPHICS),
     process=process,
+    # SNM corrects its latest months when late reports from the jungle posts arrive
+    policy=RevisionPolicy(
+        recent_months=3,
+        recent_tolerance=0.05,
+        settled_tolerance=0.001,
+        rule="SNM may correct its last three months by up to 5%; older figures by at most 0.1%",
+    ),
     notes=(
         "SNM publishes PDFs only. Panama's security ministry (Minseg) quotes slightly different "
         "figures in the press (2022: 248,283 against SNM's 248,284; Venezuelans in 2023: 328,667 "

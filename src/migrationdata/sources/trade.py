@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from migrationdata import processed, schemas
-from migrationdata.catalog import Column, RemoteFile, Source, Table
+from migrationdata.catalog import Column, RemoteFile, RevisionPolicy, Source, Table
 from migrationdata.errors import DataError
 
 TRANSBORDER_FILE = "bts_transborder_monthly_trends_1993_2025.csv"
@@ -330,6 +330,15 @@ SOURCE = Source(
     tables=(MONTHLY,),
     process=process,
     download=download,
+    # Census revises the last two years each June (the annual revision), by about 1%
+    policy=RevisionPolicy(
+        recent_months=30,
+        recent_tolerance=0.03,
+        settled_tolerance=0.005,
+        min_change=1_000_000,
+        rule="Census revises the last two to three years by up to 3% (June's annual revision); "
+        "older months by at most 0.5%; changes under $1 million are rounding",
+    ),
     notes=(
         "Mirror refreshes sum TransBorder's modes for the totals; live refreshes take the totals "
         "from the Census international trade API ("

@@ -1,0 +1,123 @@
+"""Every CSV meant for a spreadsheet (the charts' exports for Datawrapper and Excel) carries no
+cell a spreadsheet would run as a formula (OWASP "CSV injection"): a text cell beginning with
+=, +, -, @, a tab or a carriage return is written with a leading apostrophe. Numbers stay
+numbers: -5 is written -5, in a numeric column or as text that is exactly a number."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+
+import pandas as pd
+import pytest
+
+from migrationdata import charts, processed, store
+from migrationdata.paths import REPO_DIR
+
+HOSTILE = [
+    '=HYPERLINK("https://evil.example","click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def formula_cells(text: str) -> list[str]:
+    """Cells of a CSV text that a spreadsheet would evaluate (numbers excepted)."""
+    bad = []
+    for row in csv.reader(io.StringIO(text, newline="")):
+        for cell in row:
+            if cell.startswith(store.FORMULA_TRIGGERS) and not store._NUMBER.fullmatch(cell):
+                bad.append(cell)
+    return bad
+
+
+def test_the_cell_rule():
+    for cell in HOSTILE:
+        assert store.neutralise_cell(cell) == "'" + cell.replace("\r", "\n")
+    for number in ("-5", "+1.5", "-0.25", "-1e3", 7, -7, -2.5):
+        assert store.neutralise_cell(number) == number
+    assert store.neutralise_cell("Venezuela") == "Venezuela"
+    assert store.neutralise_cell("-") == "'-"  # a dash alone is text (a formula start), not a number
+
+
+def test_spreadsheet_csv_neutralises_text_and_keeps_numbers():
+    df = pd.DataFrame(
+        {
+            "category": HOSTILE + ["Mexico", "-5"],
+            "change": [-5, -12, 3, -1, 0, 8, -70_521_430_770, 2],
+            "share": [-0.5, 0.25, -1e-3, 1.0, 2.0, -3.5, 0.0, -0.01],
+            "month": pd.to_datetime(["2023-12-01"] * 8),
+        }
+    )
+    text = store.spreadsheet_csv(df).decode("utf-8")
+    assert formula_cells(text) == []
+    back = pd.read_csv(io.StringIO(text))
+    # numbers are read back as the same numbers (negative ones too), dates stay ISO
+    assert back["change"].tolist() == df["change"].tolist()
+    assert back["share"].tolist() == df["share"].tolist()
+    assert set(back["month"]) == {"2023-12-01"}
+    # text keeps its words behind the apostrophe; text that is a number is left a number
+    assert back["category"].tolist()[:1] == ["'" + HOSTILE[0]]
+    assert back["category"].tolist()[-2:] == ["Mexico", -5] or back["category"].tolist()[-2:] == [
+        "Mexico",
+        "-5",
+    ]
+    # a hostile column name is neutralised too
+    named = store.spreadsheet_csv(pd.DataFrame({"=cmd()": [1]})).decode("utf-8")
+    assert named.splitlines()[0] == "'=cmd()"
+
+
+@pytest.fixture
+def kit(tmp_path):
+    charts.setup("99-test", output=tmp_path)
+    yield tmp_path
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_a_chart_export_carries_no_formula(kit):
+    """The path a notebook takes: Chart.save writes the CSV for Datawrapper."""
+    annual = processed.read("darien_annual")
+    annual = annual[annual["year"].between(2021, 2023)]
+    chart = charts.Chart(
+        "formula-test",
+        title="Darién crossings doubled in 2023",
+        subtitle="People crossing per year",
+        tables=["darien_annual"],
+    )
+    chart.ax.bar(annual["year"], annual["migrants"])
+    # a publisher's category value that begins like a formula, beside a negative change
+    data = annual[["year", "migrants"]].assign(
+        label=['=HYPERLINK("https://evil.example")', "@cmd", "Panama"],
+        change=[-100, 12, -5],
+    )
+    chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")
+    text = (kit / "formula-test.csv").read_text(encoding="utf-8")
+    assert formula_cells(text) == []
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["change"] for r in rows] == ["-100", "12", "-5"]  # numbers, not '-100
+    assert rows[0]["label"].startswith("'=") and rows[2]["label"] == "Panama"
+    # PROVENANCE: 2023 520,085
+    assert rows[-1]["migrants"] == "520085"
+
+
+def test_every_committed_csv_export_carries_no_formula():
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "figures", "reports", "build"],
+            cwd=REPO_DIR,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"not a git checkout ({exc})")
+    exports = [REPO_DIR / n for n in listed.decode().split("\0") if n.endswith(".csv")]
+    assert len(exports) >= 10, "the charts' CSV exports are missing"
+    found = {p.name: formula_cells(p.read_text(encoding="utf-8")) for p in exports}
+    assert {k: v for k, v in found.items() if v} == {}
