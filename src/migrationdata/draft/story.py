@@ -111,10 +111,16 @@ def _assign_ids(draft: Draft) -> None:
 # ------------------------------------------------------------------------------ YAML
 
 
+VERDICTS = ("supported", "supported-with-caveat", "not-supported", "not-checkable")
+
+
 def _verdict(p: Proposal) -> dict | None:
+    """The proposed verdicts; an entry the engine could not evaluate records none (the comment
+    above it says why), so the file still loads."""
     if not p.evaluations:
         return None
-    return {k: (v.verdict if v else "error") for k, v in p.evaluations.items()}
+    got = {k: v.verdict for k, v in p.evaluations.items() if v is not None}
+    return got if got and all(v in VERDICTS for v in got.values()) else None
 
 
 def to_yaml(draft: Draft, outlet: str = "", url: str = "") -> str:
@@ -122,7 +128,7 @@ def to_yaml(draft: Draft, outlet: str = "", url: str = "") -> str:
     head = {
         "headline": draft.headline,
         "outlet": outlet or "(to fill in)",
-        "url": url or "(to fill in)",
+        "url": url or "unknown: to fill in (the story's address)",
         "published": draft.published,
         "language": draft.language,
     }
