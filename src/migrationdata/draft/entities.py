@@ -69,8 +69,10 @@ SERIES: tuple[Series, ...] = (
     Series(
         "border-patrol", "Border Patrol apprehensions at the Southwest border", "US southern border",
         "usbp_southwest_monthly", "encounters", "fiscal_year",
-        {"en": r"border patrol|apprehensions|apprehended|between (?:the )?ports",
-         "es": r"patrulla fronteriza|aprehensiones|aprehendid[oa]s|entre (?:los )?puertos"},
+        # "illegal crossings" and "southwest border crossings" are the crossings between ports
+        {"en": r"border patrol|apprehensions|apprehended|between (?:the )?ports|"
+               r"(?:illegal|unlawful|irregular|southwest(?:ern)?|southern) (?:border )?crossings",
+         "es": r"patrulla fronteriza|aprehensiones|aprehendid[oa]s|entre (?:los )?puertos|cruces (?:ilegales|irregulares)"},
         record_table="usbp_southwest_monthly", record_column="encounters", priority=2,
         record_by_freq=(("fiscal_year", "usbp_southwest_annual", "apprehensions"),),
         short_history=(("month", "CBP publishes Border Patrol's monthly counts from October 1999 only; "

@@ -165,6 +165,19 @@ BASE_WORDS = {
     "en": r"(?:from|than|compared (?:with|to)|against|over)\s*$",
     "es": r"(?:desde|que|frente a|respecto a|comparad[oa] con|con respecto a)\s*$",
 }
+BASE_BETWEEN = {
+    # between a change and the period it is measured from: "14% decrease from February 2025",
+    # "94% lower than 4,488 a day in March 2024"
+    "en": r"\b(?:from|than|compared (?:with|to)|against|over)\b",
+    "es": r"\b(?:desde|que|frente a|respecto a|comparad[oa] con|con respecto a)\b",
+}
+NATIONWIDE = {
+    "en": r"\bnationwide\b|\bnationally\b|\bacross (?:all|every) borders?\b|\ball (?:US |U\.S\. )?borders\b",
+    "es": r"\ba nivel nacional\b|\ben todo el pa[ií]s\b|\ben todas las fronteras\b",
+}
+#: CBP's encounters by component and region (cbp_encounters) start in October 2019
+NATIONWIDE_HISTORY = "CBP publishes encounters by component and region from FY2020 (October 2019) only."
+MAIN_KINDS = ("year", "fiscal_year", "month", "range")
 DAILY = {
     "en": r"\b(?:every day|a day|per day|daily|each day)\b",
     "es": r"\b(?:al día|por día|diari[oa]s?|cada día)\b",
@@ -180,9 +193,19 @@ def _is_base(ctx: _Context, p: Period) -> bool:
     )
 
 
+COMPONENTS = {"border-patrol": "U.S. Border Patrol", "ports-of-entry": "Office of Field Operations"}
+
+
+def _nationwide(ctx: _Context, series: Series) -> bool:
+    """CBP's figures for every border, not the Southwest's alone ("nationwide")."""
+    return series.key in ("southwest", *COMPONENTS) and bool(
+        re.search(NATIONWIDE[ctx.lang], fold(ctx.sentence.text), re.IGNORECASE)
+    )
+
+
 def _table_params(series: Series, ctx: _Context | None = None) -> dict:
     """Table, column and filter for a series, narrowed to the sector, field office, port or
-    kind of traffic the sentence names."""
+    kind of traffic the sentence names, or widened to every border ("nationwide")."""
     params: dict = {"table": series.table, "column": series.column}
     where = dict(series.where)
     if ctx is not None:
@@ -190,6 +213,9 @@ def _table_params(series: Series, ctx: _Context | None = None) -> dict:
         if areas and series.key in ("southwest", "border-patrol", "ports-of-entry"):
             params = {"table": "cbp_encounters", "column": "encounters"}
             where = {"area": areas[0].key}
+        elif _nationwide(ctx, series):
+            params = {"table": "cbp_encounters", "column": "encounters"}
+            where = {"component": COMPONENTS[series.key]} if series.key in COMPONENTS else {}
         if series.key == "crossings":
             ports = sorted({m.key for m in ctx.of_kind("port")})
             if ports:
@@ -243,6 +269,7 @@ class _Context:
     figures: list[Figure]
     periods: list[Period]
     mentions: list[Mention]
+    carry: Period | None = None  # the period of the sentence before, in the same paragraph
 
     def has(self, pattern: str) -> re.Match | None:
         return re.search(pattern, fold(self.sentence.text), re.IGNORECASE)
@@ -257,9 +284,15 @@ class _Context:
 
 
 def propose(
-    sentence: Sentence, published: date, lang: str, vocab: Vocabulary | None = None
+    sentence: Sentence,
+    published: date,
+    lang: str,
+    vocab: Vocabulary | None = None,
+    carry: Period | None = None,
 ) -> list[Proposal]:
-    """Every proposal for one sentence (none for a sentence that states nothing checkable)."""
+    """Every proposal for one sentence (none for a sentence that states nothing checkable).
+    ``carry``: the period the paragraph's sentence before spoke of ("In March ... This is a
+    14% decrease from February": the change is March's)."""
     vocab = vocab or entities.vocabulary()
     text = sentence.text
     found_periods = periods.find(text, published, lang)
@@ -269,7 +302,7 @@ def propose(
         if not any(f.start < p.end and p.start < f.end for p in found_periods)
     ]
     ctx = _Context(
-        sentence, lang, published, vocab, figures, found_periods, entities.mentions(text, lang, vocab)
+        sentence, lang, published, vocab, figures, found_periods, entities.mentions(text, lang, vocab), carry
     )
     series = entities.main_series(ctx.mentions, vocab)
     out: list[Proposal] = []
@@ -311,8 +344,39 @@ def _not_checkable(ctx: _Context) -> Proposal | None:
 
 def _main_period(ctx: _Context) -> Period | None:
     for p in ctx.periods:
-        if p.kind in ("year", "fiscal_year", "month", "range"):
+        if p.kind in MAIN_KINDS:
             return p
+    return None
+
+
+def main_period(sentence: str, published: date, lang: str) -> Period | None:
+    """The first year, fiscal year, month or range a sentence names (what the next sentence
+    of its paragraph may go on speaking of)."""
+    return next((p for p in periods.find(sentence, published, lang) if p.kind in MAIN_KINDS), None)
+
+
+def _distance(p: Period, fig: Figure) -> int:
+    return p.start - fig.end if p.start >= fig.end else fig.start - p.end
+
+
+def _nearest(candidates: list[Period], fig: Figure) -> Period | None:
+    """The period closest to the figure (the earlier on a tie): "In March 2025, USBP apprehended
+    7,181 ... from February 2025 when USBP apprehended 8,346" gives each count its own month."""
+    return min(candidates, key=lambda p: (_distance(p, fig), p.start > fig.start), default=None)
+
+
+def _base_of(ctx: _Context, fig: Figure) -> Period | None:
+    """The period a change is measured from: the first named after it with "from", "than" or
+    "compared with" in between, before the sentence's next change."""
+    text = ctx.sentence.text
+    stop = min(
+        (f.start for f in ctx.figures if f.kind in ("change", "multiple") and f.start > fig.start),
+        default=len(text),
+    )
+    for p in ctx.periods:
+        if p.kind in MAIN_KINDS and fig.end <= p.start < stop:
+            if re.search(BASE_BETWEEN[ctx.lang], fold(text[fig.end : p.start]), re.IGNORECASE):
+                return p
     return None
 
 
@@ -347,11 +411,9 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         return _unmapped(
             ctx, fig, "Crossings of what? Name the traffic (trucks, trains, pedestrians, vehicles)."
         )
-    if re.search(DAILY[ctx.lang], ctx.sentence.text, re.I) and fig.kind in ("count", "vague", "money"):
-        return _unmapped(
-            ctx, fig, "A daily figure: the kit's tables count months; divide a month by its days by hand."
-        )
-    main = _main_period(ctx)
+    # "264 per day", "4,488 a day on average": the daily average over the period
+    daily = bool(re.search(DAILY[ctx.lang], ctx.sentence.text, re.I))
+    main = _nearest([p for p in ctx.periods if p.kind in MAIN_KINDS], fig)
     if main is None and _future(ctx) is not None and fig.kind != "rank":
         return _unmapped(ctx, fig, f"Speaks of the future ({_future(ctx).text!r}): no data yet.")
     spans = [(fig.start, fig.end)]
@@ -388,6 +450,10 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         freq = _freq(spec, series.freq)
         table, column = series.record_source(freq)
         params = {"table": table, "column": column, "freq": freq, "period": spec}
+        history = series.history_caveat(freq)
+        if _nationwide(ctx, series):
+            params = {**_table_params(series, ctx), "freq": freq, "period": spec}
+            history = NATIONWIDE_HISTORY
         since = next((p for p in ctx.periods if p.kind == "since"), None)
         if since is not None:
             params["since"] = since.spec
@@ -397,7 +463,6 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         notes = (
             [] if main else [f"No period named: read as the latest complete {freq.replace('_', ' ')} then."]
         )
-        history = series.history_caveat(freq)
         if history:
             notes.append(f"'Record' can only mean since the table began: {history}")
         return ctx.proposal(
@@ -405,6 +470,33 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
             on_pass=CAVEAT if history else "",
             claim=f"{series.label}: {_period_words(spec)} {fig.test.replace('the ', 'was the ')} {freq.replace('_', ' ')}.",
             period=spec, **base,
+        )  # fmt: skip
+
+    based = _base_of(ctx, fig) if fig.kind in ("multiple", "change") else None
+    if based is not None:
+        # measured from a named period, to the sentence's other period or the one before it
+        bases = {id(b) for f in ctx.figures for b in [_base_of(ctx, f)] if b is not None}
+        others = [p for p in ctx.periods if p.kind in MAIN_KINDS and id(p) not in bases]
+        target = _nearest(others, fig) or ctx.carry
+        if target is None:
+            return _unmapped(
+                ctx, fig, f"A change from {_period_words(based.spec)} to when? No later period named."
+            )
+        spans = [(fig.start, fig.end), (based.start, based.end)]
+        if target in others:
+            spans.append((target.start, target.end))
+        params = {**_table_params(series, ctx), "from": based.spec, "to": target.spec}
+        params["measure"] = "ratio" if fig.kind == "multiple" else "percent"
+        if daily:
+            params["per"] = "day"
+        caveat = (
+            "" if target in others else f"{_period_words(target.spec)}: the period of the sentence before."
+        )
+        return ctx.proposal(
+            "claim", spans, metric="change", params=params, test=fig.test, caveat=caveat,
+            claim=f"{series.label}{', daily average' if daily else ''}: {_period_words(target.spec)} against "
+                  f"{_period_words(based.spec)}, {fig.test}.",
+            period=target.spec, **base,
         )  # fmt: skip
 
     latest = False
@@ -439,6 +531,8 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
             spans.append((prev.start, prev.end))
         params = {**_table_params(series, ctx), "from": start, "to": spec}
         params["measure"] = "ratio" if fig.kind == "multiple" else "percent"
+        if daily:
+            params["per"] = "day"
         return ctx.proposal(
             "claim", spans, metric="change", params=params, test=fig.test, caveat=caveat,
             claim=f"{series.label}: {_period_words(spec)} against {_period_words(start)}, {fig.test}.",
@@ -486,6 +580,8 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
             spans.append((nationality[0].start, nationality[0].end))
     if latest:
         params["latest"] = True
+    if daily:
+        params["per"] = "day"
     return ctx.proposal(
         "claim", spans, metric="value", params=params, test=fig.test, caveat=caveat, period=spec,
         claim=f"{series.label}, {_period_words(spec)}: {fig.test}.", **base,

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from migrationdata.draft import engine, entities
-from migrationdata.draft.propose import Proposal, propose
+from migrationdata.draft.propose import Proposal, main_period, propose
 from migrationdata.draft.sentences import Paragraph, paragraphs
 
 Evaluator = Callable[[dict, "date | None", date], "engine.Evaluation | None"]
@@ -68,8 +68,10 @@ def draft_story(
     for para in paras:
         if para.boilerplate or para.heading:
             continue  # a site's furniture, or a subhead summing up the paragraphs below it
+        carry = None  # a paragraph's sentences go on speaking of the period last named
         for sentence in para.sentences:
-            proposals += propose(sentence, published, lang, vocab)
+            proposals += propose(sentence, published, lang, vocab, carry)
+            carry = main_period(sentence.text, published, lang) or carry
     draft = Draft(
         slug=slug or slugify(headline),
         published=published,
