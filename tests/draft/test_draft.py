@@ -243,3 +243,25 @@ def test_the_default_output_is_the_stories_folder_under_the_slug(tmp_path, monke
     assert (tmp_path / "stories" / "record-2023" / "story.yaml").is_file()
     assert main(["draft", str(story), "--published", "2023-12-28"]) == 0  # slug from the headline
     assert (tmp_path / "stories" / "record-de-migrantes-en-la-selva" / "story.yaml").is_file()
+
+
+@pytest.mark.skipif(not engine.available(), reason="needs the claims engine")
+def test_the_cbp_release_reproduces_its_ledger():
+    """The other story with a stored text: every claim in its text matched, figure and verdict
+    (the two on the Office of Field Operations are in a paragraph the stored copy lacks)."""
+    folder = REPO_DIR / "stories" / "cbp-march-2025-update"
+    draft = draft_story((folder / "text.txt").read_text(encoding="utf-8"), date(2025, 4, 14), "en")
+    s = score(draft, load_ledger(folder / "story.yaml"), evaluator=engine.evaluate)
+    assert s.spotted == s.confirmed == 12
+    assert s.matched == 9, (s.unmapped, s.different, s.other_figure)
+    assert sorted(s.unmapped) == ["ofo-nationwide-per-day-march-2024", "ofo-nationwide-per-day-march-2025"]
+    # 7,181 as printed, 7,180 in CBP's data now: a revision, allowed for with a caveat
+    march = next(p for p in draft.proposals if p.metric == "value" and p.test == "7,181")
+    assert (march.tolerance, march.on_pass) == ("0.2%", "supported-with-caveat")
+    assert "The data give 7,180 where the story printed 7,181" in march.caveat
+    assert {k: e.verdict for k, e in march.evaluations.items()} == {
+        "publication": "supported-with-caveat",
+        "now": "supported-with-caveat",
+    }
+    exact = next(p for p in draft.proposals if p.metric == "value" and p.test == "137,473")
+    assert exact.tolerance == "" and exact.evaluations["now"].verdict == "supported"

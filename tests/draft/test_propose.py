@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from migrationdata.draft.propose import propose
+from migrationdata.draft.propose import main_period, propose
 from migrationdata.draft.sentences import Sentence
 from migrationdata.paths import processed_dir
 
@@ -124,7 +124,7 @@ def test_rules(text, lang, expected):
     ("text", "lang", "reason"),
     [
         ("Remittances to Mexico rose to a record $63.3 billion in 2023.", "en", "no table for Remittances"),
-        ("About 8,000 trucks cross at Laredo every day.", "en", "A daily figure"),
+        ("About 8,000 trucks cross at Laredo every day.", "en", "Period ambiguous"),
         ("About 8,000 crossed at Laredo in December.", "en", "Crossings of what?"),
         ("The figure was 40% in 2023.", "en", "No series"),
         ("Darién crossings reached 500,000.", "en", "Period ambiguous"),
@@ -182,6 +182,48 @@ def test_the_caveated_series_start_where_the_vocabulary_says():
     assert first_month("usbp_southwest_monthly") == "1999-10"
     with (processed_dir() / "usbp_southwest_annual.csv").open(encoding="utf-8") as fh:
         assert fh.readlines()[1].startswith("1960,")
+
+
+def test_each_figure_its_own_period_and_a_change_from_the_period_after_from():
+    text = (
+        "This was a 14% decrease from November 2023 when agents apprehended 191,000 migrants, "
+        "and a 30% increase from December 2022 when they apprehended 157,000."
+    )
+    carry = main_period(
+        "In December 2023, Border Patrol agents apprehended 249,785 migrants.", PUBLISHED, "en"
+    )
+    found = propose(Sentence(1, 1, text, 0, len(text)), PUBLISHED, "en", carry=carry)
+    assert [(p.metric, p.params.get("from"), p.params.get("to") or p.params.get("period"), p.test) for p in found] == [
+        ("change", "2023-11", "2023-12", "down 14%"),
+        ("value", None, "2023-11", "191,000"),
+        ("change", "2022-12", "2023-12", "up 30%"),
+        ("value", None, "2022-12", "157,000"),
+    ]  # fmt: skip
+    # with no sentence before to name the later period, the change says so
+    alone = propose(Sentence(1, 0, text, 0, len(text)), PUBLISHED, "en")
+    assert alone[0].kind == "unmapped" and "to when?" in alone[0].reason
+
+
+def test_daily_averages_and_nationwide_figures():
+    text = "Border Patrol averaged 2,100 apprehensions per day nationwide in November 2023, 15% lower than in October."
+    value, change = proposals(text)
+    nationwide = {
+        "table": "cbp_encounters",
+        "column": "encounters",
+        "where": {"component": "U.S. Border Patrol"},
+    }
+    assert value.params == {**nationwide, "period": "2023-11", "per": "day"} and value.test == "2,100"
+    assert change.params == {
+        **nationwide,
+        "from": "2023-10",
+        "to": "2023-11",
+        "measure": "percent",
+        "per": "day",
+    }
+    # a nationwide record is ranked on the table that has every border, caveated from FY2020
+    record = next(p for p in proposals("Nationwide apprehensions were the lowest on record in November 2023.")
+                  if p.metric == "rank_in_series")  # fmt: skip
+    assert record.params["table"] == "cbp_encounters" and record.on_pass == "supported-with-caveat"
 
 
 def test_a_sentence_with_nothing_checkable_gives_nothing():

@@ -101,6 +101,8 @@ class Proposal:
     key: str = ""  # the series' key in the vocabulary
     period: str = ""  # the period string
     on_pass: str = ""  # supported-with-caveat when the test passing still needs the caveat
+    tolerance: str = ""  # extra room for a number test ("0.2%": a publisher's revision)
+    printed: float | None = None  # an exact count as printed (to allow for revisions)
     evaluations: dict = field(default_factory=dict)  # "publication" / "now" -> engine.Evaluation
 
     def entry(self) -> dict:
@@ -112,6 +114,8 @@ class Proposal:
         if self.kind == "context":
             out["kind"] = "context"
         out.update(metric=self.metric, params=self.params, test=self.test)
+        if self.tolerance:
+            out["tolerance"] = self.tolerance
         if self.on_pass:
             out["on_pass"] = self.on_pass
         if self.caveat:
@@ -359,10 +363,16 @@ def _distance(p: Period, fig: Figure) -> int:
     return p.start - fig.end if p.start >= fig.end else fig.start - p.end
 
 
-def _nearest(candidates: list[Period], fig: Figure) -> Period | None:
+def _nearest(candidates: list[Period], fig: Figure, figures: list[Figure] = ()) -> Period | None:
     """The period closest to the figure (the earlier on a tie): "In March 2025, USBP apprehended
-    7,181 ... from February 2025 when USBP apprehended 8,346" gives each count its own month."""
-    return min(candidates, key=lambda p: (_distance(p, fig), p.start > fig.start), default=None)
+    7,181 ... from February 2025 when USBP apprehended 8,346" gives each count its own month.
+    A period with another figure between it and this one belongs to that figure first."""
+
+    def between(p: Period) -> bool:
+        lo, hi = (p.end, fig.start) if p.end <= fig.start else (fig.end, p.start)
+        return any(lo <= f.start and f.end <= hi for f in figures if f is not fig)
+
+    return min(candidates, key=lambda p: (between(p), _distance(p, fig), p.start > fig.start), default=None)
 
 
 def _base_of(ctx: _Context, fig: Figure) -> Period | None:
@@ -413,7 +423,7 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         )
     # "264 per day", "4,488 a day on average": the daily average over the period
     daily = bool(re.search(DAILY[ctx.lang], ctx.sentence.text, re.I))
-    main = _nearest([p for p in ctx.periods if p.kind in MAIN_KINDS], fig)
+    main = _nearest([p for p in ctx.periods if p.kind in MAIN_KINDS], fig, ctx.figures)
     if main is None and _future(ctx) is not None and fig.kind != "rank":
         return _unmapped(ctx, fig, f"Speaks of the future ({_future(ctx).text!r}): no data yet.")
     spans = [(fig.start, fig.end)]
@@ -477,7 +487,7 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         # measured from a named period, to the sentence's other period or the one before it
         bases = {id(b) for f in ctx.figures for b in [_base_of(ctx, f)] if b is not None}
         others = [p for p in ctx.periods if p.kind in MAIN_KINDS and id(p) not in bases]
-        target = _nearest(others, fig) or ctx.carry
+        target = _nearest(others, fig, ctx.figures) or ctx.carry
         if target is None:
             return _unmapped(
                 ctx, fig, f"A change from {_period_words(based.spec)} to when? No later period named."
@@ -582,8 +592,10 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         params["latest"] = True
     if daily:
         params["per"] = "day"
+    exact = fig.kind == "count" and not fig.qualifier and not daily
     return ctx.proposal(
         "claim", spans, metric="value", params=params, test=fig.test, caveat=caveat, period=spec,
+        printed=fig.value if exact else None,
         claim=f"{series.label}, {_period_words(spec)}: {fig.test}.", **base,
     )  # fmt: skip
 
