@@ -332,7 +332,7 @@ def take(
     key = valued[time]
     last = key.max() if len(key) else None
     through = "" if last is None else (f"{pd.Timestamp(last):%B %Y}" if time == "month" else str(int(last)))
-    if latest and period.kind == "month" and time == "month" and period.start not in set(key):
+    if latest and period.kind == "month" and time == "month" and not (key == period.start).any():
         earlier = key[key <= period.start]
         if earlier.empty:
             raise NotCheckable(f"{table} has no month published up to {period.label} by {reader.as_of_label}")

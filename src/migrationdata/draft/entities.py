@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from migrationdata.countries import english_name, iso3_from_english, spanish_name
@@ -270,8 +270,19 @@ def vocabulary(root: Path | None = None) -> Vocabulary:
     )
 
 
+@cache
+def _rx(pattern: str) -> re.Pattern:
+    # compiled once per process: the vocabulary's few hundred names overflow re's own cache
+    return re.compile(pattern, re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def _fold_cached(text: str) -> str:
+    return fold(text)
+
+
 def _finditer(pattern: str, text: str):
-    return re.finditer(pattern, fold(text), re.IGNORECASE)
+    return _rx(pattern).finditer(_fold_cached(text))
 
 
 def mentions(sentence: str, lang: str, vocab: Vocabulary | None = None) -> list[Mention]:
