@@ -68,8 +68,11 @@ def evaluate(entry: dict, as_of: date | None, published: date) -> Evaluation | N
         # a proposal the engine refuses is still shown to the editor, with the engine's words
         return Evaluation("error", "", None, str(exc) or type(exc).__name__)
     figure = getattr(result, "figure", None)
+    verdict = str(result.verdict)
     return Evaluation(
-        verdict=str(result.verdict),
+        verdict=verdict,
         figure=str(getattr(figure, "text", "") or ""),
         value=getattr(figure, "value", None),
+        # why there is no figure (no data yet, a total the tables cannot make), for the editor
+        message=str(getattr(result, "note", "") or "") if verdict in ("not-checkable", "error") else "",
     )

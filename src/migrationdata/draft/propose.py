@@ -429,7 +429,11 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
     spans = [(fig.start, fig.end)]
     if main is not None:
         spans.append((main.start, main.end))
-    base = dict(topic=series.topic, series=series.label, key=series.key)
+    label = series.label
+    if _nationwide(ctx, series):
+        label = label.replace(" at the Southwest border", "").replace("at the Southwest border", "")
+        label += ", nationwide (every border)"
+    base = dict(topic=series.topic, series=label, key=series.key)
     nationality = ctx.of_kind("nationality")
 
     if fig.kind == "rank":
@@ -439,14 +443,14 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
             spec = main.spec if main else latest_complete(series.freq, ctx.published)
             if group is None:
                 return _unmapped(
-                    ctx, fig, f"{series.label} has no figures by nationality for {nationality[0].text}."
+                    ctx, fig, f"{base['series']} has no figures by nationality for {nationality[0].text}."
                 )
             params, value = group
             params = _rank_params({**params, "group": value, "period": spec}, ctx.vocab)
             who = _country(nationality[0].key, ctx.vocab)
             return ctx.proposal(
                 "claim", spans + [(nationality[0].start, nationality[0].end)], metric="rank", params=params,
-                test=fig.test, claim=f"{who}: {fig.test} among nationalities, {series.label}, {_period_words(spec)}.",
+                test=fig.test, claim=f"{who}: {fig.test} among nationalities, {base['series']}, {_period_words(spec)}.",
                 period=spec, **base,
             )  # fmt: skip
         beaten = previous_period is not None and main is not None
@@ -478,7 +482,7 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         return ctx.proposal(
             "claim", spans, metric="rank_in_series", params=params, test=fig.test, caveat=" ".join(notes),
             on_pass=CAVEAT if history else "",
-            claim=f"{series.label}: {_period_words(spec)} {fig.test.replace('the ', 'was the ')} {freq.replace('_', ' ')}.",
+            claim=f"{base['series']}: {_period_words(spec)} {fig.test.replace('the ', 'was the ')} {freq.replace('_', ' ')}.",
             period=spec, **base,
         )  # fmt: skip
 
@@ -504,7 +508,7 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         )
         return ctx.proposal(
             "claim", spans, metric="change", params=params, test=fig.test, caveat=caveat,
-            claim=f"{series.label}{', daily average' if daily else ''}: {_period_words(target.spec)} against "
+            claim=f"{base['series']}{', daily average' if daily else ''}: {_period_words(target.spec)} against "
                   f"{_period_words(based.spec)}, {fig.test}.",
             period=target.spec, **base,
         )  # fmt: skip
@@ -545,7 +549,7 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
             params["per"] = "day"
         return ctx.proposal(
             "claim", spans, metric="change", params=params, test=fig.test, caveat=caveat,
-            claim=f"{series.label}: {_period_words(spec)} against {_period_words(start)}, {fig.test}.",
+            claim=f"{base['series']}: {_period_words(spec)} against {_period_words(start)}, {fig.test}.",
             period=spec, **base,
         )  # fmt: skip
 
@@ -557,7 +561,7 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         group = _group_params(series, nationality[0].key, ctx.vocab)
         if group is None:
             return _unmapped(
-                ctx, fig, f"{series.label} has no figures by nationality for {nationality[0].text}."
+                ctx, fig, f"{base['series']} has no figures by nationality for {nationality[0].text}."
             )
         params, value = group
         by = params.pop("by")
@@ -569,13 +573,13 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         return ctx.proposal(
             "claim", spans + [(nationality[0].start, nationality[0].end)], metric="share", params=params,
             test=fig.test, caveat=caveat, period=spec,
-            claim=f"{who}'s share of {series.label}, {_period_words(spec)}: {fig.test}.", **base,
+            claim=f"{who}'s share of {base['series']}, {_period_words(spec)}: {fig.test}.", **base,
         )  # fmt: skip
 
     if fig.kind == "duration":
-        return _unmapped(ctx, fig, f"A duration ({fig.text}) about {series.label}: no rule measures it.")
+        return _unmapped(ctx, fig, f"A duration ({fig.text}) about {base['series']}: no rule measures it.")
     if fig.kind == "money" and not series.column.endswith("usd"):
-        return _unmapped(ctx, fig, f"An amount of money, but {series.label} counts people.")
+        return _unmapped(ctx, fig, f"An amount of money, but {base['series']} counts people.")
     params = {**_table_params(series, ctx), "period": spec}
     if nationality:
         group = _group_params(series, nationality[0].key, ctx.vocab)
@@ -596,7 +600,7 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
     return ctx.proposal(
         "claim", spans, metric="value", params=params, test=fig.test, caveat=caveat, period=spec,
         printed=fig.value if exact else None,
-        claim=f"{series.label}, {_period_words(spec)}: {fig.test}.", **base,
+        claim=f"{base['series']}, {_period_words(spec)}: {fig.test}.", **base,
     )  # fmt: skip
 
 
