@@ -8,11 +8,18 @@ For the seed story (``$MIGRATIONDATA_MIRROR/../article/article.txt``, ledger
 - confirmed entries spotted (the draft has something at their paragraph);
 - checkable confirmed entries mapped to the right series and period (same kind of metric, one
   of the entry's tables, same period);
-- same verdict as confirmed, and the same figure (only when the claims engine is installed; the
-  figure only for confirmed entries in the agreed format, which the engine can evaluate);
-- seconds drafting in process (text to proposals, figures included when the engine is there),
-  and seconds for the whole command (`migrationdata draft ... --html`, a fresh process: imports,
-  reading the vocabularies from the data, drafting, writing both files).
+- same verdict as confirmed, the same figure (on the publication day and now), and both together,
+  each out of the checkable entries (only when the claims engine is installed; the figure only
+  for confirmed entries in the agreed format, which the engine can evaluate);
+- seconds for the whole command (`migrationdata draft ... --html`, a fresh process: imports,
+  reading the vocabularies from the data, drafting, writing both files), and seconds drafting
+  in process (text to proposals, figures and verdicts included);
+- once, what the command's imports cost (`python -X importtime`), package by package, since on
+  a machine shared with others they are most of the command's time.
+
+The command is timed as the environment runs it and, when that environment forbids Python's
+bytecode cache (``PYTHONDONTWRITEBYTECODE``, so every start compiles pandas and the rest from
+source), also as a reporter's shell runs it: with the cache, after one warm-up start.
 
     .venv/bin/python benchmarks/bench_draft.py [--json FILE]
 
@@ -63,18 +70,58 @@ def stories() -> list[tuple[str, Path, Path, str]]:
     return found
 
 
+def import_profile(env: dict | None = None) -> tuple[float, list[tuple[str, float]]]:
+    """Seconds the draft command's imports take in a fresh process, and the heaviest packages
+    (their own time, summed over their modules)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import migrationdata.cli, migrationdata.draft"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    by_package: dict[str, int] = {}
+    total = 0
+    for line in done.stderr.splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) != 3 or not parts[0].strip().isdigit():
+            continue
+        own, name = int(parts[0]), parts[2].strip()
+        total += own
+        root = name.split(".")[0]
+        by_package[root] = by_package.get(root, 0) + own
+    top = sorted(by_package.items(), key=lambda kv: -kv[1])[:6]
+    return total / 1e6, [(k, v / 1e6) for k, v in top]
+
+
+def cached_env() -> dict | None:
+    """The environment with Python's bytecode cache allowed (None when it already is), warmed."""
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        return None
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run(
+        [sys.executable, "-c", "import migrationdata.cli, migrationdata.draft"], env=env, check=True
+    )
+    return env
+
+
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, subprocess.CompletedProcess]:
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    return time.perf_counter() - t0, done
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
     args = ap.parse_args()
     rows = []
+    warm = cached_env()
     for name, text, ledger, published in stories():
         with tempfile.TemporaryDirectory() as tmp:
             cmd = [str(BIN / "migrationdata"), "draft", str(text), "--published", published]
             cmd += ["--out", f"{tmp}/story.yaml", "--html", f"{tmp}/draft.html"]
-            t0 = time.perf_counter()
-            done = subprocess.run(cmd, capture_output=True, text=True)
-            seconds = time.perf_counter() - t0
+            seconds, done = timed(cmd)
+            cached = timed([*cmd, "--force"], warm)[0] if warm is not None else None
         if done.returncode:
             print(f"{name}: draft failed: {done.stderr.strip()}", file=sys.stderr)
             continue
@@ -96,33 +143,57 @@ def main() -> int:
                 "verdicts_compared": s.verdicts_compared,
                 "same_figure": s.same_figure if engine.available() else None,
                 "figures_compared": s.figures_compared,
+                "matched": s.matched if engine.available() else None,
                 "seconds": round(seconds, 2),
+                "seconds_bytecode_cached": round(cached, 2) if cached is not None else None,
                 "draft_seconds": round(in_process, 3),
                 "missed": s.missed,
                 "not_mapped": s.unmapped,
                 "other_verdict": s.different,
+                "other_figure": s.other_figure,
             }
         )
     if not rows:
         print("no story to draft: set MIGRATIONDATA_MIRROR or add stories/<slug>/text.txt", file=sys.stderr)
         return 1
     print(f"claims engine: {'installed' if engine.available() else 'not installed (no verdicts compared)'}")
-    head = f"{'story':<24} {'figures':>7} {'spotted':>9} {'mapped':>9} {'verdict':>9} {'figure':>8} {'command':>8} {'drafting':>9}"
+    head = (
+        f"{'story':<24} {'figures':>7} {'spotted':>9} {'mapped':>9} {'verdict':>9} {'figure':>9} "
+        f"{'both':>9} {'command':>8} {'cached':>7} {'drafting':>9}"
+    )
     print(head)
+
+    def of_checkable(r: dict, key: str) -> str:
+        return f"{r[key]}/{r['checkable']}" if r[key] is not None else "n/a"
+
     for r in rows:
-        verdict = f"{r['same_verdict']}/{r['verdicts_compared']}" if r["same_verdict"] is not None else "n/a"
-        figure = f"{r['same_figure']}/{r['figures_compared']}" if r["same_figure"] is not None else "n/a"
         print(
             f"{r['story']:<24} {r['sentences_with_figures']:>7} {r['spotted']:>4}/{r['confirmed']:<4} "
-            f"{r['mapped']:>4}/{r['checkable']:<4} {verdict:>9} {figure:>8} {r['seconds']:>7.2f}s {r['draft_seconds']:>8.3f}s"
+            f"{r['mapped']:>4}/{r['checkable']:<4} {of_checkable(r, 'same_verdict'):>9} {of_checkable(r, 'same_figure'):>9} "
+            f"{of_checkable(r, 'matched'):>9} {r['seconds']:>7.2f}s "
+            + (
+                f"{r['seconds_bytecode_cached']:>6.2f}s"
+                if r["seconds_bytecode_cached"] is not None
+                else f"{'-':>7}"
+            )
+            + f" {r['draft_seconds']:>8.3f}s"
         )
         for label, ids in (
             ("not spotted", r["missed"]),
             ("not mapped", r["not_mapped"]),
             ("other verdict", r["other_verdict"]),
+            ("same verdict, other figure", r["other_figure"]),
         ):
             if ids:
                 print(f"    {label}: {', '.join(ids)}")
+    for label, env in (("as run here", None), ("bytecode cached", warm)):
+        if label == "bytecode cached" and env is None:
+            continue
+        total, heaviest = import_profile(env)
+        print(
+            f"imports of the command (python -X importtime, {label}): {total:.2f}s; heaviest: "
+            + ", ".join(f"{name} {sec:.2f}s" for name, sec in heaviest)
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -394,6 +394,8 @@ def cmd_check(args) -> int:
                 for r in results:
                     tally[r.verdict] = tally.get(r.verdict, 0) + 1
                 print(", ".join(f"{n} {v}" for v, n in tally.items()))
+                if story.unmapped:
+                    print(f"{len(story.unmapped)} figure(s) listed as unmapped: no claim checks them yet.")
                 print()
             for r in results:
                 if r.verdict == "error":

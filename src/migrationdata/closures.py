@@ -244,10 +244,24 @@ def read_ledger(path: Path) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- loaders
 
 
+#: the ledger as last read, by (path, modification time, size): a fact-check reads it once per
+#: claim, and a draft many times, while the file changes only when someone edits it
+_READ: dict[tuple[str, int, int], pd.DataFrame] = {}
+
+
 def load(path: Path | None = None) -> pd.DataFrame:
     """Every closure in the ledger, checked, with ``days_closed`` (calendar days, inclusive)
     and ``hours_closed`` (elapsed hours; empty unless both hours are known)."""
-    return read_ledger(path or ledger_path())
+    path = Path(path or ledger_path())
+    try:
+        st = path.stat()
+    except OSError:
+        return read_ledger(path)  # names the missing file
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _READ:
+        _READ.clear()
+        _READ[key] = read_ledger(path)
+    return _READ[key].copy()
 
 
 def get(closure_id: str, path: Path | None = None) -> pd.Series:

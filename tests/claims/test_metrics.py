@@ -185,6 +185,21 @@ def test_a_part_the_publisher_did_not_break_down_reads_as_not_checkable_never_ze
     assert run("value", {**p, "period": "2024-03"}, "more than 0").value > 100_000
 
 
+def test_a_record_over_parts_the_table_lacks_is_not_checkable():
+    """Nor a nationwide 'lowest month in history' ranked on Southwest-only months: months that
+    lack a region are neither ranked nor compared with."""
+    p = {"table": "cbp_encounters", "column": "encounters", "where": {"component": "U.S. Border Patrol"}}
+    r = run("rank_in_series", {**p, "freq": "month", "period": "2025-03"}, "the lowest")
+    assert r.verdict == "not-checkable" and "Northern Land Border" in r.note
+    assert run("first_time", {**p, "period": "2025-03"}, "true").verdict == "not-checkable"
+    # December 2023, the nationwide record, among the 60 whole months October 2019 - September 2024
+    dec = run("rank_in_series", {**p, "freq": "month", "period": "2023-12"}, "the highest")
+    assert (dec.verdict, dec.value, dec.figure.extra["count"]) == ("supported", 1, 60)
+    assert dec.figure.extra["value"] == 251_178
+    march = run("rank_in_series", {**p, "freq": "month", "period": "2024-03"}, "the highest")
+    assert march.figure.extra["value"] == 139_124 and march.verdict == "not-supported"
+
+
 # --- change, share --------------------------------------------------------------------------
 
 

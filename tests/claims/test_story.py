@@ -189,6 +189,32 @@ def test_paragraphs_and_quotes_are_checked_against_the_text(tmp_path):
     assert load_story(path).claims[0].quote == "More than half a million"
 
 
+def test_unmapped_figures_are_listed_checked_and_counted(tmp_path, capsys):
+    data = small()
+    data["unmapped"] = [
+        {"paragraph": 3, "words": "8,000 trucks", "reason": "A daily figure", "test": "about 8,000"},
+        {"paragraph": 2, "words": "a record", "reason": "No series"},
+    ]
+    path = write(tmp_path, "demo", data)
+    (path.parent / "text.txt").write_text("Headline\n\nFirst.\n\nMore than half a million crossed.\n")
+    for c in data["claims"]:
+        c["paragraph"] = 3
+    write(tmp_path, "demo", data)
+    story = load_story(path)
+    assert story.unmapped[0] == {
+        "paragraph": 3, "words": "8,000 trucks", "reason": "A daily figure", "test": "about 8,000"
+    }  # fmt: skip
+    assert story.unmapped[1] == {"paragraph": 2, "words": "a record", "reason": "No series"}
+    main(["check", "--ledger", str(path), "--as-of", "2023-12-28"])
+    assert "2 figure(s) listed as unmapped" in capsys.readouterr().out
+    data["unmapped"][1]["paragraph"] = 7
+    write(tmp_path, "demo", data)
+    assert re.search(r"unmapped\[1\].*paragraph.*past the end of text.txt", problems_of(path))
+    data["unmapped"][1] = {"paragraph": 2, "words": "a record"}  # no reason
+    write(tmp_path, "demo", data)
+    assert "reason" in problems_of(path)
+
+
 def test_cbp_release_quote_is_in_its_stored_text():
     story = load_story(stories_dir() / "cbp-march-2025-update")
     c = story.claim("usbp-sw-march-2025")

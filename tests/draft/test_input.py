@@ -101,3 +101,15 @@ def test_paragraphs_are_blank_line_blocks_and_markdown_is_read_as_text():
     assert [s.text for s in es.sentences] == ["El Sr. López dijo que EE. UU. cerró 2 cruces.", "Fin."]
     for s in paras[2].sentences:
         assert paras[2].text[s.start : s.end] == s.text
+
+
+def test_a_draft_is_redrafted_in_place_but_not_a_ledger_with_an_entry_left_confirmed(tmp_path, capsys):
+    path = tmp_path / "story.txt"
+    path.write_text(STORY_EN)
+    out = tmp_path / "story.yaml"
+    args = ["draft", str(path), "--published", "2023-12-28", "--out", str(out)]
+    assert main(args) == 0
+    assert main(args) == 0  # its own draft (whose header tells how to confirm) is replaced
+    # an entry without status is confirmed (the default): the ledger is kept
+    out.write_text(out.read_text().replace("    status: draft\n", "", 1))
+    assert main(args) == 1 and "will not overwrite" in capsys.readouterr().err

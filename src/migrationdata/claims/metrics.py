@@ -332,7 +332,7 @@ def take(
     key = valued[time]
     last = key.max() if len(key) else None
     through = "" if last is None else (f"{pd.Timestamp(last):%B %Y}" if time == "month" else str(int(last)))
-    if latest and period.kind == "month" and time == "month" and period.start not in set(key):
+    if latest and period.kind == "month" and time == "month" and not (key == period.start).any():
         earlier = key[key <= period.start]
         if earlier.empty:
             raise NotCheckable(f"{table} has no month published up to {period.label} by {reader.as_of_label}")
@@ -846,6 +846,31 @@ def _series(reader: Reader, p, freq: str) -> tuple[pd.Series, pd.Series, str, st
     return sums, complete, time, through
 
 
+def _short_keys(reader: Reader, p, freq: str) -> dict[Any, str]:
+    """Periods of ``freq`` holding a month that lacks a part of the table (PARTITIONS) the
+    metric does not filter on: their totals would be short, so they are neither ranked nor
+    compared (CBP's nationwide rows stop before its Southwest ones). Key -> why."""
+    cols = [c for c in PARTITIONS.get(p.table, ()) if c not in (p.where or {}) and c not in (p.exclude or {})]
+    if not cols or time_column(p.table) != "month":
+        return {}
+    df = reader.table(p.table)
+    out: dict[Any, str] = {}
+    for col in cols:
+        every = set(df[col].astype(str))
+        for month, part in df.groupby("month"):
+            missing = sorted(every - set(part[col].astype(str)))
+            if missing:
+                m = pd.Timestamp(month)
+                key = m if freq == "month" else (m.year if freq == "year" else m.year + (m.month >= 10))
+                out.setdefault(
+                    key,
+                    f"{p.table} has no rows for {col} {', '.join(missing)} in {m:%B %Y}, so a total over "
+                    f"every {col} would be short; the kit's data cannot give that total (filter with "
+                    f"where: {{{col}: ...}} for a part it does cover)",
+                )
+    return out
+
+
 def _key_of(period: Period, freq: str) -> Any:
     if freq == "month":
         if period.kind != "month":
@@ -916,10 +941,17 @@ def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
             f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
             + (f"; it ends at {through}" if through else "")
         )
+    short = _short_keys(reader, p, p.freq)
+    if key in short:
+        raise NotCheckable(short[key])
     lo, hi = _bounds(p, p.freq)
     keep = complete.copy()
     keep[key] = True
-    idx = [k for k in sums.index if keep[k] and (lo is None or k >= lo) and (hi is None or k <= hi)]
+    idx = [
+        k
+        for k in sums.index
+        if keep[k] and k not in short and (lo is None or k >= lo) and (hi is None or k <= hi)
+    ]
     series = sums.loc[idx]
     v = float(sums[key])
     r = int((series > v).sum()) + 1
@@ -1012,8 +1044,13 @@ def first_time(reader: Reader, p: FirstTimeParams) -> Figure:
         raise NotCheckable(
             f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
         )
+    short = _short_keys(reader, p, freq)
+    if key in short:
+        raise NotCheckable(short[key])
     lo, _ = _bounds(p, freq)
-    earlier = sums[[k for k in sums.index if k < key and complete[k] and (lo is None or k >= lo)]]
+    earlier = sums[
+        [k for k in sums.index if k < key and complete[k] and k not in short and (lo is None or k >= lo)]
+    ]
     if earlier.empty:
         raise NotCheckable(f"{p.table} has no period before {period.label} to compare with")
     v = float(sums[key])

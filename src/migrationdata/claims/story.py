@@ -118,6 +118,17 @@ class ClaimEntry(BaseModel):
         return v
 
 
+class Unmapped(BaseModel):
+    """A figure in the story that no claim checks yet, and why (what ``migrationdata draft``
+    could not place: no series for it, no period): listed so that nothing is silently skipped."""
+
+    model_config = ConfigDict(extra="forbid")
+    paragraph: int = Field(ge=1, description="blank-line block number in text.txt (headline = 1)")
+    words: str = Field(min_length=1, description="the figure's words in the story")
+    reason: str = Field(min_length=1, description="why no claim checks it yet")
+    test: str | None = Field(None, description="the test it would take, if one was read")
+
+
 class StoryFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     headline: str = Field(min_length=1)
@@ -135,6 +146,9 @@ class StoryFile(BaseModel):
     )
     notes: str | None = None
     claims: list[ClaimEntry]
+    unmapped: list[Unmapped] = Field(
+        default_factory=list, description="figures no claim checks yet, each with the reason"
+    )
 
     @field_validator("published")
     @classmethod
@@ -186,6 +200,7 @@ class Story:
     text_licence: str | None = None
     paragraphs: list[str] | None = None
     notes: str | None = None
+    unmapped: list[dict] = field(default_factory=list)  # paragraph, words, reason, [test]
 
     @property
     def vintages(self) -> list[tuple[str, date | None]]:
@@ -512,6 +527,15 @@ def load_story(path: Path | str) -> Story:
         problems += probs
         if c is not None:
             claims.append(c)
+    for i, u in enumerate(sf.unmapped):
+        if paras is not None and u.paragraph > len(paras):
+            problems.append(
+                (
+                    f"unmapped[{i}]",
+                    "paragraph",
+                    f"{u.paragraph} is past the end of text.txt ({len(paras)} paragraphs)",
+                )
+            )
     if problems:
         raise StoryError(path, problems)
     published_at = sf.published if isinstance(sf.published, datetime) else None
@@ -529,6 +553,7 @@ def load_story(path: Path | str) -> Story:
         text_licence=sf.text_licence,
         paragraphs=paras,
         notes=sf.notes,
+        unmapped=[u.model_dump(exclude_none=True) for u in sf.unmapped],
     )
 
 

@@ -13,6 +13,7 @@ its story.yaml), :mod:`report` (the HTML page).
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -52,8 +53,13 @@ def draft_file(path: Path, published: str, slug: str | None = None, language: st
 
 def _refuse_overwrite(path: Path, force: bool) -> None:
     if path.exists() and not force:
-        head = path.read_text(encoding="utf-8", errors="replace")
-        if "status: draft" not in head or "status: confirmed" in head:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        # entries, not comments (a draft's header says how to set status: confirmed); an entry
+        # with no status is confirmed
+        statuses = re.findall(r"^[ \t-]*status:\s*(\w+)", text, re.MULTILINE)
+        entries = len(re.findall(r"^[ \t]*- id:", text, re.MULTILINE))
+        ours = "written by `migrationdata draft`" in text
+        if any(s != "draft" for s in statuses) or entries > len(statuses) or not (entries or ours):
             raise DraftError(
                 f"{path} already holds a ledger with confirmed entries; draft will not overwrite it. "
                 "Write the draft elsewhere with --out, or pass --force."

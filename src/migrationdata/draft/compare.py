@@ -3,7 +3,9 @@ same verdict. Used by ``benchmarks/bench_draft.py`` and the seed-story test.
 
 A confirmed entry is *spotted* when the draft has anything at its paragraph; *mapped* when a
 draft entry at that paragraph uses the same kind of metric on one of the entry's tables for the
-same period (each draft entry answers for one confirmed entry at most). Ledgers in the agreed
+same period (for closures: the same field, or the same modes; each draft entry answers for one
+confirmed entry at most); *matched* when, mapped, the engine gives it the confirmed entry's
+figure and verdict on the publication day and now. Ledgers in the agreed
 story format name their table and period in ``params``; the first ledger (data/claims.yaml)
 used story-specific metrics, translated below.
 """
@@ -14,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
+from migrationdata.draft import engine
 from migrationdata.draft.periods import fiscal_year
 from migrationdata.draft.propose import Proposal
 from migrationdata.draft.story import Draft
@@ -46,6 +47,8 @@ class Expected:
     tables: set[str]
     period: str | None  # None: any
     verdict: dict = field(default_factory=dict)
+    field: str | None = None  # closure: start, end, duration_days...
+    modes: frozenset | None = None  # closures_in_window: the modes counted
 
 
 def _month(value) -> str:
@@ -86,6 +89,8 @@ def expected(entry: dict) -> Expected:
         )
         period = str(period) if period else None
     return Expected(
+        field=params.get("field"),
+        modes=_modes(params),
         id=entry.get("id", ""),
         paragraph=int(entry.get("paragraph", 0)),
         checkable=checkable,
@@ -94,6 +99,13 @@ def expected(entry: dict) -> Expected:
         period=period,
         verdict=entry.get("verdict") or {},
     )
+
+
+def _modes(params: dict) -> frozenset | None:
+    mode = params.get("mode")
+    if mode is None:
+        return None
+    return frozenset([mode] if isinstance(mode, str) else mode)
 
 
 def _table(p: Proposal) -> str:
@@ -111,6 +123,10 @@ def _matches(p: Proposal, exp: Expected) -> bool:
         return False
     if p.metric not in exp.metrics or _table(p) not in exp.tables:
         return False
+    if p.metric == "closure" and exp.field and p.params.get("field") != exp.field:
+        return False
+    if p.metric == "closures_in_window" and exp.modes is not None and _modes(p.params) != exp.modes:
+        return False
     if exp.period is None or p.metric == "closure":
         return True
     return _period(p) == exp.period
@@ -126,9 +142,11 @@ class Score:
     verdicts_compared: int = 0
     same_figure: int = 0
     figures_compared: int = 0  # only confirmed entries in the agreed format can be evaluated
+    matched: int = 0  # mapped, with the confirmed figure and verdict on both days
     missed: list[str] = field(default_factory=list)  # not spotted
     unmapped: list[str] = field(default_factory=list)  # spotted, no matching entry
     different: list[str] = field(default_factory=list)  # mapped, other verdict
+    other_figure: list[str] = field(default_factory=list)  # mapped, same verdict, other figure
 
 
 AGREED_METRICS = {"value", "change", "share", "rank", "rank_in_series", "streak", "first_time", "closure",
@@ -163,22 +181,29 @@ def score(draft: Draft, ledger: list[dict], evaluator=None) -> Score:
             continue
         used.add(id(match))
         out.mapped += 1
-        now = (match.evaluations or {}).get("now")
-        if evaluator is not None and now is not None and entry.get("metric") in AGREED_METRICS:
-            confirmed = evaluator(entry, None, draft.published)
-            if confirmed is not None:
+        same_figure = same_verdict = False
+        evaluations = match.evaluations or {}
+        if evaluator is not None and evaluations and entry.get("metric") in AGREED_METRICS:
+            # the figure on the publication day and now, as the engine gives the confirmed entry
+            days = {"publication": draft.published, "now": None}
+            pairs = [(evaluator(entry, day, draft.published), evaluations.get(k)) for k, day in days.items()]
+            if all(c is not None and d is not None for c, d in pairs):
                 out.figures_compared += 1
-                out.same_figure += _same(confirmed.value, now.value)
-        if match.evaluations and exp.verdict:
+                same_figure = all(_same(c.value, d.value) for c, d in pairs)
+                out.same_figure += same_figure
+        if evaluations and exp.verdict:
             out.verdicts_compared += 1
-            got = {k: (v.verdict if v else "error") for k, v in match.evaluations.items()}
-            if all(got.get(k) == v for k, v in exp.verdict.items() if k in got):
-                out.same_verdict += 1
-            else:
+            got = {k: (v.verdict if v else "error") for k, v in evaluations.items()}
+            same_verdict = all(got.get(k) == v for k, v in exp.verdict.items() if k in got)
+            out.same_verdict += same_verdict
+            if not same_verdict:
                 out.different.append(exp.id)
+        if same_figure and same_verdict:
+            out.matched += 1
+        elif evaluator is not None and same_verdict:
+            out.other_figure.append(exp.id)
     return out
 
 
 def load_ledger(path: Path) -> list[dict]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    return list(data.get("claims") or [])
+    return list(engine.read_ledger(Path(path)).get("claims") or [])

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from migrationdata.countries import english_name, iso3_from_english, spanish_name
@@ -36,6 +36,23 @@ class Series:
     by: str = ""  # the column naming groups (nationalities) for shares and ranks
     group_where: tuple = ()  # extra filter when grouping
     priority: int = 0  # when several series are named, the most specific wins
+    # records by frequency when a longer table holds that frequency: (freq, table, column)
+    record_by_freq: tuple = ()
+    # frequencies whose record table starts after the measure itself did: a record there is
+    # "since the table began" (supported with a caveat saying since when), (freq, why)
+    short_history: tuple = ()
+
+    def record_source(self, freq: str) -> tuple[str, str]:
+        """The table and column with the longest history of this series at a frequency."""
+        for f, table, column in self.record_by_freq:
+            if f == freq:
+                return table, column
+        return self.record_table or self.table, self.record_column or self.column
+
+    def history_caveat(self, freq: str) -> str:
+        """Why a record at this frequency can only be checked since the table began ("" when
+        the table is the publisher's whole series)."""
+        return next((why for f, why in self.short_history if f in (freq, "*")), "")
 
     def available(self, root: Path | None = None) -> bool:
         if self.table == "closures":
@@ -52,9 +69,14 @@ SERIES: tuple[Series, ...] = (
     Series(
         "border-patrol", "Border Patrol apprehensions at the Southwest border", "US southern border",
         "usbp_southwest_monthly", "encounters", "fiscal_year",
-        {"en": r"border patrol|apprehensions|apprehended|between (?:the )?ports",
-         "es": r"patrulla fronteriza|aprehensiones|aprehendid[oa]s|entre (?:los )?puertos"},
+        # "illegal crossings" and "southwest border crossings" are the crossings between ports
+        {"en": r"border patrol|apprehensions|apprehended|between (?:the )?ports|"
+               r"(?:illegal|unlawful|irregular|southwest(?:ern)?|southern) (?:border )?crossings",
+         "es": r"patrulla fronteriza|aprehensiones|aprehendid[oa]s|entre (?:los )?puertos|cruces (?:ilegales|irregulares)"},
         record_table="usbp_southwest_monthly", record_column="encounters", priority=2,
+        record_by_freq=(("fiscal_year", "usbp_southwest_annual", "apprehensions"),),
+        short_history=(("month", "CBP publishes Border Patrol's monthly counts from October 1999 only; "
+                                 "the annual series goes back to FY1960."),),
     ),
     Series(
         "ports-of-entry", "Encounters at Southwest ports of entry (CBP Office of Field Operations)",
@@ -62,6 +84,7 @@ SERIES: tuple[Series, ...] = (
         {"en": r"office of field operations|inadmissibles?|(?:encounters|migrants|apprehensions) at (?:official )?ports of entry",
          "es": r"oficina de operaciones de campo|inadmisibles?|(?:encuentros|migrantes) en (?:los )?puertos de entrada"},
         record_table="cbp_southwest_monthly", record_column="ofo", priority=2,
+        short_history=(("*", "CBP publishes encounters at ports of entry from FY2020 (October 2019) only."),),
     ),
     Series(
         "southwest", "Encounters at the Southwest border (CBP)", "US southern border", "cbp_southwest_monthly",
@@ -72,6 +95,9 @@ SERIES: tuple[Series, ...] = (
                r"(?:entrar|ingresar|llegar) a (?:los )?(?:estados unidos|ee\.? ?uu\.?)|encuentros|en la frontera"},
         record_table="cbp_southwest_monthly", record_column="total", by="citizenship",
         group_where=(("region", "Southwest Land Border"),), priority=1,
+        short_history=(("*", "Total Southwest encounters (Border Patrol and ports of entry) are published "
+                             "from FY2020 (October 2019) only; Border Patrol apprehensions alone go back to "
+                             "FY1960."),),
     ),
     Series(
         "trade", "US–Mexico goods trade (BTS TransBorder)", "Trade", "trade_us_mexico_monthly", "total_usd", "year",
@@ -180,6 +206,8 @@ class Vocabulary:
     closures: list[dict]  # rows of data/closures.csv
     series: dict[str, Series] = field(default_factory=dict)
     country_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # ISO-3 -> (en, es)
+    # (table, grouping column) -> the publisher's residual groups ("Other", "OOO"), left out of ranks
+    residual_groups: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 def _distinct(table: str, columns: list[str], root: Path | None) -> dict[str, set[str]]:
@@ -214,10 +242,13 @@ def vocabulary(root: Path | None = None) -> Vocabulary:
     cbp = _distinct("cbp_encounters", ["area", "citizenship"], root)
     areas = sorted(a for a in cbp["area"] if a.endswith(("Sector", "Field Office")))
     citizenships = {}
+    residual = []
     for name in sorted(cbp["citizenship"]):
         code = iso3_from_english(name)
         if code:
             citizenships[code] = name
+        elif name.lower().startswith("other"):
+            residual.append(name)
     nationalities = _distinct("darien_monthly", ["nationality_iso3"], root)["nationality_iso3"]
     names = {}
     for code in set(citizenships) | nationalities:
@@ -232,11 +263,26 @@ def vocabulary(root: Path | None = None) -> Vocabulary:
         closures=closures,
         series={s.key: s for s in SERIES},
         country_names=names,
+        residual_groups={
+            ("cbp_encounters", "citizenship"): tuple(residual),
+            ("darien_monthly", "nationality_iso3"): tuple(sorted(nationalities & {"OOO"})),
+        },
     )
 
 
+@cache
+def _rx(pattern: str) -> re.Pattern:
+    # compiled once per process: the vocabulary's few hundred names overflow re's own cache
+    return re.compile(pattern, re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def _fold_cached(text: str) -> str:
+    return fold(text)
+
+
 def _finditer(pattern: str, text: str):
-    return re.finditer(pattern, fold(text), re.IGNORECASE)
+    return _rx(pattern).finditer(_fold_cached(text))
 
 
 def mentions(sentence: str, lang: str, vocab: Vocabulary | None = None) -> list[Mention]:

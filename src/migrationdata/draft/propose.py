@@ -9,14 +9,23 @@ statements no table can settle (motives, politics, quotes) become *not-checkable
 when the sentence holds no figure and clearly is one.
 
 Vague words get the least they can mean, written down here once so an editor sees the rule:
-"thousands" is at least 2,000; a "key" crossing carries at least a quarter of the traffic.
+"thousands" is at least 2,000; a "key" crossing carries at least a quarter of the traffic; a
+nationality named without a figure is checked as "among the top three".
+
+Time as the story saw it: a record is ranked among the periods up to the month before the story
+ran (``through``), or up to the period itself when the story calls an earlier period the record
+it beat; a statement in the present tense with no period ("thousands continue north") is the
+month the story ran, or the latest month out then (``latest: true``). A record on a table that
+starts after the publisher's measure did (CBP's total encounters begin in FY2020) is proposed as
+``on_pass: supported-with-caveat`` with the caveat saying since when; so is a closure "for five
+days" that lasted five calendar days but fewer days of elapsed time.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from migrationdata.draft import entities, numbers, periods
 from migrationdata.draft.entities import Mention, Series, Vocabulary, fold
@@ -26,6 +35,9 @@ from migrationdata.draft.sentences import Sentence
 
 #: the least share of a crossing's traffic that makes it "key" (house rule; confirm per story)
 KEY_SHARE = "at least 25%"
+#: a nationality the story names with no figure: background on whether it is a large group
+GROUP_CONTEXT_TEST = "among the top three"
+CAVEAT = "supported-with-caveat"
 
 NOT_CHECKABLE = {
     # (pattern, reason); the first that matches names the reason
@@ -88,6 +100,9 @@ class Proposal:
     series: str = ""  # the series' label
     key: str = ""  # the series' key in the vocabulary
     period: str = ""  # the period string
+    on_pass: str = ""  # supported-with-caveat when the test passing still needs the caveat
+    tolerance: str = ""  # extra room for a number test ("0.2%": a publisher's revision)
+    printed: float | None = None  # an exact count as printed (to allow for revisions)
     evaluations: dict = field(default_factory=dict)  # "publication" / "now" -> engine.Evaluation
 
     def entry(self) -> dict:
@@ -99,6 +114,10 @@ class Proposal:
         if self.kind == "context":
             out["kind"] = "context"
         out.update(metric=self.metric, params=self.params, test=self.test)
+        if self.tolerance:
+            out["tolerance"] = self.tolerance
+        if self.on_pass:
+            out["on_pass"] = self.on_pass
         if self.caveat:
             out["caveat"] = self.caveat
         return out
@@ -130,14 +149,19 @@ def _freq(spec: str, default: str) -> str:
     return default
 
 
+def month_before(published: date) -> str:
+    """The last month wholly before the publication day's month (what a story could know)."""
+    prev = published.replace(day=1) - timedelta(days=1)
+    return f"{prev.year}-{prev.month:02d}"
+
+
 def latest_complete(freq: str, published: date) -> str:
     """The latest whole period of a frequency before the publication day."""
     if freq == "fiscal_year":
         fy = periods.fiscal_year(published)
         return f"FY{fy - 1}"
     if freq == "month":
-        prev = published.replace(day=1) - timedelta(days=1)
-        return f"{prev.year}-{prev.month:02d}"
+        return month_before(published)
     return str(published.year - 1)
 
 
@@ -145,6 +169,19 @@ BASE_WORDS = {
     "en": r"(?:from|than|compared (?:with|to)|against|over)\s*$",
     "es": r"(?:desde|que|frente a|respecto a|comparad[oa] con|con respecto a)\s*$",
 }
+BASE_BETWEEN = {
+    # between a change and the period it is measured from: "14% decrease from February 2025",
+    # "94% lower than 4,488 a day in March 2024"
+    "en": r"\b(?:from|than|compared (?:with|to)|against|over)\b",
+    "es": r"\b(?:desde|que|frente a|respecto a|comparad[oa] con|con respecto a)\b",
+}
+NATIONWIDE = {
+    "en": r"\bnationwide\b|\bnationally\b|\bacross (?:all|every) borders?\b|\ball (?:US |U\.S\. )?borders\b",
+    "es": r"\ba nivel nacional\b|\ben todo el pa[ií]s\b|\ben todas las fronteras\b",
+}
+#: CBP's encounters by component and region (cbp_encounters) start in October 2019
+NATIONWIDE_HISTORY = "CBP publishes encounters by component and region from FY2020 (October 2019) only."
+MAIN_KINDS = ("year", "fiscal_year", "month", "range")
 DAILY = {
     "en": r"\b(?:every day|a day|per day|daily|each day)\b",
     "es": r"\b(?:al día|por día|diari[oa]s?|cada día)\b",
@@ -160,9 +197,19 @@ def _is_base(ctx: _Context, p: Period) -> bool:
     )
 
 
+COMPONENTS = {"border-patrol": "U.S. Border Patrol", "ports-of-entry": "Office of Field Operations"}
+
+
+def _nationwide(ctx: _Context, series: Series) -> bool:
+    """CBP's figures for every border, not the Southwest's alone ("nationwide")."""
+    return series.key in ("southwest", *COMPONENTS) and bool(
+        re.search(NATIONWIDE[ctx.lang], fold(ctx.sentence.text), re.IGNORECASE)
+    )
+
+
 def _table_params(series: Series, ctx: _Context | None = None) -> dict:
     """Table, column and filter for a series, narrowed to the sector, field office, port or
-    kind of traffic the sentence names."""
+    kind of traffic the sentence names, or widened to every border ("nationwide")."""
     params: dict = {"table": series.table, "column": series.column}
     where = dict(series.where)
     if ctx is not None:
@@ -170,6 +217,9 @@ def _table_params(series: Series, ctx: _Context | None = None) -> dict:
         if areas and series.key in ("southwest", "border-patrol", "ports-of-entry"):
             params = {"table": "cbp_encounters", "column": "encounters"}
             where = {"area": areas[0].key}
+        elif _nationwide(ctx, series):
+            params = {"table": "cbp_encounters", "column": "encounters"}
+            where = {"component": COMPONENTS[series.key]} if series.key in COMPONENTS else {}
         if series.key == "crossings":
             ports = sorted({m.key for m in ctx.of_kind("port")})
             if ports:
@@ -198,6 +248,15 @@ def _group_params(series: Series, code: str, vocab: Vocabulary) -> tuple[dict, s
     return None
 
 
+def _rank_params(params: dict, vocab: Vocabulary) -> dict:
+    """A rank of nationalities leaves out the publisher's residual groups ("Other"), which are
+    not a nationality and can outnumber the groups the story names."""
+    residual = vocab.residual_groups.get((params["table"], params["by"]))
+    if residual:
+        params = {**params, "exclude": {params["by"]: list(residual)}}
+    return params
+
+
 def _country(code: str, vocab: Vocabulary) -> str:
     return vocab.country_names.get(code, (code, code))[0]
 
@@ -214,6 +273,7 @@ class _Context:
     figures: list[Figure]
     periods: list[Period]
     mentions: list[Mention]
+    carry: Period | None = None  # the period of the sentence before, in the same paragraph
 
     def has(self, pattern: str) -> re.Match | None:
         return re.search(pattern, fold(self.sentence.text), re.IGNORECASE)
@@ -228,9 +288,15 @@ class _Context:
 
 
 def propose(
-    sentence: Sentence, published: date, lang: str, vocab: Vocabulary | None = None
+    sentence: Sentence,
+    published: date,
+    lang: str,
+    vocab: Vocabulary | None = None,
+    carry: Period | None = None,
 ) -> list[Proposal]:
-    """Every proposal for one sentence (none for a sentence that states nothing checkable)."""
+    """Every proposal for one sentence (none for a sentence that states nothing checkable).
+    ``carry``: the period the paragraph's sentence before spoke of ("In March ... This is a
+    14% decrease from February": the change is March's)."""
     vocab = vocab or entities.vocabulary()
     text = sentence.text
     found_periods = periods.find(text, published, lang)
@@ -240,7 +306,7 @@ def propose(
         if not any(f.start < p.end and p.start < f.end for p in found_periods)
     ]
     ctx = _Context(
-        sentence, lang, published, vocab, figures, found_periods, entities.mentions(text, lang, vocab)
+        sentence, lang, published, vocab, figures, found_periods, entities.mentions(text, lang, vocab), carry
     )
     series = entities.main_series(ctx.mentions, vocab)
     out: list[Proposal] = []
@@ -282,8 +348,45 @@ def _not_checkable(ctx: _Context) -> Proposal | None:
 
 def _main_period(ctx: _Context) -> Period | None:
     for p in ctx.periods:
-        if p.kind in ("year", "fiscal_year", "month", "range"):
+        if p.kind in MAIN_KINDS:
             return p
+    return None
+
+
+def main_period(sentence: str, published: date, lang: str) -> Period | None:
+    """The first year, fiscal year, month or range a sentence names (what the next sentence
+    of its paragraph may go on speaking of)."""
+    return next((p for p in periods.find(sentence, published, lang) if p.kind in MAIN_KINDS), None)
+
+
+def _distance(p: Period, fig: Figure) -> int:
+    return p.start - fig.end if p.start >= fig.end else fig.start - p.end
+
+
+def _nearest(candidates: list[Period], fig: Figure, figures: list[Figure] = ()) -> Period | None:
+    """The period closest to the figure (the earlier on a tie): "In March 2025, USBP apprehended
+    7,181 ... from February 2025 when USBP apprehended 8,346" gives each count its own month.
+    A period with another figure between it and this one belongs to that figure first."""
+
+    def between(p: Period) -> bool:
+        lo, hi = (p.end, fig.start) if p.end <= fig.start else (fig.end, p.start)
+        return any(lo <= f.start and f.end <= hi for f in figures if f is not fig)
+
+    return min(candidates, key=lambda p: (between(p), _distance(p, fig), p.start > fig.start), default=None)
+
+
+def _base_of(ctx: _Context, fig: Figure) -> Period | None:
+    """The period a change is measured from: the first named after it with "from", "than" or
+    "compared with" in between, before the sentence's next change."""
+    text = ctx.sentence.text
+    stop = min(
+        (f.start for f in ctx.figures if f.kind in ("change", "multiple") and f.start > fig.start),
+        default=len(text),
+    )
+    for p in ctx.periods:
+        if p.kind in MAIN_KINDS and fig.end <= p.start < stop:
+            if re.search(BASE_BETWEEN[ctx.lang], fold(text[fig.end : p.start]), re.IGNORECASE):
+                return p
     return None
 
 
@@ -318,17 +421,19 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         return _unmapped(
             ctx, fig, "Crossings of what? Name the traffic (trucks, trains, pedestrians, vehicles)."
         )
-    if re.search(DAILY[ctx.lang], ctx.sentence.text, re.I) and fig.kind in ("count", "vague", "money"):
-        return _unmapped(
-            ctx, fig, "A daily figure: the kit's tables count months; divide a month by its days by hand."
-        )
-    main = _main_period(ctx)
+    # "264 per day", "4,488 a day on average": the daily average over the period
+    daily = bool(re.search(DAILY[ctx.lang], ctx.sentence.text, re.I))
+    main = _nearest([p for p in ctx.periods if p.kind in MAIN_KINDS], fig, ctx.figures)
     if main is None and _future(ctx) is not None and fig.kind != "rank":
         return _unmapped(ctx, fig, f"Speaks of the future ({_future(ctx).text!r}): no data yet.")
     spans = [(fig.start, fig.end)]
     if main is not None:
         spans.append((main.start, main.end))
-    base = dict(topic=series.topic, series=series.label, key=series.key)
+    label = series.label
+    if _nationwide(ctx, series):
+        label = label.replace(" at the Southwest border", "").replace("at the Southwest border", "")
+        label += ", nationwide (every border)"
+    base = dict(topic=series.topic, series=label, key=series.key)
     nationality = ctx.of_kind("nationality")
 
     if fig.kind == "rank":
@@ -338,17 +443,18 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
             spec = main.spec if main else latest_complete(series.freq, ctx.published)
             if group is None:
                 return _unmapped(
-                    ctx, fig, f"{series.label} has no figures by nationality for {nationality[0].text}."
+                    ctx, fig, f"{base['series']} has no figures by nationality for {nationality[0].text}."
                 )
             params, value = group
-            params = {**params, "group": value, "period": spec}
+            params = _rank_params({**params, "group": value, "period": spec}, ctx.vocab)
             who = _country(nationality[0].key, ctx.vocab)
             return ctx.proposal(
                 "claim", spans + [(nationality[0].start, nationality[0].end)], metric="rank", params=params,
-                test=fig.test, claim=f"{who}: {fig.test} among nationalities, {series.label}, {_period_words(spec)}.",
+                test=fig.test, claim=f"{who}: {fig.test} among nationalities, {base['series']}, {_period_words(spec)}.",
                 period=spec, **base,
             )  # fmt: skip
-        if previous_period is not None and main is not None:
+        beaten = previous_period is not None and main is not None
+        if beaten:  # "doubling the record from the previous year": that year was the record then
             spec = periods.previous(main.spec)
             spans.append((previous_period.start, previous_period.end))
         elif main is not None:
@@ -356,28 +462,65 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         else:
             spec = latest_complete(series.freq, ctx.published)
         freq = _freq(spec, series.freq)
-        params = {
-            "table": series.record_table or series.table,
-            "column": series.record_column or series.column,
-        }
-        params.update(freq=freq, period=spec)
+        table, column = series.record_source(freq)
+        params = {"table": table, "column": column, "freq": freq, "period": spec}
+        history = series.history_caveat(freq)
+        if _nationwide(ctx, series):
+            params = {**_table_params(series, ctx), "freq": freq, "period": spec}
+            history = NATIONWIDE_HISTORY
         since = next((p for p in ctx.periods if p.kind == "since"), None)
         if since is not None:
             params["since"] = since.spec
-        caveat = (
-            "" if main else f"No period named: read as the latest complete {freq.replace('_', ' ')} then."
+        # the record as the story could know it: periods up to the one it beat, or up to the
+        # month before it ran (later data are another story)
+        params["through"] = spec if beaten else month_before(ctx.published)
+        notes = (
+            [] if main else [f"No period named: read as the latest complete {freq.replace('_', ' ')} then."]
         )
+        if history:
+            notes.append(f"'Record' can only mean since the table began: {history}")
         return ctx.proposal(
-            "claim", spans, metric="rank_in_series", params=params, test=fig.test, caveat=caveat,
-            claim=f"{series.label}: {_period_words(spec)} {fig.test.replace('the ', 'was the ')} {freq.replace('_', ' ')}.",
+            "claim", spans, metric="rank_in_series", params=params, test=fig.test, caveat=" ".join(notes),
+            on_pass=CAVEAT if history else "",
+            claim=f"{base['series']}: {_period_words(spec)} {fig.test.replace('the ', 'was the ')} {freq.replace('_', ' ')}.",
             period=spec, **base,
         )  # fmt: skip
 
+    based = _base_of(ctx, fig) if fig.kind in ("multiple", "change") else None
+    if based is not None:
+        # measured from a named period, to the sentence's other period or the one before it
+        bases = {id(b) for f in ctx.figures for b in [_base_of(ctx, f)] if b is not None}
+        others = [p for p in ctx.periods if p.kind in MAIN_KINDS and id(p) not in bases]
+        target = _nearest(others, fig, ctx.figures) or ctx.carry
+        if target is None:
+            return _unmapped(
+                ctx, fig, f"A change from {_period_words(based.spec)} to when? No later period named."
+            )
+        spans = [(fig.start, fig.end), (based.start, based.end)]
+        if target in others:
+            spans.append((target.start, target.end))
+        params = {**_table_params(series, ctx), "from": based.spec, "to": target.spec}
+        params["measure"] = "ratio" if fig.kind == "multiple" else "percent"
+        if daily:
+            params["per"] = "day"
+        caveat = (
+            "" if target in others else f"{_period_words(target.spec)}: the period of the sentence before."
+        )
+        return ctx.proposal(
+            "claim", spans, metric="change", params=params, test=fig.test, caveat=caveat,
+            claim=f"{base['series']}{', daily average' if daily else ''}: {_period_words(target.spec)} against "
+                  f"{_period_words(based.spec)}, {fig.test}.",
+            period=target.spec, **base,
+        )  # fmt: skip
+
+    latest = False
     if main is None:
         if fig.kind == "vague":
-            # "thousands continue north": the situation when the story ran
+            # "thousands continue north": the situation when the story ran, i.e. its month, or
+            # the latest month out by then
             spec = f"{ctx.published.year}-{ctx.published.month:02d}"
-            caveat = "No period named: read as the month the story ran."
+            caveat = "No period named: read as the month the story ran (the latest month out then, if not yet published)."
+            latest = True
         else:
             return _unmapped(
                 ctx, fig, "Period ambiguous: the sentence names no year, month or relative time."
@@ -402,9 +545,11 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
             spans.append((prev.start, prev.end))
         params = {**_table_params(series, ctx), "from": start, "to": spec}
         params["measure"] = "ratio" if fig.kind == "multiple" else "percent"
+        if daily:
+            params["per"] = "day"
         return ctx.proposal(
             "claim", spans, metric="change", params=params, test=fig.test, caveat=caveat,
-            claim=f"{series.label}: {_period_words(spec)} against {_period_words(start)}, {fig.test}.",
+            claim=f"{base['series']}: {_period_words(spec)} against {_period_words(start)}, {fig.test}.",
             period=spec, **base,
         )  # fmt: skip
 
@@ -416,7 +561,7 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         group = _group_params(series, nationality[0].key, ctx.vocab)
         if group is None:
             return _unmapped(
-                ctx, fig, f"{series.label} has no figures by nationality for {nationality[0].text}."
+                ctx, fig, f"{base['series']} has no figures by nationality for {nationality[0].text}."
             )
         params, value = group
         by = params.pop("by")
@@ -428,13 +573,13 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         return ctx.proposal(
             "claim", spans + [(nationality[0].start, nationality[0].end)], metric="share", params=params,
             test=fig.test, caveat=caveat, period=spec,
-            claim=f"{who}'s share of {series.label}, {_period_words(spec)}: {fig.test}.", **base,
+            claim=f"{who}'s share of {base['series']}, {_period_words(spec)}: {fig.test}.", **base,
         )  # fmt: skip
 
     if fig.kind == "duration":
-        return _unmapped(ctx, fig, f"A duration ({fig.text}) about {series.label}: no rule measures it.")
+        return _unmapped(ctx, fig, f"A duration ({fig.text}) about {base['series']}: no rule measures it.")
     if fig.kind == "money" and not series.column.endswith("usd"):
-        return _unmapped(ctx, fig, f"An amount of money, but {series.label} counts people.")
+        return _unmapped(ctx, fig, f"An amount of money, but {base['series']} counts people.")
     params = {**_table_params(series, ctx), "period": spec}
     if nationality:
         group = _group_params(series, nationality[0].key, ctx.vocab)
@@ -447,9 +592,15 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
                 "period": spec,
             }
             spans.append((nationality[0].start, nationality[0].end))
+    if latest:
+        params["latest"] = True
+    if daily:
+        params["per"] = "day"
+    exact = fig.kind == "count" and not fig.qualifier and not daily
     return ctx.proposal(
         "claim", spans, metric="value", params=params, test=fig.test, caveat=caveat, period=spec,
-        claim=f"{series.label}, {_period_words(spec)}: {fig.test}.", **base,
+        printed=fig.value if exact else None,
+        claim=f"{base['series']}, {_period_words(spec)}: {fig.test}.", **base,
     )  # fmt: skip
 
 
@@ -467,9 +618,11 @@ def _window(ctx: _Context) -> tuple[date, date, Period | None]:
     return first, min(last, ctx.published - timedelta(days=1)), main
 
 
-def _closure_rows(ctx: _Context, first: date, last: date, mode: str | None) -> list[dict]:
+def _closure_rows(
+    ctx: _Context, first: date, last: date, mode: str | None, any_port: bool = False
+) -> list[dict]:
     """Closures in the ledger that overlap the window (of one mode, at the ports named)."""
-    ports = {m.key for m in ctx.of_kind("port")}
+    ports = set() if any_port else {m.key for m in ctx.of_kind("port")}
     return [
         r
         for r in ctx.vocab.closures
@@ -478,6 +631,34 @@ def _closure_rows(ctx: _Context, first: date, last: date, mode: str | None) -> l
         and (not mode or r["mode"] == mode)
         and (not ports or r["port"] in ports)
     ]
+
+
+def _dates(row: dict) -> tuple[str, str]:
+    return row["closed_from"], row["reopened_on"]
+
+
+def _selector(ctx: _Context, row: dict, mode: str | None) -> dict:
+    """How an entry names the closures it speaks of: "the rail closures in force on 18 December"
+    (mode and a day) when every closure of that mode in force that day ran over the same days,
+    so one figure stands for them all (the engine cites each); the one row's id otherwise."""
+    ports = {m.key for m in ctx.of_kind("port")}
+    if mode and len(ports) <= 1:
+        day = date.fromisoformat(row["closed_from"])
+        same_day = _closure_rows(ctx, day, day, mode)
+        if len({_dates(r) for r in same_day}) == 1:
+            return {**({"port": row["port"]} if ports else {}), "mode": mode, "on": row["closed_from"]}
+    return {"id": row["id"]}
+
+
+def _elapsed_days(rows: list[dict]) -> float | None:
+    """Elapsed time of the closures, in days, where the ledger gives both hours (the shortest)."""
+    spans = []
+    for r in rows:
+        if r.get("closed_at") and r.get("reopened_at"):
+            start = datetime.fromisoformat(r["closed_at"])
+            end = datetime.fromisoformat(r["reopened_at"])
+            spans.append((end - start).total_seconds() / 86400)
+    return min(spans) if spans else None
 
 
 def _closures(ctx: _Context) -> list[Proposal]:
@@ -501,10 +682,18 @@ def _closures(ctx: _Context) -> list[Proposal]:
                 "unmapped", spans, reason=f"No {what} in the closures ledger between {window_words}.", **base
             )
         ]
-    params = {"start": first.isoformat(), "end": last.isoformat()}
     if mode:
-        params["mode"] = mode
         spans.append((modes[0].start, modes[0].end))
+    first_row = min(rows, key=lambda r: (r["closed_from"], r["id"]))
+    together = [r for r in rows if _dates(r) == _dates(first_row)]  # closed over the same days
+    selector = _selector(ctx, first_row, mode)
+    named = (
+        f"the {mode} closures in force on {_period_words(first_row['closed_from'])}"
+        if "mode" in selector
+        else f"{first_row['crossing']} ({first_row['port']})"
+    )
+    also_closed = [r["id"] for r in together if r is not first_row]
+    same_days = f"Closed over the same days: {', '.join(r['id'] for r in together)}." if also_closed else ""
     # "closed two rail bridges": the number of crossings closed
     counted = next(
         (
@@ -519,32 +708,54 @@ def _closures(ctx: _Context) -> list[Proposal]:
         ),
         None,
     )
-    test = "at least 1"
-    if counted is not None:
-        test = counted.test
-        spans.append((counted.start, counted.end))
-        ctx.figures = [f for f in ctx.figures if f is not counted]
-    out.append(
-        ctx.proposal(
-            "claim", spans, metric="closures_in_window", params=params, test=test, period=main.spec if main else "",
-            claim=f"At least one {what.replace('closures', 'crossing')} was shut between {window_words}.", **base,
-        )
-    )  # fmt: skip
-    first_row = min(rows, key=lambda r: (r["closed_from"], r["id"]))
+    if counted is not None or main is None:
+        # how many closed (or, with no time named, that any did in the last three months)
+        params = {"start": first.isoformat(), "end": last.isoformat()}
+        if mode:
+            params["mode"] = mode
+        test = "at least 1"
+        if counted is not None:
+            test = counted.test
+            spans.append((counted.start, counted.end))
+            ctx.figures = [f for f in ctx.figures if f is not counted]
+        out.append(
+            ctx.proposal(
+                "claim", spans, metric="closures_in_window", params=params, test=test, period=main.spec if main else "",
+                claim=f"{test.replace('at least ', 'At least ').capitalize() if counted else 'At least one'} "
+                      f"{what.replace('closures', 'crossing')}(s) shut between {window_words}.", **base,
+            )
+        )  # fmt: skip
+    elif main.kind != "day":  # a day named is checked as the start (or end) itself, below
+        # "closed ... earlier this month": the closure began within the days the words name
+        test = f"between {first:%-d %B %Y} and {last:%-d %B %Y}"
+        out.append(
+            ctx.proposal(
+                "claim", spans, metric="closure", params={**selector, "field": "start"}, test=test,
+                period=main.spec, caveat=same_days,
+                claim=f"{named[0].upper() + named[1:]} began between {window_words}.", **base,
+            )
+        )  # fmt: skip
     for fig in ctx.figures:
         if fig.kind != "duration":
             continue
         field_name = {"days": "duration_days", "hours": "duration_hours"}.get(fig.unit)
         if field_name is None:
             continue
-        when = (first_row["closed_from"], first_row["reopened_on"])
-        same = [r["id"] for r in rows if r is not first_row and (r["closed_from"], r["reopened_on"]) == when]
-        caveat = f"Also closed over the same days: {', '.join(same)}." if same else ""
+        notes = [same_days] if same_days else []
+        on_pass = ""
+        elapsed = _elapsed_days(together)
+        if field_name == "duration_days" and elapsed is not None and round(elapsed) != fig.value:
+            # "for five days" read as calendar days, both ends counted, while the clock says less
+            on_pass = CAVEAT
+            notes.append(
+                f"Counted in calendar days, both ends included ({_period_words(first_row['closed_from'])} to "
+                f"{_period_words(first_row['reopened_on'])}); in elapsed time about {elapsed:.1f} days."
+            )
         out.append(
             ctx.proposal(
-                "claim", [(fig.start, fig.end)], metric="closure",
-                params={"id": first_row["id"], "field": field_name}, test=fig.test, caveat=caveat,
-                claim=f"{first_row['crossing']} ({first_row['port']}) stayed shut {fig.value:g} {fig.unit}.",
+                "claim", [(fig.start, fig.end)], metric="closure", params={**selector, "field": field_name},
+                test=fig.test, caveat=" ".join(notes), on_pass=on_pass,
+                claim=f"{named[0].upper() + named[1:]} lasted {fig.value:g} {fig.unit}.",
                 period=main.spec if main else "", **base,
             )
         )  # fmt: skip
@@ -554,9 +765,9 @@ def _closures(ctx: _Context) -> list[Proposal]:
         field_name = "end" if ctx.has(REOPEN[ctx.lang]) else "start"
         out.append(
             ctx.proposal(
-                "claim", [(p.start, p.end)], metric="closure", params={"id": first_row["id"], "field": field_name},
-                test=p.spec, period=p.spec,
-                claim=f"{first_row['crossing']} ({first_row['port']}) {'reopened' if field_name == 'end' else 'closed'} on {_period_words(p.spec)}.",
+                "claim", [(p.start, p.end)], metric="closure", params={**selector, "field": field_name},
+                test=p.spec, period=p.spec, caveat=same_days,
+                claim=f"{named[0].upper() + named[1:]} {'ended' if field_name == 'end' else 'began'} on {_period_words(p.spec)}.",
                 **base,
             )
         )  # fmt: skip
@@ -611,14 +822,18 @@ def _context(ctx: _Context, series: Series | None) -> list[Proposal]:
         spec = (
             str(ctx.published.year) if freq == "year" else f"{ctx.published.year}-{ctx.published.month:02d}"
         )
-        params = {**params, "group": value, "period": spec}
+        params = _rank_params({**params, "group": value, "period": spec}, ctx.vocab)
+        caveat = "The story names the nationality without a figure: background on how large the group is."
+        if freq == "month":  # the month the story ran, or the latest month out by then
+            params["latest"] = True
+            caveat += f" {_period_words(spec)}, or the latest month published when the story ran."
         who = _country(code, ctx.vocab)
         out.append(
             ctx.proposal(
                 "context", [(nationality[0].start, nationality[0].end)], metric="rank", params=params,
-                test="fewer than 4", topic="Migrants", series=candidate.label, period=spec, key=candidate.key,
+                test=GROUP_CONTEXT_TEST, topic="Migrants", series=candidate.label, period=spec, key=candidate.key,
                 claim=f"{who} among the three largest nationalities, {candidate.label}, {_period_words(spec)}.",
-                caveat="The story names the nationality without a figure: background on how large the group is.",
+                caveat=caveat,
             )
         )  # fmt: skip
     return out

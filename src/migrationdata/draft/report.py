@@ -74,6 +74,13 @@ def _segments(draft: Draft, number: int, refs: dict[int, str]) -> list[Segment]:
     return out
 
 
+def _label(p: Proposal) -> str:
+    """The card's verdict as an editor says it: a supported claim that needs its caveat says so."""
+    label = CATEGORIES[category(p)][0]
+    ev = (p.evaluations or {}).get("now") or (p.evaluations or {}).get("publication")
+    return label + ", with caveat" if ev is not None and ev.verdict == "supported-with-caveat" else label
+
+
 def _card(p: Proposal, ref: str, ident: str) -> dict:
     evs = p.evaluations or {}
 
@@ -86,14 +93,14 @@ def _card(p: Proposal, ref: str, ident: str) -> dict:
         "ref": ref,
         "id": ident,
         "category": category(p),
-        "label": CATEGORIES[category(p)][0],
+        "label": _label(p),
         "kind": p.kind,
         "words": p.words,
         "claim": p.claim,
         "series": p.series,
         "metric": p.metric,
         "params": ", ".join(f"{k}: {v}" for k, v in p.params.items()),
-        "test": p.test,
+        "test": p.test + (f" (tolerance {p.tolerance})" if p.tolerance else ""),
         "reason": p.reason,
         "caveat": p.caveat,
         "publication": show(evs.get("publication")),
