@@ -87,8 +87,8 @@ def test_two_refreshes_in_a_row_log_and_report_what_changed(mirror, tmp_path):
     assert not [r for r in log if r["change"] == "revised"]
     assert log[0]["release"].startswith(f"{TRADE}@")
 
-    # 2. the publisher revises January's truck imports up by 5%
-    env["MIGRATIONDATA_MIRROR"] = str(_mirror_with(mirror, tmp_path / "m2", _with_january(text, 1.05)))
+    # 2. the publisher revises January's truck imports up by 2% (within trade's 3% policy)
+    env["MIGRATIONDATA_MIRROR"] = str(_mirror_with(mirror, tmp_path / "m2", _with_january(text, 1.02)))
     second = _run(tmp_path / "digest2.md", env)
     assert second.returncode == 0, second.stderr[-3000:]
     page = (tmp_path / "digest2.md").read_text(encoding="utf-8")
@@ -96,12 +96,27 @@ def test_two_refreshes_in_a_row_log_and_report_what_changed(mirror, tmp_path):
     revised = {
         (r["key"], r["column"]): (r["old_value"], r["new_value"]) for r in log if r["change"] == "revised"
     }
-    truck = 32620722104.0 * 0.05
+    truck = 32620722104.0 * 0.02
     old, new = revised[("month=2026-01-01", "imports_usd")]
     assert int(new) - int(old) == pytest.approx(truck, abs=2)
     assert "- **trade**: updated" in page and "revised or withdrawn values were logged" in page
-    # imports moved by 3.9%: beyond the 1% threshold, so listed by name
+    # imports moved by 1.5%: beyond the digest's 1% threshold, so listed by name; the total (0.9%) not
     assert f"trade/trade_us_mexico_monthly month=2026-01-01 `imports_usd`: {old} → {new}" in page
+    assert "`total_usd`" not in page
+
+    # 3. a revision beyond the policy (truck imports +8% more) is refused: log and tables stay as they were
+    log_before = (data / "revisions" / "trade.csv").read_bytes()
+    table_before = (data / "processed" / "trade_us_mexico_monthly.csv").read_bytes()
+    env["MIGRATIONDATA_MIRROR"] = str(_mirror_with(mirror, tmp_path / "m3", _with_january(text, 1.10)))
+    third = _run(tmp_path / "digest3.md", env)
+    assert third.returncode == 1
+    page = (tmp_path / "digest3.md").read_text(encoding="utf-8")
+    assert (
+        "- **trade**: refresh failed, last good data kept:" in page
+        and "beyond the source's tolerance" in page
+    )
+    assert (data / "revisions" / "trade.csv").read_bytes() == log_before
+    assert (data / "processed" / "trade_us_mexico_monthly.csv").read_bytes() == table_before
     # the first print is still the one of the first refresh
     from migrationdata import revisions
 

@@ -62,10 +62,13 @@ def test_a_normal_revision_passes_and_a_tenfold_one_does_not():
     # December 2023: 301,981 (PROVENANCE); CBP's press release said 302,034 (+0.02%)
     assert b"2023-12-01,249740,52241,301981" in old
     src = get_source("cbp")
+    # the latest month (November 2025) comes from a state release: a total, no split
     latest = old.decode().strip().splitlines()[-1]
-    month = latest.split(",")[0]
-    usbp, ofo, total = (int(x) for x in latest.split(",")[1:])
-    small = edit(old, latest, f"{month},{usbp + 5},{ofo},{total + 5}")  # an open fiscal year: fine
+    month, usbp, ofo, total, *rest = latest.split(",")
+    assert (month, usbp, ofo) == ("2025-11-01", "", "")
+    small = edit(
+        old, latest, ",".join([month, usbp, ofo, str(int(total) + 5), *rest])
+    )  # an open fiscal year: fine
     assert (
         compare_tables(src.table("cbp_southwest_monthly"), old, small, src.policy, "cbp", TODAY).breaches
         == []
@@ -211,9 +214,10 @@ def test_manifest_entries_keep_nothing_of_this_machine():
 
 
 def test_check_as_of_before_any_data_is_a_message(capsys):
-    assert cli.main(["check", "--as-of", "1999-01-01"]) == 2
+    # the earliest month the kit holds is Banxico's January 1995 remittances
+    assert cli.main(["check", "--as-of", "1994-06-01"]) == 2
     err = capsys.readouterr().err
-    assert "before any data" in err and "1999-10" in err and "Traceback" not in err
+    assert "before any data" in err and "1995-01, remittances" in err and "Traceback" not in err
 
 
 def test_a_commit_that_fails_half_way_is_undone(tmp_path, monkeypatch):
