@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from migrationdata import build, paths
+from migrationdata import build, gallery, paths
 
 HEADER = """\
 # ---
@@ -318,7 +318,7 @@ SIDECAR = {
 def test_gallery_lists_each_chart_with_its_words_and_files(tmp_path):
     (tmp_path / "darien-annual.json").write_text(json.dumps(SIDECAR), encoding="utf-8")
     (tmp_path / "not-a-chart.json").write_text("{}", encoding="utf-8")
-    build.write_gallery(tmp_path)
+    gallery.write_gallery(tmp_path)
     md = (tmp_path / "index.md").read_text(encoding="utf-8")
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "### Darién crossings more than doubled in 2023" in md
