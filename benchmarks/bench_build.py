@@ -11,7 +11,7 @@ From a warm environment (one untimed build first), each round of this script run
 4. with ``--kernel``, ``migrationdata build --force --kernel`` (each notebook in a Jupyter
    kernel through nbclient).
 
-Memory is sampled from /proc every 20 ms over the command and all its child processes: the
+Memory is sampled from /proc every 50 ms over the command and all its child processes: the
 peak of their summed PSS (proportional set size: pages shared by forked processes counted
 once, split between them) and, for comparison, of their summed RSS (shared pages counted in
 every process). Charts and reports go to a temporary folder; the repository's figures/ and
@@ -53,23 +53,19 @@ for name, cwd, cells in json.load(open(sys.argv[1], encoding="utf-8")):
 """
 
 
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = Path(entry.path, "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        tree.setdefault(ppid, []).append(int(entry.name))
-    return tree
+def _children(pid: int) -> list[int]:
+    out = []
+    try:
+        for task in os.scandir(f"/proc/{pid}/task"):
+            out += [int(c) for c in Path(task.path, "children").read_text().split()]
+    except OSError:
+        pass
+    return out
 
 
 def _tree_memory(root: int) -> tuple[int, int]:
     """Summed (PSS, RSS) in bytes of a process and all its descendants."""
-    tree, pss, rss, todo = _children(), 0, 0, [root]
+    pss, rss, todo = 0, 0, [root]
     while todo:
         pid = todo.pop()
         try:
@@ -80,7 +76,7 @@ def _tree_memory(root: int) -> tuple[int, int]:
                     rss += int(line.split()[1]) * 1024
         except (OSError, IndexError, ValueError):
             pass
-        todo += tree.get(pid, [])
+        todo += _children(pid)
     return pss, rss
 
 
@@ -92,7 +88,7 @@ def measure(cmd: list[str], env: dict, cwd: Path = REPO) -> dict:
     while proc.poll() is None:
         pss, rss = _tree_memory(proc.pid)
         peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
-        time.sleep(0.02)
+        time.sleep(0.05)
     seconds = time.perf_counter() - t0
     err = proc.stderr.read().decode(errors="replace")
     if proc.returncode != 0:
@@ -136,6 +132,13 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=None, help="passed to migrationdata build --jobs")
     ap.add_argument("--kernel", action="store_true", help="also time build --force --kernel")
     ap.add_argument("--fresh-clone", action="store_true", help="also time make figures in a fresh clone")
+    ap.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also time the build of another checkout (e.g. `git worktree add DIR main`), side by side",
+    )
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     args = ap.parse_args()
 
@@ -155,13 +158,27 @@ def main() -> int:
             "build": ("migrationdata build --force", [*build_cmd, "--force"]),
             "noop": ("migrationdata build (no-op)", build_cmd),
         }
+        envs = {name: build_env for name in rows}
         if args.kernel:
             rows["kernel"] = ("migrationdata build --force --kernel", [*build_cmd, "--force", "--kernel"])
+            envs["kernel"] = build_env
+        if args.before:
+            # the other checkout's package first on the path; its own notebooks and data
+            before_env = dict(
+                build_env,
+                PYTHONPATH=str(args.before.resolve() / "src"),
+                MIGRATIONDATA_FIGURES=str(tmp / "before-figures"),
+                MIGRATIONDATA_REPORTS=str(tmp / "before-reports"),
+            )
+            rows["before"] = (f"before ({args.before.name}): build --force", [*build_cmd, "--force"])
+            rows["before_noop"] = (f"before ({args.before.name}): no-op build", build_cmd)
+            envs["before"] = envs["before_noop"] = before_env
+            measure([*build_cmd, "--force"], before_env)
         runs: dict[str, list[dict]] = {name: [] for name in rows}
         for i in range(args.repeat):
             for name, (label, cmd) in rows.items():
                 print(f"round {i + 1}/{args.repeat}: {label} ...", file=sys.stderr)
-                runs[name].append(measure(cmd, build_env))
+                runs[name].append(measure(cmd, envs[name]))
         fresh = fresh_clone(tmp, env) if args.fresh_clone else None
 
     result: dict = {
@@ -185,6 +202,10 @@ def main() -> int:
         r = result[name]
         print(f"{label:<44}{r['seconds']:>9.2f}{r['peak_pss_mb']:>13}{r['peak_rss_mb']:>13}")
     print(f"{'build --force / plain Python':<44}{ratio:>8.2f}x")
+    if args.before:
+        before_ratio = result["before"]["seconds"] / result["floor"]["seconds"]
+        result["before_ratio"] = round(before_ratio, 2)
+        print(f"{'before: build --force / plain Python':<44}{before_ratio:>8.2f}x")
     if fresh:
         print(f"{'make figures, fresh clone':<44}{fresh['seconds']:>9.1f}")
     targets = [

@@ -125,42 +125,55 @@ def select(notebooks: list[Notebook], only: Sequence[str] | None) -> list[Notebo
 
 # ----------------------------------------------------------------------------- fingerprints
 
-# sha256 by (path, size, mtime): a file is read and hashed once per build however many
-# notebooks read it
-_hashes: dict[tuple[str, int, int], str] = {}
+# sha256 by path and stat (size, modification and change times, inode), kept in the build
+# state: a file is hashed again only when it was touched, so a rebuild with nothing to do
+# reads no file it does not have to
+_hashes: dict[str, list] = {}
 
 
 def _sha(path: Path) -> str | None:
     try:
         st = os.stat(path)
-        key = (str(path), st.st_size, st.st_mtime_ns)
-        if key not in _hashes:
-            _hashes[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        return _hashes[key]
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+    except (FileNotFoundError, NotADirectoryError):
         return None
+    stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    known = _hashes.get(str(path))
+    if known and known[:4] == stamp:
+        return known[4]
+    try:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+    _hashes[str(path)] = [*stamp, digest]
+    return digest
 
 
 def library_versions() -> str:
-    """The versions of the libraries that compute and draw: an upgrade redraws every chart."""
-    from importlib import metadata
+    """The versions of the libraries that compute and draw: an upgrade redraws every chart.
 
-    out = []
-    for lib in ("matplotlib", "pandas", "numpy", "pandera"):
+    Read from the names of their ``*.dist-info`` folders (``pandas-2.2.3.dist-info``), which
+    is what an installer writes, without importing ``importlib.metadata``."""
+    found: dict[str, str] = {}
+    for folder in sys.path:
         try:
-            out.append(f"{lib}={metadata.version(lib)}")
-        except metadata.PackageNotFoundError:  # pragma: no cover
-            out.append(f"{lib}=missing")
-    return ";".join(out)
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            stem = name[: -len(".dist-info")]
+            if name.endswith(".dist-info") and stem.count("-") == 1:
+                lib, version = stem.split("-")
+                found.setdefault(lib.lower().replace("_", "-"), version)
+    return ";".join(f"{lib}={found.get(lib, 'missing')}" for lib in ("matplotlib", "pandas", "numpy", "pandera"))
 
 
 def code_digest(libraries: str | None = None) -> str:
-    """The whole package's code and style, and the library versions, in one hash."""
+    """The whole package's code, style and templates, and the library versions, in one hash."""
     h = hashlib.sha256((libraries or library_versions()).encode())
     pkg = paths.PACKAGE_DIR
     for p in sorted(pkg.rglob("*")):
-        if p.is_file() and p.suffix in (".py", ".mplstyle") and "__pycache__" not in p.parts:
-            h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+        if p.suffix in (".py", ".mplstyle", ".html", ".css", ".js") and "__pycache__" not in p.parts:
+            h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + (_sha(p) or "").encode() + b"\0")
     return h.hexdigest()
 
 
@@ -208,6 +221,7 @@ def _load_state(path: Path) -> dict:
 
 
 def _save_state(path: Path, state: dict) -> None:
+    state["hashes"] = {p: h for p, h in sorted(_hashes.items()) if os.path.exists(p)}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
@@ -422,6 +436,8 @@ def build(
     chosen = select(discover(notebooks), only)
     state_file = _state_path(state_dir, figures)
     state = _load_state(state_file)
+    _hashes.clear()
+    _hashes.update(state.get("hashes", {}))
     entries = state.setdefault("notebooks", {})
     libraries = library_versions()
     params = {"as_of": as_of, "output": str(figures)}
