@@ -164,7 +164,9 @@ def library_versions() -> str:
             if name.endswith(".dist-info") and stem.count("-") == 1:
                 lib, version = stem.split("-")
                 found.setdefault(lib.lower().replace("_", "-"), version)
-    return ";".join(f"{lib}={found.get(lib, 'missing')}" for lib in ("matplotlib", "pandas", "numpy", "pandera"))
+    return ";".join(
+        f"{lib}={found.get(lib, 'missing')}" for lib in ("matplotlib", "pandas", "numpy", "pandera")
+    )
 
 
 def code_digest(libraries: str | None = None) -> str:
@@ -281,25 +283,6 @@ def _outputs(figures: Path, slugs: list[str]) -> dict[str, str | None]:
 # ----------------------------------------------------------------------------- the report
 
 
-def _report_job(work: Path, staging: Path, as_of: str | None, figures: Path) -> runner.Job:
-    """The fact-check report as a job of its own, run like a one-cell notebook."""
-    staging.mkdir(parents=True, exist_ok=True)
-    day = f"__import__('datetime').date.fromisoformat({as_of!r})" if as_of else "None"
-    code = (
-        "from migrationdata import claims\n"
-        f"claims.write_reports(folder={str(staging)!r}, as_of={day}, figures={str(figures)!r})\n"
-    )
-    (work / "report").mkdir(parents=True, exist_ok=True)
-    return runner.Job(
-        id=REPORT,
-        cells=[{"number": 1, "source": code}],
-        cwd=str(paths.REPO_DIR),
-        env={},
-        result=str(work / "report" / "result.json"),
-        log=str(work / "report" / "output.log"),
-    )
-
-
 def _adopt_report(staging: Path, out: Path) -> dict[str, str | None]:
     """Move the report written in ``staging`` into ``out`` (files whose bytes changed)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -311,7 +294,20 @@ def _adopt_report(staging: Path, out: Path) -> dict[str, str | None]:
     return {str(p): _sha(p) for p in sorted(out.glob("*")) if p.is_file()}
 
 
-# ----------------------------------------------------------------------------- running
+def _failure(nb: Notebook, result: dict, executed: Path) -> BuildError:
+    number = result.get("cell")
+    source = result.get("source") or ""
+    first = next((ln for ln in source.splitlines() if ln.strip() and not ln.startswith("#")), "")
+    where = f"cell {number} (`{first.strip()[:70]}`)" if number else "an injected cell"
+    return BuildError(
+        f"notebook {_shown(nb.source)} failed in {where}: {result.get('ename')}: {result.get('evalue')}\n"
+        f"The charts already in the figures folder are unchanged. The partly run notebook, with "
+        f"its full traceback, is in {executed}; fix the cell and run `migrationdata build --only "
+        f"{nb.name}`."
+    )
+
+
+# ----------------------------------------------------------------------------- build
 
 
 def default_jobs() -> int:
@@ -321,73 +317,179 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def _read_result(job: runner.Job, code: int) -> dict:
-    try:
-        return json.loads(Path(job.result).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
-        return {
-            "status": "failed",
-            "cell": None,
-            "ename": "ProcessDied",
-            "evalue": f"the process stopped ({how})",
+class _Run:
+    """One build into one figures folder: its state, its work folder, its jobs."""
+
+    def __init__(self, figures: Path, reports_out: Path, as_of: str | None, state_dir: Path, say):
+        self.figures, self.reports_out, self.as_of, self.state_dir, self.say = (
+            figures,
+            reports_out,
+            as_of,
+            state_dir,
+            say,
+        )
+        self.state_file = _state_path(state_dir, figures)
+        self.state = _load_state(self.state_file)
+        _hashes.clear()
+        _hashes.update(self.state.get("hashes", {}))
+        self.entries = self.state.setdefault("notebooks", {})
+        self.libraries = library_versions()
+        self.work = state_dir / "work" / hashlib.sha256(str(figures).encode()).hexdigest()[:12]
+        # the report is written beside its final folder, so its links to the charts are the same
+        self.staging_report = reports_out.parent / f".{reports_out.name}-building"
+        self.outcomes: dict[str, Outcome] = {}
+        self.notebooks: dict[str, tuple[Notebook, str, dict]] = {}
+        self.position: dict[str, str] = {}
+        self.started: dict[str, float] = {}
+        self.report_failed: dict | None = None
+        self.server: runner.ForkServer | None = None
+
+    def plan(self, chosen: list[Notebook], force: bool) -> list[tuple[Notebook, str]]:
+        """The notebooks to run, with their keys; the others are marked skipped."""
+        params = {"as_of": self.as_of, "output": str(self.figures)}
+        todo = []
+        for i, nb in enumerate(chosen, 1):
+            self.position[nb.name] = f"[{i}/{len(chosen)}]"
+            key = _notebook_key(nb, self.libraries, params)
+            entry = self.entries.get(nb.name)
+            if (
+                not force
+                and entry is not None
+                and entry.get("key") == key
+                and _files_unchanged(entry.get("reads", {}))
+                and _files_unchanged(entry.get("outputs", {}))
+            ):
+                self.outcomes[nb.name] = Outcome(nb.name, "skipped", charts=list(entry.get("charts", [])))
+                self.say(f"{self.position[nb.name]} {nb.name}: up to date, skipped")
+            else:
+                todo.append((nb, key))
+        return todo
+
+    def report_key(self) -> str:
+        return _report_key(self.as_of, self.libraries, self.reports_out, self.figures)
+
+    def notebook_job(self, nb: Notebook, key: str) -> runner.Job:
+        doc = runner.read_cells(nb.source, self.state_dir / "cells")
+        self.notebooks[nb.name] = (nb, key, doc)
+        folder = self.work / nb.name
+        staging = folder / "figures"
+        staging.mkdir(parents=True)
+        (folder / "reads.txt").write_text("", encoding="utf-8")
+        return runner.Job(
+            id=nb.name,
+            cells=runner.code_cells(doc, {"as_of": self.as_of, "output": str(staging)}),
+            cwd=str(nb.source.parent),
+            env={
+                "MIGRATIONDATA_BUILD_LOG": str(staging / ".charts.log"),
+                "MIGRATIONDATA_FIGURES": str(staging),
+                "JPY_SESSION_NAME": str(nb.source),
+            },
+            result=str(folder / "result.json"),
+            log=str(folder / "output.log"),
+            trace_log=str(folder / "reads.txt"),
+            roots=[str(paths.data_dir().resolve()) + os.sep, str(paths.PACKAGE_DIR) + os.sep],
+        )
+
+    def report_job(self) -> runner.Job:
+        """The fact-check report as a job of its own, run like a one-cell notebook."""
+        shutil.rmtree(self.staging_report, ignore_errors=True)
+        self.staging_report.mkdir(parents=True)
+        day = f"__import__('datetime').date.fromisoformat({self.as_of!r})" if self.as_of else "None"
+        code = (
+            "from migrationdata import claims\n"
+            f"claims.write_reports(folder={str(self.staging_report)!r}, as_of={day}, "
+            f"figures={str(self.figures)!r})\n"
+        )
+        folder = self.work / "report"
+        folder.mkdir(parents=True, exist_ok=True)
+        return runner.Job(
+            id=REPORT,
+            cells=[{"number": 1, "source": code}],
+            cwd=str(paths.REPO_DIR),
+            env={},
+            result=str(folder / "result.json"),
+            log=str(folder / "output.log"),
+        )
+
+    def on_start(self, job: runner.Job) -> None:
+        self.started[job.id] = time.perf_counter()
+        where = f"{REPORT}: writing" if job.id == REPORT else f"{self.position[job.id]} {job.id}: running"
+        self.say(where + " ...")
+
+    def on_done(self, job: runner.Job, code: int) -> None:
+        result = runner.read_result(job, code)
+        seconds = time.perf_counter() - self.started[job.id]
+        if job.id == REPORT:
+            self.report_failed = None if result["status"] == "ok" else result
+            self.state.setdefault("reports", {})["seconds"] = round(seconds, 2)
+            return
+        nb, key, doc = self.notebooks[job.id]
+        executed = self.state_dir / "executed" / f"{nb.name}.ipynb"
+        executed.parent.mkdir(parents=True, exist_ok=True)
+        executed.write_text(json.dumps(runner.executed_notebook(doc, result), indent=1), encoding="utf-8")
+        if result["status"] != "ok":
+            raise _failure(nb, result, executed)
+        folder = self.work / nb.name
+        slugs = _commit_charts(folder / "figures", self.figures, nb, folder / "figures" / ".charts.log")
+        # compiled caches stand for their .py files, which the modules list names
+        lines = (folder / "reads.txt").read_text(encoding="utf-8").splitlines()
+        reads = sorted({ln for ln in lines if ln and "__pycache__" not in ln})
+        self.entries[nb.name] = {
+            "key": key,
+            "reads": {p: _sha(Path(p)) for p in reads},
+            "charts": slugs,
+            "outputs": _outputs(self.figures, slugs),
+            "seconds": round(seconds, 2),
         }
+        _save_state(self.state_file, self.state)  # a later failure keeps this notebook's success
+        self.outcomes[nb.name] = Outcome(nb.name, "ran", seconds, slugs)
+        self.say(f"{self.position[nb.name]} {nb.name}: done in {seconds:.1f}s, {len(slugs)} chart(s)")
 
+    def execute(self, jobs: list[runner.Job], slots: int, kernel: bool) -> None:
+        """Run the jobs, longest first (as timed last time) so the last to end is a short one;
+        the report always on the server, the notebooks there or in kernels."""
+        took = {name: e.get("seconds") for name, e in self.entries.items()}
+        took[REPORT] = self.state.get("reports", {}).get("seconds") or 1e6
+        jobs = sorted(jobs, key=lambda j: -(took.get(j.id) or 0))
+        on_server = [j for j in jobs if not kernel or j.id == REPORT]
+        in_kernels = [j for j in jobs if j not in on_server]
+        try:
+            if in_kernels:
+                for job in on_server:
+                    self.on_start(job)
+                    self.server.submit(job)  # type: ignore[union-attr]
+                runner.run_in_kernels(in_kernels, slots, self.state_dir, self.on_start, self.on_done)
+                for job in on_server:
+                    self.on_done(job, runner.wait_for(self.server, job.id))  # type: ignore[arg-type]
+            elif on_server:
+                runner.run_forked(self.server, on_server, slots, self.on_start, self.on_done)  # type: ignore[arg-type]
+        except runner.RunnerError as exc:
+            raise BuildError(str(exc)) from None
+        finally:
+            _save_state(self.state_file, self.state)
 
-def _failure(nb: Notebook, result: dict, executed: Path) -> BuildError:
-    number = result.get("cell")
-    source = result.get("source") or ""
-    first = next((ln for ln in source.splitlines() if ln.strip() and not ln.startswith("#")), "")
-    where = f"cell {number} (`{first.strip()[:70]}`)" if number else "an injected cell"
-    shown = _shown(nb.source)
-    return BuildError(
-        f"notebook {shown} failed in {where}: {result.get('ename')}: {result.get('evalue')}\n"
-        f"The charts already in the figures folder are unchanged. The partly run notebook, with "
-        f"its full traceback, is in {executed}; fix the cell and run `migrationdata build --only "
-        f"{nb.name}`."
-    )
-
-
-def _run_forked(server: runner.ForkServer, jobs: list[runner.Job], slots: int, on_start, on_done) -> None:
-    """Keep ``slots`` jobs running on the server until all have ended; ``on_done`` may raise to
-    stop the others."""
-    pending, running = list(jobs), {}
-    while pending or running:
-        while pending and len(running) < slots:
-            job = pending.pop(0)
-            on_start(job)
-            server.submit(job)
-            running[job.id] = job
-        ended, code = server.wait()
-        on_done(running.pop(ended), code)
-
-
-async def _run_kernels(jobs: list[runner.Job], slots: int, state_dir: Path, on_start, on_done) -> None:
-    import asyncio
-
-    sem = asyncio.Semaphore(slots)
-
-    async def one(job):
-        async with sem:
-            on_start(job)
-            await runner.run_in_kernel(job, state_dir)
-            on_done(job, 0)
-
-    tasks = [asyncio.ensure_future(one(job)) for job in jobs]
-    try:
-        pending = set(tasks)
-        while pending:
-            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_EXCEPTION)
-            for task in done:
-                if task.exception() is not None:
-                    raise task.exception()
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-
-# ----------------------------------------------------------------------------- build
+    def finish_report(self, started_with: str | None, key_before: str) -> str:
+        """Write the report if it is stale (again, if the charts it links changed while it was
+        being written); returns "written" or "skipped"."""
+        final_key = self.report_key() if self.notebooks else key_before
+        if started_with is None and final_key == key_before:
+            self.say(f"{REPORT}: up to date, skipped")
+            return "skipped"
+        if started_with != final_key:
+            self.server = self.server or runner.ForkServer(self.state_dir / "runner.log")
+            job = self.report_job()
+            self.on_start(job)
+            self.server.submit(job)
+            self.on_done(job, runner.wait_for(self.server, job.id))
+        if self.report_failed:
+            raise BuildError(
+                f"the charts are built, but the fact-check report failed: "
+                f"{self.report_failed.get('ename')}: {self.report_failed.get('evalue')}"
+            )
+        outputs = _adopt_report(self.staging_report, self.reports_out)
+        self.state["reports"] = {**self.state.get("reports", {}), "key": final_key, "outputs": outputs}
+        self.say(f"{REPORT}: written to {_shown(self.reports_out)}")
+        return "written"
 
 
 def build(
@@ -431,194 +533,44 @@ def build(
         reports_out = (figures.parent / "reports" if as_of else paths.reports_dir()).resolve()
     if as_of:
         _refuse_committed(as_of, [figures] + ([reports_out] if reports else []))
-    state_dir = (state_dir or STATE_DIR).resolve()
-    data_root = paths.data_dir().resolve()
     chosen = select(discover(notebooks), only)
-    state_file = _state_path(state_dir, figures)
-    state = _load_state(state_file)
-    _hashes.clear()
-    _hashes.update(state.get("hashes", {}))
-    entries = state.setdefault("notebooks", {})
-    libraries = library_versions()
-    params = {"as_of": as_of, "output": str(figures)}
-
-    outcomes: dict[str, Outcome] = {}
-    todo: list[tuple[Notebook, str]] = []
-    n = len(chosen)
-    for i, nb in enumerate(chosen, 1):
-        key = _notebook_key(nb, libraries, params)
-        entry = entries.get(nb.name)
-        fresh = (
-            not force
-            and entry is not None
-            and entry.get("key") == key
-            and _files_unchanged(entry.get("reads", {}))
-            and _files_unchanged(entry.get("outputs", {}))
-        )
-        if fresh:
-            outcomes[nb.name] = Outcome(nb.name, "skipped", charts=list(entry.get("charts", [])))
-            say(f"[{i}/{n}] {nb.name}: up to date, skipped")
-        else:
-            todo.append((nb, key))
-
-    previous_report = state.get("reports", {})
-    report_key = _report_key(as_of, libraries, reports_out, figures) if reports else None
-    report_fresh = (
-        not force
-        and previous_report.get("key") == report_key
-        and _files_unchanged(previous_report.get("outputs", {}))
+    run = _Run(figures, reports_out, as_of, (state_dir or STATE_DIR).resolve(), say)
+    todo = run.plan(chosen, force)
+    report_key = run.report_key() if reports else ""
+    previous = run.state.get("reports", {})
+    report_stale = reports and (
+        force or previous.get("key") != report_key or not _files_unchanged(previous.get("outputs", {}))
     )
     report_status = "skipped" if reports else "not asked"
-
-    work = state_dir / "work" / hashlib.sha256(str(figures).encode()).hexdigest()[:12]
-    # the report is written beside its final folder, so its links to the charts are the same
-    staging_report = reports_out.parent / f".{reports_out.name}-building"
-    server = None
     charts_done = False
     try:
-        if todo or (reports and not report_fresh):
-            shutil.rmtree(work, ignore_errors=True)
-            shutil.rmtree(staging_report, ignore_errors=True)
-            work.mkdir(parents=True)
-        if (todo and not kernel) or (reports and not report_fresh):
+        if todo or report_stale:
+            shutil.rmtree(run.work, ignore_errors=True)
+            run.work.mkdir(parents=True)
+        if (todo and not kernel) or report_stale:
             # started first: the server imports the libraries while the notebooks are read
-            server = runner.ForkServer(state_dir / "runner.log")
-        report_running: str | None = None  # the key the report being written was started with
-        report_failed: dict | None = None
-        job_list: list[runner.Job] = []
-        if reports and not report_fresh:
-            job_list.append(_report_job(work, staging_report, as_of, figures))
-            report_running = report_key
-        position = {nb.name: i for i, nb in enumerate(chosen, 1)}
-        by_id: dict[str, tuple[Notebook, str, dict]] = {}
-        for nb, key in todo:
-            doc = runner.read_cells(nb.source, state_dir / "cells")
-            folder = work / nb.name
-            (folder / "figures").mkdir(parents=True)
-            (folder / "reads.txt").write_text("", encoding="utf-8")
-            job_params = {"as_of": as_of, "output": str(folder / "figures")}
-            job_list.append(
-                runner.Job(
-                    id=nb.name,
-                    cells=runner.code_cells(doc, job_params),
-                    cwd=str(nb.source.parent),
-                    env={
-                        "MIGRATIONDATA_BUILD_LOG": str(folder / "figures" / ".charts.log"),
-                        "MIGRATIONDATA_FIGURES": str(folder / "figures"),
-                        "JPY_SESSION_NAME": str(nb.source),
-                    },
-                    result=str(folder / "result.json"),
-                    log=str(folder / "output.log"),
-                    trace_log=str(folder / "reads.txt"),
-                    roots=[str(data_root) + os.sep, str(paths.PACKAGE_DIR) + os.sep],
-                )
-            )
-            by_id[nb.name] = (nb, key, doc)
-        # longest first (as timed last time), so the last to finish is a short one
-        took = {name: e.get("seconds") for name, e in entries.items()} | {
-            REPORT: previous_report.get("seconds")
-        }
-        job_list.sort(key=lambda j: -(took.get(j.id) or (1e6 if j.id == REPORT else 0)))
-        started: dict[str, float] = {}
-
-        def on_start(job: runner.Job) -> None:
-            started[job.id] = time.perf_counter()
-            if job.id == REPORT:
-                say(f"{REPORT}: writing ...")
-            else:
-                say(f"[{position[job.id]}/{n}] {job.id}: running ...")
-
-        def on_done(job: runner.Job, code: int) -> None:
-            nonlocal report_failed
-            result = _read_result(job, code)
-            seconds = time.perf_counter() - started[job.id]
-            if job.id == REPORT:
-                report_failed = None if result["status"] == "ok" else result
-                previous_report["seconds"] = round(seconds, 2)
-                return
-            nb, key, doc = by_id[job.id]
-            executed = state_dir / "executed" / f"{nb.name}.ipynb"
-            executed.parent.mkdir(parents=True, exist_ok=True)
-            executed.write_text(json.dumps(runner.executed_notebook(doc, result), indent=1), encoding="utf-8")
-            if result["status"] != "ok":
-                raise _failure(nb, result, executed)
-            folder = work / nb.name
-            slugs = _commit_charts(folder / "figures", figures, nb, folder / "figures" / ".charts.log")
-            # compiled caches stand for their .py files, which the modules list names
-            lines = (folder / "reads.txt").read_text(encoding="utf-8").splitlines()
-            reads = sorted({ln for ln in lines if ln and "__pycache__" not in ln})
-            entries[nb.name] = {
-                "key": key,
-                "reads": {p: _sha(Path(p)) for p in reads},
-                "charts": slugs,
-                "outputs": _outputs(figures, slugs),
-                "seconds": round(seconds, 2),
-            }
-            _save_state(state_file, state)  # a later failure keeps this notebook's success
-            outcomes[nb.name] = Outcome(nb.name, "ran", seconds, slugs)
-            say(f"[{position[nb.name]}/{n}] {nb.name}: done in {seconds:.1f}s, {len(slugs)} chart(s)")
-
+            run.server = runner.ForkServer(run.state_dir / "runner.log")
+        # the report runs beside the notebooks, with the charts as they are now
+        job_list = [run.report_job()] if report_stale else []
+        job_list += [run.notebook_job(nb, key) for nb, key in todo]
         slots = max(1, jobs or (2 * default_jobs() if kernel else default_jobs()))
-        try:
-            if kernel:
-                import asyncio
-
-                report = [j for j in job_list if j.id == REPORT]
-                for job in report:
-                    on_start(job)
-                    server.submit(job)  # type: ignore[union-attr]
-                kernel_jobs = [j for j in job_list if j.id != REPORT]
-                asyncio.run(_run_kernels(kernel_jobs, slots, state_dir, on_start, on_done))
-                for job in report:
-                    on_done(job, server.wait()[1])  # type: ignore[union-attr]
-            elif job_list:
-                _run_forked(server, job_list, slots, on_start, on_done)  # type: ignore[arg-type]
-        except runner.RunnerError as exc:
-            raise BuildError(str(exc)) from None
-        finally:
-            _save_state(state_file, state)
+        run.execute(job_list, slots, kernel)
         charts_done = True
-
         if reports:
-            # the report links the charts that exist: if the notebooks added or removed one
-            # while it was being written (or since it was last written), it is written again
-            final_key = _report_key(as_of, libraries, reports_out, figures) if todo else report_key
-            if report_running is None and final_key == report_key:
-                say(f"{REPORT}: up to date, skipped")
-            else:
-                if report_running != final_key:
-                    server = server or runner.ForkServer(state_dir / "runner.log")
-                    shutil.rmtree(staging_report, ignore_errors=True)
-                    job = _report_job(work, staging_report, as_of, figures)
-                    on_start(job)
-                    server.submit(job)
-                    on_done(*_wait_for(server, job))
-                if report_failed:
-                    raise BuildError(
-                        f"the charts are built, but the fact-check report failed: "
-                        f"{report_failed.get('ename')}: {report_failed.get('evalue')}"
-                    )
-                outputs = _adopt_report(staging_report, reports_out)
-                state["reports"] = {
-                    "key": final_key,
-                    "outputs": outputs,
-                    "seconds": previous_report.get("seconds"),
-                }
-                report_status = "written"
-                say(f"{REPORT}: written to {_shown(reports_out)}")
-        shutil.rmtree(work, ignore_errors=True)
+            report_status = run.finish_report(report_key if report_stale else None, report_key)
+        shutil.rmtree(run.work, ignore_errors=True)
     finally:
-        if server is not None:
-            server.close()
-        shutil.rmtree(staging_report, ignore_errors=True)
+        if run.server is not None:
+            run.server.close()
+        shutil.rmtree(run.staging_report, ignore_errors=True)
         # after the report, so a first build's gallery already links it; written even if the
         # report failed, since the charts are good
         if charts_done:
-            page = gallery.write_gallery(figures, state, as_of=as_of, reports=reports_out)
-            _save_state(state_file, state)
+            page = gallery.write_gallery(figures, run.state, as_of=as_of, reports=reports_out)
             say(f"gallery: {_shown(page)}")
+        _save_state(run.state_file, run.state)
     return BuildReport(
-        [outcomes[nb.name] for nb in chosen],
+        [run.outcomes[nb.name] for nb in chosen],
         page,
         report_status,
         time.perf_counter() - t_start,
@@ -626,13 +578,6 @@ def build(
         reports_folder=reports_out,
         output=output,
     )
-
-
-def _wait_for(server: runner.ForkServer, job: runner.Job) -> tuple[runner.Job, int]:
-    while True:
-        ended, code = server.wait()
-        if ended == job.id:
-            return job, code
 
 
 def as_of_folder(as_of: str) -> Path:

@@ -524,5 +524,73 @@ async def run_in_kernel(job: Job, state_dir: Path) -> None:
     Path(job.result).write_text(json.dumps(result), encoding="utf-8")
 
 
+# ----------------------------------------------------------------------------- scheduling
+
+
+def read_result(job: Job, code: int) -> dict:
+    """A job's outcome, from its result file (or, when the process died first, its exit)."""
+    try:
+        return json.loads(Path(job.result).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+        return {
+            "status": "failed",
+            "cell": None,
+            "ename": "ProcessDied",
+            "evalue": f"the process stopped ({how})",
+        }
+
+
+def run_forked(server: ForkServer, jobs: list[Job], slots: int, on_start, on_done) -> None:
+    """Keep ``slots`` jobs running on the server, in the order given, until all have ended.
+    ``on_done(job, exit_code)`` may raise to stop: the caller then closes the server."""
+    pending, running = list(jobs), {}
+    while pending or running:
+        while pending and len(running) < slots:
+            job = pending.pop(0)
+            on_start(job)
+            server.submit(job)
+            running[job.id] = job
+        ended, code = server.wait()
+        on_done(running.pop(ended), code)
+
+
+def wait_for(server: ForkServer, job_id: str) -> int:
+    """Wait for one job to end; its exit code."""
+    while True:
+        ended, code = server.wait()
+        if ended == job_id:
+            return code
+
+
+def run_in_kernels(jobs: list[Job], slots: int, state_dir: Path, on_start, on_done) -> None:
+    """As :func:`run_forked`, each job in a Jupyter kernel of its own."""
+    import asyncio
+
+    async def main() -> None:
+        sem = asyncio.Semaphore(slots)
+
+        async def one(job: Job) -> None:
+            async with sem:
+                on_start(job)
+                await run_in_kernel(job, state_dir)
+                on_done(job, 0)
+
+        tasks = [asyncio.ensure_future(one(job)) for job in jobs]
+        try:
+            pending = set(tasks)
+            while pending:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_EXCEPTION)
+                for task in done:
+                    if task.exception() is not None:
+                        raise task.exception()  # type: ignore[misc]
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run(main())
+
+
 if __name__ == "__main__":
     _serve()
