@@ -219,6 +219,12 @@ def _serve() -> None:
             importlib.import_module(name)
     if "PIL.Image" in sys.modules:
         sys.modules["PIL.Image"].preinit()  # the image plugins, imported at the first save
+    import gc
+
+    # what the server holds is shared with every child; frozen, the children's garbage
+    # collections leave it alone instead of copying the pages they would touch
+    gc.collect()
+    gc.freeze()
 
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_r, False)
