@@ -49,6 +49,8 @@ AS_OF_ROOT = paths.REPO_DIR / "build"
 #: the folders committed to git, which only a build of today's data may write
 COMMITTED = (paths.REPO_DIR / "figures", paths.REPO_DIR / "reports")
 REPORT = "fact-check report"
+#: what the report's server imports before it forks the report's process
+REPORT_PRELOAD = ("pandas", "yaml")
 
 
 class BuildError(MigrationDataError):
@@ -342,7 +344,10 @@ class _Run:
         self.position: dict[str, str] = {}
         self.started: dict[str, float] = {}
         self.report_failed: dict | None = None
-        self.server: runner.ForkServer | None = None
+        self.server: runner.ForkServer | None = None  # the notebooks'
+        self.report_server: runner.ForkServer | None = None
+        self.report: runner.Job | None = None
+        self.report_started_with: str | None = None  # the report key its job was started with
 
     def plan(self, chosen: list[Notebook], force: bool) -> list[tuple[Notebook, str]]:
         """The notebooks to run, with their keys; the others are marked skipped."""
@@ -402,7 +407,8 @@ class _Run:
         )
         folder = self.work / "report"
         folder.mkdir(parents=True, exist_ok=True)
-        return runner.Job(
+        (folder / "result.json").unlink(missing_ok=True)
+        self.report = runner.Job(
             id=REPORT,
             cells=[{"number": 1, "source": code}],
             cwd=str(paths.REPO_DIR),
@@ -410,6 +416,7 @@ class _Run:
             result=str(folder / "result.json"),
             log=str(folder / "output.log"),
         )
+        return self.report
 
     def on_start(self, job: runner.Job) -> None:
         self.started[job.id] = time.perf_counter()
@@ -421,7 +428,6 @@ class _Run:
         seconds = time.perf_counter() - self.started[job.id]
         if job.id == REPORT:
             self.report_failed = None if result["status"] == "ok" else result
-            self.state.setdefault("reports", {})["seconds"] = round(seconds, 2)
             return
         nb, key, doc = self.notebooks[job.id]
         executed = self.state_dir / "executed" / f"{nb.name}.ipynb"
@@ -445,42 +451,48 @@ class _Run:
         self.outcomes[nb.name] = Outcome(nb.name, "ran", seconds, slugs)
         self.say(f"{self.position[nb.name]} {nb.name}: done in {seconds:.1f}s, {len(slugs)} chart(s)")
 
+    def start_report(self, key: str) -> None:
+        """Start writing the report, in a process of its own, with the charts as they are."""
+        if self.report_server is None:
+            # its own server, so it starts at once and fills the core the notebooks' server
+            # leaves idle while it imports
+            self.report_server = runner.ForkServer(self.state_dir / "runner-report.log", REPORT_PRELOAD)
+        job = self.report_job()
+        self.on_start(job)
+        self.report_server.submit(job)
+        self.report_started_with = key
+
     def execute(self, jobs: list[runner.Job], slots: int, kernel: bool) -> None:
-        """Run the jobs, longest first (as timed last time) so the last to end is a short one;
-        the report always on the server, the notebooks there or in kernels."""
-        took = {name: e.get("seconds") for name, e in self.entries.items()}
-        took[REPORT] = self.state.get("reports", {}).get("seconds") or 1e6
-        jobs = sorted(jobs, key=lambda j: -(took.get(j.id) or 0))
-        on_server = [j for j in jobs if not kernel or j.id == REPORT]
-        in_kernels = [j for j in jobs if j not in on_server]
+        """Run the notebooks, longest first (as timed last time) so the last to end is a short
+        one."""
+        took = {name: e.get("seconds") or 0 for name, e in self.entries.items()}
+        jobs = sorted(jobs, key=lambda j: -took.get(j.id, 0))
         try:
-            if in_kernels:
-                for job in on_server:
-                    self.on_start(job)
-                    self.server.submit(job)  # type: ignore[union-attr]
-                runner.run_in_kernels(in_kernels, slots, self.state_dir, self.on_start, self.on_done)
-                for job in on_server:
-                    self.on_done(job, runner.wait_for(self.server, job.id))  # type: ignore[arg-type]
-            elif on_server:
-                runner.run_forked(self.server, on_server, slots, self.on_start, self.on_done)  # type: ignore[arg-type]
+            if kernel:
+                runner.run_in_kernels(jobs, slots, self.state_dir, self.on_start, self.on_done)
+            elif jobs:
+                runner.run_forked(self.server, jobs, slots, self.on_start, self.on_done)  # type: ignore[arg-type]
         except runner.RunnerError as exc:
             raise BuildError(str(exc)) from None
         finally:
             _save_state(self.state_file, self.state)
 
-    def finish_report(self, started_with: str | None, key_before: str) -> str:
-        """Write the report if it is stale (again, if the charts it links changed while it was
-        being written); returns "written" or "skipped"."""
+    def finish_report(self, key_before: str) -> str:
+        """Wait for the report; write it again if the charts it links changed while it was
+        being written (or since it was last written). Returns "written" or "skipped"."""
         final_key = self.report_key() if self.notebooks else key_before
-        if started_with is None and final_key == key_before:
+        if self.report_started_with is None and final_key == key_before:
             self.say(f"{REPORT}: up to date, skipped")
             return "skipped"
-        if started_with != final_key:
-            self.server = self.server or runner.ForkServer(self.state_dir / "runner.log")
-            job = self.report_job()
-            self.on_start(job)
-            self.server.submit(job)
-            self.on_done(job, runner.wait_for(self.server, job.id))
+        try:
+            if self.report_started_with is not None:
+                self.on_done(self.report, runner.wait_for(self.report_server, REPORT))  # type: ignore[arg-type]
+            if self.report_started_with != final_key:
+                self.say(f"{REPORT}: the charts changed while it was written")
+                self.start_report(final_key)
+                self.on_done(self.report, runner.wait_for(self.report_server, REPORT))  # type: ignore[arg-type]
+        except runner.RunnerError as exc:
+            raise BuildError(str(exc)) from None
         if self.report_failed:
             raise BuildError(
                 f"the charts are built, but the fact-check report failed: "
@@ -490,6 +502,11 @@ class _Run:
         self.state["reports"] = {**self.state.get("reports", {}), "key": final_key, "outputs": outputs}
         self.say(f"{REPORT}: written to {_shown(self.reports_out)}")
         return "written"
+
+    def close(self) -> None:
+        for server in (self.server, self.report_server):
+            if server is not None:
+                server.close()
 
 
 def build(
@@ -547,21 +564,20 @@ def build(
         if todo or report_stale:
             shutil.rmtree(run.work, ignore_errors=True)
             run.work.mkdir(parents=True)
-        if (todo and not kernel) or report_stale:
-            # started first: the server imports the libraries while the notebooks are read
+        if report_stale:
+            run.start_report(report_key)
+        if todo and not kernel:
+            # started before the notebooks are read, so its imports overlap with that
             run.server = runner.ForkServer(run.state_dir / "runner.log")
-        # the report runs beside the notebooks, with the charts as they are now
-        job_list = [run.report_job()] if report_stale else []
-        job_list += [run.notebook_job(nb, key) for nb, key in todo]
+        job_list = [run.notebook_job(nb, key) for nb, key in todo]
         slots = max(1, jobs or (2 * default_jobs() if kernel else default_jobs()))
         run.execute(job_list, slots, kernel)
         charts_done = True
         if reports:
-            report_status = run.finish_report(report_key if report_stale else None, report_key)
+            report_status = run.finish_report(report_key)
         shutil.rmtree(run.work, ignore_errors=True)
     finally:
-        if run.server is not None:
-            run.server.close()
+        run.close()
         shutil.rmtree(run.staging_report, ignore_errors=True)
         # after the report, so a first build's gallery already links it; written even if the
         # report failed, since the charts are good

@@ -154,7 +154,7 @@ class ForkServer:
     The server and its children share a process group of their own, so :meth:`close` stops
     every notebook still running at once, whatever it is doing."""
 
-    def __init__(self, log: Path, env: dict[str, str] | None = None):
+    def __init__(self, log: Path, preload: tuple[str, ...] = PRELOAD, env: dict[str, str] | None = None):
         env = dict(os.environ if env is None else env)
         # as the kernels had: no window, and the same hashing in every run
         env.update(MPLBACKEND="agg", PYTHONHASHSEED="0")
@@ -162,7 +162,7 @@ class ForkServer:
         self.log = log
         with open(log, "wb") as err:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "migrationdata.runner"],
+                [sys.executable, "-m", "migrationdata.runner", *preload],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=err,
@@ -210,11 +210,11 @@ class ForkServer:
         self.close()
 
 
-def _serve() -> None:
+def _serve(preload: list[str]) -> None:
     """The server's loop: read jobs on stdin, fork a child for each, report each child's end."""
     import importlib
 
-    for name in PRELOAD:
+    for name in preload:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     if "PIL.Image" in sys.modules:
@@ -599,4 +599,4 @@ def run_in_kernels(jobs: list[Job], slots: int, state_dir: Path, on_start, on_do
 
 
 if __name__ == "__main__":
-    _serve()
+    _serve(sys.argv[1:])
