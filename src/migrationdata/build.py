@@ -465,8 +465,11 @@ class _Run:
     def execute(self, jobs: list[runner.Job], slots: int, kernel: bool) -> None:
         """Run the notebooks, longest first (as timed last time) so the last to end is a short
         one."""
-        took = {name: e.get("seconds") or 0 for name, e in self.entries.items()}
-        jobs = sorted(jobs, key=lambda j: -took.get(j.id, 0))
+        took = {name: e.get("seconds") for name, e in self.entries.items()}
+        if any(not took.get(j.id) for j in jobs):
+            # never timed (a fresh clone): the longer notebook is the slower, roughly
+            took = {j.id: float(self.notebooks[j.id][0].source.stat().st_size) for j in jobs}
+        jobs = sorted(jobs, key=lambda j: -(took.get(j.id) or 0))
         try:
             if kernel:
                 runner.run_in_kernels(jobs, slots, self.state_dir, self.on_start, self.on_done)
