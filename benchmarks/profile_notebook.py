@@ -81,7 +81,10 @@ def main() -> int:
     _wrap(processed, "sha256_of", "data loading")
     _wrap(pd, "read_csv", "data loading")
     _wrap(charts.Chart, "layout", "layout")
-    _wrap(matplotlib.figure.Figure, "savefig", "savefig", by_format=True)
+    _wrap(matplotlib.figure.Figure, "savefig", "savefig (drawing)", by_format=True)
+    import PIL.Image
+
+    _wrap(PIL.Image.Image, "save", "savefig png (Pillow's zlib encoding)")
     _wrap(charts, "_write_if_changed", "writing files")
     _wrap(pd.DataFrame, "to_csv", "writing files")
 
