@@ -323,13 +323,8 @@ class _Run:
     """One build into one figures folder: its state, its work folder, its jobs."""
 
     def __init__(self, figures: Path, reports_out: Path, as_of: str | None, state_dir: Path, say):
-        self.figures, self.reports_out, self.as_of, self.state_dir, self.say = (
-            figures,
-            reports_out,
-            as_of,
-            state_dir,
-            say,
-        )
+        self.figures, self.reports_out, self.as_of = figures, reports_out, as_of
+        self.state_dir, self.say = state_dir, say
         self.state_file = _state_path(state_dir, figures)
         self.state = _load_state(self.state_file)
         _hashes.clear()
