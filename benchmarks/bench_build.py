@@ -221,6 +221,7 @@ def main() -> int:
     result: dict = {
         name: {
             "seconds": round(statistics.median(r["seconds"] for r in rs), 2),
+            "best": round(min(r["seconds"] for r in rs), 2),
             "seconds_all": [round(r["seconds"], 2) for r in rs],
             "cpu_seconds": round(statistics.median(r["cpu"] for r in rs), 2),
             "peak_pss_mb": round(max(r["pss_mb"] for r in rs)),
@@ -237,23 +238,35 @@ def main() -> int:
 
     cache = "no bytecode kept (each process compiles its imports)" if args.no_bytecode else "bytecode kept"
     print(f"\n{os.cpu_count()} cores; {cache}; median of {args.repeat} round(s), rows run side by side\n")
-    print(f"{'measure':<44}{'seconds':>9}{'CPU s':>8}{'peak PSS MB':>13}{'peak RSS MB':>13}")
+    print(f"{'measure':<44}{'median s':>9}{'best s':>8}{'CPU s':>8}{'peak PSS MB':>13}{'peak RSS MB':>13}")
     for name, (label, _) in rows.items():
         r = result[name]
         print(
-            f"{label:<44}{r['seconds']:>9.2f}{r['cpu_seconds']:>8.1f}{r['peak_pss_mb']:>13}{r['peak_rss_mb']:>13}"
+            f"{label:<44}{r['seconds']:>9.2f}{r['best']:>8.2f}{r['cpu_seconds']:>8.1f}"
+            f"{r['peak_pss_mb']:>13}{r['peak_rss_mb']:>13}"
         )
-    print(f"{'build --force / plain Python':<44}{ratio:>8.2f}x")
+    # interference from other work on the machine only ever slows a run down, so the best of
+    # the rounds is the better estimate of what the code itself takes (as timeit reports)
+    result["best_ratio"] = round(result["build"]["best"] / result["floor"]["best"], 2)
     result["notebooks_ratio"] = round(result["notebooks"]["seconds"] / result["floor"]["seconds"], 2)
-    print(f"{'notebooks only / plain Python':<44}{result['notebooks_ratio']:>8.2f}x")
+    result["notebooks_best_ratio"] = round(result["notebooks"]["best"] / result["floor"]["best"], 2)
+    print(f"{'build --force / plain Python':<44}{ratio:>9.2f}{result['best_ratio']:>8.2f}  (x)")
+    print(
+        f"{'notebooks only / plain Python':<44}{result['notebooks_ratio']:>9.2f}"
+        f"{result['notebooks_best_ratio']:>8.2f}  (x)"
+    )
     if args.before:
         before_ratio = result["before"]["seconds"] / result["floor"]["seconds"]
         result["before_ratio"] = round(before_ratio, 2)
-        print(f"{'before: build --force / plain Python':<44}{before_ratio:>8.2f}x")
+        result["before_best_ratio"] = round(result["before"]["best"] / result["floor"]["best"], 2)
+        print(
+            f"{'before: build --force / plain Python':<44}{before_ratio:>9.2f}{result['before_best_ratio']:>8.2f}  (x)"
+        )
     if fresh:
         print(f"{'make figures, fresh clone':<44}{fresh['seconds']:>9.1f}")
     targets = [
-        ("build --force at most 0.7x plain Python", ratio <= 0.7),
+        ("build --force at most 0.7x plain Python (median)", ratio <= 0.7),
+        ("build --force at most 0.7x plain Python (best of the rounds)", result["best_ratio"] <= 0.7),
         ("no-op build at most 0.3 s", result["noop"]["seconds"] <= 0.3),
         ("peak memory (PSS) of build --force under 1 GB", result["build"]["peak_pss_mb"] < 1024),
     ]
