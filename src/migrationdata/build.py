@@ -301,8 +301,12 @@ def _failure(nb: Notebook, result: dict, executed: Path) -> BuildError:
     source = result.get("source") or ""
     first = next((ln for ln in source.splitlines() if ln.strip() and not ln.startswith("#")), "")
     where = f"cell {number} (`{first.strip()[:70]}`)" if number else "an injected cell"
+    hint = ""
+    if result.get("ename") == "SyntaxError" and any(ln.lstrip()[:1] in "%!" for ln in source.splitlines()):
+        hint = " (IPython's % and ! lines need a kernel: build with --kernel, or write them in Python)"
     return BuildError(
-        f"notebook {_shown(nb.source)} failed in {where}: {result.get('ename')}: {result.get('evalue')}\n"
+        f"notebook {_shown(nb.source)} failed in {where}: {result.get('ename')}: {result.get('evalue')}"
+        f"{hint}\n"
         f"The charts already in the figures folder are unchanged. The partly run notebook, with "
         f"its full traceback, is in {executed}; fix the cell and run `migrationdata build --only "
         f"{nb.name}`."

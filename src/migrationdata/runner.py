@@ -130,6 +130,7 @@ def executed_notebook(doc: dict, result: dict) -> dict:
     cells = []
     for number, cell in enumerate(doc["cells"], 1):
         item = {
+            "id": f"cell-{number}",
             "cell_type": cell["cell_type"],
             "metadata": cell.get("metadata", {}),
             "source": cell["source"],
