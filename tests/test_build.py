@@ -8,13 +8,14 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
 
 import pytest
 
-from migrationdata import build, paths
+from migrationdata import build, gallery, paths
 
 HEADER = """\
 # ---
@@ -68,7 +69,8 @@ def statuses(report):
 # ----------------------------------------------------------------------------- runner
 
 
-def test_parameters_are_injected_and_charts_are_staged(space):
+@pytest.mark.parametrize("kernel", [False, True], ids=["forked", "kernel"])
+def test_parameters_are_injected_and_charts_are_staged(space, kernel):
     record = space / "params.json"
     write_notebook(
         space / "notebooks",
@@ -78,7 +80,7 @@ def test_parameters_are_injected_and_charts_are_staged(space):
         json.dump({{"as_of": as_of, "output": output, "cwd": os.getcwd()}}, open({str(record)!r}, "w"))
         """,
     )
-    report, messages = run(space, as_of="2023-12-27")
+    report, messages = run(space, as_of="2023-12-27", kernel=kernel)
     assert statuses(report) == {"01-params": "ran"}
     seen = json.loads(record.read_text())
     assert seen["as_of"] == "2023-12-27"
@@ -120,7 +122,8 @@ def test_a_notebook_reruns_only_when_its_text_data_or_parameters_change(space, t
     assert statuses(run(space, as_of="2023-12-27", force=True)[0]) == {"01-reads": "ran"}
 
 
-def test_a_failing_notebook_is_named_with_its_cell_and_leaves_no_charts(space):
+@pytest.mark.parametrize("kernel", [False, True], ids=["forked", "kernel"])
+def test_a_failing_notebook_is_named_with_its_cell_and_leaves_no_charts(space, kernel):
     write_notebook(
         space / "notebooks",
         "01-broken",
@@ -134,7 +137,7 @@ def test_a_failing_notebook_is_named_with_its_cell_and_leaves_no_charts(space):
         "ratio = 1 / 0",
     )
     with pytest.raises(build.BuildError) as err:
-        run(space)
+        run(space, kernel=kernel)
     message = str(err.value)
     assert "01-broken" in message
     assert "cell 3" in message  # the parameters cell is 1, the chart 2, the division 3
@@ -209,31 +212,56 @@ def _committed_outputs() -> dict[str, tuple[str, int]]:
     return out
 
 
-def test_an_as_of_build_goes_to_its_own_folder_and_says_what_it_shows(space, monkeypatch, capsys):
-    """`migrationdata build --as-of DATE` must never touch the committed figures/ and reports/
-    (a reviewer's as-of build once deleted five committed charts)."""
+@pytest.fixture(scope="module")
+def as_of_build(tmp_path_factory):
+    """`migrationdata build --as-of 2023-12-28` of a one-chart notebook, run once through the
+    CLI; the tests below only read what it wrote. It must never touch the committed figures/
+    and reports/ (a reviewer's as-of build once deleted five committed charts)."""
+    import contextlib
+    import io
+
     from migrationdata.cli import main
 
-    monkeypatch.setattr(build, "AS_OF_ROOT", space / "build")
-    monkeypatch.setattr(build, "STATE_DIR", space / "state")
-    monkeypatch.setattr(paths, "notebooks_dir", lambda: space / "notebooks")
+    space = tmp_path_factory.mktemp("as-of")
+    (space / "notebooks").mkdir()
     write_notebook(space / "notebooks", "01-charts", CHART_NOTEBOOK)
     before = _committed_outputs()
+    err = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stderr(err):
+        mp.setattr(build, "AS_OF_ROOT", space / "build")
+        mp.setattr(build, "STATE_DIR", space / "state")
+        mp.setattr(paths, "notebooks_dir", lambda: space / "notebooks")
+        status = main(["build", "--as-of", "2023-12-28"])
+    return {
+        "status": status,
+        "out": space / "build" / "as-of-2023-12-28",
+        "last_line": err.getvalue().strip().splitlines()[-1],
+        "before": before,
+        "after": _committed_outputs(),
+    }
 
-    assert main(["build", "--as-of", "2023-12-28"]) == 0
 
-    assert _committed_outputs() == before
-    out = space / "build" / "as-of-2023-12-28"
-    last_line = capsys.readouterr().err.strip().splitlines()[-1]
+def test_an_as_of_build_goes_to_its_own_folder(as_of_build):
+    assert as_of_build["status"] == 0
+    assert as_of_build["after"] == as_of_build["before"]
+    out, last_line = as_of_build["out"], as_of_build["last_line"]
     assert str(out) in last_line and "as published by 28 December 2023" in last_line
     side = json.loads((out / "figures" / "alpha.json").read_text(encoding="utf-8"))
     assert side["as_of"] == "2023-12-28"
+
+
+def test_an_as_of_gallery_says_what_it_shows(as_of_build):
+    out = as_of_build["out"]
     banner = "As of 28 December 2023: these charts show the data as published by that date"
     md = (out / "figures" / "index.md").read_text(encoding="utf-8")
     assert md.startswith("# Charts as of 28 December 2023\n\n> **" + banner)
     assert "[fact-check reports](../reports/index.md)" in md
     page = (out / "figures" / "index.html").read_text(encoding="utf-8")
     assert page.index(banner) < page.index("<main>")
+
+
+def test_an_as_of_report_says_what_it_shows(as_of_build):
+    out = as_of_build["out"]
     report = (out / "reports" / "us-mexico-talks-2023-12" / "factcheck.md").read_text(encoding="utf-8")
     assert report.startswith("# Fact-check as of 28 December 2023")
     assert report.splitlines()[2].startswith(
@@ -242,6 +270,43 @@ def test_an_as_of_build_goes_to_its_own_folder_and_says_what_it_shows(space, mon
     html_report = (out / "reports" / "us-mexico-talks-2023-12" / "factcheck.html").read_text(encoding="utf-8")
     assert "<title>Fact-check as of 28 December 2023" in html_report
     assert "still closed then" in report and "reopened 04 Jan 2024" not in report
+    assert not (out / ".reports-building").exists()
+
+
+def test_a_failed_build_writes_no_report(space):
+    """The report is written while the notebooks run, but reaches its folder only when they
+    all succeeded."""
+    write_notebook(space / "notebooks", "01-charts", CHART_NOTEBOOK)
+    write_notebook(space / "notebooks", "02-fails", "import time\ntime.sleep(1)\nraise RuntimeError('bad')")
+    with pytest.raises(build.BuildError, match="02-fails.*RuntimeError: bad"):
+        build.build(
+            notebooks=space / "notebooks",
+            output=space / "out",
+            state_dir=space / "state",
+            progress=lambda _: None,
+        )
+    assert not (space / "out" / "reports").exists()
+    assert not (space / "out" / ".reports-building").exists()
+
+
+def test_a_build_with_nothing_to_do_imports_nothing_heavy(space):
+    """The no-op check decides from hashes and the build state alone: no pandas, matplotlib,
+    jupytext, Jinja2 or Jupyter in the process that decides."""
+    write_notebook(space / "notebooks", "01-charts", CHART_NOTEBOOK)
+    run(space)
+    script = f"""
+import sys
+from pathlib import Path
+from migrationdata import build
+report = build.build(notebooks=Path({str(space / "notebooks")!r}), figures=Path({str(space / "figures")!r}),
+                     state_dir=Path({str(space / "state")!r}), reports=False, progress=lambda _: None)
+assert [o.status for o in report.outcomes] == ["skipped"], report.outcomes
+heavy = ("pandas", "numpy", "matplotlib", "jupytext", "nbformat", "nbclient", "jinja2", "IPython")
+print(sorted(m for m in heavy if m in sys.modules))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("where", ["output", "figures"])
@@ -318,7 +383,7 @@ SIDECAR = {
 def test_gallery_lists_each_chart_with_its_words_and_files(tmp_path):
     (tmp_path / "darien-annual.json").write_text(json.dumps(SIDECAR), encoding="utf-8")
     (tmp_path / "not-a-chart.json").write_text("{}", encoding="utf-8")
-    build.write_gallery(tmp_path)
+    gallery.write_gallery(tmp_path)
     md = (tmp_path / "index.md").read_text(encoding="utf-8")
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "### Darién crossings more than doubled in 2023" in md

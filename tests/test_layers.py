@@ -59,6 +59,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "orchestration",
         (
             "migrationdata.build",
+            "migrationdata.runner",
             "migrationdata.gallery",
             "migrationdata.update",
             "migrationdata.cli",

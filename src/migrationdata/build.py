@@ -2,18 +2,21 @@
 the fact-check report.
 
 Each notebook in ``notebooks/`` (``NN-name.py``, the jupytext text reviewers read, paired with
-``NN-name.ipynb``) runs in its own kernel, several at once. The runner:
+``NN-name.ipynb``) runs from a clean state, several at once (:mod:`migrationdata.runner`: a
+process forked, for each notebook, from a server that has imported the heavy libraries once;
+or, with ``kernel=True`` / ``--kernel``, a Jupyter kernel each). The build:
 
 - injects the papermill-style parameters (``as_of``, ``output``) after the cell tagged
-  ``parameters``, and a first cell that records which data files the notebook opens;
+  ``parameters``, and records which data files and package modules the notebook used;
 - sends the charts to a staging folder and copies them into ``figures/`` only when the whole
   notebook succeeded, so a failure never leaves half a set of charts behind;
 - stops at the first failing notebook and names it and the failing cell;
-- skips a notebook whose text, package code, parameters and the data files it read last time
-  are all unchanged (and whose charts are still there), so a rebuild with nothing to do takes
-  well under a second;
-- writes ``figures/index.md`` and ``figures/index.html``, a gallery of every chart, and then
-  the fact-check report through ``migrationdata.claims.write_reports``.
+- skips a notebook whose text, parameters, library versions, the data files it read and the
+  package modules it used last time are all unchanged (and whose charts are still there), so
+  a rebuild with nothing to do imports nothing heavy and takes a fraction of a second;
+- writes the fact-check report (``migrationdata.claims.write_reports``, in a child process
+  while the notebooks run; written again at the end only if the charts it links changed),
+  then ``figures/index.md`` and ``figures/index.html`` (:mod:`migrationdata.gallery`).
 
 ``output=DIR`` (``--output``) sends the charts to ``DIR/figures`` and the report to
 ``DIR/reports``. An ``as_of`` build shows the data as published by that date, so it never
@@ -21,13 +24,12 @@ writes into the committed ``figures/`` or ``reports/``: without ``output`` it go
 ``build/as-of-DATE/`` (git-ignored), and its gallery and report say at the top what they show.
 
 The incremental state lives in ``.build-state/`` (git-ignored) whatever the output folder.
-Heavy imports (nbclient, jupytext, pandas) happen only when a notebook actually has to run.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import html
 import json
 import os
 import shutil
@@ -37,17 +39,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migrationdata import paths
+from migrationdata import gallery, paths, runner
 from migrationdata.errors import MigrationDataError
 
 CHART_FILES = ("png", "svg", "csv", "json")
 STATE_DIR = paths.REPO_DIR / ".build-state"
-KERNEL_NAME = "migrationdata-build"
-CELL_TIMEOUT = 600
 #: where an as-of build goes when no output folder is given (git-ignored)
 AS_OF_ROOT = paths.REPO_DIR / "build"
 #: the folders committed to git, which only a build of today's data may write
 COMMITTED = (paths.REPO_DIR / "figures", paths.REPO_DIR / "reports")
+REPORT = "fact-check report"
+#: what the report's server imports before it forks the report's process
+REPORT_PRELOAD = ("pandas", "yaml")
 
 
 class BuildError(MigrationDataError):
@@ -124,34 +127,57 @@ def select(notebooks: list[Notebook], only: Sequence[str] | None) -> list[Notebo
 
 # ----------------------------------------------------------------------------- fingerprints
 
+# sha256 by path and stat (size, modification and change times, inode), kept in the build
+# state: a file is hashed again only when it was touched, so a rebuild with nothing to do
+# reads no file it does not have to
+_hashes: dict[str, list] = {}
+
 
 def _sha(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    known = _hashes.get(str(path))
+    if known and known[:4] == stamp:
+        return known[4]
+    try:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except (FileNotFoundError, IsADirectoryError):
         return None
+    _hashes[str(path)] = [*stamp, digest]
+    return digest
 
 
 def library_versions() -> str:
-    """The versions of the libraries that compute and draw: an upgrade redraws every chart."""
-    from importlib import metadata
+    """The versions of the libraries that compute and draw: an upgrade redraws every chart.
 
-    out = []
-    for lib in ("matplotlib", "pandas", "numpy", "pandera"):
+    Read from the names of their ``*.dist-info`` folders (``pandas-2.2.3.dist-info``), which
+    is what an installer writes, without importing ``importlib.metadata``."""
+    found: dict[str, str] = {}
+    for folder in sys.path:
         try:
-            out.append(f"{lib}={metadata.version(lib)}")
-        except metadata.PackageNotFoundError:  # pragma: no cover
-            out.append(f"{lib}=missing")
-    return ";".join(out)
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            stem = name[: -len(".dist-info")]
+            if name.endswith(".dist-info") and stem.count("-") == 1:
+                lib, version = stem.split("-")
+                found.setdefault(lib.lower().replace("_", "-"), version)
+    return ";".join(
+        f"{lib}={found.get(lib, 'missing')}" for lib in ("matplotlib", "pandas", "numpy", "pandera")
+    )
 
 
-def code_digest() -> str:
-    """The whole package's code and style, and the library versions, in one hash."""
-    h = hashlib.sha256(library_versions().encode())
+def code_digest(libraries: str | None = None) -> str:
+    """The whole package's code, style and templates, and the library versions, in one hash."""
+    h = hashlib.sha256((libraries or library_versions()).encode())
     pkg = paths.PACKAGE_DIR
     for p in sorted(pkg.rglob("*")):
-        if p.is_file() and p.suffix in (".py", ".mplstyle") and "__pycache__" not in p.parts:
-            h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+        if p.suffix in (".py", ".mplstyle", ".html", ".css", ".js") and "__pycache__" not in p.parts:
+            h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + (_sha(p) or "").encode() + b"\0")
     return h.hexdigest()
 
 
@@ -161,13 +187,31 @@ def _notebook_key(nb: Notebook, libraries: str, params: dict) -> str:
     h = hashlib.sha256()
     for p in (nb.py, nb.ipynb):
         h.update((_sha(p) or "-").encode() if p else b"-")
-    h.update(libraries.encode() + TRACE_CELL.encode() + MODULES_CELL.encode())
+    h.update(libraries.encode() + runner.TRACE_CELL.encode() + runner.MODULES_CELL.encode())
     h.update(json.dumps(params, sort_keys=True).encode())
     return h.hexdigest()
 
 
 def _files_unchanged(recorded: dict[str, str | None]) -> bool:
     return all(_sha(Path(p)) == h for p, h in recorded.items())
+
+
+def _report_key(as_of: str | None, libraries: str, out: Path, figures: Path) -> str:
+    """What the fact-check report depends on: the code, the data, the as-of date, the folders
+    and which charts exist in ``figures`` (it links them)."""
+    data = paths.data_dir()
+    h = hashlib.sha256(code_digest(libraries).encode() + json.dumps(as_of).encode())
+    for p in sorted(data.rglob("*")):
+        if p.is_file() and "raw" not in p.relative_to(data).parts:
+            h.update(p.relative_to(data).as_posix().encode() + b"\0" + (_sha(p) or "").encode())
+    # every story ledger (stories/<slug>/story.yaml, text.txt) is an input too
+    stories = paths.REPO_DIR / "stories"
+    for p in sorted(stories.rglob("*")) if stories.exists() else ():
+        if p.is_file():
+            h.update(p.relative_to(stories).as_posix().encode() + b"\0" + (_sha(p) or "").encode())
+    h.update(str(out).encode() + b"\0" + str(figures).encode())
+    h.update(" ".join(sorted(p.name for p in figures.glob("*.png"))).encode())
+    return h.hexdigest()
 
 
 # ----------------------------------------------------------------------------- state
@@ -186,146 +230,14 @@ def _load_state(path: Path) -> dict:
 
 
 def _save_state(path: Path, state: dict) -> None:
+    state["hashes"] = {p: h for p, h in sorted(_hashes.items()) if os.path.exists(p)}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)
 
 
-# ----------------------------------------------------------------------------- execution
-
-# Runs first in every kernel: records, through Python's audit hooks, each data file the
-# notebook opens for reading, however it opens it (loaders, pandas, plain open()).
-TRACE_CELL = """\
-def _migrationdata_trace(event, args, _roots={roots!r}, _log=open({log!r}, "a", encoding="utf-8"), _seen=set(),
-                         _os=__import__("os")):
-    if event != "open" or not isinstance(args[0], (str, _os.PathLike)):
-        return
-    mode = args[1] or "r"
-    if "r" not in mode or any(c in mode for c in "wax+"):
-        return
-    path = _os.path.abspath(_os.fspath(args[0]))
-    if path.startswith(_roots) and path not in _seen:
-        _seen.add(path)
-        _log.write(path + "\\n")
-        _log.flush()
-__import__("sys").addaudithook(_migrationdata_trace)
-"""
-
-# Runs last: the package modules the notebook used, so a change to one of them reruns it.
-MODULES_CELL = """\
-with open({log!r}, "a", encoding="utf-8") as _fh:
-    for _m in list(__import__("sys").modules.values()):
-        _f = getattr(_m, "__file__", None)
-        if _f and str(getattr(_m, "__name__", "")).split(".")[0] == "migrationdata":
-            _fh.write(__import__("os").path.abspath(_f) + "\\n")
-"""
-
-
-def _kernel_dir(state_dir: Path) -> Path:
-    """A kernelspec that runs this very interpreter, so the notebooks see the same package
-    and libraries as the runner whatever other kernels the machine has installed."""
-    spec = state_dir / "kernels" / KERNEL_NAME / "kernel.json"
-    want = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "migrationdata build",
-        "language": "python",
-    }
-    if not spec.exists() or json.loads(spec.read_text(encoding="utf-8")) != want:
-        spec.parent.mkdir(parents=True, exist_ok=True)
-        spec.write_text(json.dumps(want, indent=1), encoding="utf-8")
-    return spec.parent.parent
-
-
-def _prepare(nb: Notebook, params: dict, trace_log: Path, data_root: Path):
-    import jupytext
-    import nbformat
-
-    notebook = jupytext.read(nb.source)
-    cells = notebook.cells
-    user_index = {}  # position in the run -> (cell number as the reader counts, cell)
-    for i, cell in enumerate(cells):
-        user_index[id(cell)] = i + 1
-    tagged = [i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assigns = "\n".join(f"{k} = {v!r}" for k, v in params.items())
-    injected = nbformat.v4.new_code_cell(
-        "# Parameters injected by migrationdata build\n" + assigns,
-        metadata={"tags": ["injected-parameters"]},
-    )
-    at = tagged[0] + 1 if tagged else 0
-    cells.insert(at, injected)
-    trace = nbformat.v4.new_code_cell(
-        TRACE_CELL.format(
-            roots=(str(data_root) + os.sep, str(paths.PACKAGE_DIR) + os.sep), log=str(trace_log)
-        ),
-        metadata={"tags": ["injected-trace"]},
-    )
-    cells.insert(0, trace)
-    cells.append(
-        nbformat.v4.new_code_cell(
-            MODULES_CELL.format(log=str(trace_log)), metadata={"tags": ["injected-modules"]}
-        )
-    )
-    return notebook, user_index
-
-
-async def _run_one(nb: Notebook, params: dict, env: dict, state_dir: Path, trace_log: Path, data_root: Path):
-    from jupyter_client import AsyncKernelManager
-    from jupyter_client.kernelspec import KernelSpecManager
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-
-    notebook, user_index = _prepare(nb, params, trace_log, data_root)
-    ksm = KernelSpecManager(kernel_dirs=[str(_kernel_dir(state_dir))], ensure_native_kernel=False)
-    km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm)
-    client = NotebookClient(
-        notebook,
-        km=km,
-        timeout=CELL_TIMEOUT,
-        kernel_name=KERNEL_NAME,
-        # kernels running side by side must not share IPython's on-disk history database
-        extra_arguments=["--HistoryManager.hist_file=:memory:"],
-        resources={"metadata": {"path": str(nb.source.parent)}},
-    )
-    executed = state_dir / "executed" / f"{nb.name}.ipynb"
-    executed.parent.mkdir(parents=True, exist_ok=True)
-    failure = None
-    # the kernel's own chatter (transport warnings) goes to a log, not the reporter's terminal
-    kernel_log = open(trace_log.with_name("kernel.log"), "w", encoding="utf-8")  # noqa: SIM115
-    try:
-        async with client.async_setup_kernel(
-            env=env, cwd=str(nb.source.parent), stderr=kernel_log, stdout=kernel_log
-        ):
-            for index, cell in enumerate(notebook.cells):
-                try:
-                    await client.async_execute_cell(
-                        cell, index, execution_count=client.code_cells_executed + 1
-                    )
-                except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
-                    failure = (cell, exc)
-                    break
-    finally:
-        kernel_log.close()
-        import nbformat
-
-        nbformat.write(notebook, executed)
-    if failure:
-        cell, exc = failure
-        number = user_index.get(id(cell))
-        first = next((ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")), "")
-        where = f"cell {number}" if number else "an injected cell"
-        what = (
-            f"{exc.ename}: {exc.evalue}"
-            if isinstance(exc, CellExecutionError)
-            else f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        )
-        raise BuildError(
-            f"notebook {nb.source.relative_to(paths.REPO_DIR) if nb.source.is_relative_to(paths.REPO_DIR) else nb.source} "
-            f"failed in {where} (`{first.strip()[:70]}`): {what}\n"
-            f"The charts already in the figures folder are unchanged. The partly run notebook, with "
-            f"its full traceback, is in {executed}; fix the cell and run `migrationdata build --only "
-            f"{nb.name}`."
-        )
+# ----------------------------------------------------------------------------- charts
 
 
 def _chart_files(folder: Path, slug: str) -> list[str]:
@@ -375,57 +287,234 @@ def _outputs(figures: Path, slugs: list[str]) -> dict[str, str | None]:
     return {str(figures / n): _sha(figures / n) for s in slugs for n in _chart_files(figures, s)}
 
 
-async def _run_all(todo, params_for, env_for, state_dir, data_root, jobs, on_start, on_done):
-    import asyncio
-
-    sem = asyncio.Semaphore(jobs)
-
-    async def one(nb):
-        async with sem:
-            on_start(nb)
-            t0 = time.perf_counter()
-            trace_log, staging = env_for(nb)
-            await _run_one(
-                nb, params_for(nb), _kernel_env(nb, trace_log, staging), state_dir, trace_log, data_root
-            )
-            on_done(nb, time.perf_counter() - t0)
-
-    tasks = {asyncio.ensure_future(one(nb)): nb for nb in todo}
-    pending = set(tasks)
-    try:
-        while pending:
-            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_EXCEPTION)
-            for task in done:
-                if task.exception() is not None:
-                    for other in pending:
-                        other.cancel()
-                    await asyncio.gather(*pending, return_exceptions=True)
-                    raise task.exception()
-    finally:
-        for task in pending:
-            task.cancel()
+# ----------------------------------------------------------------------------- the report
 
 
-def _kernel_env(nb: Notebook, trace_log: Path, staging: Path) -> dict:
-    env = dict(os.environ)
-    env.update(
-        MIGRATIONDATA_BUILD_LOG=str(staging / ".charts.log"),
-        MIGRATIONDATA_FIGURES=str(staging),
-        MPLBACKEND="agg",  # no inline images: the executed copies are for debugging only
-        PYTHONHASHSEED="0",
-        JPY_SESSION_NAME=str(nb.source),
+def _adopt_report(staging: Path, out: Path) -> dict[str, str | None]:
+    """Move the report written in ``staging`` into ``out`` (files whose bytes changed)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for src in sorted(p for p in staging.rglob("*") if p.is_file()):  # one folder per story
+        dst = out / src.relative_to(staging)
+        if not dst.exists() or dst.read_bytes() != src.read_bytes():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, dst)
+    shutil.rmtree(staging, ignore_errors=True)
+    return {str(p): _sha(p) for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _failure(nb: Notebook, result: dict, executed: Path) -> BuildError:
+    number = result.get("cell")
+    source = result.get("source") or ""
+    first = next((ln for ln in source.splitlines() if ln.strip() and not ln.startswith("#")), "")
+    where = f"cell {number} (`{first.strip()[:70]}`)" if number else "an injected cell"
+    hint = ""
+    if result.get("ename") == "SyntaxError" and any(ln.lstrip()[:1] in "%!" for ln in source.splitlines()):
+        hint = " (IPython's % and ! lines need a kernel: build with --kernel, or write them in Python)"
+    return BuildError(
+        f"notebook {_shown(nb.source)} failed in {where}: {result.get('ename')}: {result.get('evalue')}"
+        f"{hint}\n"
+        f"The charts already in the figures folder are unchanged. The partly run notebook, with "
+        f"its full traceback, is in {executed}; fix the cell and run `migrationdata build --only "
+        f"{nb.name}`."
     )
-    return env
 
 
 # ----------------------------------------------------------------------------- build
 
 
 def default_jobs() -> int:
-    """Twice the cores: a kernel spends part of its run starting up and waiting on files, so
-    on two cores four notebooks at once finish sooner than two (measured by
-    ``benchmarks/bench_build.py``)."""
-    return 2 * (os.cpu_count() or 1)
+    """One notebook per core: a forked notebook computes from its first instruction (measured
+    by ``benchmarks/bench_build.py``). Kernels spend part of their run starting up, so twice
+    as many of them run at once."""
+    return os.cpu_count() or 1
+
+
+class _Run:
+    """One build into one figures folder: its state, its work folder, its jobs."""
+
+    def __init__(self, figures: Path, reports_out: Path, as_of: str | None, state_dir: Path, say):
+        self.figures, self.reports_out, self.as_of = figures, reports_out, as_of
+        self.state_dir, self.say = state_dir, say
+        self.state_file = _state_path(state_dir, figures)
+        self.state = _load_state(self.state_file)
+        _hashes.clear()
+        _hashes.update(self.state.get("hashes", {}))
+        self.entries = self.state.setdefault("notebooks", {})
+        self.libraries = library_versions()
+        self.work = state_dir / "work" / hashlib.sha256(str(figures).encode()).hexdigest()[:12]
+        # the report is written beside its final folder, so its links to the charts are the same
+        self.staging_report = reports_out.parent / f".{reports_out.name}-building"
+        self.outcomes: dict[str, Outcome] = {}
+        self.notebooks: dict[str, tuple[Notebook, str, dict]] = {}
+        self.position: dict[str, str] = {}
+        self.started: dict[str, float] = {}
+        self.report_failed: dict | None = None
+        self.server: runner.ForkServer | None = None  # the notebooks'
+        self.report_server: runner.ForkServer | None = None
+        self.report: runner.Job | None = None
+        self.report_started_with: str | None = None  # the report key its job was started with
+
+    def plan(self, chosen: list[Notebook], force: bool) -> list[tuple[Notebook, str]]:
+        """The notebooks to run, with their keys; the others are marked skipped."""
+        params = {"as_of": self.as_of, "output": str(self.figures)}
+        todo = []
+        for i, nb in enumerate(chosen, 1):
+            self.position[nb.name] = f"[{i}/{len(chosen)}]"
+            key = _notebook_key(nb, self.libraries, params)
+            entry = self.entries.get(nb.name)
+            if (
+                not force
+                and entry is not None
+                and entry.get("key") == key
+                and _files_unchanged(entry.get("reads", {}))
+                and _files_unchanged(entry.get("outputs", {}))
+            ):
+                self.outcomes[nb.name] = Outcome(nb.name, "skipped", charts=list(entry.get("charts", [])))
+                self.say(f"{self.position[nb.name]} {nb.name}: up to date, skipped")
+            else:
+                todo.append((nb, key))
+        return todo
+
+    def report_key(self) -> str:
+        return _report_key(self.as_of, self.libraries, self.reports_out, self.figures)
+
+    def notebook_job(self, nb: Notebook, key: str) -> runner.Job:
+        doc = runner.read_cells(nb.source, self.state_dir / "cells")
+        self.notebooks[nb.name] = (nb, key, doc)
+        folder = self.work / nb.name
+        staging = folder / "figures"
+        staging.mkdir(parents=True)
+        (folder / "reads.txt").write_text("", encoding="utf-8")
+        return runner.Job(
+            id=nb.name,
+            cells=runner.code_cells(doc, {"as_of": self.as_of, "output": str(staging)}),
+            cwd=str(nb.source.parent),
+            env={
+                "MIGRATIONDATA_BUILD_LOG": str(staging / ".charts.log"),
+                "MIGRATIONDATA_FIGURES": str(staging),
+                "JPY_SESSION_NAME": str(nb.source),
+            },
+            result=str(folder / "result.json"),
+            log=str(folder / "output.log"),
+            trace_log=str(folder / "reads.txt"),
+            roots=[str(paths.data_dir().resolve()) + os.sep, str(paths.PACKAGE_DIR) + os.sep],
+        )
+
+    def report_job(self) -> runner.Job:
+        """The fact-check report as a job of its own, run like a one-cell notebook."""
+        shutil.rmtree(self.staging_report, ignore_errors=True)
+        self.staging_report.mkdir(parents=True)
+        day = f"__import__('datetime').date.fromisoformat({self.as_of!r})" if self.as_of else "None"
+        code = (
+            "from migrationdata import claims\n"
+            f"claims.write_reports(folder={str(self.staging_report)!r}, as_of={day}, "
+            f"figures={str(self.figures)!r})\n"
+        )
+        folder = self.work / "report"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "result.json").unlink(missing_ok=True)
+        self.report = runner.Job(
+            id=REPORT,
+            cells=[{"number": 1, "source": code}],
+            cwd=str(paths.REPO_DIR),
+            env={},
+            result=str(folder / "result.json"),
+            log=str(folder / "output.log"),
+        )
+        return self.report
+
+    def on_start(self, job: runner.Job) -> None:
+        self.started[job.id] = time.perf_counter()
+        where = f"{REPORT}: writing" if job.id == REPORT else f"{self.position[job.id]} {job.id}: running"
+        self.say(where + " ...")
+
+    def on_done(self, job: runner.Job, code: int) -> None:
+        result = runner.read_result(job, code)
+        seconds = time.perf_counter() - self.started[job.id]
+        if job.id == REPORT:
+            self.report_failed = None if result["status"] == "ok" else result
+            return
+        nb, key, doc = self.notebooks[job.id]
+        executed = self.state_dir / "executed" / f"{nb.name}.ipynb"
+        executed.parent.mkdir(parents=True, exist_ok=True)
+        executed.write_text(json.dumps(runner.executed_notebook(doc, result), indent=1), encoding="utf-8")
+        if result["status"] != "ok":
+            raise _failure(nb, result, executed)
+        folder = self.work / nb.name
+        slugs = _commit_charts(folder / "figures", self.figures, nb, folder / "figures" / ".charts.log")
+        # compiled caches stand for their .py files, which the modules list names
+        lines = (folder / "reads.txt").read_text(encoding="utf-8").splitlines()
+        reads = sorted({ln for ln in lines if ln and "__pycache__" not in ln})
+        self.entries[nb.name] = {
+            "key": key,
+            "reads": {p: _sha(Path(p)) for p in reads},
+            "charts": slugs,
+            "outputs": _outputs(self.figures, slugs),
+            "seconds": round(seconds, 2),
+        }
+        _save_state(self.state_file, self.state)  # a later failure keeps this notebook's success
+        self.outcomes[nb.name] = Outcome(nb.name, "ran", seconds, slugs)
+        self.say(f"{self.position[nb.name]} {nb.name}: done in {seconds:.1f}s, {len(slugs)} chart(s)")
+
+    def start_report(self, key: str) -> None:
+        """Start writing the report, in a process of its own, with the charts as they are."""
+        if self.report_server is None:
+            # its own server, so it starts at once and fills the core the notebooks' server
+            # leaves idle while it imports
+            self.report_server = runner.ForkServer(self.state_dir / "runner-report.log", REPORT_PRELOAD)
+        job = self.report_job()
+        self.on_start(job)
+        self.report_server.submit(job)
+        self.report_started_with = key
+
+    def execute(self, jobs: list[runner.Job], slots: int, kernel: bool) -> None:
+        """Run the notebooks, longest first (as timed last time) so the last to end is a short
+        one."""
+        took = {name: e.get("seconds") for name, e in self.entries.items()}
+        if any(not took.get(j.id) for j in jobs):
+            # never timed (a fresh clone): the longer notebook is the slower, roughly
+            took = {j.id: float(self.notebooks[j.id][0].source.stat().st_size) for j in jobs}
+        jobs = sorted(jobs, key=lambda j: -(took.get(j.id) or 0))
+        try:
+            if kernel:
+                runner.run_in_kernels(jobs, slots, self.state_dir, self.on_start, self.on_done)
+            elif jobs:
+                runner.run_forked(self.server, jobs, slots, self.on_start, self.on_done)  # type: ignore[arg-type]
+        except runner.RunnerError as exc:
+            raise BuildError(str(exc)) from None
+        finally:
+            _save_state(self.state_file, self.state)
+
+    def finish_report(self, key_before: str) -> str:
+        """Wait for the report; write it again if the charts it links changed while it was
+        being written (or since it was last written). Returns "written" or "skipped"."""
+        final_key = self.report_key() if self.notebooks else key_before
+        if self.report_started_with is None and final_key == key_before:
+            self.say(f"{REPORT}: up to date, skipped")
+            return "skipped"
+        try:
+            if self.report_started_with is not None:
+                self.on_done(self.report, runner.wait_for(self.report_server, REPORT))  # type: ignore[arg-type]
+            if self.report_started_with != final_key:
+                self.say(f"{REPORT}: the charts changed while it was written")
+                self.start_report(final_key)
+                self.on_done(self.report, runner.wait_for(self.report_server, REPORT))  # type: ignore[arg-type]
+        except runner.RunnerError as exc:
+            raise BuildError(str(exc)) from None
+        if self.report_failed:
+            raise BuildError(
+                f"the charts are built, but the fact-check report failed: "
+                f"{self.report_failed.get('ename')}: {self.report_failed.get('evalue')}"
+            )
+        outputs = _adopt_report(self.staging_report, self.reports_out)
+        self.state["reports"] = {**self.state.get("reports", {}), "key": final_key, "outputs": outputs}
+        self.say(f"{REPORT}: written to {_shown(self.reports_out)}")
+        return "written"
+
+    def close(self) -> None:
+        for server in (self.server, self.report_server):
+            if server is not None:
+                server.close()
 
 
 def build(
@@ -440,12 +529,14 @@ def build(
     state_dir: Path | None = None,
     reports: bool = True,
     progress: Callable[[str], None] | None = None,
+    kernel: bool = False,
 ) -> BuildReport:
     """Run the notebooks that need it, then write the gallery and the fact-check report.
 
     ``output`` is a folder for both (``output/figures``, ``output/reports``); ``figures`` alone
     moves only the charts. With ``as_of`` and neither, the build goes to
     ``build/as-of-DATE/``; an as-of build aimed at the committed folders is refused.
+    ``kernel`` runs each notebook in a Jupyter kernel instead of a forked process.
 
     Raises :class:`BuildError` naming the notebook and cell when one fails (the others are
     stopped; nothing of the failed notebook reaches ``figures``).
@@ -467,103 +558,44 @@ def build(
         reports_out = (figures.parent / "reports" if as_of else paths.reports_dir()).resolve()
     if as_of:
         _refuse_committed(as_of, [figures] + ([reports_out] if reports else []))
-    state_dir = (state_dir or STATE_DIR).resolve()
-    data_root = paths.data_dir().resolve()
-    all_nbs = discover(notebooks)
-    chosen = select(all_nbs, only)
-    state_file = _state_path(state_dir, figures)
-    state = _load_state(state_file)
-    entries = state.setdefault("notebooks", {})
-    libraries = library_versions()
-    params = {"as_of": as_of, "output": str(figures)}
-
-    outcomes: dict[str, Outcome] = {}
-    todo = []
-    for nb in chosen:
-        key = _notebook_key(nb, libraries, params)
-        entry = entries.get(nb.name)
-        fresh = (
-            not force
-            and entry is not None
-            and entry.get("key") == key
-            and _files_unchanged(entry.get("reads", {}))
-            and _files_unchanged(entry.get("outputs", {}))
-        )
-        if fresh:
-            outcomes[nb.name] = Outcome(nb.name, "skipped", charts=list(entry.get("charts", [])))
-        else:
-            todo.append((nb, key))
-
-    n = len(chosen)
-    for i, nb in enumerate(chosen, 1):
-        if outcomes.get(nb.name, Outcome("", "")).status == "skipped":
-            say(f"[{i}/{n}] {nb.name}: up to date, skipped")
-
-    if todo:
-        jobs = max(1, jobs or default_jobs())
-        work = state_dir / "work" / hashlib.sha256(str(figures).encode()).hexdigest()[:12]
-        shutil.rmtree(work, ignore_errors=True)
-        position = {nb.name: i for i, nb in enumerate(chosen, 1)}
-        keys = dict((nb.name, key) for nb, key in todo)
-        dirs = {}
-
-        def env_for(nb):
-            staging = work / nb.name / "figures"
-            staging.mkdir(parents=True, exist_ok=True)
-            trace = work / nb.name / "reads.txt"
-            trace.write_text("", encoding="utf-8")
-            dirs[nb.name] = (trace, staging)
-            return trace, staging
-
-        def params_for(nb):
-            return {"as_of": as_of, "output": str(dirs[nb.name][1])}
-
-        def on_start(nb):
-            say(f"[{position[nb.name]}/{n}] {nb.name}: running ...")
-
-        def on_done(nb, seconds):
-            trace, staging = dirs[nb.name]
-            slugs = _commit_charts(staging, figures, nb, staging / ".charts.log")
-            # compiled caches stand for their .py files, which the modules cell lists
-            lines = trace.read_text(encoding="utf-8").splitlines()
-            reads = sorted({ln for ln in lines if ln and "__pycache__" not in ln})
-            entries[nb.name] = {
-                "key": keys[nb.name],
-                "reads": {p: _sha(Path(p)) for p in reads},
-                "charts": slugs,
-                "outputs": _outputs(figures, slugs),
-            }
-            _save_state(state_file, state)  # a later failure keeps this notebook's success
-            outcomes[nb.name] = Outcome(nb.name, "ran", seconds, slugs)
-            say(f"[{position[nb.name]}/{n}] {nb.name}: done in {seconds:.1f}s, {len(slugs)} chart(s)")
-
-        import asyncio
-
-        try:
-            asyncio.run(
-                _run_all(
-                    [nb for nb, _ in todo], params_for, env_for, state_dir, data_root, jobs, on_start, on_done
-                )
-            )
-        except BuildError:
-            _save_state(state_file, state)
-            raise
-        shutil.rmtree(work, ignore_errors=True)
-
-    _save_state(state_file, state)
-    report_status = "not asked"
+    chosen = select(discover(notebooks), only)
+    run = _Run(figures, reports_out, as_of, (state_dir or STATE_DIR).resolve(), say)
+    todo = run.plan(chosen, force)
+    report_key = run.report_key() if reports else ""
+    previous = run.state.get("reports", {})
+    report_stale = reports and (
+        force or previous.get("key") != report_key or not _files_unchanged(previous.get("outputs", {}))
+    )
+    report_status = "skipped" if reports else "not asked"
+    charts_done = False
     try:
+        if todo or report_stale:
+            shutil.rmtree(run.work, ignore_errors=True)
+            run.work.mkdir(parents=True)
+        if report_stale:
+            run.start_report(report_key)
+        if todo and not kernel:
+            # started before the notebooks are read, so its imports overlap with that
+            run.server = runner.ForkServer(run.state_dir / "runner.log")
+        job_list = [run.notebook_job(nb, key) for nb, key in todo]
+        slots = max(1, jobs or (2 * default_jobs() if kernel else default_jobs()))
+        run.execute(job_list, slots, kernel)
+        charts_done = True
         if reports:
-            report_status = _write_reports(as_of, state, state_file, force, say, reports_out, figures)
+            report_status = run.finish_report(report_key)
+        shutil.rmtree(run.work, ignore_errors=True)
     finally:
+        run.close()
+        shutil.rmtree(run.staging_report, ignore_errors=True)
         # after the report, so a first build's gallery already links it; written even if the
         # report failed, since the charts are good
-        gallery = write_gallery(figures, state, as_of=as_of, reports=reports_out)
-        say(f"gallery: {_shown(gallery)}")
-    ordered = [outcomes[nb.name] for nb in chosen]
+        if charts_done:
+            page = gallery.write_gallery(figures, run.state, as_of=as_of, reports=reports_out)
+            say(f"gallery: {_shown(page)}")
+        _save_state(run.state_file, run.state)
     return BuildReport(
-        ordered,
-        gallery,
+        [run.outcomes[nb.name] for nb in chosen],
+        page,
         report_status,
         time.perf_counter() - t_start,
         figures=figures,
@@ -596,286 +628,10 @@ def _shown(path: Path) -> str:
 
 def _check_date(text: str) -> str:
     """The date as YYYY-MM-DD (Python also reads 20231228), for folder names and notebooks."""
-    import datetime as dt
-
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
         raise BuildError(f"--as-of wants a date as YYYY-MM-DD (e.g. 2023-12-27); got {text!r}.") from None
-
-
-def _write_reports(as_of, state, state_file, force, say, out: Path, figures: Path) -> str:
-    """The fact-check report (:func:`migrationdata.claims.write_reports`); skipped when the
-    code, the data, the as-of date and the folders are what they were at its last run."""
-    import datetime as dt
-
-    from migrationdata import claims
-
-    data = paths.data_dir()
-    h = hashlib.sha256(code_digest().encode() + json.dumps(as_of).encode())
-    for p in sorted(data.rglob("*")):
-        if p.is_file() and "raw" not in p.relative_to(data).parts:
-            h.update(p.relative_to(data).as_posix().encode() + b"\0" + (_sha(p) or "").encode())
-    # every story ledger (stories/<slug>/story.yaml, text.txt) is an input too
-    stories = claims.stories_dir()
-    for p in sorted(stories.rglob("*")) if stories.exists() else ():
-        if p.is_file():
-            h.update(p.relative_to(stories).as_posix().encode() + b"\0" + (_sha(p) or "").encode())
-    # the report links the charts that exist in ``figures``
-    h.update(str(out).encode() + b"\0" + str(figures).encode())
-    h.update(" ".join(sorted(p.name for p in figures.glob("*.png"))).encode())
-    key = h.hexdigest()
-    previous = state.get("reports", {})
-    if not force and previous.get("key") == key and _files_unchanged(previous.get("outputs", {})):
-        say("fact-check report: up to date, skipped")
-        return "skipped"
-    say("fact-check report: writing ...")
-    try:
-        claims.write_reports(
-            folder=out, as_of=dt.date.fromisoformat(as_of) if as_of else None, figures=figures
-        )
-    except MigrationDataError as exc:
-        raise BuildError(f"the charts are built, but the fact-check report failed: {exc}") from exc
-    outputs = {str(p): _sha(p) for p in sorted(out.rglob("*")) if p.is_file()} if out.exists() else {}
-    state["reports"] = {"key": key, "outputs": outputs}
-    _save_state(state_file, state)
-    say(f"fact-check report: written to {_shown(out)}")
-    return "written"
-
-
-# ----------------------------------------------------------------------------- gallery
-
-
-def _sidecars(figures: Path, state: dict) -> list[dict]:
-    order = {}
-    for entry in state.get("notebooks", {}).values():
-        for i, slug in enumerate(entry.get("charts", [])):
-            order[slug] = i
-    metas = []
-    for side in figures.glob("*.json"):
-        try:
-            meta = json.loads(side.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            continue
-        if isinstance(meta, dict) and meta.get("slug") == side.stem and "alt_text" in meta:
-            metas.append(meta)
-    metas.sort(key=lambda m: (m.get("notebook") or "~", order.get(m["slug"], 999), m["slug"]))
-    return metas
-
-
-def _long_date(text: str) -> str:
-    import datetime as dt
-
-    d = dt.date.fromisoformat(text)
-    return f"{d.day} {d:%B %Y}"
-
-
-def as_of_notice(as_of: str) -> tuple[str, str]:
-    """What an as-of gallery says first (a headline, then the detail): these charts are not
-    today's data."""
-    day = _long_date(as_of)
-    return (
-        f"As of {day}: these charts show the data as published by that date, not as they stand today.",
-        f"Each source is cut to the months its publisher had released by {day} (today's revised "
-        "values for those months); a chart about a month not yet published is left out, and the "
-        "closures timeline shows only what had been reported by then. Today's charts are in the "
-        "repository's figures/ folder.",
-    )
-
-
-def gallery_markdown(
-    metas: list[dict], report: str | None = None, as_of: str | None = None, repo: str = ".."
-) -> str:
-    """The gallery as Markdown. ``repo`` is the repository's root relative to the gallery,
-    for the links to the notebooks."""
-    command = f"migrationdata build --as-of {as_of}" if as_of else "migrationdata build"
-    lines = [f"# Charts as of {_long_date(as_of)}" if as_of else "# Charts", ""]
-    if as_of:
-        head, detail = as_of_notice(as_of)
-        lines += [f"> **{head}** {detail}", ""]
-    lines += [
-        f"Every chart the notebooks draw, generated by `{command}` (do not edit by hand).",
-        "Each has a PNG for the web (2x), an SVG with live text, the plotted data as CSV for",
-        "Datawrapper, and a JSON sidecar with its alt text, source and input checksums.",
-        "",
-    ]
-    if report:
-        lines += [f"The stories' claims, checked against these data: [fact-check reports]({report}.md).", ""]
-    notebook = None
-    for m in metas:
-        if m.get("notebook") != notebook:
-            notebook = m.get("notebook")
-            name = Path(notebook).stem if notebook else "other charts"
-            lines += [f"## {name}", ""]
-            if notebook:
-                lines += [
-                    f"Notebook: [`{notebook}`]({repo}/{notebook}) (reviewed as [`.py`]({repo}/{notebook[:-6]}.py))",
-                    "",
-                ]
-        s = m["slug"]
-        lines += [
-            f"### {m['title']}",
-            "",
-            f"![{_md_escape(m['alt_text'])}]({s}.png)",
-            "",
-            f"*{m['subtitle']}*",
-            "",
-            f"- **Alt text:** {m['alt_text']}",
-            f"- **Source:** {_strip_label(m['source'])}",
-        ]
-        for note in m.get("notes", []):
-            lines.append(f"- **Note:** {note}")
-        lines += [
-            f"- **Files:** [PNG]({s}.png) · [SVG]({s}.svg) · [CSV]({s}.csv) · [JSON]({s}.json) · slug `{s}`",
-            "",
-        ]
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _strip_label(source: str) -> str:
-    return source.split(": ", 1)[1] if source.startswith(("Source: ", "Sources: ")) else source
-
-
-def _md_escape(text: str) -> str:
-    return text.replace("[", "(").replace("]", ")")
-
-
-GALLERY_CSS = """
-:root { --ink: #222; --muted: #555; --rule: #ddd; --accent: #D55E00; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
-       color: var(--ink); background: #fafafa; }
-header { padding: 24px 28px 8px; max-width: 1800px; margin: 0 auto; }
-header h1 { margin: 0 0 4px; font-size: 26px; }
-header p { margin: 0; color: var(--muted); max-width: 70ch; }
-h2 { font-size: 18px; margin: 28px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--rule); }
-h2 a { color: inherit; }
-main { padding: 0 28px 40px; max-width: 1800px; margin: 0 auto; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 20px; }
-figure { margin: 0; background: #fff; border: 1px solid var(--rule); border-radius: 6px; padding: 12px;
-         display: flex; flex-direction: column; }
-figure img { width: 100%; height: auto; display: block; border: 1px solid #eee; background: #fff; }
-figure img.broken { outline: 3px solid var(--accent); min-height: 80px; }
-figcaption { margin-top: 10px; font-size: 14px; }
-figcaption h3 { font-size: 16px; margin: 0 0 2px; }
-figcaption .sub { color: var(--muted); margin: 0 0 8px; }
-dl { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; }
-dt { font-weight: 600; color: var(--muted); }
-dd { margin: 0; }
-.files a { margin-right: 10px; }
-code { font-size: 13px; background: #f1f1f1; padding: 0 3px; border-radius: 3px; }
-.as-of { margin: 12px 0 4px; padding: 10px 14px; max-width: 90ch; background: #fff4e5;
-         border-left: 6px solid var(--accent); color: var(--ink); }
-"""
-
-# Flags images that failed to load (a stale link after a slug changed) so they stand out, and
-# records the count on the page for the headless-browser test.
-GALLERY_JS = """
-window.addEventListener("load", function () {
-  var broken = 0;
-  document.querySelectorAll("figure img").forEach(function (img) {
-    if (!img.complete || img.naturalWidth === 0) { img.classList.add("broken"); broken += 1; }
-  });
-  document.body.setAttribute("data-broken-images", String(broken));
-  document.body.setAttribute("data-images", String(document.querySelectorAll("figure img").length));
-});
-"""
-
-
-def gallery_html(
-    metas: list[dict], report: str | None = None, as_of: str | None = None, repo: str = ".."
-) -> str:
-    e = html.escape
-    heading = f"Charts as of {_long_date(as_of)}" if as_of else "Charts"
-    command = f"migrationdata build --as-of {as_of}" if as_of else "migrationdata build"
-    notice = ""
-    if as_of:
-        head, detail = as_of_notice(as_of)
-        notice = f'<p class="as-of" role="note"><strong>{e(head)}</strong> {e(detail)}</p>'
-    parts = [
-        "<!doctype html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>migrationdata: {e(heading[0].lower() + heading[1:])}</title>",
-        f"<style>{GALLERY_CSS}</style>",
-        f"<script>{GALLERY_JS}</script>",
-        "</head>",
-        "<body>",
-        f"<header><h1>{e(heading)}</h1>{notice}",
-        f"<p>Every chart the notebooks draw, generated by <code>{e(command)}</code>. Each has a PNG "
-        "for the web (2x), an SVG with live text, the plotted data as CSV for Datawrapper and a JSON "
-        f"sidecar with its alt text, source and input checksums. {len(metas)} charts."
-        + (
-            f' The stories\' claims, checked: <a href="{e(report)}.html">fact-check reports</a>.'
-            if report
-            else ""
-        )
-        + "</p></header>",
-        "<main>",
-    ]
-    groups: dict[str | None, list[dict]] = {}
-    for m in metas:
-        groups.setdefault(m.get("notebook"), []).append(m)
-    for notebook, items in groups.items():
-        name = Path(notebook).stem if notebook else "other charts"
-        title = f'<a href="{e(repo)}/{e(notebook)}">{e(name)}</a>' if notebook else e(name)
-        parts += [f'<section id="{e(name)}">', f"<h2>{title}</h2>", '<div class="grid">']
-        for m in items:
-            s = e(m["slug"])
-            size = m.get("size", {})
-            w, h = size.get("width", 850), size.get("height", 638)
-            notes = "".join(f"<dt>Note</dt><dd>{e(n)}</dd>" for n in m.get("notes", []))
-            parts.append(
-                f'<figure id="{s}">'
-                f'<a href="{s}.png"><img src="{s}.png" alt="{e(m["alt_text"])}" width="{w}" height="{h}" '
-                f'loading="lazy"></a>'
-                f"<figcaption><h3>{e(m['title'])}</h3>"
-                f'<p class="sub">{e(m["subtitle"])}</p>'
-                f"<dl><dt>Alt text</dt><dd>{e(m['alt_text'])}</dd>"
-                f"<dt>Source</dt><dd>{e(_strip_label(m['source']))}</dd>{notes}"
-                f'<dt>Files</dt><dd class="files"><a href="{s}.png">PNG</a><a href="{s}.svg">SVG</a>'
-                f'<a href="{s}.csv">CSV</a><a href="{s}.json">JSON</a>{_mobile_link(m)} <code>{s}</code></dd></dl>'
-                "</figcaption></figure>"
-            )
-        parts += ["</div>", "</section>"]
-    parts += ["</main>", "</body>", "</html>"]
-    return "\n".join(parts) + "\n"
-
-
-def _mobile_link(meta: dict) -> str:
-    mobile = meta.get("files", {}).get("mobile_png")
-    return f'<a href="{html.escape(mobile)}">mobile PNG</a>' if mobile else ""
-
-
-def write_gallery(
-    figures: Path, state: dict | None = None, as_of: str | None = None, reports: Path | None = None
-) -> Path:
-    """``index.md`` (rendered by the repository host) and ``index.html`` (open in a browser).
-
-    ``as_of`` puts a notice at the top: the charts show the data as published by that date.
-    ``reports`` is the fact-check report's folder, linked when it sits beside ``figures``."""
-    figures.mkdir(parents=True, exist_ok=True)
-    metas = _sidecars(figures, state or {})
-    report = None
-    reports = reports or paths.reports_dir()
-    if (reports / "index.html").exists() and figures.parent == reports.parent:
-        report = f"../{reports.name}/index"  # links only where the two folders sit side by side
-    # Notebook links climb to the repository from wherever the gallery is (figures/ or
-    # build/as-of-DATE/figures/); a folder outside the repository is linked as if it sat
-    # beside notebooks/, as figures/ does.
-    root = paths.REPO_DIR.resolve()
-    where = figures.resolve()
-    repo = Path(os.path.relpath(root, where)).as_posix() if where.is_relative_to(root) else ".."
-    for name, text in (
-        ("index.md", gallery_markdown(metas, report, as_of, repo)),
-        ("index.html", gallery_html(metas, report, as_of, repo)),
-    ):
-        path = figures / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-    return figures / "index.html"
 
 
 # ----------------------------------------------------------------------------- CLI
@@ -890,6 +646,7 @@ def run_cli(args) -> int:
             as_of=args.as_of,
             force=args.force,
             output=Path(output) if output else None,
+            kernel=getattr(args, "kernel", False),
         )
     except BuildError as exc:
         print(f"migrationdata build: {exc}", file=sys.stderr)
@@ -902,7 +659,7 @@ def run_cli(args) -> int:
     else:
         where = f"in {_shown(report.figures)}/ and {_shown(report.reports_folder)}/"
     if args.as_of:
-        where += f", showing the data as published by {_long_date(args.as_of)}"
+        where += f", showing the data as published by {gallery.long_date(args.as_of)}"
     print(
         f"built {ran} notebook(s), {skipped} up to date; {charts} chart(s); "
         f"fact-check report {report.reports}; {report.seconds:.1f}s; {where}",

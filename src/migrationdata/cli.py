@@ -98,7 +98,11 @@ def _parser() -> argparse.ArgumentParser:
         "figures/ and reports/.",
     )
     b.add_argument(
-        "--jobs", "-j", type=int, default=None, help="notebooks run at once (default: twice the cores)"
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        help="notebooks run at once (default: one per core; two per core with --kernel)",
     )
     b.add_argument("--only", action="append", metavar="NAME", help="run only this notebook (repeatable)")
     b.add_argument(
@@ -114,6 +118,12 @@ def _parser() -> argparse.ArgumentParser:
         help="write the charts to DIR/figures and the report to DIR/reports (default: figures/ and reports/)",
     )
     b.add_argument("--force", action="store_true", help="run even the notebooks that look up to date")
+    b.add_argument(
+        "--kernel",
+        action="store_true",
+        help="run each notebook in a Jupyter kernel (nbclient) instead of a process forked from "
+        "one that has already imported the libraries: slower, the same charts",
+    )
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser(
