@@ -34,7 +34,7 @@ def reports(tmp_path_factory):
     return out, paths
 
 
-def test_every_story_gets_its_three_files_and_the_index(reports):
+def test_every_story_gets_its_files_and_the_index(reports):
     out, paths = reports
     for slug in (
         "us-mexico-talks-2023-12",
@@ -42,7 +42,7 @@ def test_every_story_gets_its_three_files_and_the_index(reports):
         "cbp-march-2025-update",
         "border-fy2025-cbs",
     ):
-        for name in ("factcheck.md", "factcheck.html", "claimreview.jsonld"):
+        for name in ("factcheck.md", "factcheck.html", "claimreview.jsonld", "checks.json"):
             assert (out / slug / name).exists(), (slug, name)
     index = (out / "index.html").read_text()
     assert 'href="darien-2024-reuters/factcheck.html"' in index and "Reuters" in index
@@ -50,7 +50,8 @@ def test_every_story_gets_its_three_files_and_the_index(reports):
         "[CBP releases March 2025 monthly update](cbp-march-2025-update/factcheck.md)"
         in (out / "index.md").read_text()
     )
-    assert len(paths) == len(list(stories_dir().glob("*/story.yaml"))) * 3 + 2
+    # the three reports and checks.json (what `migrationdata alert` compares) per story, and the index
+    assert len(paths) == len(list(stories_dir().glob("*/story.yaml"))) * 4 + 2
 
 
 def test_seed_report_then_and_now(reports):
