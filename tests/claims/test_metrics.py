@@ -185,19 +185,39 @@ def test_a_part_the_publisher_did_not_break_down_reads_as_not_checkable_never_ze
     assert run("value", {**p, "period": "2024-03"}, "more than 0").value > 100_000
 
 
-def test_a_record_over_parts_the_table_lacks_is_not_checkable():
-    """Nor a nationwide 'lowest month in history' ranked on Southwest-only months: months that
-    lack a region are neither ranked nor compared with."""
+def test_a_record_over_parts_the_table_lacks_is_not_checkable(monkeypatch):
+    """Nor a nationwide 'lowest month in history' ranked on months that lack a region, or on
+    months whose rows do not split the part filtered on: such months are neither ranked nor
+    compared with."""
     p = {"table": "cbp_encounters", "column": "encounters", "where": {"component": "U.S. Border Patrol"}}
+    # from October 2024 the state releases lump Border Patrol with the ports: not a 0 to rank
     r = run("rank_in_series", {**p, "freq": "month", "period": "2025-03"}, "the lowest")
-    assert r.verdict == "not-checkable" and "Northern Land Border" in r.note
+    assert r.verdict == "not-checkable" and "does not break component down for March 2025" in r.note
     assert run("first_time", {**p, "period": "2025-03"}, "true").verdict == "not-checkable"
+    fy = run("rank_in_series", {**p, "freq": "fiscal_year", "period": "FY2025"}, "the lowest")
+    assert fy.verdict == "not-checkable" and "October 2024" in fy.note
     # December 2023, the nationwide record, among the 60 whole months October 2019 - September 2024
     dec = run("rank_in_series", {**p, "freq": "month", "period": "2023-12"}, "the highest")
     assert (dec.verdict, dec.value, dec.figure.extra["count"]) == ("supported", 1, 60)
     assert dec.figure.extra["value"] == 251_178
     march = run("rank_in_series", {**p, "freq": "month", "period": "2024-03"}, "the highest")
     assert march.figure.extra["value"] == 139_124 and march.verdict == "not-supported"
+    # a month missing a region (as the table was past September 2024 before the state releases
+    # arrived) is neither ranked nor counted among the months a record is ranked against
+    real = Reader.table
+
+    def without_north(self, name):
+        df = real(self, name)
+        if name != "cbp_encounters":
+            return df
+        return df[~((df["region"] == "Northern Land Border") & (df["month"] == "2024-03-01"))]
+
+    monkeypatch.setattr(Reader, "table", without_north)
+    r = run("rank_in_series", {**p, "freq": "month", "period": "2024-03"}, "the lowest")
+    assert r.verdict == "not-checkable" and "Northern Land Border" in r.note and "March 2024" in r.note
+    assert run("first_time", {**p, "period": "2024-03"}, "true").verdict == "not-checkable"
+    dec = run("rank_in_series", {**p, "freq": "month", "period": "2023-12"}, "the highest")
+    assert (dec.verdict, dec.value, dec.figure.extra["count"]) == ("supported", 1, 59)
 
 
 # --- change, share --------------------------------------------------------------------------

@@ -29,7 +29,9 @@ Los venezolanos fueron la nacionalidad más numerosa en el Darién en 2023.
 
 En diciembre, las autoridades de EE. UU. cerraron dos puentes ferroviarios durante cinco días.
 
-Las remesas a México sumaron 63.313 millones de dólares el año pasado.
+Las remesas a México sumaron 58.868 millones de dólares el año pasado.
+
+Al menos 686 migrantes murieron en la frontera en 2022.
 
 "Es una prioridad", dijo la canciller.
 """
@@ -129,9 +131,15 @@ def test_a_spanish_story(tmp_path):
     assert (
         window.params == {"start": "2023-12-01", "end": "2023-12-27", "mode": "rail"} and window.test == "2"
     )
+    # money received in Mexico (inflows) in "last year" of a story of December 2023: 2022, when
+    # Banco de México's months sum to 58,867,828,307 dollars
     remittances = paras[5][0]
-    assert remittances.kind == "unmapped" and "no table for Remittances" in remittances.reason
-    assert paras[6][0].kind == "not-checkable"
+    assert (remittances.kind, remittances.metric, remittances.test) == ("claim", "value", "$58.868 billion")
+    assert remittances.params == {"table": "remittances_monthly", "column": "inflows_usd", "period": "2022"}
+    # a series the kit names but holds no table for is listed with that reason, never skipped
+    deaths = paras[6][0]
+    assert deaths.kind == "unmapped" and "no table for Deaths and disappearances" in deaths.reason
+    assert paras[7][0].kind == "not-checkable"
 
 
 def test_the_yaml_is_the_agreed_story_format_with_every_entry_a_draft(tmp_path):
@@ -150,8 +158,11 @@ def test_the_yaml_is_the_agreed_story_format_with_every_entry_a_draft(tmp_path):
     ids = [c["id"] for c in data["claims"]]
     assert len(ids) == len(set(ids))
     assert all(c.get("kind") == "not-checkable" or c["metric"] for c in data["claims"])
-    assert [u["paragraph"] for u in data["unmapped"]] == [1, 5]  # "Récord" names no series; remittances
-    assert "Remittances" in data["unmapped"][1]["reason"]
+    assert [u["paragraph"] for u in data["unmapped"]] == [1, 6]  # "Récord" names no series; deaths
+    assert "Deaths and disappearances" in data["unmapped"][1]["reason"]
+    remittances = next(c for c in data["claims"] if c.get("params", {}).get("table") == "remittances_monthly")
+    if engine.available():  # the engine's sum of the year's months agrees with the printed figure
+        assert remittances["verdict"] == {"publication": "supported", "now": "supported"}
     if engine.available():  # the engine reads the draft as it is written: check works on it
         story = load_story(out)
         assert story.language == "es" and len(story.unmapped) == 2
@@ -198,6 +209,24 @@ def test_figures_and_verdicts_from_the_engine_reach_the_yaml_and_the_page():
     assert f"# now: not-supported — figure for {change['id']}" in text
     page = render(draft)
     assert 'class="c-contradicted"' in page and 'class="c-supported"' in page
+
+
+def test_every_string_the_yaml_holds_is_quoted_or_a_one_line_comment():
+    """An engine's message may hold a colon, quotes and line breaks (pydantic's errors do): the
+    file must still parse, and give back each value as it was."""
+    message = "1 validation error for ValueParams\nfield 'params': column: x has no column 'usd'\n  see: docs"
+
+    def failing(entry, as_of, published):
+        return engine.Evaluation(verdict="error", figure="", value=None, message=message)
+
+    draft = draft_story(STORY_ES, PUBLISHED, "es", evaluator=failing)
+    draft.proposals[0].words = "words: with a colon\nand a line break # and a hash"
+    text = to_yaml(draft, outlet="Diario: edición 'sur'", url="https://example.org/a?b=c#d")
+    data = yaml.safe_load(text)
+    assert (data["outlet"], data["url"]) == ("Diario: edición 'sur'", "https://example.org/a?b=c#d")
+    assert "# publication: error — 1 validation error for ValueParams field 'params': column:" in text
+    assert all("verdict" not in c for c in data["claims"])  # an error records no verdict
+    assert {c["status"] for c in data["claims"]} == {"draft"}
 
 
 def test_without_the_engine_the_draft_says_so():

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
-from migrationdata.draft.entities import main_series, mentions, vocabulary
+from migrationdata.draft.entities import DECLARED_RESIDUALS, SERIES, main_series, mentions, vocabulary
+from migrationdata.paths import processed_dir
+from migrationdata.sources import cbp
 
 
 def found(text, lang):
@@ -88,3 +92,19 @@ def test_the_most_specific_series_wins():
         main_series(mentions("Border Patrol encounters at the southern border fell.", "en")).key
         == "border-patrol"
     )
+
+
+def test_residual_groups_are_the_publishers_whether_or_not_the_table_holds_them_today():
+    # the draft names CBP's two residual groups without importing the source (and pandas)
+    assert DECLARED_RESIDUALS[("cbp_encounters", "citizenship")] == (cbp.OTHER, cbp.GROUPED_OTHER)
+    # "Other (grouped)" marks Southwest-only months, which the state releases now cover
+    assert vocabulary().residual_groups[("cbp_encounters", "citizenship")] == ("Other", "Other (grouped)")
+
+
+def test_every_series_with_a_table_names_a_column_of_it():
+    for s in SERIES:
+        if s.table == "closures" or not s.available():
+            continue
+        with (processed_dir() / f"{s.table}.csv").open(encoding="utf-8") as fh:
+            header = next(csv.reader(fh))
+        assert s.column in header, (s.key, s.table, s.column, header)

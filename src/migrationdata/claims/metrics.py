@@ -370,24 +370,36 @@ def take(
 NOT_BROKEN_DOWN = "(not broken down)"
 
 
-def _check_broken_down(df: pd.DataFrame, where: dict, time: str, table: str) -> None:
-    """A filter on a part (component = Border Patrol) in a month whose rows do not split that
-    column would read as zero: say the data cannot tell, instead of giving a wrong 0."""
+def _not_broken_down(df: pd.DataFrame, where: dict, time: str, table: str) -> dict[Any, str]:
+    """The months (or years) whose rows do not split a column ``where`` filters on a part of
+    (component = Border Patrol): unit -> why the part's figure is not in the data there."""
+    out: dict[Any, str] = {}
     for col, val in (where or {}).items():
         if col not in df.columns:
             continue
         wanted = {str(v) for v in (val if isinstance(val, list) else [val])}
-        if any(w.endswith(NOT_BROKEN_DOWN) for w in wanted):
+        text = df[col].astype(str)
+        if any(w.endswith(NOT_BROKEN_DOWN) for w in wanted) or not text.str.endswith(NOT_BROKEN_DOWN).any():
             continue
         for unit, part in df.groupby(time):
             values = set(part[col].astype(str))
             lumped = sorted(v for v in values if v.endswith(NOT_BROKEN_DOWN))
             if lumped and not (wanted & values):
                 when = f"{pd.Timestamp(unit):%B %Y}" if time == "month" else str(unit)
-                raise NotCheckable(
+                out.setdefault(
+                    unit,
                     f"{table} does not break {col} down for {when} (its rows there say "
-                    f"{lumped[0]!r}), so the figure for {col} {' or '.join(sorted(wanted))} is not in the data"
+                    f"{lumped[0]!r}), so the figure for {col} {' or '.join(sorted(wanted))} is not in the data",
                 )
+    return out
+
+
+def _check_broken_down(df: pd.DataFrame, where: dict, time: str, table: str) -> None:
+    """A filter on a part (component = Border Patrol) in a month whose rows do not split that
+    column would read as zero: say the data cannot tell, instead of giving a wrong 0."""
+    lumped = _not_broken_down(df, where, time, table)
+    if lumped:
+        raise NotCheckable(lumped[min(lumped)])
 
 
 def _label(table: str, column: str, where: dict, exclude: dict | None = None) -> str:
@@ -848,13 +860,19 @@ def _series(reader: Reader, p, freq: str) -> tuple[pd.Series, pd.Series, str, st
 
 def _short_keys(reader: Reader, p, freq: str) -> dict[Any, str]:
     """Periods of ``freq`` holding a month that lacks a part of the table (PARTITIONS) the
-    metric does not filter on: their totals would be short, so they are neither ranked nor
-    compared (CBP's nationwide rows stop before its Southwest ones). Key -> why."""
-    cols = [c for c in PARTITIONS.get(p.table, ()) if c not in (p.where or {}) and c not in (p.exclude or {})]
-    if not cols or time_column(p.table) != "month":
+    metric does not filter on, or that does not break down a column it filters on (CBP's state
+    releases lump Border Patrol and ports of entry): their totals would be short or read as 0,
+    so they are neither ranked nor compared. Key -> why."""
+    if time_column(p.table) != "month":
         return {}
+    cols = [c for c in PARTITIONS.get(p.table, ()) if c not in (p.where or {}) and c not in (p.exclude or {})]
     df = reader.table(p.table)
     out: dict[Any, str] = {}
+    for month, why in sorted(_not_broken_down(df, p.where, "month", p.table).items()):
+        m = pd.Timestamp(month)
+        out.setdefault(
+            m if freq == "month" else (m.year if freq == "year" else m.year + (m.month >= 10)), why
+        )
     for col in cols:
         every = set(df[col].astype(str))
         for month, part in df.groupby("month"):

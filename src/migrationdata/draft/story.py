@@ -155,6 +155,12 @@ def _verdict(p: Proposal) -> dict | None:
     return got if got and all(v in VERDICTS for v in got.values()) else None
 
 
+def _comment(text: str) -> str:
+    """Text for a one-line YAML comment: an engine's message or the story's words may hold line
+    breaks, and a line after one would be read as YAML, not as part of the comment."""
+    return " ".join(str(text).split())
+
+
 def to_yaml(draft: Draft, outlet: str = "", url: str = "") -> str:
     """story.yaml text: the agreed format, every entry ``status: draft``."""
     head = {
@@ -180,11 +186,11 @@ def to_yaml(draft: Draft, outlet: str = "", url: str = "") -> str:
         if verdict:
             entry["verdict"] = verdict
         entry["status"] = "draft"
-        lines.append(f"  # ¶{p.paragraph}: rests on {p.words!r}")
+        lines.append("  " + _comment(f"# ¶{p.paragraph}: rests on {p.words!r}"))
         for when, ev in (p.evaluations or {}).items():
             if ev is not None:
                 detail = ev.figure or ev.message
-                lines.append(f"  # {when}: {ev.verdict}{' — ' + detail if detail else ''}")
+                lines.append("  " + _comment(f"# {when}: {ev.verdict}{' — ' + detail if detail else ''}"))
         dumped = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=100)
         lines += ["  " + line for line in dumped.rstrip().splitlines()]
     if not draft.entries:
