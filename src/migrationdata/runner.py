@@ -410,7 +410,13 @@ def _exec_cell(source: str, filename: str, namespace: dict, outputs: list) -> No
         tree.body.pop()
     exec(compile(tree, filename, "exec"), namespace)  # noqa: S102 - running the notebook is the point
     if last is not None:
-        value = eval(compile(ast.Expression(last.value), filename, "eval"), namespace)  # noqa: S307
+        # the value of the last bare expression, bound to a name the notebook cannot use
+        shown = ast.Module(
+            body=[ast.Assign(targets=[ast.Name("__migrationdata_shown__", ast.Store())], value=last.value)],
+            type_ignores=[],
+        )
+        exec(compile(ast.fix_missing_locations(shown), filename, "exec"), namespace)  # noqa: S102
+        value = namespace.pop("__migrationdata_shown__", None)
         if value is not None:
             outputs.append(
                 {"output_type": "execute_result", "data": {"text/plain": repr(value)}, "metadata": {}}

@@ -1,27 +1,20 @@
 """The one door to the claims engine (issue 14): evaluate a proposed entry.
 
 The engine's ``migrationdata.claims.evaluate_entry`` computes a claim dict's figure and verdict.
-Until it is on this branch, :func:`evaluate` returns None and the draft says, entry by entry,
-that no figure was computed. Everything else in :mod:`migrationdata.draft` works without it.
+Where it is switched off (a test sets ``_evaluate_entry`` to None), :func:`evaluate` returns None
+and the draft says, entry by entry, that no figure was computed.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from migrationdata.claims import evaluate_entry as _evaluate_entry
+from migrationdata.claims.story import read_yaml
 from migrationdata.errors import MigrationDataError
-
-try:  # the engine's public function, per the agreed interface (notes/claims-spec.md)
-    from migrationdata.claims import evaluate_entry as _evaluate_entry
-    from migrationdata.claims.story import read_yaml as _read_yaml
-except ImportError:  # not merged yet: drafts are written without figures
-    _evaluate_entry = _read_yaml = None
 
 
 @dataclass
@@ -38,23 +31,7 @@ def available() -> bool:
 
 def read_ledger(path: Path) -> dict:
     """A story.yaml as the engine reads it (``on:`` is a word, not YAML 1.1's true)."""
-    if _read_yaml is not None:
-        return _read_yaml(Path(path)) or {}
-    text = Path(path).read_text(encoding="utf-8")
-    return yaml.load(text, Loader=_WordsLoader) or {}  # noqa: S506 - a SafeLoader subclass
-
-
-class _WordsLoader(yaml.SafeLoader):
-    """Safe YAML with only true/false as booleans (the engine's rule), for when it is absent."""
-
-
-_WordsLoader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_WordsLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+    return read_yaml(Path(path)) or {}
 
 
 def evaluate(entry: dict, as_of: date | None, published: date) -> Evaluation | None:
