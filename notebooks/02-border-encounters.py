@@ -186,9 +186,7 @@ else:
         ax.plot(bridge["month"], bridge["total"], color=charts.SKY, lw=2.2, ls=(0, (4, 2.5)))
         end = provisional.iloc[-1]
         ends.append(
-            charts.label_end(
-                ax, end["month"], end["total"], "Provisional\n(third party)", color=charts.MUTED
-            )
+            charts.label_end(ax, end["month"], end["total"], "Provisional\n(third party)", color=charts.MUTED)
         )
         top = max(top, provisional["total"].max())
     # the first month's label sits above the line, placed in data units so that it clears the
