@@ -122,6 +122,9 @@ def test_a_table_resaved_by_excel_is_named_not_parsed(tmp_data):
     assert "byte-order mark" in foreign_table(table, b"\xef\xbb\xbf" + data)
     assert "CRLF" in foreign_table(table, data.replace(b"\n", b"\r\n"))
     assert "12/1/2025" in foreign_table(table, data.replace(b"2025-12-01", b"12/1/2025"))
+    # a column the code added since the table was written is a schema change, not a spreadsheet
+    older = b"\n".join(line.rsplit(b",", 1)[0] for line in data.split(b"\n"))
+    assert older != data and foreign_table(table, older) == ""
     (tmp_data / "processed" / "trade_us_mexico_monthly.csv").write_bytes(
         data.replace(b"2025-12-01", b"12/1/2025")
     )
@@ -250,3 +253,25 @@ def test_a_commit_that_fails_half_way_is_undone(tmp_path, monkeypatch):
     assert info.value.undone and len(info.value.done) == 2
     assert [t.read_text() for t in targets] == ["old 0\n", "old 1\n", "old 2\n"]
     assert not (staging / JOURNAL).exists()
+
+
+def test_new_months_that_give_a_total_only_are_not_a_break():
+    """CBP's state releases give September–November 2025 as totals, with no Border Patrol and
+    ports-of-entry split: empty columns in new months are unpublished, not a fall to zero."""
+    src = get_source("cbp")
+    table = src.table("cbp_southwest_monthly")
+    new = committed("cbp_southwest_monthly")
+    lines = new.decode().strip().split("\n")
+    assert [ln.split(",")[:3] for ln in lines[-3:]] == [
+        ["2025-09-01", "", ""],
+        ["2025-10-01", "", ""],
+        ["2025-11-01", "", ""],
+    ]
+    previous = ("\n".join(lines[:-3]) + "\n").encode()
+    change = compare_tables(table, previous, new, src.policy, "cbp", TODAY)
+    assert change.breaches == [] and change.new_periods[-1].strftime("%Y-%m") == "2025-11"
+    # a month whose total does fall to a tenth is still a break
+    fallen = new.replace(b"2025-11-01,,,10960", b"2025-11-01,,,1096")
+    assert [b.kind for b in compare_tables(table, previous, fallen, src.policy, "cbp", TODAY).breaches] == [
+        "break in the series' total"
+    ]

@@ -286,7 +286,7 @@ period_column = _period_column
 def foreign_table(table: Table, data: bytes) -> str:
     """What shows that a processed table's bytes were not written by this project (a spreadsheet
     program re-saved it), or "" if they look like ours: UTF-8 without a byte-order mark, ``\\n``
-    line endings, the declared header, ISO dates."""
+    line endings, ISO dates."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "it starts with a byte-order mark"
     if b"\r\n" in data[:65536]:
@@ -295,9 +295,12 @@ def foreign_table(table: Table, data: bytes) -> str:
         lines = data.decode("utf-8").split("\n")
     except UnicodeDecodeError:
         return "it is not UTF-8 text"
-    if lines[0].split(",") != table.column_names:
-        return f"its header is {lines[0][:120]!r}, not {','.join(table.column_names)!r}"
-    dates = [i for i, c in enumerate(table.columns) if c.type == "date"]
+    # a header with other columns is a table written by another version of the project's code
+    # (a column added or dropped): compare_tables compares the columns both have, so it is not
+    # mistaken for a spreadsheet's work; dates are found by name in the file's own header
+    header = lines[0].split(",")
+    date_names = {c.name for c in table.columns if c.type == "date"}
+    dates = [i for i, name in enumerate(header) if name in date_names]
     for line in lines[1:]:
         if not line or '"' in line:
             continue
@@ -451,7 +454,8 @@ def _series_breaks(table, col, new_df, touched, measures, policy, flagged) -> li
         col, sort=True
     )
     rows = grouped.size()
-    totals = grouped[measures].sum() if measures else None
+    # min_count: a month whose column is empty throughout has no total (not published), not 0
+    totals = grouped[measures].sum(min_count=1) if measures else None
     order = list(rows.index)
     out = []
     for period in sorted(touched):
@@ -477,6 +481,8 @@ def _series_breaks(table, col, new_df, touched, measures, policy, flagged) -> li
                 continue  # its cells are listed already, old and new values
             median = totals.loc[before, m].median()
             value = totals.at[period, m]
+            if pd.isna(value):
+                continue  # the publisher gives no figure for this column that month (a total only)
             if median > 0 and not (policy.break_ratio * median <= value <= median / policy.break_ratio**2):
                 out.append(
                     Breach(
