@@ -449,3 +449,16 @@ def test_gallery_renders_in_headless_chromium_with_every_image(tmp_path):
     r, g, b = (pixels[..., i] * 255 for i in range(3))
     vermillion = (abs(r - 0xD5) < 12) & (abs(g - 0x5E) < 12) & (b < 20)
     assert vermillion.sum() > 500
+
+
+def test_the_gallery_says_what_data_its_charts_were_drawn_from():
+    """Data as of, per table, from the charts' sidecars; the committed gallery links the
+    revision log."""
+    from migrationdata import gallery
+
+    rows = {t["table"]: t for t in gallery.data_as_of(gallery.sidecars(paths.REPO_DIR / "figures"))}
+    assert rows["cbp_southwest_monthly"]["data_to"] == "Nov 2025"
+    assert rows["cbp_southwest_provisional"]["data_to"] == "Jul 2026"
+    assert "third party" in rows["cbp_southwest_provisional"]["publisher"]
+    md = (paths.REPO_DIR / "figures" / "index.md").read_text(encoding="utf-8")
+    assert "## Data as of" in md and "[revision log](../data/revisions/)" in md

@@ -59,6 +59,22 @@ def as_of_notice(as_of: str) -> tuple[str, str]:
     )
 
 
+def data_as_of(metas: list[dict]) -> list[dict]:
+    """Each processed table the charts read: its publisher, the latest period it holds and when
+    it was retrieved (from the sidecars, so the gallery says what its charts were drawn from)."""
+    seen: dict[str, dict] = {}
+    for m in metas:
+        for t in m.get("tables", []):
+            if isinstance(t, dict) and t.get("name") and t["name"] not in seen:
+                seen[t["name"]] = {
+                    "table": t["name"],
+                    "publisher": t.get("publisher", ""),
+                    "data_to": t.get("data_to", ""),
+                    "retrieved": str(t.get("retrieved_at", ""))[:10],
+                }
+    return [seen[k] for k in sorted(seen)]
+
+
 def _strip_label(source: str) -> str:
     return source.split(": ", 1)[1] if source.startswith(("Source: ", "Sources: ")) else source
 
@@ -68,7 +84,11 @@ def _md_escape(text: str) -> str:
 
 
 def gallery_markdown(
-    metas: list[dict], report: str | None = None, as_of: str | None = None, repo: str = ".."
+    metas: list[dict],
+    report: str | None = None,
+    as_of: str | None = None,
+    repo: str = "..",
+    revisions: str | None = None,
 ) -> str:
     """The gallery as Markdown. ``repo`` is the repository's root relative to the gallery,
     for the links to the notebooks."""
@@ -85,6 +105,23 @@ def gallery_markdown(
     ]
     if report:
         lines += [f"The stories' claims, checked against these data: [fact-check reports]({report}.md).", ""]
+    tables = data_as_of(metas)
+    if tables:
+        lines += [
+            "## Data as of",
+            "",
+            "| table | publisher | data to | retrieved |",
+            "| --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| `{t['table']}` | {t['publisher']} | {t['data_to']} | {t['retrieved']} |" for t in tables
+        ]
+        lines.append("")
+        if revisions:
+            lines += [
+                f"What each refresh revised: the [revision log]({revisions}) (`migrationdata changes`).",
+                "",
+            ]
     notebook = None
     for m in metas:
         if m.get("notebook") != notebook:
@@ -141,7 +178,11 @@ def _environment():
 
 
 def gallery_html(
-    metas: list[dict], report: str | None = None, as_of: str | None = None, repo: str = ".."
+    metas: list[dict],
+    report: str | None = None,
+    as_of: str | None = None,
+    repo: str = "..",
+    revisions: str | None = None,
 ) -> str:
     """The gallery as a page (``templates/gallery.html``)."""
     groups: dict[str | None, list[dict]] = {}
@@ -170,6 +211,8 @@ def gallery_html(
             count=len(metas),
             report=report,
             repo=repo,
+            tables=data_as_of(metas),
+            revisions=revisions,
             groups=[
                 {"name": Path(nb).stem if nb else "other charts", "notebook": nb, "charts": charts}
                 for nb, charts in groups.items()
@@ -206,8 +249,14 @@ def write_gallery(
     root = paths.REPO_DIR.resolve()
     where = figures.resolve()
     repo = Path(os.path.relpath(root, where)).as_posix() if where.is_relative_to(root) else ".."
+    # the revision log is linked from the repository's own gallery (figures/ beside data/), not
+    # from an as-of build, which shows the data as they stood before those revisions
+    log = paths.data_dir() / "revisions"
+    revisions = None
+    if as_of is None and log.is_dir() and where.parent == paths.data_dir().resolve().parent:
+        revisions = Path(os.path.relpath(log.resolve(), where)).as_posix() + "/"
     pages = (figures / "index.md", figures / "index.html")
-    h = hashlib.sha256(json.dumps([metas, report, as_of, repo], sort_keys=True).encode())
+    h = hashlib.sha256(json.dumps([metas, report, as_of, repo, revisions], sort_keys=True).encode())
     for name in TEMPLATE_FILES:
         h.update((TEMPLATES / name).read_bytes())
     key = h.hexdigest()
@@ -217,7 +266,10 @@ def write_gallery(
         return pages[1]
     for path, text in zip(
         pages,
-        (gallery_markdown(metas, report, as_of, repo), gallery_html(metas, report, as_of, repo)),
+        (
+            gallery_markdown(metas, report, as_of, repo, revisions),
+            gallery_html(metas, report, as_of, repo, revisions),
+        ),
         strict=True,
     ):
         if not path.exists() or path.read_text(encoding="utf-8") != text:
