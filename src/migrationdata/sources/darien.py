@@ -26,7 +26,8 @@ from migrationdata import countries, processed, rdata, schemas
 from migrationdata.catalog import Column, RemoteFile, RevisionPolicy, Source, Table
 from migrationdata.errors import DataError
 
-REPO_RAW = "https://raw.githubusercontent.com/iom/gdidata/main/data"
+# pinned to the commit the mirror copied (PROVENANCE), never the moving main branch
+REPO_RAW = "https://raw.githubusercontent.com/iom/gdidata/c9e4cc69cebd91d6cfca5f4107e2406e4de2c6ff/data"
 FIRST_MONTHLY = pd.Timestamp("2020-01-01")
 #: months SNM never published (the 2020 border closure): missing, never zero
 UNPUBLISHED_MONTHS = pd.DatetimeIndex(["2020-04-01", "2020-05-01", "2020-07-01"])

@@ -34,8 +34,9 @@ from migrationdata.catalog import Column, RemoteFile, RevisionPolicy, Source, Ta
 from migrationdata.errors import DataError
 
 TRANSBORDER_FILE = "bts_transborder_monthly_trends_1993_2025.csv"
+# pinned to the repository commit the mirror copied (PROVENANCE), never the moving main branch
 TRANSBORDER_URL = (
-    "https://raw.githubusercontent.com/unt-clscm/BTS-TransBorder-Dashboard/main/"
+    "https://raw.githubusercontent.com/unt-clscm/BTS-TransBorder-Dashboard/7d83337048390e11fa01d4800ccde9e231f653ff/"
     "03-Processed-Data/csv/monthly_trends.csv"
 )
 CENSUS_EXPORTS_URL = "https://api.census.gov/data/timeseries/intltrade/exports/hs"
