@@ -35,15 +35,163 @@ as_of = None  # "YYYY-MM-DD": draw the data as it stood then (only periods that 
 output = None  # folder for the charts; None means the repository's figures/
 
 # %%
+import math
+
 import pandas as pd
 
 from migrationdata import charts
-from migrationdata.sources import mexico, missing_migrants, remittances
+from migrationdata.sources import cbp, darien, honduras, mexico, missing_migrants, remittances
 
 charts.setup("05-the-route", as_of=as_of, output=output)
 
 TALKS = pd.Timestamp("2023-12-01")  # the talks were on 27 December 2023
 EVENTS_NOTE = "UPM counts events, not people: a person detained twice counts twice."
+
+# %% [markdown]
+# ## The route in one picture
+#
+# Four counts along the route, month by month from January 2021 to each one's latest month:
+# people crossing the Darién into Panama, people entering Honduras irregularly, Mexico's
+# events of foreigners in an irregular situation, and US Southwest border encounters. Their
+# scales differ by an order of magnitude, so each gets its own panel and axis, all sharing
+# one time axis with the December 2023 talks marked.
+
+# %%
+START = pd.Timestamp("2021-01-01")
+ROUTE = [
+    # (label, monthly frame with month and a value column, colour)
+    (
+        "Darién crossings into Panama",
+        charts.ended_by_as_of(darien.monthly_totals(), source="darien").rename(columns={"migrants": "value"}),
+        charts.ORANGE,
+    ),
+    (
+        "Irregular entries into Honduras",
+        charts.ended_by_as_of(honduras.monthly(), source="honduras").rename(columns={"migrants": "value"}),
+        charts.GREEN,
+    ),
+    (
+        "Mexico: foreigners in an irregular situation (events)",
+        charts.ended_by_as_of(mexico.monthly_totals(), source="mexico").rename(columns={"events": "value"}),
+        charts.VERMILLION,
+    ),
+    (
+        "US Southwest border encounters (events)",
+        charts.ended_by_as_of(cbp.southwest_monthly(), source="cbp").rename(columns={"total": "value"}),
+        charts.BLUE,
+    ),
+]
+route = pd.concat(
+    [df.loc[df["month"] >= START, ["month", "value"]].dropna().assign(series=name) for name, df, _ in ROUTE],
+    ignore_index=True,
+)
+route["value"] = route["value"].astype("int64")
+talks_value = route[route["month"] == TALKS].set_index("series")["value"]
+summary = route.groupby("series", sort=False).agg(
+    peak=("value", "max"),
+    latest_month=("month", "max"),
+)
+summary["peak_month"] = route.loc[route.groupby("series", sort=False)["value"].idxmax()].set_index("series")[
+    "month"
+]
+summary["latest"] = route.sort_values("month").groupby("series", sort=False)["value"].last()
+summary["talks"] = talks_value
+summary["since_talks"] = summary["latest"] / summary["talks"] - 1
+print(summary)
+
+# %%
+if len(summary) == len(ROUTE) and summary["talks"].notna().all():
+    falls = summary["since_talks"]
+    falls = summary["since_talks"]
+    least = math.floor(-falls.max() * 100)
+    smallest, largest = summary["latest"].idxmin(), summary["latest"].idxmax()
+    chart = charts.Chart(
+        "route-one-picture",
+        title=(
+            f"Every count along the route has fallen at least {least}% from its level in the month "
+            "of the December 2023 talks"
+            if (falls < 0).all()
+            else "Crossings, entries, detentions and encounters along the route since 2021"
+        ),
+        subtitle="People or events per month, January 2021 to each series' latest month; each panel has its own scale",
+        tables=["darien_monthly", "honduras_monthly", "mexico_irregular_monthly", "cbp_southwest_monthly"],
+        notes=[
+            "Mexico's and CBP's figures count events, not people: someone stopped twice counts twice.",
+            "Small multiples on one time axis, not one panel: the series differ in size by orders of magnitude "
+            f"(latest months: {summary.loc[smallest, 'latest']:,} to {summary.loc[largest, 'latest']:,}), and "
+            "each keeps its own scale so its shape stays readable; compare shapes and dates, not heights.",
+            "The dashed line marks December 2023, the month of the talks.",
+        ],
+        size="portrait",
+        nrows=len(ROUTE),
+        sharex=True,
+        gridspec_kw={"hspace": 0.55},
+    )
+    for i, (ax, (name, _, color)) in enumerate(zip(chart.axes.flat, ROUTE, strict=True)):
+        part = route[route["series"] == name]
+        row = summary.loc[name]
+        ax.plot(charts.mid_month(part["month"]), part["value"], color=color, lw=1.8)
+        ax.axvline(charts.mid_month(TALKS), color=charts.MUTED, lw=0.9, ls="--", zorder=1)
+        ax.set_ylim(0, row["peak"] * 1.35)
+        charts.number_axis(ax, style="compact")
+        # the panel's name above it, in the line's colour: no legend needed
+        ax.text(
+            0.0,
+            1.06,
+            name,
+            transform=ax.transAxes,
+            color=color,
+            fontsize=10.5,
+            fontweight="bold",
+            va="bottom",
+        )
+        end = part.iloc[-1]
+        ax.annotate(
+            f"{charts.compact(end['value'])}\n{end['month']:%b %Y}",
+            (charts.mid_month(end["month"]), end["value"]),
+            xytext=(5, 2),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            fontsize=9,
+            fontweight="bold",
+            color=color,
+            annotation_clip=False,
+        )
+        ax.plot([charts.mid_month(TALKS)], [row["talks"]], "o", color=color, ms=5, zorder=5)
+        # the December value at the top of the dashed line, where every panel has room
+        ax.annotate(
+            ("Talks, Dec 2023: " if i == 0 else "Dec 2023: ") + charts.compact(row["talks"]),
+            (charts.mid_month(TALKS), 0.97),
+            xycoords=("data", "axes fraction"),
+            xytext=(5, 0),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=9,
+            color=charts.TEXT,
+        )
+    charts.date_axis(chart.axes.flat[-1])
+    chart.save(
+        data=route.pivot(index="month", columns="series", values="value")[
+            [n for n, _, _ in ROUTE]
+        ].reset_index(),
+        alt_text=(
+            "Four line charts stacked on one time axis, January 2021 onwards, with December 2023 marked. "
+            + " ".join(
+                f"{name}: {row['talks']:,} in December 2023"
+                + (
+                    " (its peak)"
+                    if row["peak_month"] == TALKS
+                    else f", peak {row['peak']:,} in {row['peak_month']:%B %Y}"
+                )
+                + f", {row['latest']:,} in {row['latest_month']:%B %Y}."
+                for name, row in summary.iterrows()
+            )
+        ),
+    )
+else:
+    charts.not_drawn("route-one-picture", "one of the four series had no figure for December 2023")
 
 # %% [markdown]
 # ## Mexico's enforcement before and after the talks, by nationality

@@ -29,6 +29,9 @@ SEED_VERDICTS = {
     "venezuelans-at-us-border": ("supported-with-caveat", "supported"),
     "migrants-continue-north": ("supported-with-caveat", "supported"),
     "mexico-trade-stakes": ("not-checkable", "supported"),
+    # context added with the Mexico data (issue 15): December 2023 and the six months after
+    "mexico-enforcement-dec-2023": ("not-checkable", "supported"),
+    "mexico-enforcement-after-talks": ("not-checkable", "supported"),
     "migrants-motives": ("not-checkable", "not-checkable"),
     "migration-election-issue": ("not-checkable", "not-checkable"),
     "agreements-undisclosed": ("not-checkable", "not-checkable"),
@@ -233,3 +236,13 @@ def test_spanish_story_is_read_in_spanish_and_the_data_contradict_one_figure():
     boys = results["boys-24411-by-mid-december"]
     assert boys.verdict == "not-supported" and boys.value == 33_970
     assert results["girls-30027-by-mid-december"].value == 29_677
+
+
+def test_seed_mexico_context_figures(seed):
+    """Checked by hand against data/processed/mexico_irregular_monthly.csv: December 2023 sums
+    to 94,816 events; June-November 2023 to 499,414 and January-June 2024 to 710,343."""
+    _, then, now = seed
+    assert now["mexico-enforcement-dec-2023"].value == 94_816
+    assert now["mexico-enforcement-after-talks"].value == pytest.approx((710_343 / 499_414 - 1) * 100)
+    # on publication day UPM's bulletins ended at October 2023
+    assert then["mexico-enforcement-dec-2023"].verdict == "not-checkable"
