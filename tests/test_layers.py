@@ -253,3 +253,21 @@ def test_every_source_is_complete(source_id):
     if not list(TESTS.rglob(f"test_{source_id}.py")):
         missing.append(f"tests in tests/sources/test_{source_id}.py")
     assert not missing, f"source {source_id!r} is missing:\n  - " + "\n  - ".join(missing)
+
+
+def test_every_error_a_reporter_can_see_is_declared_in_errors_py():
+    """One module holds the errors whose messages reach a person (``MigrationDataError`` and
+    its kind); a module elsewhere may only raise them. ``NotCheckable`` is a verdict, not an
+    error; ``CommitError`` (an OSError) and ``RunnerError`` are internal, and the refresh and the
+    build turn them into a message of their own."""
+    allowed = {"NotCheckable", "CommitError", "RunnerError"}
+    wrong = []
+    for module, path in MODULES.items():
+        if module == "migrationdata.errors":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.name not in allowed:
+                bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases}
+                if node.name.endswith("Error") or any(b.endswith("Error") for b in bases):
+                    wrong.append(f"{path.relative_to(REPO_DIR)}:{node.lineno} class {node.name}")
+    assert not wrong, "declare these in src/migrationdata/errors.py and import them: " + "; ".join(wrong)

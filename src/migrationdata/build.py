@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrationdata import gallery, paths, runner
-from migrationdata.errors import MigrationDataError
+from migrationdata.errors import BuildError
 
 CHART_FILES = ("png", "svg", "csv", "json")
 STATE_DIR = paths.REPO_DIR / ".build-state"
@@ -51,10 +51,6 @@ COMMITTED = (paths.REPO_DIR / "figures", paths.REPO_DIR / "reports")
 REPORT = "fact-check report"
 #: what the report's server imports before it forks the report's process
 REPORT_PRELOAD = ("pandas", "yaml")
-
-
-class BuildError(MigrationDataError):
-    """A notebook failed; the message names it, the cell and the error."""
 
 
 @dataclass(frozen=True)

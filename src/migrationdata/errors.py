@@ -6,6 +6,19 @@ to do. The CLI prints the message and nothing else; no stack trace reaches a rep
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from migrationdata.paths import REPO_DIR
+
+
+def shown(path: Path | str) -> str:
+    """A path as a reporter reads it: relative to the repository when inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(REPO_DIR))
+    except ValueError:
+        return str(path)
+
 
 class MigrationDataError(Exception):
     """Base class: an error whose message is meant to be read by a person."""
@@ -44,3 +57,41 @@ class LoadError(MigrationDataError):
 class DraftError(MigrationDataError):
     """A story text handed to ``migrationdata draft`` cannot be read as a story (empty, not
     text, too long, not English or Spanish) or its publication date does not parse."""
+
+
+class BuildError(MigrationDataError):
+    """A notebook failed; the message names it, the cell and the error."""
+
+
+class StoryError(MigrationDataError):
+    """A story file is wrong. ``problems`` lists (claim id or "", field, message)."""
+
+    def __init__(self, path: Path | str, problems: list[tuple[str, str, str]]) -> None:
+        self.path = Path(path)
+        self.problems = problems
+        lines = [f"{shown(self.path)}: {len(problems)} problem{'s' if len(problems) != 1 else ''}"]
+        for claim, fld, msg in problems:
+            where = " ".join(
+                x for x in (f"claim {claim!r}" if claim else "", f"field {fld!r}" if fld else "") if x
+            )
+            lines.append(f"  - {where + ': ' if where else ''}{msg}")
+        super().__init__("\n".join(lines))
+
+
+class ReportError(MigrationDataError):
+    """Some stories could not be reported; the others were written."""
+
+
+class MetricError(MigrationDataError):
+    """A metric was asked something its table cannot answer (an unknown column or group)."""
+
+
+class NumberError(MigrationDataError, ValueError):
+    """A number or a test the parser cannot read."""
+
+
+class TestTypeError(MigrationDataError, TypeError):
+    """A test that cannot apply to the figure (a percentage test on a count, a rank test on
+    a sum, a date test on a number): an error in the ledger, never a quiet "not-supported"."""
+
+    __test__ = False  # not a pytest class

@@ -24,7 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from migrationdata import closures as closures_ledger
 from migrationdata import processed
 from migrationdata.catalog import table_owner
-from migrationdata.errors import MigrationDataError
+from migrationdata.errors import MetricError, MigrationDataError
 from migrationdata.vintages import RELEASES, Vintage
 
 
@@ -32,10 +32,6 @@ class NotCheckable(MigrationDataError):
     """The data cannot settle the claim on this date (nothing published yet for the period,
     a table that covers only part of the total): the verdict is ``not-checkable``, with this
     message as its reason."""
-
-
-class MetricError(MigrationDataError):
-    """A metric was asked something its table cannot answer (an unknown column or group)."""
 
 
 # ----------------------------------------------------------------------------- figures

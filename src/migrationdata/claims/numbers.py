@@ -14,19 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from migrationdata.errors import MigrationDataError
-
-
-class NumberError(MigrationDataError, ValueError):
-    """A number or a test the parser cannot read."""
-
-
-class TestTypeError(MigrationDataError, TypeError):
-    """A test that cannot apply to the figure (a percentage test on a count, a rank test on
-    a sum, a date test on a number): an error in the ledger, never a quiet "not-supported"."""
-
-    __test__ = False  # not a pytest class
-
+from migrationdata.errors import NumberError, TestTypeError
 
 # ----------------------------------------------------------------------------- numbers
 

@@ -24,12 +24,8 @@ from migrationdata.claims import numbers
 from migrationdata.claims.evaluate import Result, evaluate_story
 from migrationdata.claims.metrics import METRICS, describe
 from migrationdata.claims.story import Story, StoryError, load_stories
-from migrationdata.errors import MigrationDataError
+from migrationdata.errors import MigrationDataError, ReportError
 from migrationdata.paths import REPO_DIR, figures_dir, manifest_path, reports_dir
-
-
-class ReportError(MigrationDataError):
-    """Some stories could not be reported; the others were written."""
 
 
 def long_date(d: date) -> str:

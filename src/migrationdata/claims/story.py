@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from migrationdata.claims.metrics import METRICS, Metric, Params
 from migrationdata.claims.numbers import NumberError, Test, parse_test, parse_tolerance
-from migrationdata.errors import MigrationDataError
+from migrationdata.errors import StoryError
 from migrationdata.paths import REPO_DIR
 
 VERDICTS = ("supported", "supported-with-caveat", "not-supported", "not-checkable")
@@ -32,21 +32,6 @@ SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 #: cannot balloon into millions of objects (the "billion laughs")
 MAX_NODES = 20_000
 MAX_BYTES = 1_000_000
-
-
-class StoryError(MigrationDataError):
-    """A story file is wrong. ``problems`` lists (claim id or "", field, message)."""
-
-    def __init__(self, path: Path | str, problems: list[tuple[str, str, str]]) -> None:
-        self.path = Path(path)
-        self.problems = problems
-        lines = [f"{_shown(self.path)}: {len(problems)} problem{'s' if len(problems) != 1 else ''}"]
-        for claim, fld, msg in problems:
-            where = " ".join(
-                x for x in (f"claim {claim!r}" if claim else "", f"field {fld!r}" if fld else "") if x
-            )
-            lines.append(f"  - {where + ': ' if where else ''}{msg}")
-        super().__init__("\n".join(lines))
 
 
 def _shown(path: Path) -> str:
