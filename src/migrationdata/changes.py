@@ -159,7 +159,7 @@ def _in(unit: str, periods: list) -> str:
     return f" in {_span(unit, periods)}" if unit and periods else ""
 
 
-def _period_column(table: Table) -> tuple[str, str]:
+def period_column(table: Table) -> tuple[str, str]:
     """The key column that says when (a month or a year), and its unit; ("", "") if none."""
     types = {c.name: c.type for c in table.columns}
     for name in table.primary_key:
@@ -171,7 +171,7 @@ def _period_column(table: Table) -> tuple[str, str]:
     return "", ""
 
 
-def _read_as_text(data: bytes):
+def read_as_text(data: bytes):
     """A rendered table with every cell as the exact text written: rendering is canonical, so
     equal text means equal values, and no float or date parsing can blur a difference."""
     import io
@@ -196,8 +196,8 @@ def compare_tables(
     the publisher's release lag in ``vintages``; ``today`` defaults to the real date)."""
     import pandas as pd
 
-    new_df = _read_as_text(new)
-    col, unit = _period_column(table)
+    new_df = read_as_text(new)
+    col, unit = period_column(table)
 
     def periods(values: pd.Series) -> list:
         if not col or values.empty:
@@ -216,7 +216,7 @@ def compare_tables(
         if policy is not None and col in new_df:
             change.breaches = _future(table, change.unit, new_df, col, source, today)
         return change
-    old_df = _read_as_text(old)
+    old_df = read_as_text(old)
     key = list(table.primary_key)
     if not (set(key) <= set(old_df.columns) and set(key) <= set(new_df.columns)):
         return TableChange(table.name, unit, len(old_df), len(new_df), comparable=False)
@@ -278,8 +278,6 @@ def _refine_unit(change: TableChange) -> TableChange:
     return change
 
 
-#: the period column of a table's key and its unit, for other modules (the digest)
-period_column = _period_column
 # ----------------------------------------------------------------------------- revision policy
 
 

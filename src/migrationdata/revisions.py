@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from migrationdata.catalog import Table
+from migrationdata.changes import read_as_text
 from migrationdata.errors import DataError
 from migrationdata.paths import data_dir
 
@@ -43,17 +44,11 @@ def log_path(source_id: str, base: Path | None = None) -> Path:
     return revisions_dir(base) / f"{source_id}.csv"
 
 
-def _read_text(data: bytes):
-    import pandas as pd
-
-    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False)
-
-
 def cell_changes(table: Table, old: bytes, new: bytes, retrieved_at: str, release: str) -> list[dict]:
     """The log rows for writing ``new`` over ``old`` (rendered CSV bytes of ``table``)."""
     import pandas as pd
 
-    new_df = _read_text(new)
+    new_df = read_as_text(new)
     base = {"retrieved_at": retrieved_at, "table": table.name, "release": release}
     if not old or old.count(b"\n") <= 1:
         return [
@@ -66,7 +61,7 @@ def cell_changes(table: Table, old: bytes, new: bytes, retrieved_at: str, releas
                 "new_value": f"{len(new_df)} rows",
             }
         ]
-    old_df = _read_text(old)
+    old_df = read_as_text(old)
     key = list(table.primary_key)
     if not (set(key) <= set(old_df.columns) and set(key) <= set(new_df.columns)):
         return [

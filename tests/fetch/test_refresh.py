@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from werkzeug.wrappers import Response
 
 from migrationdata import catalog, cli, processed
@@ -121,16 +120,6 @@ def snapshot(base: Path) -> dict[str, str]:
         for p in sorted(base.rglob("*"))
         if p.is_file() and ".staging" not in p.parts and not p.name.startswith(".refresh.lock")
     }
-
-
-@pytest.fixture
-def demo(tmp_path, tmp_data):
-    """A mirror folder holding a year of demo data, already fetched once into ``tmp_data``."""
-    mirror = tmp_path / "mirror"
-    publish(mirror, rows(YEAR))
-    rep = fetch_source(DEMO, mirror=str(mirror), base=tmp_data)
-    assert rep.status == "updated", rep.error
-    return mirror
 
 
 # ----------------------------------------------------------------------------- 1. no silent loss

@@ -6,8 +6,7 @@ from __future__ import annotations
 import csv
 import json
 
-import pytest
-from test_refresh import DEMO, YEAR, months, publish, rows, snapshot
+from test_refresh import DEMO, months, publish, rows, snapshot
 
 from migrationdata import cli, revisions
 from migrationdata.fetch import fetch_source
@@ -16,15 +15,6 @@ from migrationdata.fetch import fetch_source
 def log_rows(base) -> list[dict]:
     with revisions.log_path("demo", base).open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
-
-
-@pytest.fixture
-def demo(tmp_path, tmp_data):
-    mirror = tmp_path / "mirror"
-    publish(mirror, rows(YEAR))
-    rep = fetch_source(DEMO, mirror=str(mirror), base=tmp_data)
-    assert rep.status == "updated", rep.error
-    return mirror
 
 
 def test_a_first_fetch_is_a_baseline_not_every_cell(demo, tmp_data):
