@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "migrationdata.countries",
             "migrationdata.vintages",
             "migrationdata.closures",
+            "migrationdata.i18n",
         ),
     ),
     (

@@ -95,3 +95,8 @@ class TestTypeError(MigrationDataError, TypeError):
     a sum, a date test on a number): an error in the ledger, never a quiet "not-supported"."""
 
     __test__ = False  # not a pytest class
+
+
+class TranslationError(MigrationDataError):
+    """A text has no translation in an edition's message catalog, or its fields differ from
+    the English; the message names the key, the language and the catalog file."""
