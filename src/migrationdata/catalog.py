@@ -120,7 +120,6 @@ class Source:
     title: str
     publisher: str
     landing_page: str
-    licence: str
     files: tuple[RemoteFile, ...]
     tables: tuple[Table, ...]
     #: raw files (by name) -> processed tables (by table name). Pure: no network, no writes.

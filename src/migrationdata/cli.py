@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
         description="List every source the project reads: who publishes it, where, under what "
         "terms, and when each file was last retrieved (with its sha256).",
     )
+    s.add_argument(
+        "--reuse-table",
+        action="store_true",
+        help="print the README's 'Reuse and licences' table (Markdown) instead",
+    )
     s.set_defaults(func=cmd_sources)
 
     f = sub.add_parser(
@@ -229,7 +234,11 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_sources(args) -> int:
     from migrationdata.catalog import all_sources
     from migrationdata.store import read_manifest
+    from migrationdata.terms import reuse_table, terms_for
 
+    if args.reuse_table:
+        print(reuse_table(), end="")
+        return 0
     manifest = read_manifest()
     for src in all_sources():
         print(f"{src.id}: {src.title}")
@@ -237,7 +246,10 @@ def cmd_sources(args) -> int:
         if src.carrier:
             print(f"  carried by:   {src.carrier}")
         print(f"  landing page: {src.landing_page}")
-        print(f"  terms:        {src.licence}")
+        print(f"  terms:        {terms_for(src.id).licence} ({terms_for(src.id).url})")
+        print(f"  credit:       {terms_for(src.id).credit}")
+        if terms_for(src.id).carrier:
+            print(f"  copy read:    {terms_for(src.id).carrier}")
         print(f"  tables:       {', '.join(t.name for t in src.tables)}")
         for rf in src.files:
             entry = manifest.get("files", {}).get(f"{src.id}/{rf.name}")

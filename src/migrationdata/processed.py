@@ -21,6 +21,7 @@ from migrationdata.changes import foreign_table
 from migrationdata.errors import DataError, LoadError
 from migrationdata.paths import data_dir, processed_dir
 from migrationdata.store import read_manifest, write_bytes_atomic
+from migrationdata.terms import PROJECT_TERMS, terms_for
 
 PANDAS_DTYPES = {"integer": "Int64", "number": "float64", "string": "string", "boolean": "boolean"}
 
@@ -199,11 +200,12 @@ def datapackage(base: Path | None = None) -> dict:
                     },
                     "sources": _source_entries(source, manifest, table),
                     "licenses": [
-                        {
-                            "name": "other",
-                            "title": (table.licence if table.publisher else "") or source.licence,
-                        }
+                        {"name": "other", "title": table.licence}
+                        if table.publisher and table.licence
+                        else terms_for(source.id).package_entry()
                     ],
+                    "credit": terms_for(source.id).credit,
+                    "reuse": terms_for(source.id).reuse,
                     "publisher": table.publisher or source.publisher,
                     "carrier": (table.carrier if table.publisher else source.carrier) or None,
                     "source_id": source.id,
@@ -213,6 +215,9 @@ def datapackage(base: Path | None = None) -> dict:
         "name": "migrationdata",
         "title": "Data behind the US-Mexico migration and trade story (December 2023)",
         "profile": "tabular-data-package",
+        # the compilation (tables as this kit shapes them, charts, reports); each resource
+        # carries its publisher's own terms, which govern its numbers
+        "licenses": [PROJECT_TERMS["charts, reports, closures ledger and story files"].package_entry()],
         "resources": resources,
     }
 
@@ -259,7 +264,11 @@ def data_dictionary() -> str:
         ]
         if source.carrier:
             lines.append(f"- Carried by: {source.carrier}")
-        lines += [f"- Landing page: {source.landing_page}", f"- Licence or terms: {source.licence}"]
+        lines += [
+            f"- Landing page: {source.landing_page}",
+            f"- Licence or terms: {terms_for(source.id).licence} ({terms_for(source.id).url})",
+            f"- Credit: {terms_for(source.id).credit}. Reuse: {terms_for(source.id).reuse}",
+        ]
         for rf in source.files:
             lines.append(f"- File `{rf.name}`: {rf.url}")
         if source.notes:

@@ -216,7 +216,6 @@ def api_source(base: str, table: Table) -> Source:
         title="demo API",
         publisher="demo",
         landing_page="https://example.org",
-        licence="demo",
         files=(),
         tables=(table,),
         process=process,
