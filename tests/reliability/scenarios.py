@@ -1466,6 +1466,20 @@ BUGS_FOUND: dict[str, str] = {
     "value-times-ten (darien, cbp)": "cross-check failures named the file that did not change (darien's "
     "demographic file, CBP's OHSS workbook) instead of the one that did. Fixed: the message names "
     "this run's new files first.",
+    "new-month-cut-short (honduras)": "staging this scenario for the route's sources showed the policy "
+    "refusing their real releases: Honduras' April 2025 (2,116 after 2,502 in March) was a 'break' "
+    "against the six-month median (11,168) of a series emptying month by month. Fixed in changes.py: "
+    "a break must also be a fall to under half of the month just before, so a steady decline passes "
+    "and a cut month does not. Darién's April 2025 (73 after 194) and Mexico's (5,898 after 14,807) "
+    "are still refused as sudden falls, for the desk to confirm with --accept-revisions.",
+    "future-months (missing_migrants)": "a yearly table's year in progress (IOM's 2025 at the border: "
+    "28 dead and missing in January-February, 45 by April) was held to the revision tolerance, so a "
+    "normal release adding months to it would have been refused. Fixed in changes.py: the latest "
+    "year of a yearly table may grow; its months are held to the policy in the table it is summed "
+    "from, and earlier years still may not move.",
+    "value-times-ten (honduras)": "Honduras' three files must add up month by month, so any fault in "
+    "one file alone is refused by that cross-check before the policy sees it. The policy scenarios "
+    "serve a whole consistent release instead (Target.together), and the policy refuses each.",
     "killed-mid-commit": "the commit moved raw files, wrote tables and then the manifest one by "
     "one; a process killed in between left them describing different downloads. Fixed in "
     "fetch.py: everything is staged, a journal lists the moves, and the next run (or the same one, "
@@ -1677,6 +1691,11 @@ SECURITY_CHECKS = [
     "Spreadsheet-safe exports: every chart's CSV is checked for cells a spreadsheet would run "
     "as a formula (text beginning with =, +, -, @, tab or CR gets an apostrophe; numbers stay "
     "numbers) (`tests/test_spreadsheet_csv.py`).",
+    "Spreadsheet-safe processed tables: `data/processed/*.csv` are opened by reporters too. A "
+    "publisher's text that begins like a formula is written with a leading apostrophe (one more "
+    "than the publisher wrote, so the loaders give the text back exactly) and the fetch warns "
+    "naming the table, column and row; numbers stay numbers. Proved for every source's text "
+    "columns, and through a real fetch of an IOM file whose place and cause are formulas.",
     "Bounded memory (`test_resources.py`): bts and cbp refresh within a peak-memory budget, "
     "and a gzip or R data file that unpacks to 1 GiB is refused at its guard in constant memory.",
 ]
