@@ -1665,6 +1665,16 @@ def render_doc(rows: dict) -> str:
             )
         if target and target.encoding_what:
             lines += ["", f"`drift-encoding` for `{src}`: {target.encoding_what}."]
+        if target and target.whats:
+            lines += ["", f"What some scenarios serve for `{src}`:", ""]
+            lines += [f"- `{sid}`: {what}" for sid, what in target.whats.items()]
+        if target and target.together:
+            names = ", ".join(f"`{k}`" for k in target.together)
+            lines += [
+                "",
+                f"{names} serve every file of `{src}` together, changed to agree with each other "
+                "(the parser refuses files that do not), so that the revision policy is what judges them.",
+            ]
     lines += ["", "## Scenarios that found real bugs, and the fixes", ""]
     for sid, text in BUGS_FOUND.items():
         lines.append(f"- `{sid}`: {text}")
