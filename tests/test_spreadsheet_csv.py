@@ -122,8 +122,9 @@ def test_a_processed_tables_text_is_inert_and_comes_back_exactly():
 
 
 def test_every_processed_table_is_spreadsheet_safe_through_the_loader(tmp_path):
-    """render() for every source's tables: a hostile value in each text column is written
-    inert, and read() gives it back; the committed tables' bytes do not change."""
+    """render() for every source's tables: a hostile value in each text column of a real row is
+    written inert, and read() gives it back. (The committed tables hold no such cell, see the
+    next test, so rendering leaves their bytes as they are.)"""
     import warnings
 
     from migrationdata.catalog import all_sources
@@ -136,11 +137,11 @@ def test_every_processed_table_is_spreadsheet_safe_through_the_loader(tmp_path):
             path = REPO_DIR / "data" / "processed" / f"{table.name}.csv"
             if not texts or not path.exists():
                 continue
-            df = processed.read(table.name)
-            assert processed.render(table, df) == path.read_bytes(), table.name
-            hostile = df.head(1).copy()
+            # the table's first row, as written
+            hostile = pd.read_csv(path, nrows=1, dtype=str, keep_default_na=False)
+            assert processed.render(table, hostile).splitlines()[:2] == path.read_bytes().splitlines()[:2]
             for col in texts:
-                hostile[col] = pd.array([HOSTILE[0]], dtype="string")
+                hostile[col] = HOSTILE[0]
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 data = processed.render(table, hostile)
