@@ -210,3 +210,26 @@ def test_a_spanish_rendering_needs_the_english_it_renders(tmp_path):
     put(root, "demo", data)
     with pytest.raises(StoryError, match=r"claim_es"):
         load_story(root / "demo" / "story.yaml")
+
+
+def test_check_lists_the_same_verdicts_in_spanish(capsys):
+    from migrationdata.cli import main
+
+    runs = {}
+    for lang in ("en", "es"):
+        assert main(["check", "--story", SLUG, "--lang", lang]) == 0
+        runs[lang] = capsys.readouterr().out
+    en = re.findall(r"^([A-Z][A-Z, …-]+?) +([a-z0-9-]+)$", runs["en"], re.M)
+    es = re.findall(r"^([A-Z][A-ZÁÉÍÓÚ, …-]+?) +([a-z0-9-]+)$", runs["es"], re.M)
+    upper = {i18n.text(f"reports.verdict.{v}", "es").upper(): v.upper() for v in VERDICTS}
+    assert [(upper[v], i) for v, i in es] == en and len(en) == 2 * 18  # publication day and now
+    assert (
+        "== us-mexico-talks-2023-12:" in runs["es"]
+        and "al 28 de diciembre de 2023 (día de la publicación)" in runs["es"]
+    )
+    assert (
+        "    Más de 500,000 migrantes cruzaron la selva del Darién en 2023.\n    Cifra: 495,459 (datos hasta noviembre de 2023)"
+        in runs["es"]
+    )
+    assert "Verdadero (11); Verdadero, pero… (2); No verificable (5)" in runs["es"]
+    assert "11 supported, 2 supported-with-caveat, 5 not-checkable" in runs["en"]

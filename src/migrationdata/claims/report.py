@@ -145,6 +145,10 @@ class Words:
     def now_label(self, as_of: date | None) -> str:
         return self("now") if as_of is None else self("as_of", date=self.date(as_of))
 
+    def now_label_iso(self, as_of: date | None) -> str:
+        """As :meth:`now_label`, the date as the terminal prints it (ISO in English)."""
+        return self("now") if as_of is None else self("as_of", date=self.iso_date(as_of.isoformat()))
+
     def tally(self, items, none: bool = True) -> str:
         out = self("tally_separator").join(
             self("tally_item", count=n, verdict=self.verdict(v)) for v, n in items
