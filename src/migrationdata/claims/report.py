@@ -29,6 +29,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -91,6 +92,20 @@ def _md(text: str) -> str:
 
 # ----------------------------------------------------------------------------- words
 
+# a report prints the same few dates hundreds of times: each is worded once (Babel is slow)
+_long_date = cache(long_date)
+
+
+@cache
+def _iso_date(text: str, lang: str) -> str:
+    return long_date(pd.Timestamp(text).date(), lang)
+
+
+@cache
+def _month_year(text: str, lang: str) -> str:
+    return i18n.date(pd.Timestamp(text), lang, "month_year")
+
+
 _MONTH_YEAR = re.compile(r"^[A-Z][a-z]+ \d{4}$")
 _FISCAL = re.compile(r"^FY(\d{4})$")
 
@@ -104,20 +119,28 @@ class Words:
 
     def __init__(self, lang: str = i18n.DEFAULT, story: Story | None = None):
         self.lang = lang
+        self.book = i18n.catalog(lang)
         self.english = lang == "en"
         self.page_lang = PAGE_LANG[lang]
         self.entries = {c.id: c.entry for c in story.claims} if story is not None else {}
 
+    def _words(self, key: str, fields: dict) -> str:
+        """The template for ``reports.<key>``: i18n.text's checks, without its cost on the
+        thousands of lookups a report makes when nothing is wrong."""
+        words = self.book.get(f"reports.{key}")
+        if words is None or not i18n.fields(words) <= fields.keys():
+            i18n.text(f"reports.{key}", self.lang, **fields)  # raises, naming the key and file
+        return words
+
     def __call__(self, key: str, **fields) -> str:
         # a sentence ending on a verdict that ends in an ellipsis ("Verdadero, pero…") takes
         # no further full stop
-        return i18n.text(f"reports.{key}", self.lang, **fields).replace("….", "…")
+        return self._words(key, fields).format(**fields).replace("….", "…")
 
     def markup(self, key: str, **fields) -> Markup:
         """The words for HTML: the catalog's text is ours (only &, < and > are escaped, so
         the English reads as it always has); each field is escaped unless it is Markup."""
-        self(key, **fields)  # a missing key or field fails here, named
-        words = i18n.catalog(self.lang)[f"reports.{key}"]
+        words = self._words(key, fields)
         safe = words.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         return Markup(Markup(safe).format(**fields).replace("….", "…"))  # noqa: S704 - fields escaped by format
 
@@ -127,14 +150,14 @@ class Words:
     # -------------------------------------------------------------- dates, verdicts, tallies
 
     def date(self, d: date) -> str:
-        return long_date(d, self.lang)
+        return _long_date(d, self.lang)
 
     def iso_date(self, text) -> str:
         """A date the report has as ISO text (a retrieval, a checked date): English prints it
         as it is, the other editions in words."""
         if self.english or not text:
             return str(text)
-        return self.date(pd.Timestamp(str(text)).date())
+        return _iso_date(str(text), self.lang)
 
     def index_date(self, d: date) -> str:
         return str(d) if self.english else i18n.date(d, self.lang, "date_short")
@@ -214,7 +237,7 @@ class Words:
         if self.english or not text:
             return text
         if _MONTH_YEAR.match(text):
-            return i18n.date(pd.Timestamp(text), self.lang, "month_year")
+            return _month_year(text, self.lang)
         fiscal = _FISCAL.match(text)
         return self("fiscal_year", year=fiscal.group(1)) if fiscal else text
 
