@@ -233,3 +233,25 @@ def test_check_lists_the_same_verdicts_in_spanish(capsys):
     )
     assert "Verdadero (11); Verdadero, pero… (2); No verificable (5)" in runs["es"]
     assert "11 supported, 2 supported-with-caveat, 5 not-checkable" in runs["en"]
+
+
+def test_spanish_page_links_the_spanish_chart_and_its_alt_text(tmp_path):
+    root, out, figures = tmp_path / "stories", tmp_path / "reports", tmp_path / "figures"
+    put(root, "seed", seed_data(ids=("darien-2023-half-million",)))
+    (figures / "es").mkdir(parents=True)
+    (figures / "darien-monthly-2023.png").write_bytes(b"png")
+    (figures / "es" / "darien-monthly-2023.png").write_bytes(b"png")
+    (figures / "es" / "darien-monthly-2023.json").write_text(
+        json.dumps({"lang": "es", "alt_text": "Cruces por el Darién <cada mes> en 2023"}), encoding="utf-8"
+    )
+    write_reports(out, figures=figures, root=root)
+    es = (out / "seed" / "es" / "factcheck.html").read_text()
+    assert (
+        '<img src="../../../figures/es/darien-monthly-2023.png" alt="Cruces por el Darién &lt;cada mes&gt; en 2023">'
+        in es
+    )
+    en = (out / "seed" / "factcheck.html").read_text()
+    assert '<img src="../../figures/darien-monthly-2023.png" alt="Chart darien-monthly-2023">' in en
+    assert (
+        "](../../../figures/es/darien-monthly-2023.png)" in (out / "seed" / "es" / "factcheck.md").read_text()
+    )

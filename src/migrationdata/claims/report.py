@@ -296,10 +296,6 @@ class View:
     prefix: str  # the figures folder relative to the story's report folder
     lang: str = i18n.DEFAULT
 
-    @property
-    def now_label(self) -> str:
-        return "now" if self.as_of is None else f"as of {long_date(self.as_of)}"
-
     def chart(self, slug: str | None) -> str:
         """The chart's PNG, in the edition's language where it is drawn (figures/<lang>/)."""
         if not slug:
@@ -307,6 +303,17 @@ class View:
         if self.lang != "en" and (self.figures / self.lang / f"{slug}.png").exists():
             return f"{self.prefix}/{self.lang}/{slug}.png"
         return f"{self.prefix}/{slug}.png" if (self.figures / f"{slug}.png").exists() else ""
+
+    def alt_text(self, slug: str) -> str:
+        """The edition's own alt text for a chart drawn in its language (its sidecar's
+        ``alt_text``), or "" where there is none."""
+        if self.lang == "en":
+            return ""
+        try:
+            meta = json.loads((self.figures / self.lang / f"{slug}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return ""
+        return str(meta.get("alt_text") or "") if isinstance(meta, dict) else ""
 
 
 def story_rows(story: Story, as_of: date | None = None) -> list[Row]:
