@@ -168,11 +168,14 @@ def library_versions() -> str:
 
 
 def code_digest(libraries: str | None = None) -> str:
-    """The whole package's code, style and templates, and the library versions, in one hash."""
+    """The whole package's code, style, templates and message catalogs, and the library versions, in one hash."""
     h = hashlib.sha256((libraries or library_versions()).encode())
     pkg = paths.PACKAGE_DIR
     for p in sorted(pkg.rglob("*")):
-        if p.suffix in (".py", ".mplstyle", ".html", ".css", ".js") and "__pycache__" not in p.parts:
+        if (
+            p.suffix in (".py", ".mplstyle", ".html", ".css", ".js", ".j2", ".toml")
+            and "__pycache__" not in p.parts
+        ):
             h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + (_sha(p) or "").encode() + b"\0")
     return h.hexdigest()
 
@@ -206,7 +209,9 @@ def _report_key(as_of: str | None, libraries: str, out: Path, figures: Path) -> 
         if p.is_file():
             h.update(p.relative_to(stories).as_posix().encode() + b"\0" + (_sha(p) or "").encode())
     h.update(str(out).encode() + b"\0" + str(figures).encode())
-    h.update(" ".join(sorted(p.name for p in figures.glob("*.png"))).encode())
+    # the charts it links: English ones, and each edition's (figures/<lang>/) in its report
+    h.update(" ".join(sorted(p.relative_to(figures).as_posix() for p in figures.glob("*.png"))).encode())
+    h.update(" ".join(sorted(p.relative_to(figures).as_posix() for p in figures.glob("*/*.png"))).encode())
     return h.hexdigest()
 
 

@@ -55,6 +55,9 @@ class Result:
     conditions: list[str] = field(default_factory=list)
     quote: str | None = None
     status: str = "confirmed"  # draft: proposed, not yet verified by a person
+    #: which verdict rule applied, for the editions that word the note themselves: passes,
+    #: passes-part, fails, fails-past, fails-part, no-data, not-checkable (kind) or error
+    rule: str = ""
 
     @property
     def matches(self) -> bool:
@@ -200,7 +203,14 @@ def evaluate_claim(claim: Claim, as_of: date | None, recorded: str | None = None
         status=e.status,
     )
     if not claim.checkable:
-        return Result(verdict="not-checkable", figure=None, sources=[], note=e.reason.strip(), **base)
+        return Result(
+            verdict="not-checkable",
+            figure=None,
+            sources=[],
+            note=e.reason.strip(),
+            rule="not-checkable",
+            **base,
+        )
     base["test"] = claim.test.describe()
     reader = Reader(Vintage(as_of))
     try:
@@ -228,26 +238,34 @@ def evaluate_claim(claim: Claim, as_of: date | None, recorded: str | None = None
             sources=sources_for(reader.tables, reader.closure_ids, as_of) if reader.tables else [],
             note=str(exc),
             tables=list(reader.tables),
+            rule="no-data",
             **base,
         )
     except (MetricError, TestTypeError) as exc:
-        return Result(verdict="error", figure=None, sources=[], note=str(exc), error=str(exc), **base)
+        return Result(
+            verdict="error", figure=None, sources=[], note=str(exc), error=str(exc), rule="error", **base
+        )
     except MigrationDataError as exc:
-        return Result(verdict="error", figure=None, sources=[], note=str(exc), error=str(exc), **base)
+        return Result(
+            verdict="error", figure=None, sources=[], note=str(exc), error=str(exc), rule="error", **base
+        )
     except Exception as exc:  # one broken metric must not stop the others
         msg = f"the metric {e.metric} failed: {type(exc).__name__}: {exc}"
-        return Result(verdict="error", figure=None, sources=[], note=msg, error=msg, **base)
+        return Result(verdict="error", figure=None, sources=[], note=msg, error=msg, rule="error", **base)
     if ok:
+        rule = "passes" if complete else "passes-part"
         verdict = e.on_pass if complete else "supported-with-caveat"
         note = f"Test {claim.test.describe()} passes: {how}." + (
             "" if complete else " Supported by the part of the period published so far."
         )
     elif complete or refuted:
+        rule = "fails" if complete else "fails-past"
         verdict = "not-supported"
         note = f"The data contradict the claim: test {claim.test.describe()} fails ({how})."
         if not complete:
             note += " The months published so far already exceed it, and later months can only add."
     else:
+        rule = "fails-part"
         verdict = "not-checkable"
         note = (
             f"Test {claim.test.describe()} fails on the figures published so far ({how}), which do not "
@@ -262,6 +280,7 @@ def evaluate_claim(claim: Claim, as_of: date | None, recorded: str | None = None
         note=note,
         tables=list(reader.tables),
         conditions=conditions,
+        rule=rule,
         **base,
     )
 
