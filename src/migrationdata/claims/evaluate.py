@@ -258,6 +258,7 @@ def evaluate_claim(claim: Claim, as_of: date | None, recorded: str | None = None
             note=str(exc),
             tables=list(reader.tables),
             rule="no-data",
+            note_words=Seq([exc.words]) if exc.words is not None else None,
             **base,
         )
     except (MetricError, TestTypeError) as exc:

@@ -32,7 +32,23 @@ from migrationdata.vintages import RELEASES, Vintage
 class NotCheckable(MigrationDataError):
     """The data cannot settle the claim on this date (nothing published yet for the period,
     a table that covers only part of the total): the verdict is ``not-checkable``, with this
-    message as its reason."""
+    message as its reason. ``words`` (or a :class:`Reason` given as the message) says the same
+    as a :class:`~migrationdata.claims.wording.Phrase`, for the other editions."""
+
+    def __init__(self, message: str, words: Phrase | None = None) -> None:
+        super().__init__(message)
+        self.words = words if words is not None else getattr(message, "words", None)
+
+
+class Reason(str):
+    """A reason in English that also carries its :class:`Phrase`."""
+
+    words: Phrase | None = None
+
+    def __new__(cls, text: str, words: Phrase | None = None) -> Reason:
+        out = super().__new__(cls, text)
+        out.words = words
+        return out
 
 
 # ----------------------------------------------------------------------------- figures
@@ -242,6 +258,11 @@ class Reader:
         a = self.vintage.as_of
         return "today" if a is None else f"{a.day} {a:%B %Y}"
 
+    @property
+    def as_of_words(self) -> Phrase:
+        a = self.vintage.as_of
+        return Phrase("metrics.as_of.today") if a is None else Phrase("metrics.as_of.day", day=When("day", a))
+
 
 # ----------------------------------------------------------------------------- slicing
 
@@ -359,7 +380,14 @@ def take(
     if not present:
         ends = f"; it ends at {through}" if through else "; it has no rows yet"
         raise NotCheckable(
-            f"no data yet for {period.label}: {table} as published by {reader.as_of_label} does not cover it{ends}"
+            f"no data yet for {period.label}: {table} as published by {reader.as_of_label} does not cover it{ends}",
+            Phrase(
+                "metrics.no_data",
+                period=When("period", period),
+                table=table,
+                as_of=reader.as_of_words,
+                ends=_ends_words(through, rows=True),
+            ),
         )
     rows = _filter(df[df[time].isin(units)], where, exclude, table)
     for col in PARTITIONS.get(table, ()):
@@ -373,7 +401,8 @@ def take(
                 raise NotCheckable(
                     f"{table} has no rows for {col} {', '.join(missing)} in {when}, so a total over "
                     f"every {col} would be short; the kit's data cannot give that total (filter with "
-                    f"where: {{{col}: ...}} for a part it does cover)"
+                    f"where: {{{col}: ...}} for a part it does cover)",
+                    _partition_words(table, col, missing, unit, time),
                 )
     _check_broken_down(df[df[time].isin(present)], where, time, table)
     return Slice(rows, units, present, period, time, through)
@@ -402,8 +431,18 @@ def _not_broken_down(df: pd.DataFrame, where: dict, time: str, table: str) -> di
                 when = f"{pd.Timestamp(unit):%B %Y}" if time == "month" else str(unit)
                 out.setdefault(
                     unit,
-                    f"{table} does not break {col} down for {when} (its rows there say "
-                    f"{lumped[0]!r}), so the figure for {col} {' or '.join(sorted(wanted))} is not in the data",
+                    Reason(
+                        f"{table} does not break {col} down for {when} (its rows there say "
+                        f"{lumped[0]!r}), so the figure for {col} {' or '.join(sorted(wanted))} is not in the data",
+                        Phrase(
+                            "metrics.not_broken_down",
+                            table=table,
+                            column=Column(col),
+                            when=When("month", unit) if time == "month" else str(unit),
+                            lumped=Value(col, lumped[0]),
+                            values=Seq([Value(col, x) for x in sorted(wanted)], "metrics.or"),
+                        ),
+                    ),
                 )
     return out
 
@@ -414,6 +453,23 @@ def _check_broken_down(df: pd.DataFrame, where: dict, time: str, table: str) -> 
     lumped = _not_broken_down(df, where, time, table)
     if lumped:
         raise NotCheckable(lumped[min(lumped)])
+
+
+def _ends_words(through: str, rows: bool = False) -> Phrase | None:
+    if through:
+        return Phrase("metrics.ends_at", through=When("through", through))
+    return Phrase("metrics.no_rows") if rows else None
+
+
+def _partition_words(table: str, col: str, missing: list, unit, time: str) -> Phrase:
+    return Phrase(
+        "metrics.partition",
+        table=table,
+        column=Column(col),
+        code=col,
+        missing=Seq([Value(col, x) for x in missing], "metrics.list_separator"),
+        when=When("month", unit) if time == "month" else str(unit),
+    )
 
 
 def _label(table: str, column: str, where: dict, exclude: dict | None = None) -> str:
@@ -992,9 +1048,12 @@ def _short_keys(reader: Reader, p, freq: str) -> dict[Any, str]:
                 key = m if freq == "month" else (m.year if freq == "year" else m.year + (m.month >= 10))
                 out.setdefault(
                     key,
-                    f"{p.table} has no rows for {col} {', '.join(missing)} in {m:%B %Y}, so a total over "
-                    f"every {col} would be short; the kit's data cannot give that total (filter with "
-                    f"where: {{{col}: ...}} for a part it does cover)",
+                    Reason(
+                        f"{p.table} has no rows for {col} {', '.join(missing)} in {m:%B %Y}, so a total over "
+                        f"every {col} would be short; the kit's data cannot give that total (filter with "
+                        f"where: {{{col}: ...}} for a part it does cover)",
+                        _partition_words(p.table, col, missing, m, "month"),
+                    ),
                 )
     return out
 
@@ -1067,7 +1126,14 @@ def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
     if key not in sums.index:
         raise NotCheckable(
             f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
-            + (f"; it ends at {through}" if through else "")
+            + (f"; it ends at {through}" if through else ""),
+            Phrase(
+                "metrics.no_data_in",
+                period=When("period", period),
+                table=p.table,
+                as_of=reader.as_of_words,
+                ends=_ends_words(through),
+            ),
         )
     short = _short_keys(reader, p, p.freq)
     if key in short:
@@ -1207,7 +1273,14 @@ def first_time(reader: Reader, p: FirstTimeParams) -> Figure:
     key = _key_of(period, freq)
     if key not in sums.index:
         raise NotCheckable(
-            f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
+            f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}",
+            Phrase(
+                "metrics.no_data_in",
+                period=When("period", period),
+                table=p.table,
+                as_of=reader.as_of_words,
+                ends=None,
+            ),
         )
     short = _short_keys(reader, p, freq)
     if key in short:

@@ -43,7 +43,7 @@ from migrationdata.claims import numbers
 from migrationdata.claims.evaluate import Result, evaluate_story
 from migrationdata.claims.metrics import METRICS, describe
 from migrationdata.claims.story import Story, StoryError, load_stories
-from migrationdata.claims.wording import render, sentence, test_words
+from migrationdata.claims.wording import render, sentence, words_for_test
 from migrationdata.errors import MigrationDataError, ReportError
 from migrationdata.paths import PACKAGE_DIR, REPO_DIR, figures_dir, manifest_path, reports_dir
 
@@ -230,7 +230,7 @@ class Words:
         another language ("" when the test shown is the story's own wording)."""
         if self.english or r.test_spec is None or self.story_lang == self.lang:
             return r.test, ""
-        return self("tests.quoted", test=test_words(r.test_spec, self.lang)), r.test
+        return self("tests.quoted", test=words_for_test(r.test_spec, self.lang)), r.test
 
     @staticmethod
     def span(text: str, lang: str) -> Markup:
@@ -255,11 +255,17 @@ class Words:
         return out
 
     def detail(self, r: Result) -> str:
-        """The engine's English note where the edition's words do not carry it all (a figure
-        that could not be computed, a period with no data): shown beside, labelled."""
+        """The engine's note where the edition's words do not carry it all (a figure that could
+        not be computed, a period with no data): in the edition's words where the metric
+        recorded them, otherwise in English, labelled (:meth:`detail_in_english`)."""
         if self.english or r.checkable or r.rule in ("", "not-checkable"):
             return ""
+        if r.note_words is not None:
+            return sentence(render(r.note_words, self.lang, self.story_lang)) + "."
         return r.note
+
+    def detail_in_english(self, r: Result) -> bool:
+        return r.note_words is None
 
     # -------------------------------------------------------------- figures
 
@@ -399,7 +405,11 @@ def _said_md(pair: tuple[str, bool], w: Words) -> str:
 
 def _detail_md(r: Result, w: Words) -> str:
     detail = w.detail(r)
-    return f" {w('detail_short')} {w('detail_lang')}: {_md(detail)}" if detail else ""
+    if not detail:
+        return ""
+    if w.detail_in_english(r):
+        return f" {w('detail_short')} {w('detail_lang')}: {_md(detail)}"
+    return f" {w('detail_short')}: {_md(detail)}"
 
 
 def _entry_md(row: Row, view: View, story: Story, w: Words) -> list[str]:

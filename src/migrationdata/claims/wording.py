@@ -312,16 +312,15 @@ def when(w: When, lang: str) -> str:
 
 
 def _required(key: str, lang: str, english: str) -> str:
-    """A label from the catalog; English, when the catalog has none, is the name itself."""
+    """A label from the catalog, in every edition (the English names the table and column)."""
     book = i18n.catalog(lang)
     if ROOT + key in book:
         return book[ROOT + key]
-    if lang == "en":
-        return english
     where = i18n.catalog_path(lang).relative_to(i18n.paths.REPO_DIR).as_posix()
     raise TranslationError(
-        f"no {lang!r} label for {ROOT + key!r} in {where}. What to do: add it there (the English "
-        f"reads {english!r}); a figure is never explained with the English name in its place."
+        f"no {lang!r} label for {ROOT + key!r} in {where}. What to do: add it there, and to every "
+        f"catalog (the English reads {english!r}); a figure is never explained with a name in "
+        "another language in its place."
     )
 
 
@@ -402,7 +401,7 @@ _OPS = {">": "gt", ">=": "ge", "<": "lt", "<=": "le", "==": "eq"}
 _RATIOS = {2.0: "x2", 3.0: "x3", 4.0: "x4", 0.5: "half"}
 
 
-def test_words(t, lang: str) -> str:
+def words_for_test(t, lang: str) -> str:
     """A parsed test (``numbers.Test``) as a story in ``lang`` would print it: "more than
     500,000" is "más de 500,000", "doubled" is "se duplicó", "the highest" "el más alto"."""
     say = "tests.say."
@@ -479,4 +478,4 @@ def quoted(t, lang: str, own: bool = False) -> str:
     story was written in ``lang``, so its own words are quoted."""
     if lang == "en" or own:
         return t.describe()
-    return _words("tests.quoted", lang, test=test_words(t, lang))
+    return _words("tests.quoted", lang, test=words_for_test(t, lang))
