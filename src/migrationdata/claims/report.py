@@ -230,7 +230,9 @@ class Words:
         another language ("" when the test shown is the story's own wording)."""
         if self.english or r.test_spec is None or self.story_lang == self.lang:
             return r.test, ""
-        return self("tests.quoted", test=words_for_test(r.test_spec, self.lang)), r.test
+        shown = self("tests.quoted", test=words_for_test(r.test_spec, self.lang))
+        # "5" reads the same in both: the story's own words, said once
+        return (r.test, "") if shown == r.test else (shown, r.test)
 
     @staticmethod
     def span(text: str, lang: str) -> Markup:

@@ -426,7 +426,9 @@ def words_for_test(t, lang: str) -> str:
         if t.within:
             out = _words(f"{say}rank_{side}_within", lang, n=str(t.n))
         elif t.n == 1:
-            out = _words(f"{say}rank_{side}", lang)
+            # "a record", "a record low": the story's own figure of speech, kept
+            record = "record" in str(t.text).lower() or "récord" in str(t.text).lower()
+            out = _words(f"{say}{'record' if record else 'rank'}_{side}", lang)
         else:
             out = _words(f"{say}rank_{side}_nth", lang, n=str(t.n))
         if t.since:
