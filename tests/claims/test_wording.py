@@ -163,3 +163,19 @@ def test_a_filter_value_without_a_spanish_word_stops_naming_the_key():
     assert render(Label("cbp_encounters", "encounters", None, {"citizenship": "Mexico"}), "es").endswith(
         "(nacionalidad: excepto México)"
     )
+
+
+def test_a_label_missing_from_every_catalog_stops_the_reports_before_any_is_written(tmp_path, monkeypatch):
+    from migrationdata.claims import write_reports
+
+    real = i18n.catalog
+    key = "reports.tables.darien_annual.migrants"
+
+    def without(lang):
+        return {k: v for k, v in real(lang).items() if k != key}
+
+    monkeypatch.setattr(i18n, "catalog", without)
+    out = tmp_path / "reports"
+    with pytest.raises(TranslationError, match=r"'reports\.tables\.darien_annual\.migrants'"):
+        write_reports(out)
+    assert not out.exists()

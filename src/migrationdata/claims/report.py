@@ -725,7 +725,7 @@ def write_reports(
         i18n.require_complete(lang, "reports.")
     errors: list[MigrationDataError] = []
     stories = load_stories(root, errors=errors)
-    written, listed = [], []
+    written, listed, rendered = [], [], []
     for story in stories:
         if as_of is not None and story.published > as_of:
             continue  # not yet published on that day: an as-of report cannot know of it
@@ -734,14 +734,18 @@ def write_reports(
         try:
             files, c = render_story(story, View(as_of, figures, prefix), langs)
         except i18n.TranslationError:
-            raise  # the edition, not the story, is at fault: stop before writing more
+            # the edition, not the story, is at fault (a table's label missing from a
+            # catalog): stop before anything is written
+            raise
         except MigrationDataError as exc:
             errors.append(StoryError(story.path, [("", "", str(exc))]))
             continue
+        rendered.append((out, files))
+        listed.append((story, sorted(c.items())))
+    for out, files in rendered:
         for name, data in files.items():
             write_atomic(out / name, data)
             written.append(out / name)
-        listed.append((story, sorted(c.items())))
     for lang in langs:
         w = Words(lang, editions=langs)
         where = folder if w.english else folder / lang
