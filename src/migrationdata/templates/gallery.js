@@ -5,4 +5,16 @@ window.addEventListener("load", function () {
   });
   document.body.setAttribute("data-broken-images", String(broken));
   document.body.setAttribute("data-images", String(document.querySelectorAll("figure img").length));
+  document.body.setAttribute("data-embeds", String(document.querySelectorAll("iframe[data-slug]").length));
+});
+// each embed says how tall it is once drawn (and again when it reflows): its iframe takes that height
+window.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type !== "migrationdata-embed" || typeof data.height !== "number") return;
+  document.querySelectorAll("iframe[data-slug]").forEach(function (frame) {
+    if (frame.contentWindow === event.source) {
+      frame.style.height = Math.ceil(data.height) + "px";
+      frame.setAttribute("data-sized", "1");
+    }
+  });
 });
