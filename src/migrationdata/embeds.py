@@ -152,7 +152,8 @@ class Panel:
     """One view. ``kind`` is ``bar`` (vertical), ``hbar`` (horizontal, the first row at the
     top), ``line``, ``area`` (stacked) or ``gantt`` (spans from ``x`` to ``x2`` per ``y``).
     ``x`` is the CSV column along the bottom and ``x_fmt`` how a tooltip writes it (``month``,
-    ``year``, ``fiscal_year``, ``text``); several series are ``stacked`` or side by side.
+    ``year``, ``fiscal_year``, ``text``); several series are ``stacked`` (the first at the
+    bottom, as in the static chart; the key lists them from the top) or side by side.
 
     Bar colours: each row is ``series[0].colour`` unless ``highlight`` picks it (the
     HIGHLIGHT colour), ``alt`` picks it (``alt_colour``) or it is the ``rest`` row (the
@@ -246,7 +247,7 @@ EMBEDS: dict[str, Embed] = {
             Panel(
                 "bar",
                 "month",
-                (Series("children", "BLUE"), Series("adults", "LIGHT_GREY")),
+                (Series("adults", "LIGHT_GREY"), Series("children", "BLUE")),
                 stacked=True,
             ),
         )
@@ -439,7 +440,7 @@ EMBEDS: dict[str, Embed] = {
             Panel(
                 "bar",
                 "year",
-                (Series("deportation", "BLUE"), Series("assisted_return", "SKY")),
+                (Series("assisted_return", "SKY"), Series("deportation", "BLUE")),
                 x_fmt="year",
                 stacked=True,
                 extra=(Series("total"),),
@@ -797,7 +798,9 @@ def _panel_spec(chart: Chart, p: Panel, lang: str) -> tuple[dict, list[dict]]:
                         "tip": t,
                     }
                 )
-        value_enc = {"field": "value", "type": "quantitative", "axis": _clean(_y_axis(p))}
+        value_enc = {"field": "value", "type": "quantitative", "title": None, "axis": _clean(_y_axis(p))}
+        if p.kind == "hbar":  # numbers along the bottom: as many as fit the width
+            value_enc["axis"]["tickCount"] = {"expr": "ceil(width / 110)"}
         if not p.stacked:
             value_enc["stack"] = None
         enc = {
@@ -865,7 +868,7 @@ def _panel_spec(chart: Chart, p: Panel, lang: str) -> tuple[dict, list[dict]]:
         layers += _band(chart, band, words, lang)
     for rule in p.rules:
         layers += _x_rule(rule, words, lang) if rule.x else _y_rule(chart, p, rule, words, lang)
-    value_enc = {"field": "value", "type": "quantitative", "axis": _clean(_y_axis(p))}
+    value_enc = {"field": "value", "type": "quantitative", "title": None, "axis": _clean(_y_axis(p))}
     if p.kind == "area":
         value_enc["stack"] = "zero"
         layers.append(
@@ -1205,7 +1208,7 @@ def spec(chart: Chart) -> dict:
             "source": meta.get("source", ""),
             "key": [
                 {"label": chart.words(s.name), "colour": colour(s.colour), "dashed": s.dashed}
-                for s in decl.panels[0].series
+                for s in (decl.panels[0].series[::-1] if decl.panels[0].stacked else decl.panels[0].series)
             ]
             if decl.key and len(decl.panels[0].series) > 1
             else [],
@@ -1216,6 +1219,7 @@ def spec(chart: Chart) -> dict:
         top.update(views[0])
         top["width"] = "container"
         top["autosize"] = {"type": "fit-x", "contains": "padding"}
+        top["padding"] = {"left": 2, "right": 8, "top": 4, "bottom": 2}  # room for a label's last pixel
     else:
         for v in views:
             v["width"] = 600  # the page draws each panel on its own, as wide as its column
@@ -1368,7 +1372,7 @@ def page(chart: Chart, vl: dict, js: str) -> str:
                     "renderer": "svg",
                     "formatLocale": numbers,
                     "timeFormatLocale": times,
-                    "tooltip": {"theme": "light"},
+                    "tooltip": {"theme": "light", "anchor": "mark"},
                 }
             )
         ),
