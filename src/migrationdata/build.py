@@ -586,7 +586,7 @@ def build(
         # after the report, so a first build's gallery already links it; written even if the
         # report failed, since the charts are good
         if charts_done:
-            page = _publish(figures, run, as_of, reports_out, say)
+            page = _publish(figures, run, as_of, reports_out, say, force)
         _save_state(run.state_file, run.state)
     return BuildReport(
         [run.outcomes[nb.name] for nb in chosen],
@@ -599,7 +599,7 @@ def build(
     )
 
 
-def _publish(figures: Path, run: _Run, as_of: str | None, reports_out: Path, say) -> Path:
+def _publish(figures: Path, run: _Run, as_of: str | None, reports_out: Path, say, force: bool) -> Path:
     """After the notebooks: each edition's interactive embeds (:mod:`migrationdata.embeds`),
     then its gallery. The Spanish edition is the charts in ``figures/es/``, when there are any."""
     from migrationdata import embeds
@@ -611,7 +611,9 @@ def _publish(figures: Path, run: _Run, as_of: str | None, reports_out: Path, say
             continue
         t0 = time.perf_counter()
         try:
-            made = embeds.write_embeds(folder, run.state, cache_dir=run.state_dir / "vega", say=say)
+            made = embeds.write_embeds(
+                folder, run.state, cache_dir=run.state_dir / "vega", say=say, force=force
+            )
         except EmbedError as exc:
             raise BuildError(f"the charts are built, but their interactive embeds are not: {exc}") from None
         say(

@@ -824,7 +824,7 @@ def _panel_spec(chart: Chart, p: Panel, lang: str) -> tuple[dict, list[dict]]:
                 "sort": [words(s.name) for s in series],
             }
         layers.append({"mark": {"type": "bar", "tooltip": TIP}, "encoding": enc})
-        layers += _marks(chart, p, lang, rows, words)
+        layers += _marks(p, lang, rows)
         return {"layer": layers}, data
 
     # lines and areas
@@ -912,7 +912,7 @@ def _panel_spec(chart: Chart, p: Panel, lang: str) -> tuple[dict, list[dict]]:
                 },
             }
         )
-    layers += _marks(chart, p, lang, rows, words, data=data)
+    layers += _marks(p, lang, rows)
     # the points a reader hovers, on top: invisible, but they catch the pointer and carry the
     # tooltip (the month's every series)
     layers.append(
@@ -933,9 +933,7 @@ def _panel_spec(chart: Chart, p: Panel, lang: str) -> tuple[dict, list[dict]]:
     return {"layer": layers}, data
 
 
-def _marks(
-    chart: Chart, p: Panel, lang: str, rows: list[dict], words, data: list | None = None
-) -> list[dict]:
+def _marks(p: Panel, lang: str, rows: list[dict]) -> list[dict]:
     """The dots (and labels) on the values the title is about."""
     out = []
     x_enc = _x_encoding(p, lang)
@@ -1420,14 +1418,14 @@ def _write_if_changed(path: Path, text: str) -> bool:
 
 
 def write_embeds(
-    figures: Path, state: dict | None = None, cache_dir: Path | None = None, say=None
+    figures: Path, state: dict | None = None, cache_dir: Path | None = None, say=None, force: bool = False
 ) -> dict[str, list[str]]:
     """Write ``<slug>.vl.json`` and ``<slug>.embed.html`` for every chart in ``figures`` that
     has a declaration; remove the embeds of charts no longer there. Returns
     ``{"written": [...], "unchanged": [...], "undeclared": [...]}``.
 
     ``state`` (the build's) remembers each chart's inputs, so an unchanged chart costs one
-    hash of its sidecar and CSV, and nothing heavy is imported."""
+    hash of its sidecar and CSV, and nothing heavy is imported; ``force`` makes them all again."""
     say = say or (lambda _m: None)
     cache_dir = cache_dir or paths.REPO_DIR / ".build-state" / "vega"
     figures = Path(figures)
@@ -1452,7 +1450,13 @@ def write_embeds(
         key = hashlib.sha256((h.hexdigest() + code).encode()).hexdigest()
         made = [_digest(spec_path), _digest(page_path)]
         entry = memory.get(slug)
-        if entry and entry.get("key") == key and entry.get("outputs") == made and None not in made:
+        if (
+            not force
+            and entry
+            and entry.get("key") == key
+            and entry.get("outputs") == made
+            and None not in made
+        ):
             out["unchanged"].append(slug)
             continue
         chart = read_chart(figures, slug)

@@ -93,7 +93,12 @@ def data_as_of(metas: list[dict]) -> list[dict]:
 
 
 def _strip_label(source: str) -> str:
-    return source.split(": ", 1)[1] if source.startswith(("Source: ", "Sources: ")) else source
+    """The source line without its label (``Source: ``, ``Fuentes: ``...), which the gallery
+    prints itself."""
+    labels = tuple(
+        f"{i18n.text(k, lang)}: " for lang in i18n.LANGUAGES for k in ("common.source", "common.sources")
+    )
+    return source.split(": ", 1)[1] if source.startswith(labels) else source
 
 
 def _md_escape(text: str) -> str:
