@@ -120,7 +120,8 @@ OVERFLOW = """() => {
     const holder = svg.closest('.view').getBoundingClientRect();
     if (box.right > holder.right + 1) out.push(`chart ${box.right} > ${holder.right}`);
     for (const t of svg.querySelectorAll('text')) {
-      if (!t.textContent.trim()) continue;
+      // a label Vega hides (one that would overlap another or run past the axis) is drawn transparent
+      if (!t.textContent.trim() || t.closest('[opacity="0"]') || getComputedStyle(t).opacity === '0') continue;
       const r = t.getBoundingClientRect();
       if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
         out.push(`text "${t.textContent}" at ${Math.round(r.left)}-${Math.round(r.right)} outside ${Math.round(box.left)}-${Math.round(box.right)}`);

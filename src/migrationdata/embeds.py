@@ -663,7 +663,9 @@ def _x_encoding(p: Panel, lang: str, axis: bool = True) -> dict:
             enc["timeUnit"] = "yearmonth"
             enc["bandPosition"] = 0.5  # mid-month, as the static charts plot a monthly count
         enc["axis"] = (
-            {"labelFlush": True, "labelOverlap": True, "tickCount": 6, "grid": False} if axis else None
+            {"labelFlush": True, "labelOverlap": True, "labelBound": True, "tickCount": 6, "grid": False}
+            if axis
+            else None
         )
         return enc
     # years (and fiscal years) are categories: one band each, labels thinned to fit
@@ -747,7 +749,12 @@ def _panel_spec(chart: Chart, p: Panel, lang: str) -> tuple[dict, list[dict]]:
                         "field": "x",
                         "type": "temporal",
                         "title": None,
-                        "axis": {"labelFlush": True, "labelOverlap": True, "tickCount": 4},
+                        "axis": {
+                            "labelFlush": True,
+                            "labelOverlap": True,
+                            "labelBound": True,
+                            "tickCount": 4,
+                        },
                     },
                     "x2": {"field": "x2"},
                     "y": {
@@ -1055,15 +1062,21 @@ def _band(chart: Chart, band: Band, words, lang: str) -> list[dict]:
         }
     ]
     if label:
+        # in the right half of the chart the label ends where the band starts, so it stays
+        # inside the chart at any width; a record year's sits at the bottom, clear of the peak
+        xs = [r[declaration(chart.slug).panels[0].x][:10] for r in chart.rows]
+        first, last = dt.date.fromisoformat(min(xs)), dt.date.fromisoformat(max(xs))
+        at = (dt.date.fromisoformat(start[:10]) - first).days / max(1, (last - first).days)
+        right = at > 0.5
         layers.append(
             {
                 "data": {"values": [datum]},
                 "mark": {
                     "type": "text",
-                    "align": "left",
-                    "baseline": "top",
-                    "dx": 3,
-                    "y": 3,
+                    "align": "right" if right else "left",
+                    "baseline": "bottom" if band.record_year else "top",
+                    "dx": -3 if right else 3,
+                    "y": {"expr": "height - 4"} if band.record_year else 3,
                     "fontSize": 11,
                     "color": colour("HIGHLIGHT" if band.record_year else "MUTED"),
                     "fontWeight": "bold" if band.record_year else "normal",
