@@ -148,6 +148,8 @@ def gallery_markdown(
     if other:
         lines += [f"[{w['other_language']}]({other}.md)", ""]
     lines += [w["intro"].format(command=f"`{command}`") + " " + w["count"].format(count=len(metas)), ""]
+    if any(_chart_entry(m, figures)["spec"] for m in metas):
+        lines += [w["interactive_missing"], ""]
     if report:
         link = f"[{w['reports_link']}]({report}.md)"
         lines += [w["reports"].format(link=link), ""]
@@ -250,6 +252,7 @@ def gallery_html(
             command=command,
             notice=as_of_notice(as_of, lang) if as_of else None,
             count=w["count"].format(count=len(metas)),
+            interactive_missing=w["interactive_missing"].replace("`", ""),
             report=report,
             reports=w["reports"].split("{link}"),
             repo=repo,
