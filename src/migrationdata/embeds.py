@@ -114,7 +114,9 @@ class Band:
     """A shaded span of dates (Title 42, a closure): ``start`` and ``end`` as ISO dates, or
     ``closure``, an id in the closures ledger (``data/closures.csv``), which gives both.
     ``label`` is a catalog key under ``embeds.<slug>``; ``record_year`` shades the complete
-    calendar year with the largest total of the first series."""
+    calendar year with the largest total of the first series; ``split_rest`` the months of a
+    split line's second (dashed) series, from mid-month before the first to mid-month after
+    the last."""
 
     start: str = ""
     end: str = ""
@@ -122,6 +124,7 @@ class Band:
     label: str = ""
     colour: str = "SHADE"
     record_year: bool = False
+    split_rest: bool = False
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,7 @@ EMBEDS: dict[str, Embed] = {
                 (Series("total", "BLUE"), Series("provisional", "SKY", dashed=True)),
                 split="status",
                 extra=(Series("source", fmt="text"),),
+                bands=(Band(split_rest=True, label="provisional_band"),),
                 marks=(Mark("x:2024-01-01", colour="BLUE"), Mark("last_of_first")),
             ),
         )
@@ -1033,6 +1037,15 @@ def _band(chart: Chart, band: Band, words, lang: str) -> list[dict]:
         if not start:
             return []
         end = (dt.date.fromisoformat(end) + dt.timedelta(days=1)).isoformat() if end else ""
+    if band.split_rest:
+        p = declaration(chart.slug).panels[0]
+        first_status = chart.rows[0][p.split] if chart.rows else ""
+        rest = [r[p.x][:10] for r in chart.rows if r[p.split] != first_status]
+        if not rest:
+            return []
+        half = dt.timedelta(days=15)
+        start = (dt.date.fromisoformat(min(rest)) - half).isoformat()
+        end = (dt.date.fromisoformat(max(rest)) + dt.timedelta(days=14) + half).isoformat()
     if band.record_year:
         p = declaration(chart.slug).panels[0]
         col = p.series[0].column
@@ -1062,7 +1075,7 @@ def _band(chart: Chart, band: Band, words, lang: str) -> list[dict]:
         }
     ]
     if label:
-        # in the right half of the chart the label ends where the band starts, so it stays
+        # in the right half of the chart the label ends where the band ends, so it stays
         # inside the chart at any width; a record year's sits at the bottom, clear of the peak
         xs = [r[declaration(chart.slug).panels[0].x][:10] for r in chart.rows]
         first, last = dt.date.fromisoformat(min(xs)), dt.date.fromisoformat(max(xs))
@@ -1081,7 +1094,10 @@ def _band(chart: Chart, band: Band, words, lang: str) -> list[dict]:
                     "color": colour("HIGHLIGHT" if band.record_year else "MUTED"),
                     "fontWeight": "bold" if band.record_year else "normal",
                 },
-                "encoding": {"x": {"field": "start", "type": "temporal"}, "text": {"field": "label"}},
+                "encoding": {
+                    "x": {"field": "end" if right else "start", "type": "temporal"},
+                    "text": {"field": "label"},
+                },
             }
         )
     return layers
