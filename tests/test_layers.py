@@ -53,6 +53,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "migrationdata.crossings",
             "migrationdata.claims",
             "migrationdata.charts",
+            "migrationdata.embeds",
             "migrationdata.draft",
             "migrationdata.digest",
         ),

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrationdata import gallery, paths, runner
-from migrationdata.errors import BuildError
+from migrationdata.errors import BuildError, EmbedError
 
 CHART_FILES = ("png", "svg", "csv", "json")
 STATE_DIR = paths.REPO_DIR / ".build-state"
@@ -591,8 +591,7 @@ def build(
         # after the report, so a first build's gallery already links it; written even if the
         # report failed, since the charts are good
         if charts_done:
-            page = gallery.write_gallery(figures, run.state, as_of=as_of, reports=reports_out)
-            say(f"gallery: {_shown(page)}")
+            page = _publish(figures, run, as_of, reports_out, say, force)
         _save_state(run.state_file, run.state)
     return BuildReport(
         [run.outcomes[nb.name] for nb in chosen],
@@ -603,6 +602,33 @@ def build(
         reports_folder=reports_out,
         output=output,
     )
+
+
+def _publish(figures: Path, run: _Run, as_of: str | None, reports_out: Path, say, force: bool) -> Path:
+    """After the notebooks: each edition's interactive embeds (:mod:`migrationdata.embeds`),
+    then its gallery. The Spanish edition is the charts in ``figures/es/``, when there are any."""
+    from migrationdata import embeds
+
+    page = None
+    for folder in (figures, figures / "es"):
+        if folder != figures and not folder.is_dir():
+            say(f"gallery: no Spanish charts in {_shown(folder)}/, so no Spanish gallery")
+            continue
+        t0 = time.perf_counter()
+        try:
+            made = embeds.write_embeds(
+                folder, run.state, cache_dir=run.state_dir / "vega", say=say, force=force
+            )
+        except EmbedError as exc:
+            raise BuildError(f"the charts are built, but their interactive embeds are not: {exc}") from None
+        say(
+            f"embeds: {len(made['written'])} written, {len(made['unchanged'])} up to date in "
+            f"{_shown(folder)}/ ({time.perf_counter() - t0:.1f}s)"
+        )
+        written = gallery.write_gallery(folder, run.state, as_of=as_of, reports=reports_out)
+        say(f"gallery: {_shown(written)}")
+        page = page or written
+    return page  # type: ignore[return-value]
 
 
 def as_of_folder(as_of: str) -> Path:
