@@ -264,7 +264,9 @@ def test_an_as_of_report_says_what_it_shows(as_of_build):
     out = as_of_build["out"]
     report = (out / "reports" / "us-mexico-talks-2023-12" / "factcheck.md").read_text(encoding="utf-8")
     assert report.startswith("# Fact-check as of 28 December 2023")
-    assert report.splitlines()[2].startswith(
+    # the link to the Spanish edition, then the banner
+    assert report.splitlines()[2] == "[Versión en español](es/factcheck.md)"
+    assert report.splitlines()[4].startswith(
         "> **As of 28 December 2023: the data as published by that date, not as they stand today.**"
     )
     html_report = (out / "reports" / "us-mexico-talks-2023-12" / "factcheck.html").read_text(encoding="utf-8")

@@ -255,3 +255,65 @@ def test_spanish_page_links_the_spanish_chart_and_its_alt_text(tmp_path):
     assert (
         "](../../../figures/es/darien-monthly-2023.png)" in (out / "seed" / "es" / "factcheck.md").read_text()
     )
+
+
+def test_the_computation_and_the_test_are_in_spanish(reports):
+    md = (reports / SLUG / "es" / "factcheck.md").read_text()
+    entry = md.split("### darien-2023-half-million", 1)[1].split("### ", 1)[0]
+    # the test in Spanish, the story's English words beside it
+    assert '- **Prueba:** "más de 500,000" (en la nota, en inglés: "more than 500,000").' in entry
+    assert '- **Por qué:** La cifra del periodo completo cumple la prueba "más de 500,000".' in entry
+    # Panama's 2023 total (PROVENANCE: 520,085), computed and tested in Spanish
+    assert (
+        "- **Cómo se calculó la cifra:** 520,085 — migrantes que cruzaron el Darién, por mes "
+        '(darien_monthly), 2023. "Más de 500,000": la prueba se cumple: 520,085 está por encima '
+        "de 500,000.\n" in entry
+    )
+    # the doubling and its record condition: 248,284 in 2022, 520,085 in 2023
+    doubled = md.split("### darien-2023-doubled-record", 1)[1].split("### ", 1)[0]
+    assert "248,284 (2022) → 520,085 (2023): +109.5% (2.09 veces, +271,801)" in doubled
+    assert '"Se duplicó": la prueba se cumple: la razón es 2.09; se admite de 1.80 a 2.20.' in doubled
+    assert "Además: 2022: 248,284, el más alto de 13 años, de 2010 a 2022" in doubled
+    # the rail closures: five calendar days, from the ledger
+    five = md.split("### rail-crossings-closed-five-days", 1)[1].split("### ", 1)[0]
+    assert "del 18 de diciembre de 2023 al 22 de diciembre de 2023, 5 días naturales" in five
+    html = (reports / SLUG / "es" / "factcheck.html").read_text()
+    assert (
+        "<li><strong>Prueba:</strong> &#34;más de 500,000&#34; (en la nota, en inglés: "
+        '<span lang="en">&#34;more than 500,000&#34;</span>)</li>' in html
+    )
+    assert "<li><strong>Cómo se calculó la cifra:</strong> 520,085 — migrantes que cruzaron" in html
+
+
+def test_no_english_calculation_sentence_is_left_in_the_spanish_seed_report(reports):
+    for name in ("factcheck.md", "factcheck.html"):
+        text = (reports / SLUG / "es" / name).read_text()
+        for english in (
+            " passes:",
+            " passes (",
+            " is above ",
+            " is at least ",
+            " rounds to ",
+            " from the top",
+            " calendar days",
+            "(en inglés):",
+            "Test &#34;",
+            'Test "',
+        ):
+            assert english not in text, (name, english)
+        # the English that stays is the story's own, marked as such
+        assert "(en inglés)" not in text.replace("(en la nota, en inglés", "")
+
+
+def test_english_pages_link_to_the_spanish_edition(reports, tmp_path):
+    md = (reports / SLUG / "factcheck.md").read_text()
+    assert md.split("\n")[2] == "[Versión en español](es/factcheck.md)"
+    html = (reports / SLUG / "factcheck.html").read_text()
+    assert '<link rel="alternate" hreflang="es-MX" href="es/factcheck.html">' in html
+    assert '<a href="es/factcheck.html" hreflang="es-MX" lang="es-MX">Versión en español</a>' in html
+    assert "[Versión en español](es/index.md)" in (reports / "index.md").read_text()
+    assert 'href="es/index.html" hreflang="es-MX"' in (reports / "index.html").read_text()
+    # an English-only build links to no Spanish page it did not write
+    write_reports(tmp_path, langs=["en"])
+    assert "Versión en español" not in (tmp_path / SLUG / "factcheck.md").read_text()
+    assert "Versión en español" not in (tmp_path / "index.html").read_text()

@@ -9,9 +9,11 @@ Each report is written in every edition (:data:`migrationdata.i18n.LANGUAGES`): 
 claims, caveats and reasons, written in English) is shown in Spanish where the ledger has a
 person's rendering (``claim_es``, ``caveat_es``, ``reason_es``) and otherwise in English,
 labelled as the original text. A claim is evaluated once; every edition is rendered from the
-same results, so the editions cannot disagree on a verdict. The figure's full computation is
-worded by the metrics in English: the Spanish edition gives its headline number in Spanish and
-the computation, labelled, in English.
+same results, so the editions cannot disagree on a verdict. The figure's full computation and
+its test are worded in each edition from the phrases the metrics and the verdict record
+(:mod:`migrationdata.claims.wording`, ``[reports.metrics]``, ``[reports.tests]``); the
+Spanish edition gives the test in Spanish, with the English story's own words beside it. The
+English pages link to the Spanish edition.
 
 Every report is rendered in memory first and written file by file through a temporary file
 and a rename, so an interrupted or failing build never leaves a half-written report; a story
@@ -41,6 +43,7 @@ from migrationdata.claims import numbers
 from migrationdata.claims.evaluate import Result, evaluate_story
 from migrationdata.claims.metrics import METRICS, describe
 from migrationdata.claims.story import Story, StoryError, load_stories
+from migrationdata.claims.wording import render, sentence, words_for_test
 from migrationdata.errors import MigrationDataError, ReportError
 from migrationdata.paths import PACKAGE_DIR, REPO_DIR, figures_dir, manifest_path, reports_dir
 
@@ -117,12 +120,15 @@ class Words:
     Each method that gives the story's text returns ``(text, original)``: ``original`` is True
     when the text is the English of the ledger shown in another edition, to be labelled so."""
 
-    def __init__(self, lang: str = i18n.DEFAULT, story: Story | None = None):
+    def __init__(self, lang: str = i18n.DEFAULT, story: Story | None = None, editions=()):
         self.lang = lang
         self.book = i18n.catalog(lang)
         self.english = lang == "en"
         self.page_lang = PAGE_LANG[lang]
         self.entries = {c.id: c.entry for c in story.claims} if story is not None else {}
+        self.story_lang = story.language if story is not None else "en"
+        #: the Spanish edition is written beside this one: the English pages link to it
+        self.spanish = self.english and "es" in editions
 
     def _words(self, key: str, fields: dict) -> str:
         """The template for ``reports.<key>``: i18n.text's checks, without its cost on the
@@ -217,14 +223,51 @@ class Words:
             return r.note
         if r.rule == "not-checkable":
             return self.reason(r)[0]
-        return self(f"rule.{r.rule}", test=r.test)
+        return self(f"rule.{r.rule}", test=self.test(r)[0])
+
+    def test(self, r: Result) -> tuple[str, str]:
+        """The claim's test in this edition, and the story's own words for it where they are in
+        another language ("" when the test shown is the story's own wording)."""
+        if self.english or r.test_spec is None or self.story_lang == self.lang:
+            return r.test, ""
+        shown = self("tests.quoted", test=words_for_test(r.test_spec, self.lang))
+        # "5" reads the same in both: the story's own words, said once
+        return (r.test, "") if shown == r.test else (shown, r.test)
+
+    @staticmethod
+    def span(text: str, lang: str) -> Markup:
+        """Words in another language, marked so (screen readers switch voice)."""
+        return Markup('<span lang="{}">{}</span>').format(lang, text)
+
+    def computation(self, r: Result) -> str:
+        """How the figure was computed and how its test went, in this edition's words."""
+        if r.figure is None:
+            return ""
+        if self.english:
+            return f"{r.display}. {r.note}" + "".join(f" {self('and')}: {c}" for c in r.conditions)
+        if r.figure.words is None or r.note_words is None:
+            raise i18n.TranslationError(
+                f"claim {r.id}: its metric gave no words for the {self.lang} edition (Figure.words). "
+                "What to do: record them in the metric, as claims/metrics.py does for every metric."
+            )
+        out = sentence(render(r.figure.words, self.lang, self.story_lang)) + ". "
+        out += sentence(render(r.note_words, self.lang, self.story_lang))
+        for c in r.condition_words:
+            out += f" {self('and')}: " + render(c, self.lang, self.story_lang)
+        return out
 
     def detail(self, r: Result) -> str:
-        """The engine's English note where the edition's words do not carry it all (a figure
-        that could not be computed, a period with no data): shown beside, labelled."""
+        """The engine's note where the edition's words do not carry it all (a figure that could
+        not be computed, a period with no data): in the edition's words where the metric
+        recorded them, otherwise in English, labelled (:meth:`detail_in_english`)."""
         if self.english or r.checkable or r.rule in ("", "not-checkable"):
             return ""
+        if r.note_words is not None:
+            return sentence(render(r.note_words, self.lang, self.story_lang)) + "."
         return r.note
+
+    def detail_in_english(self, r: Result) -> bool:
+        return r.note_words is None
 
     # -------------------------------------------------------------- figures
 
@@ -364,7 +407,11 @@ def _said_md(pair: tuple[str, bool], w: Words) -> str:
 
 def _detail_md(r: Result, w: Words) -> str:
     detail = w.detail(r)
-    return f" {w('detail_short')} {w('detail_lang')}: {_md(detail)}" if detail else ""
+    if not detail:
+        return ""
+    if w.detail_in_english(r):
+        return f" {w('detail_short')} {w('detail_lang')}: {_md(detail)}"
+    return f" {w('detail_short')}: {_md(detail)}"
 
 
 def _entry_md(row: Row, view: View, story: Story, w: Words) -> list[str]:
@@ -392,7 +439,13 @@ def _entry_md(row: Row, view: View, story: Story, w: Words) -> list[str]:
         )
     out += [verdict, ""]
     if r.checkable:
-        test = _md(r.test) if w.english else f"{_md(r.test)} ({w('test_words')})"
+        shown, own = w.test(r)
+        if w.english:
+            test = _md(shown)
+        elif own:
+            test = f"{_md(shown)} ({w('tests.in_story', test=_md(own))})"
+        else:
+            test = f"{_md(shown)} ({w('test_words')})"
         out.append(f"- **{w('test')}:** {test}.")
         through = f" ({w('data_through', period=w.through(r))})" if r.data_through else ""
         out.append(f"- **{w('figure', when=now)}**{through}: {_md(w.figure(r))}")
@@ -413,8 +466,7 @@ def _entry_md(row: Row, view: View, story: Story, w: Words) -> list[str]:
     if r.caveat:
         out.append(f"- **{w('caveat')}:** {_said_md(w.caveat(r), w)}")
     if not w.english and r.checkable:
-        conds = "".join(f" {w('and')}: {c}" for c in r.conditions)
-        out.append(f"- **{w('detail')}** {w('detail_lang')}: {_md(r.display)}. {_md(r.note)}{_md(conds)}")
+        out.append(f"- **{w('detail')}:** {_md(w.computation(r))}")
     if r.sources:
         out.append(f"- **{w.common('sources')}** {w('sources_what')}:")
         out += _sources_md(r.sources, w)
@@ -443,6 +495,8 @@ def report_markdown(story: Story, rows: list[Row], view: View, w: Words | None =
     out = [title, ""]
     if not w.english:
         out += [f"[{w('english_edition')}](../factcheck.md)", ""]
+    elif w.spanish:
+        out += [f"[{w('spanish_edition')}](es/factcheck.md)", ""]
     if view.as_of is not None:
         out += [w("md.as_of_banner", date=w.date(view.as_of)), ""]
     out += [
@@ -613,7 +667,7 @@ def render_story(
     rows = story_rows(story, view.as_of)
     files: dict[str, bytes] = {}
     for lang in langs:
-        w = Words(lang, story)
+        w = Words(lang, story, langs)
         v = View(view.as_of, view.figures, view.prefix if lang == "en" else f"../{view.prefix}", lang)
         sub = "" if lang == "en" else f"{lang}/"
         files[f"{sub}factcheck.md"] = report_markdown(story, rows, v, w).encode("utf-8")
@@ -671,7 +725,7 @@ def write_reports(
         i18n.require_complete(lang, "reports.")
     errors: list[MigrationDataError] = []
     stories = load_stories(root, errors=errors)
-    written, listed = [], []
+    written, listed, rendered = [], [], []
     for story in stories:
         if as_of is not None and story.published > as_of:
             continue  # not yet published on that day: an as-of report cannot know of it
@@ -680,16 +734,20 @@ def write_reports(
         try:
             files, c = render_story(story, View(as_of, figures, prefix), langs)
         except i18n.TranslationError:
-            raise  # the edition, not the story, is at fault: stop before writing more
+            # the edition, not the story, is at fault (a table's label missing from a
+            # catalog): stop before anything is written
+            raise
         except MigrationDataError as exc:
             errors.append(StoryError(story.path, [("", "", str(exc))]))
             continue
+        rendered.append((out, files))
+        listed.append((story, sorted(c.items())))
+    for out, files in rendered:
         for name, data in files.items():
             write_atomic(out / name, data)
             written.append(out / name)
-        listed.append((story, sorted(c.items())))
     for lang in langs:
-        w = Words(lang)
+        w = Words(lang, editions=langs)
         where = folder if w.english else folder / lang
         index = _ENV.get_template("report-index.html.j2").render(
             stories=listed,
@@ -719,6 +777,7 @@ def index_markdown(listed, errors, as_of: date | None, w: Words | None = None) -
         title,
         "",
         *([] if w.english else [f"[{w('english_edition')}](../index.md)", ""]),
+        *([f"[{w('spanish_edition')}](es/index.md)", ""] if w.spanish else []),
         w("md.index_intro"),
         "",
         "| " + " | ".join(cols) + " |",
