@@ -202,16 +202,29 @@ def country(name: str) -> Phrase:
     return Phrase(make)
 
 
-def join_words(items: Sequence, lang: str | None = None) -> Phrase:
-    """``A``, ``A and B``, ``A, B and C`` (``y`` in Spanish)."""
+def join_words(items: Sequence, sep: str | None = None) -> Phrase:
+    """``A``, ``A and B``, ``A, B and C`` (``y`` in Spanish); with ``sep``, the items joined
+    by it alone (``"; "``)."""
     items = list(items)
 
     def make(lang):
         words = [localize(i, lang) for i in items]
+        if sep is not None or len(words) == 1:
+            return (sep or "").join(words)
         conj = i18n.text("charts.common.and", lang)
-        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {conj} " + words[-1]
+        return ", ".join(words[:-1]) + f" {conj} " + words[-1]
 
     return Phrase(make)
+
+
+def months_words(months: Iterable) -> Phrase:
+    """``January 2024, March 2024`` (``enero de 2024, marzo de 2024``)."""
+    months = [pd.Timestamp(m) for m in months]
+    return Phrase(
+        lambda lang: ", ".join(
+            f"{m:%B %Y}" if lang == i18n.DEFAULT else i18n.date(m, lang, "month_year") for m in months
+        )
+    )
 
 
 # ----------------------------------------------------------------------------- notebook setup
