@@ -203,9 +203,9 @@ def country(name: str) -> Phrase:
 
 
 def join_words(items: Sequence, sep: str | None = None) -> Phrase:
-    """``A``, ``A and B``, ``A, B and C`` (``y`` in Spanish); with ``sep``, the items joined
-    by it alone (``"; "``)."""
-    items = list(items)
+    """``A``, ``A and B``, ``A, B and C`` (``y`` in Spanish); with ``sep``, the items that are
+    not empty joined by it alone (``"; "``, or ``" "`` for sentences that make one note)."""
+    items = [i for i in items if i] if sep is not None else list(items)
 
     def make(lang):
         words = [localize(i, lang) for i in items]
@@ -670,11 +670,16 @@ def _change_en(new: float, old: float) -> str:
 
 
 def number_axis(ax, axis: str = "y", style: str = "comma", prefix: str = "", suffix: str = "") -> None:
-    """Tick labels as ``100,000`` (comma), ``100k`` (compact) or ``$5bn`` (prefix/suffix)."""
+    """Tick labels as ``100,000`` (comma), ``100k`` (compact) or ``$5bn`` (prefix/suffix); in
+    Spanish ``100 mil`` (compact) and no ``$`` (in Mexico it means pesos; the subtitle names
+    the dollars)."""
 
     def fmt(v, _pos):
         body = thousands(v) if style == "comma" else _compact(v, 0, _lang)
-        return f"{'-' if v < 0 else ''}{prefix}{body.lstrip('-')}{suffix}" if v else "0"
+        # in Mexico "$" alone reads as pesos: the Spanish ticks drop it, and the subtitle
+        # says the unit (millones / miles de millones de dólares)
+        pre = "" if _lang != i18n.DEFAULT and prefix == "$" else prefix
+        return f"{'-' if v < 0 else ''}{pre}{body.lstrip('-')}{suffix}" if v else "0"
 
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_formatter(mticker.FuncFormatter(fmt))
