@@ -24,6 +24,7 @@ the value the title cites).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import io
 import json
@@ -432,6 +433,12 @@ def latest_period(table: str, lang: str = i18n.DEFAULT) -> str:
 
 
 def _latest(table: str) -> tuple[str, object]:
+    # read once per table and as-of date: every chart and edition citing the table asks
+    return _latest_cached(table, as_of(), processed.table_path(table).stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _latest_cached(table: str, _as_of, _mtime) -> tuple[str, object]:
     source, spec = table_owner(table)
     last = _last_month(table)
     if last is None:
@@ -690,6 +697,7 @@ def number_axis(ax, axis: str = "y", style: str = "comma", prefix: str = "", suf
     target.set_major_formatter(mticker.FuncFormatter(fmt))
 
 
+@functools.cache
 def _month_names(lang: str) -> dict[str, str]:
     return {
         f"{pd.Timestamp(2001, m, 1):%b}": i18n.date(pd.Timestamp(2001, m, 1), lang, "month_short")
@@ -1072,11 +1080,11 @@ class Chart:
 
         known = {str(m): m for m in _made}
         own = {id(self._title), id(self._subtitle), id(self._foot)}
-        ticks = {id(tl) for a in self.fig.axes for ax in (a.xaxis, a.yaxis) for tl in ax.get_ticklabels()}
+        # (tick labels are made anew by their formatters at each draw; the fixed ones below)
         self._texts = [
             (art, known[art.get_text()])
             for art in self.fig.findobj(Text)
-            if id(art) not in own and id(art) not in ticks and art.get_text() in known
+            if id(art) not in own and art.get_text() in known
         ]
         self._known = known
         self._ticks = []
