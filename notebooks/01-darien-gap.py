@@ -71,10 +71,15 @@ chart = charts.Chart(
     subtitle=charts.t("darien-annual.subtitle"),
     tables=["darien_annual"],
     notes=[
-        charts.t("darien-annual.note_2020"),
-        charts.t("darien-annual.note_after", year=latest["year"] + 1, count=after)
-        if after is not None and not charts.as_of()
-        else "",
+        charts.join_words(
+            [
+                charts.t("darien-annual.note_2020"),
+                charts.t("darien-annual.note_after", year=latest["year"] + 1, count=after)
+                if after is not None and not charts.as_of()
+                else "",
+            ],
+            sep=" ",
+        )
     ],
 )
 ax = chart.ax

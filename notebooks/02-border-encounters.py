@@ -81,8 +81,7 @@ chart = charts.Chart(
     subtitle=charts.t("encounters.subtitle"),
     tables=["cbp_southwest_monthly"],
     notes=[
-        charts.t("encounters.title_42_note"),
-        charts.t("encounters.events"),
+        charts.join_words([charts.t("encounters.title_42_note"), charts.t("encounters.events")], sep=" "),
         charts.t("southwest-monthly.note_start"),
         split_note,
     ],

@@ -143,12 +143,17 @@ chart = charts.Chart(
     inputs=[LEDGER],
     credits=[LEDGER_CREDIT],
     notes=[
-        charts.t("closures-timeline.note_days"),
-        rail_note,
-        *(
-            charts.t("closures-timeline.note_before", crossing=c["crossing_label"], day=c["closed_from"])
-            for _, c in began_before.iterrows()
-        ),
+        charts.join_words(
+            [
+                charts.t("closures-timeline.note_days"),
+                rail_note,
+                *(
+                    charts.t("closures-timeline.note_before", crossing=c["crossing_label"], day=c["closed_from"])
+                    for _, c in began_before.iterrows()
+                ),
+            ],
+            sep=" ",
+        )
     ],
     size="landscape",
 )

@@ -248,8 +248,7 @@ if charts.has_ended(AFTER[1], source="mexico"):
         subtitle=charts.t("mexico-enforcement-talks.subtitle"),
         tables=["mexico_irregular_monthly"],
         notes=[
-            EVENTS_NOTE,
-            charts.t("mexico-enforcement-talks.note_who"),
+            charts.join_words([EVENTS_NOTE, charts.t("mexico-enforcement-talks.note_who")], sep=" "),
             charts.t("mexico-enforcement-talks.note_december"),
         ],
         size="portrait",
