@@ -124,6 +124,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--force", action="store_true", help="run even the notebooks that look up to date")
     b.add_argument(
+        "--lang",
+        choices=("en", "es"),
+        default=None,
+        help="write one edition only: en (figures/) or es (figures/es/); default: both",
+    )
+    b.add_argument(
         "--kernel",
         action="store_true",
         help="run each notebook in a Jupyter kernel (nbclient) instead of a process forked from "
