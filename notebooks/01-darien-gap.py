@@ -237,7 +237,10 @@ print(shown)
 chart = charts.Chart(
     "darien-nationality-2023",
     title=charts.t(
-        "darien-nationality-2023.title", nationality=leader["nationality"], share=leader["share"], period=PERIOD
+        "darien-nationality-2023.title",
+        nationality=leader["nationality"],
+        share=leader["share"],
+        period=PERIOD,
     ),
     subtitle=charts.t("darien-nationality-2023.subtitle", period=PERIOD),
     tables=["darien_monthly"],
@@ -313,7 +316,11 @@ ax.bar(
     label=charts.t("darien-children.children"),
 )
 ax.bar(
-    by_month["month"], by_month["adults"], width=24, color=charts.LIGHT_GREY, label=charts.t("darien-children.adults")
+    by_month["month"],
+    by_month["adults"],
+    width=24,
+    color=charts.LIGHT_GREY,
+    label=charts.t("darien-children.adults"),
 )
 charts.legend(ax)
 charts.number_axis(ax, style="compact")

@@ -76,7 +76,10 @@ chart = charts.Chart(
     # "on record" would overstate: CBP's series starts in October 2019, and the Border Patrol's
     # longer history (below) counts apprehensions only
     title=charts.t(
-        "southwest-monthly.title", month=record["month"], start=monthly["month"].iloc[0], count=record["total"]
+        "southwest-monthly.title",
+        month=record["month"],
+        start=monthly["month"].iloc[0],
+        count=record["total"],
     ),
     subtitle=charts.t("encounters.subtitle"),
     tables=["cbp_southwest_monthly"],
@@ -101,9 +104,7 @@ charts.mark(
 last = monthly.iloc[-1]
 last_split = split.iloc[-1]
 ends = [
-    charts.label_end(
-        ax, last["month"], last["total"], charts.t("southwest-monthly.all"), color=charts.BLUE
-    ),
+    charts.label_end(ax, last["month"], last["total"], charts.t("southwest-monthly.all"), color=charts.BLUE),
     charts.label_end(
         ax,
         last_split["month"],
@@ -241,7 +242,9 @@ else:
         ignore_index=True,
     )
     alt = charts.t(
-        "southwest-2025-provisional-2026.alt_provisional" if has_provisional else "southwest-2025-provisional-2026.alt",
+        "southwest-2025-provisional-2026.alt_provisional"
+        if has_provisional
+        else "southwest-2025-provisional-2026.alt",
         end=plotted["month"].iloc[-1],
         **words,
     )

@@ -110,7 +110,11 @@ def in_words(label):
 
 
 def still_closed(when):
-    return charts.t("closures.still_closed", day=when) if known_on is not None else charts.t("closures.no_reopening")
+    return (
+        charts.t("closures.still_closed", day=when)
+        if known_on is not None
+        else charts.t("closures.no_reopening")
+    )
 
 
 # %%
@@ -148,7 +152,9 @@ chart = charts.Chart(
                 charts.t("closures-timeline.note_days"),
                 rail_note,
                 *(
-                    charts.t("closures-timeline.note_before", crossing=c["crossing_label"], day=c["closed_from"])
+                    charts.t(
+                        "closures-timeline.note_before", crossing=c["crossing_label"], day=c["closed_from"]
+                    )
                     for _, c in began_before.iterrows()
                 ),
             ],
@@ -183,7 +189,9 @@ ax.set_yticks(range(rows))
 ax.set_yticklabels(in_window["crossing_label"].iloc[::-1], fontsize=10)
 ax.tick_params(axis="y", length=0)
 ax.axvline(STORY_DAY, color=charts.MUTED, lw=1, ls="--", zorder=0.5)
-ax.text(STORY_DAY, rows - 0.45, charts.t("closures-timeline.talks"), fontsize=9, color=charts.MUTED, va="bottom")
+ax.text(
+    STORY_DAY, rows - 0.45, charts.t("closures-timeline.talks"), fontsize=9, color=charts.MUTED, va="bottom"
+)
 ax.set_xlim(WINDOW[0], WINDOW[1] + pd.Timedelta(days=1))
 ax.set_ylim(-0.6, rows - 0.1)
 ax.grid(axis="y", visible=False)
@@ -209,12 +217,17 @@ if not shut_rail.empty:
     elif known_on is not None:
         fates.append(
             charts.t(
-                "closures-timeline.fate_rail_open", ports=rail_ports, start=shut_rail["closed_from"].min(), day=known_on
+                "closures-timeline.fate_rail_open",
+                ports=rail_ports,
+                start=shut_rail["closed_from"].min(),
+                day=known_on,
             )
         )
     else:
         fates.append(
-            charts.t("closures-timeline.fate_rail_unknown", ports=rail_ports, start=shut_rail["closed_from"].min())
+            charts.t(
+                "closures-timeline.fate_rail_unknown", ports=rail_ports, start=shut_rail["closed_from"].min()
+            )
         )
 others = shut_then[shut_then["mode"] != "rail"]
 for reopened, group in others.groupby(others["reopened_on"].fillna(pd.Timestamp.max), sort=True):
@@ -269,7 +282,9 @@ if charts.has_ended("2023-12-01", source="bts"):
         credits=[LEDGER_CREDIT],
         notes=[
             charts.t(
-                "lukeville-vehicles.note", closed=luke_close["closed_from"], reopened=luke_close["reopened_on"]
+                "lukeville-vehicles.note",
+                closed=luke_close["closed_from"],
+                reopened=luke_close["reopened_on"],
             )
         ],
     )
@@ -277,7 +292,9 @@ if charts.has_ended("2023-12-01", source="bts"):
         chart.ax,
         luke["month"],
         luke["value"],
-        closed=[(luke_close["closed_from"], luke_close["reopened_on"], charts.t("lukeville-vehicles.closed"))],
+        closed=[
+            (luke_close["closed_from"], luke_close["reopened_on"], charts.t("lukeville-vehicles.closed"))
+        ],
         month=dec["month"],
         value=dec["value"],
         text=charts.t(

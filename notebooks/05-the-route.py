@@ -524,7 +524,9 @@ fell = []
 if len(after):
     fell.append(
         charts.t(
-            "remittances-monthly.then", change=charts.change_phrase(after.iloc[0], record), year=after.index[0]
+            "remittances-monthly.then",
+            change=charts.change_phrase(after.iloc[0], record),
+            year=after.index[0],
         )
     )
     # the last complete year before that one in which remittances fell
