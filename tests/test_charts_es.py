@@ -20,7 +20,9 @@ matplotlib.use("Agg")
 
 FIGURES = paths.REPO_DIR / "figures"
 SPANISH = FIGURES / "es"
-SLUGS = sorted(p.stem for p in FIGURES.glob("*.json"))
+SLUGS = sorted(
+    p.stem for p in FIGURES.glob("*.json") if not p.name.endswith(".vl.json")
+)  # not the embeds' specs
 ENGLISH_MONTHS = re.compile(
     r"\b(January|February|March|April|June|July|August|September|October|November|December)\b"
 )

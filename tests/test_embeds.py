@@ -189,6 +189,29 @@ def test_the_step_is_incremental_and_removes_what_is_gone(tmp_path):
     assert (folder / "darien-annual.vl.json").exists()
 
 
+def test_a_static_only_build_removes_the_embeds_a_changed_chart_has_outgrown(tmp_path):
+    """build --no-embeds writes no embed; the one of a chart drawn anew since (its CSV has one
+    more row) is removed, so the gallery cannot show it beside a static chart it no longer
+    matches; an unchanged chart keeps its embed, and the next build with embeds makes it again."""
+    folder = _charts_folder(tmp_path, ["darien-annual", "route-deaths"])
+    state: dict = {}
+    embeds.write_embeds(folder, state)
+    kept = (folder / "darien-annual.embed.html").stat().st_mtime_ns
+    with (folder / "route-deaths.csv").open("a", encoding="utf-8") as f:
+        f.write((folder / "route-deaths.csv").read_text(encoding="utf-8").splitlines()[-1] + "\n")
+    static = embeds.write_embeds(folder, state, static_only=True)
+    assert static["written"] == [] and static["removed"] == ["route-deaths"]
+    assert static["unchanged"] == ["darien-annual"]
+    assert (
+        not (folder / "route-deaths.vl.json").exists() and not (folder / "route-deaths.embed.html").exists()
+    )
+    assert (folder / "darien-annual.embed.html").stat().st_mtime_ns == kept
+    page = gallery.write_gallery(folder, state)
+    assert "route-deaths.embed.html" not in page.read_text(encoding="utf-8")
+    assert "darien-annual.embed.html" in page.read_text(encoding="utf-8")
+    assert embeds.write_embeds(folder, state)["written"] == ["route-deaths"]
+
+
 def test_the_spanish_gallery_links_the_english_one_and_back(tmp_path):
     folder = _charts_folder(tmp_path, ["darien-annual"])
     es = folder / "es"

@@ -571,6 +571,7 @@ def build(
     progress: Callable[[str], None] | None = None,
     kernel: bool = False,
     langs: Sequence[str] | None = None,
+    embeds: bool = True,
 ) -> BuildReport:
     """Run the notebooks that need it, then write the gallery and the fact-check report.
 
@@ -580,6 +581,7 @@ def build(
     ``kernel`` runs each notebook in a Jupyter kernel instead of a forked process. ``langs``
     names the editions to write (default: every one, English in ``figures/`` and Spanish in
     ``figures/es/``); the incremental state keys each notebook by the editions it was built in.
+    ``embeds=False`` writes the static charts only (see :func:`_publish`).
 
     Raises :class:`BuildError` naming the notebook and cell when one fails (the others are
     stopped; nothing of the failed notebook reaches ``figures``).
@@ -634,7 +636,7 @@ def build(
         # after the report, so a first build's gallery already links it; written even if the
         # report failed, since the charts are good
         if charts_done:
-            page = _publish(figures, run, as_of, reports_out, say, force)
+            page = _publish(figures, run, as_of, reports_out, say, force, embeds)
         _save_state(run.state_file, run.state)
     return BuildReport(
         [run.outcomes[nb.name] for nb in chosen],
@@ -647,9 +649,14 @@ def build(
     )
 
 
-def _publish(figures: Path, run: _Run, as_of: str | None, reports_out: Path, say, force: bool) -> Path:
+def _publish(
+    figures: Path, run: _Run, as_of: str | None, reports_out: Path, say, force: bool, with_embeds: bool = True
+) -> Path:
     """After the notebooks: each edition's interactive embeds (:mod:`migrationdata.embeds`),
-    then its gallery. The Spanish edition is the charts in ``figures/es/``, when there are any."""
+    then its gallery. The Spanish edition is the charts in ``figures/es/``, when there are any.
+    Only the editions this build wrote have their embeds made (``--force`` of one edition does
+    not remake the other's); ``with_embeds=False`` (``--no-embeds``) makes none and removes
+    those of charts that changed, so that no gallery shows an embed its chart has outgrown."""
     from migrationdata import embeds
 
     page = None
@@ -658,14 +665,21 @@ def _publish(figures: Path, run: _Run, as_of: str | None, reports_out: Path, say
             say(f"gallery: no Spanish charts in {_shown(folder)}/, so no Spanish gallery")
             continue
         t0 = time.perf_counter()
+        built = folder in {edition_dir(figures, lang) for lang in run.langs}
         try:
             made = embeds.write_embeds(
-                folder, run.state, cache_dir=run.state_dir / "vega", say=say, force=force
+                folder,
+                run.state,
+                cache_dir=run.state_dir / "vega",
+                say=say,
+                force=force and built,
+                static_only=not with_embeds,
             )
         except EmbedError as exc:
             raise BuildError(f"the charts are built, but their interactive embeds are not: {exc}") from None
+        removed = f", {len(made['removed'])} removed (--no-embeds)" if made["removed"] else ""
         say(
-            f"embeds: {len(made['written'])} written, {len(made['unchanged'])} up to date in "
+            f"embeds: {len(made['written'])} written, {len(made['unchanged'])} up to date{removed} in "
             f"{_shown(folder)}/ ({time.perf_counter() - t0:.1f}s)"
         )
         written = gallery.write_gallery(folder, run.state, as_of=as_of, reports=reports_out)
@@ -731,6 +745,7 @@ def run_cli(args) -> int:
             output=Path(output) if output else None,
             kernel=getattr(args, "kernel", False),
             langs=[lang] if lang else None,
+            embeds=getattr(args, "embeds", True),
         )
     except BuildError as exc:
         print(f"migrationdata build: {exc}", file=sys.stderr)

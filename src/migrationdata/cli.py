@@ -130,6 +130,13 @@ def _parser() -> argparse.ArgumentParser:
         help="write one edition only: en (figures/) or es (figures/es/); default: both",
     )
     b.add_argument(
+        "--no-embeds",
+        dest="embeds",
+        action="store_false",
+        help="static charts only, no interactive embeds (quicker while working on a chart); the "
+        "embeds of charts that changed are removed until a build with embeds",
+    )
+    b.add_argument(
         "--kernel",
         action="store_true",
         help="run each notebook in a Jupyter kernel (nbclient) instead of a process forked from "

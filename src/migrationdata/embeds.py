@@ -1447,18 +1447,26 @@ def _write_if_changed(path: Path, text: str) -> bool:
 
 
 def write_embeds(
-    figures: Path, state: dict | None = None, cache_dir: Path | None = None, say=None, force: bool = False
+    figures: Path,
+    state: dict | None = None,
+    cache_dir: Path | None = None,
+    say=None,
+    force: bool = False,
+    static_only: bool = False,
 ) -> dict[str, list[str]]:
     """Write ``<slug>.vl.json`` and ``<slug>.embed.html`` for every chart in ``figures`` that
     has a declaration; remove the embeds of charts no longer there. Returns
-    ``{"written": [...], "unchanged": [...], "undeclared": [...]}``.
+    ``{"written": [...], "unchanged": [...], "undeclared": [...], "removed": [...]}``.
 
     ``state`` (the build's) remembers each chart's inputs, so an unchanged chart costs one
-    hash of its sidecar and CSV, and nothing heavy is imported; ``force`` makes them all again."""
+    hash of its sidecar and CSV, and nothing heavy is imported; ``force`` makes them all again.
+    ``static_only`` (``build --no-embeds``) writes none: the embeds of a chart that changed
+    since they were made are removed instead, so that no page shows an interactive version
+    that no longer matches its static chart (the next build with embeds writes them again)."""
     say = say or (lambda _m: None)
     cache_dir = cache_dir or paths.REPO_DIR / ".build-state" / "vega"
     figures = Path(figures)
-    out: dict[str, list[str]] = {"written": [], "unchanged": [], "undeclared": []}
+    out: dict[str, list[str]] = {"written": [], "unchanged": [], "undeclared": [], "removed": []}
     if not figures.is_dir():
         return out
     slugs = charts_in(figures)
@@ -1479,6 +1487,15 @@ def write_embeds(
         key = hashlib.sha256((h.hexdigest() + code).encode()).hexdigest()
         made = [_digest(spec_path), _digest(page_path)]
         entry = memory.get(slug)
+        if static_only:
+            if entry and entry.get("key") == key and entry.get("outputs") == made and None not in made:
+                out["unchanged"].append(slug)
+            else:
+                spec_path.unlink(missing_ok=True)
+                page_path.unlink(missing_ok=True)
+                memory.pop(slug, None)
+                out["removed"].append(slug)
+            continue
         if (
             not force
             and entry
