@@ -25,6 +25,7 @@ import pytest
 import scenarios as sc
 from reliability_common import FAST, Row, load_source, snapshot
 
+from migrationdata.fetch.journal import PROCESSED_STATE
 from migrationdata.paths import REPO_DIR
 
 DOC = REPO_DIR / "docs" / "reliability.md"
@@ -96,10 +97,13 @@ class GoodData:
         }
 
     def seed(self, dest: Path, sources: list[str]) -> None:
-        """Copy the good raw files, tables and manifest of ``sources`` into ``dest``."""
+        """Copy the good raw files, tables and manifest of ``sources`` into ``dest``, with the
+        record of which bytes the tables were parsed from: a scenario whose file arrives with
+        the good bytes after all (a transient fault that recovered) takes the refresh's own
+        skip-the-parse path, as a reporter's refresh would."""
         for sid in sources:
             self.ensure(sid)
-        keep = set(sources)
+        keep = {*sources, PROCESSED_STATE}
 
         def ignore(folder: str, names: list[str]) -> set[str]:
             if Path(folder) == self.base / "raw":

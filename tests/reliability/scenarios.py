@@ -17,11 +17,13 @@ Drifted files are made in the test from the mirror's bytes; none is committed.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import faultserver as fs
 
@@ -242,13 +244,27 @@ def _future_months(df):
 
 def gzip_bomb(unpacked: int, line: bytes = b"", head: bytes = b"") -> bytes:
     """A gzip file that unpacks to ``unpacked`` bytes (zeros, or ``line`` repeated, which passes
-    for text): about a thousandth of that on disk."""
+    for text): about a thousandth of that on disk.
+
+    One gzip member, as a compressor writes it, made in well under a second even for a
+    gigabyte: each megabyte block is deflated once after a full flush (which makes the
+    compressed block independent of what came before), and its bytes are repeated."""
+    import struct
     import zlib
 
-    z = zlib.compressobj(9, zlib.DEFLATED, 31)
     block = (line * ((1 << 20) // len(line) + 1))[: 1 << 20] if line else b"\0" * (1 << 20)
-    parts = [z.compress(head)] + [z.compress(block) for _ in range(unpacked // len(block) + 1)]
-    return b"".join(parts) + z.flush()
+    count = unpacked // len(block) + 1
+    z = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate: the gzip frame is written below
+    first = z.compress(head) + z.flush(zlib.Z_FULL_FLUSH)
+    packed = z.compress(block) + z.flush(zlib.Z_FULL_FLUSH)
+    assert z.compress(block) + z.flush(zlib.Z_FULL_FLUSH) == packed, "the block did not repeat"
+    crc = zlib.crc32(head)
+    for _ in range(count):
+        crc = zlib.crc32(block, crc)
+    size = len(head) + count * len(block)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"  # gzip, deflate, no name, no time
+    trailer = struct.pack("<II", crc & 0xFFFFFFFF, size & 0xFFFFFFFF)
+    return header + first + packed * count + z.flush() + trailer
 
 
 def bomb_response(unpacked: int):
@@ -313,14 +329,25 @@ DARIEN = Target(
 
 
 class CsvText:
+    #: the lines of the last few files split (sha256 -> newline, lines, trailing): every
+    #: scenario of a source starts from the same mirror file, split once per process
+    _split: ClassVar[dict[str, tuple[str, tuple[str, ...], bool]]] = {}
+
     def __init__(self, data: bytes) -> None:
-        assert b'"' not in data, "quoted CSV: these helpers only split on commas"
-        text = data.decode("utf-8")
-        self.newline = "\r\n" if "\r\n" in text[:10_000] else "\n"
-        self.lines = text.split(self.newline)
-        self.trailing = self.lines[-1] == ""
-        if self.trailing:
-            self.lines.pop()
+        key = hashlib.sha256(data).hexdigest()
+        if key not in self._split:
+            assert b'"' not in data, "quoted CSV: these helpers only split on commas"
+            text = data.decode("utf-8")
+            newline = "\r\n" if "\r\n" in text[:10_000] else "\n"
+            lines = text.split(newline)
+            trailing = lines[-1] == ""
+            if trailing:
+                lines.pop()
+            while len(self._split) >= 4:
+                del self._split[next(iter(self._split))]
+            self._split[key] = (newline, tuple(lines), trailing)
+        self.newline, lines, self.trailing = self._split[key]
+        self.lines = list(lines)
         self.header = self.lines[0].split(",")
 
     def bytes(self) -> bytes:
@@ -332,14 +359,16 @@ class CsvText:
         want = {
             self.header.index(k if k in self.header else k.replace("_", " ")): v for k, v in where.items()
         }
-        needles = list(want.values())
+        # a substring test on every line first (the longest value: the fewest lines), then
+        # the cells of the lines that hold it
+        needle = max(want.values(), key=len)
         hits = []
-        for n in range(1, len(self.lines)):
-            line = self.lines[n]
-            if all(v in line for v in needles):
-                cells = line.split(",")
-                if all(cells[i] == v for i, v in want.items()):
-                    hits.append(n)
+        for n in [n for n, line in enumerate(self.lines) if needle in line]:
+            if n == 0:
+                continue
+            cells = self.lines[n].split(",")
+            if all(cells[i] == v for i, v in want.items()):
+                hits.append(n)
         assert hits, f"no row matches {where}"
         return hits
 
