@@ -26,6 +26,13 @@ def _mirror_required() -> bool:
     return bool(os.environ.get("MIGRATIONDATA_REQUIRE_MIRROR") or os.environ.get("CI"))
 
 
+def pytest_collection_modifyitems(items):
+    """The slowest tests (marked ``slow``: whole builds, whole refreshes) run first, so that on
+    several workers (pytest-xdist) they start at once and the quick tests fill in around them,
+    instead of one of them ending the run on one worker while the others wait."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def mirror() -> Path:
     path = _mirror_path()
