@@ -373,14 +373,15 @@ class CsvText:
         want = {
             self.header.index(k if k in self.header else k.replace("_", " ")): v for k, v in where.items()
         }
-        # a substring test on every line first (the longest value: the fewest lines), then
-        # the cells of the lines that hold it
-        needle = max(want.values(), key=len)
+        # substring tests first (each value in turn, longest first, over the lines still in
+        # the running), then the cells of the few lines that hold every value
+        lines = self.lines
+        found = range(1, len(lines))
+        for value in sorted(set(want.values()), key=len, reverse=True):
+            found = [n for n in found if value in lines[n]]
         hits = []
-        for n in [n for n, line in enumerate(self.lines) if needle in line]:
-            if n == 0:
-                continue
-            cells = self.lines[n].split(",")
+        for n in found:
+            cells = lines[n].split(",")
             if all(cells[i] == v for i, v in want.items()):
                 hits.append(n)
         assert hits, f"no row matches {where}"
