@@ -11,7 +11,11 @@ From a warm environment (one untimed build first), each round of this script run
    is the floor's work exactly;
 3. a no-op ``migrationdata build`` (nothing changed, so everything is skipped);
 4. with ``--kernel``, ``migrationdata build --force --kernel`` (each notebook in a Jupyter
-   kernel through nbclient).
+   kernel through nbclient);
+5. ``migrationdata build --force --lang en``: the English edition alone, beside the default
+   build of both editions (issue 17: both within 1.5x of English alone, wall clock and CPU).
+
+The floor draws the editions the build does (``--lang en`` for both: English only).
 
 Memory is sampled from /proc every 50 ms over the command and all its child processes: the
 peak of their summed PSS (proportional set size: pages shared by forked processes counted
@@ -21,11 +25,12 @@ busy machine shows in the wall-clock column but hardly in this one. Charts and r
 reports/ are not touched. ``--fresh-clone`` also times ``make figures`` in a fresh clone of the
 repository (set-up with a warm package cache included).
 
-    .venv/bin/python benchmarks/bench_build.py [--repeat N] [--jobs N] [--kernel] [--fresh-clone] [--json FILE]
+    .venv/bin/python benchmarks/bench_build.py [--repeat N] [--jobs N] [--kernel] [--fresh-clone] [--lang en] [--json FILE]
 
 Targets (issue 11) on the 2-core reference machine: build --force at most 0.7x the floor;
 no-op build at most 0.3 s; peak memory of build --force under 1 GB; make figures in a fresh
-clone at most 25 s.
+clone at most 25 s. Issue 17: build --force of both editions (and the embeds) at most 1.5x
+the English-only build, side by side.
 
 Bytecode: this machine sets PYTHONDONTWRITEBYTECODE=1 and the virtual environment is installed
 without compiled bytecode, so every Python process compiles pandas and matplotlib from source
@@ -111,7 +116,7 @@ def measure(cmd: list[str], env: dict, cwd: Path = REPO) -> dict:
     return {"seconds": seconds, "cpu": cpu, "pss_mb": peak_pss / 2**20, "rss_mb": peak_rss / 2**20}
 
 
-def floor_script(tmp: Path) -> Path:
+def floor_script(tmp: Path, langs: str = "en,es") -> Path:
     """The notebooks' code cells, with parameters, as the floor process runs them."""
     import jupytext
 
@@ -125,7 +130,7 @@ def floor_script(tmp: Path) -> Path:
             cells.append((number, cell.source))
             if "parameters" in cell.metadata.get("tags", []):
                 out = str(tmp / "floor-figures")
-                cells.append((number, f"as_of = None\noutput = {out!r}"))
+                cells.append((number, f"as_of = None\noutput = {out!r}\nlangs = {langs!r}"))
         notebooks.append((py.stem, str(py.parent), cells))
     data = tmp / "floor.json"
     data.write_text(json.dumps(notebooks), encoding="utf-8")
@@ -159,6 +164,12 @@ def main() -> int:
         action="store_true",
         help="keep the environment's PYTHONDONTWRITEBYTECODE: every process compiles its imports",
     )
+    ap.add_argument(
+        "--lang",
+        choices=("en", "es"),
+        default=None,
+        help="build (and floor) one edition only; default: both, beside an English-only build row",
+    )
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     args = ap.parse_args()
 
@@ -173,7 +184,10 @@ def main() -> int:
             env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
         build_env = dict(env, MIGRATIONDATA_FIGURES=str(tmp / "figures"))
         build_cmd = [str(BIN / "migrationdata"), "build"] + (["--jobs", str(args.jobs)] if args.jobs else [])
-        floor_cmd = [sys.executable, "-c", FLOOR, str(floor_script(tmp))]
+        en_cmd = [*build_cmd, "--force", "--lang", "en"]
+        if args.lang:
+            build_cmd += ["--lang", args.lang]
+        floor_cmd = [sys.executable, "-c", FLOOR, str(floor_script(tmp, args.lang or "en,es"))]
 
         print("warming up: one untimed build and one untimed plain run ...", file=sys.stderr)
         measure([*build_cmd, "--force"], build_env)
@@ -181,9 +195,11 @@ def main() -> int:
 
         # the same notebooks through the build's runner, without the fact-check report (which
         # the floor does not write): the runner against the floor, like for like
+        langs = [args.lang] if args.lang else None
         notebooks_only = (
             "from migrationdata import build; "
-            f"build.build(force=True, reports=False, jobs={args.jobs or 'None'}, progress=lambda _: None)"
+            f"build.build(force=True, reports=False, jobs={args.jobs or 'None'}, langs={langs!r}, "
+            "progress=lambda _: None)"
         )
         rows = {
             "floor": ("plain Python, one process, sequential", floor_cmd),
@@ -194,6 +210,8 @@ def main() -> int:
             ),
             "noop": ("migrationdata build (no-op)", build_cmd),
         }
+        if not args.lang:
+            rows["english"] = ("build --force --lang en (English alone)", en_cmd)
         envs = {name: build_env for name in rows}
         if args.kernel:
             rows["kernel"] = ("migrationdata build --force --kernel", [*build_cmd, "--force", "--kernel"])
@@ -262,6 +280,16 @@ def main() -> int:
         print(
             f"{'before: build --force / plain Python':<44}{before_ratio:>9.2f}{result['before_best_ratio']:>8.2f}  (x)"
         )
+    if "english" in result:
+        for key, which in (("seconds", "median"), ("best", "best"), ("cpu_seconds", "CPU")):
+            result[f"editions_ratio_{which}"] = round(result["build"][key] / result["english"][key], 2)
+        print(
+            f"{'both editions / English alone (wall)':<44}{result['editions_ratio_median']:>9.2f}"
+            f"{result['editions_ratio_best']:>8.2f}  (x)"
+        )
+        print(
+            f"{'both editions / English alone (CPU)':<44}{result['editions_ratio_CPU']:>9.2f}  (x, median CPU)"
+        )
     if fresh:
         print(f"{'make figures, fresh clone':<44}{fresh['seconds']:>9.1f}")
     targets = [
@@ -272,6 +300,14 @@ def main() -> int:
     ]
     if fresh:
         targets.append(("make figures in a fresh clone at most 25 s", fresh["seconds"] <= 25))
+    if "english" in result:
+        targets += [
+            (
+                "both editions at most 1.5x English alone (median wall)",
+                result["editions_ratio_median"] <= 1.5,
+            ),
+            ("both editions at most 1.5x English alone (CPU)", result["editions_ratio_CPU"] <= 1.5),
+        ]
     print()
     for text, ok in targets:
         print(f"  [{'ok' if ok else 'MISSED'}] {text}")

@@ -32,6 +32,7 @@
 # %% tags=["parameters"]
 as_of = None  # "YYYY-MM-DD": draw the data as it stood then (only periods that had ended)
 output = None  # folder for the charts; None means the repository's figures/
+langs = None  # editions to draw ("en,es"); None: every edition
 
 # %%
 import pandas as pd
@@ -39,7 +40,7 @@ import pandas as pd
 from migrationdata import charts
 from migrationdata.sources import darien
 
-charts.setup("01-darien-gap", as_of=as_of, output=output)
+charts.setup("01-darien-gap", as_of=as_of, output=output, langs=langs)
 
 # %% [markdown]
 # ## Crossings per year, 2010–2023
@@ -61,19 +62,23 @@ print(f"{latest['year']}: {latest['migrants']:,}; {previous['year']}: {previous[
 is_record = latest["migrants"] > record_before
 chart = charts.Chart(
     "darien-annual",
-    title=(
-        f"Darién crossings {charts.change_phrase(latest['migrants'], previous['migrants'])} in "
-        f"{latest['year']}, to {'a record ' if is_record else ''}{latest['migrants']:,}"
+    title=charts.t(
+        "darien-annual.title_record" if is_record else "darien-annual.title",
+        change=charts.change_phrase(latest["migrants"], previous["migrants"]),
+        year=latest["year"],
+        count=latest["migrants"],
     ),
-    subtitle="People registered by Panama after crossing the Darién jungle from Colombia, per year",
+    subtitle=charts.t("darien-annual.subtitle"),
     tables=["darien_annual"],
     notes=[
-        "2020 covers nine months: Panama published no figure for April, May or July, when the "
-        "border was closed."
-        + (
-            f" In {latest['year'] + 1} the count was {after:,}."
-            if after is not None and not charts.as_of()
-            else ""
+        charts.join_words(
+            [
+                charts.t("darien-annual.note_2020"),
+                charts.t("darien-annual.note_after", year=latest["year"] + 1, count=after)
+                if after is not None and not charts.as_of()
+                else "",
+            ],
+            sep=" ",
         )
     ],
 )
@@ -90,10 +95,14 @@ ax.tick_params(axis="x", length=0)
 charts.number_axis(ax, style="compact")
 chart.save(
     data=annual[["year", "migrants", "months_reported", "coverage"]],
-    alt_text=(
-        f"Bar chart of Darién Gap crossings per year from {annual['year'].iloc[0]} to {latest['year']}. "
-        f"They stayed below 31,000 a year until 2021, then rose to {previous['migrants']:,} in "
-        f"{previous['year']} and {latest['migrants']:,} in {latest['year']}, {ratio:.1f} times as many."
+    alt_text=charts.t(
+        "darien-annual.alt",
+        first=annual["year"].iloc[0],
+        year=latest["year"],
+        previous=previous["migrants"],
+        previous_year=previous["year"],
+        count=latest["migrants"],
+        ratio=ratio,
     ),
 )
 
@@ -120,11 +129,11 @@ print(
 chart = charts.Chart(
     "darien-monthly-2023",
     title=(
-        f"By {passed_month:%B} {YEAR}, more had crossed the Darién than in all of {YEAR - 1}"
+        charts.t("darien-monthly-2023.title", month=passed_month, year=YEAR, previous=YEAR - 1)
         if passed_month is not None
-        else f"Darién crossings in {YEAR}, month by month"
+        else charts.t("darien-monthly-2023.title_plain", year=YEAR)
     ),
-    subtitle=f"People crossing per month since 2021 (top) and the running total for {YEAR} (bottom)",
+    subtitle=charts.t("darien-monthly-2023.subtitle", year=YEAR),
     tables=["darien_monthly"],
     size="portrait",
     nrows=2,
@@ -140,12 +149,12 @@ top.bar(
 )
 charts.number_axis(top, style="compact")
 charts.date_axis(top)
-top.set_title("Crossings per month", loc="left", fontsize=11)
+top.set_title(charts.t("darien-monthly-2023.top"), loc="left", fontsize=11)
 charts.callout(
     top,
     peak["month"],
     peak["migrants"],
-    f"{peak['month']:%B %Y}: {peak['migrants']:,}",
+    charts.t("darien-monthly-2023.peak", month=peak["month"], count=peak["migrants"]),
     dx=40,
     dy=-2,
     va="center",
@@ -157,7 +166,7 @@ bottom.axhline(prior_total, color=charts.MUTED, lw=1, ls="--")
 bottom.text(
     running["month"].iloc[0],
     prior_total,
-    f"All of {YEAR - 1}: {prior_total:,}",
+    charts.t("darien-monthly-2023.all_of", year=YEAR - 1, count=prior_total),
     va="bottom",
     ha="left",
     fontsize=10,
@@ -168,12 +177,12 @@ if passed_month is not None:
         bottom,
         passed_month,
         passed["cumulative"].iloc[0],
-        f"{passed_month:%B}: {passed['cumulative'].iloc[0]:,}",
+        charts.t("darien-monthly-2023.passed", month=passed_month, count=passed["cumulative"].iloc[0]),
         dx=-14,
         dy=26,
     )
 charts.label_end(bottom, running["month"].iloc[-1], year_total, f"{year_total:,}", color=charts.HIGHLIGHT)
-bottom.set_title(f"Running total, {YEAR}", loc="left", fontsize=11)
+bottom.set_title(charts.t("darien-monthly-2023.bottom", year=YEAR), loc="left", fontsize=11)
 bottom.set_ylim(0, year_total * 1.1)
 charts.date_axis(bottom)
 charts.number_axis(bottom, style="compact")
@@ -185,11 +194,16 @@ data = monthly.rename(columns={"migrants": "crossings"}).merge(
 )
 chart.save(
     data=data,
-    alt_text=(
-        f"Two charts. Monthly Darién crossings since January 2021 peaked in {peak['month']:%B %Y} at "
-        f"{peak['migrants']:,}. The running total for {YEAR} passed {YEAR - 1}'s full-year figure of "
-        f"{prior_total:,} in {passed_month:%B} and reached {year_total:,} by the end of "
-        f"{running['month'].iloc[-1]:%B}."
+    alt_text=charts.t(
+        "darien-monthly-2023.alt",
+        peak=peak["month"],
+        peak_count=peak["migrants"],
+        year=YEAR,
+        previous=YEAR - 1,
+        prior=prior_total,
+        passed=passed_month,
+        total=year_total,
+        last=running["month"].iloc[-1],
     ),
 )
 
@@ -212,8 +226,9 @@ if charts.as_of() is not None:
     )
     nat["share"] = nat["migrants"] / nat["migrants"].sum()
 shown = nat.head(TOP)[["nationality", "migrants", "share"]].copy()
+shown["nationality"] = [charts.country(n) for n in shown["nationality"]]
 rest = nat.iloc[TOP:]
-others = f"{len(rest)} other nationalities"
+others = charts.t("darien-nationality-2023.others", count=len(rest))
 shown.loc[len(shown)] = [others, rest["migrants"].sum(), rest["share"].sum()]
 leader = shown.iloc[0]
 print(shown)
@@ -221,12 +236,15 @@ print(shown)
 # %%
 chart = charts.Chart(
     "darien-nationality-2023",
-    title=f"{leader['nationality']}ns made up {leader['share']:.0%} of Darién crossings in {PERIOD}",
-    subtitle=f"People crossing the Darién in {PERIOD}, by nationality",
+    title=charts.t(
+        "darien-nationality-2023.title",
+        nationality=leader["nationality"],
+        share=leader["share"],
+        period=PERIOD,
+    ),
+    subtitle=charts.t("darien-nationality-2023.subtitle", period=PERIOD),
     tables=["darien_monthly"],
-    notes=[
-        "Panama counts the Chilean and Brazilian-born children of Haitian parents as Chilean and Brazilian."
-    ],
+    notes=[charts.t("darien-nationality-2023.note")],
 )
 charts.ranked_bars(
     chart.ax,
@@ -239,11 +257,16 @@ charts.ranked_bars(
 )
 chart.save(
     data=shown.assign(share=shown["share"].round(4)),
-    alt_text=(
-        f"Horizontal bar chart of Darién crossings in {PERIOD} by nationality. {leader['nationality']} "
-        f"leads with {leader['migrants']:,} people, {leader['share']:.0%} of the total, followed by "
-        f"{shown.iloc[1]['nationality']} ({shown.iloc[1]['migrants']:,}) and "
-        f"{shown.iloc[2]['nationality']} ({shown.iloc[2]['migrants']:,})."
+    alt_text=charts.t(
+        "darien-nationality-2023.alt",
+        period=PERIOD,
+        first=leader["nationality"],
+        first_count=leader["migrants"],
+        share=leader["share"],
+        second=shown.iloc[1]["nationality"],
+        second_count=shown.iloc[1]["migrants"],
+        third=shown.iloc[2]["nationality"],
+        third_count=shown.iloc[2]["migrants"],
     ),
 )
 
@@ -278,10 +301,10 @@ print(KIDS_PERIOD, kids)
 # %%
 chart = charts.Chart(
     "darien-children",
-    title=f"{kids['share']:.0%} of Darién crossers in {KIDS_PERIOD} were children: {kids['minors']:,}",
-    subtitle="People crossing the Darién per month, children (boys and girls) and adults",
+    title=charts.t("darien-children.title", share=kids["share"], period=KIDS_PERIOD, minors=kids["minors"]),
+    subtitle=charts.t("darien-children.subtitle"),
     tables=["darien_demographics"],
-    notes=["Panama has published a separate count of minors only since January 2023."],
+    notes=[charts.t("darien-children.note")],
 )
 ax = chart.ax
 ax.bar(
@@ -290,19 +313,28 @@ ax.bar(
     width=24,
     bottom=by_month["adults"],
     color=charts.BLUE,
-    label="Children (boys and girls)",
+    label=charts.t("darien-children.children"),
 )
 ax.bar(
-    by_month["month"], by_month["adults"], width=24, color=charts.LIGHT_GREY, label="Adults (men and women)"
+    by_month["month"],
+    by_month["adults"],
+    width=24,
+    color=charts.LIGHT_GREY,
+    label=charts.t("darien-children.adults"),
 )
 charts.legend(ax)
 charts.number_axis(ax, style="compact")
 charts.date_axis(ax)
 chart.save(
     data=by_month,
-    alt_text=(
-        f"Stacked bar chart of monthly Darién crossings since January {YEAR}, split into adults and "
-        f"children. In {KIDS_PERIOD}, {kids['minors']:,} of {kids['total']:,} people were children "
-        f"({kids['boys']:,} boys and {kids['girls']:,} girls), {kids['share']:.1%}."
+    alt_text=charts.t(
+        "darien-children.alt",
+        year=YEAR,
+        period=KIDS_PERIOD,
+        minors=kids["minors"],
+        total=kids["total"],
+        boys=kids["boys"],
+        girls=kids["girls"],
+        share=kids["share"],
     ),
 )

@@ -38,6 +38,7 @@
 # %% tags=["parameters"]
 as_of = None  # "YYYY-MM-DD": draw the data as it stood then (only periods that had ended)
 output = None  # folder for the charts; None means the repository's figures/
+langs = None  # editions to draw ("en,es"); None: every edition
 
 # %%
 import pandas as pd
@@ -45,12 +46,11 @@ import pandas as pd
 from migrationdata import charts
 from migrationdata.sources import cbp
 
-charts.setup("02-border-encounters", as_of=as_of, output=output)
+charts.setup("02-border-encounters", as_of=as_of, output=output, langs=langs)
 
 # The order under Title 42 of the US Code let officers expel people without an asylum
 # hearing from 20 March 2020 until it lapsed on 11 May 2023.
 TITLE_42 = (pd.Timestamp("2020-03-20"), pd.Timestamp("2023-05-11"))
-TITLE_42_NOTE = "Encounters include Title 42 expulsions (shaded), March 2020 to May 2023."
 
 # %% [markdown]
 # ## Southwest border encounters per month since October 2019
@@ -62,8 +62,7 @@ runner_up = monthly.drop(index=monthly["total"].idxmax()).loc[lambda d: d["total
 # the Border Patrol line stops where CBP's releases stop splitting the total (state releases)
 split = monthly.dropna(subset=["usbp"])
 split_note = (
-    f"The Border Patrol line ends in {split['month'].iloc[-1]:%B %Y}: CBP's later releases do not "
-    "split it out."
+    charts.t("southwest-monthly.note_split", month=split["month"].iloc[-1])
     if split["month"].iloc[-1] < monthly["month"].iloc[-1]
     else ""
 )
@@ -76,32 +75,41 @@ chart = charts.Chart(
     "southwest-monthly",
     # "on record" would overstate: CBP's series starts in October 2019, and the Border Patrol's
     # longer history (below) counts apprehensions only
-    title=f"{record['month']:%B %Y} was the border's busiest month since CBP's series began in "
-    f"{monthly['month'].iloc[0]:%B %Y}: {record['total']:,} encounters",
-    subtitle="Encounters at the US–Mexico land border per month: Border Patrol and ports of entry",
+    title=charts.t(
+        "southwest-monthly.title",
+        month=record["month"],
+        start=monthly["month"].iloc[0],
+        count=record["total"],
+    ),
+    subtitle=charts.t("encounters.subtitle"),
     tables=["cbp_southwest_monthly"],
     notes=[
-        TITLE_42_NOTE + " Encounters count events, not people.",
-        "CBP's series starts in October 2019 (fiscal year 2020).",
+        charts.join_words([charts.t("encounters.title_42_note"), charts.t("encounters.events")], sep=" "),
+        charts.t("southwest-monthly.note_start"),
         split_note,
     ],
 )
 ax = chart.ax
-charts.shade(ax, *TITLE_42, label="Title 42")
+charts.shade(ax, *TITLE_42, label=charts.t("encounters.title_42"))
 ax.plot(monthly["month"], monthly["total"], color=charts.BLUE, lw=2.4)
 ax.plot(split["month"], split["usbp"].astype(int), color=charts.GREY, lw=1.4)
 charts.mark(
-    ax, record["month"], record["total"], f"{record['month']:%b %Y}: {record['total']:,}", dx=-24, dy=8
+    ax,
+    record["month"],
+    record["total"],
+    charts.t("common.month_count", month=record["month"], count=record["total"]),
+    dx=-24,
+    dy=8,
 )
 last = monthly.iloc[-1]
 last_split = split.iloc[-1]
 ends = [
-    charts.label_end(ax, last["month"], last["total"], "All encounters", color=charts.BLUE),
+    charts.label_end(ax, last["month"], last["total"], charts.t("southwest-monthly.all"), color=charts.BLUE),
     charts.label_end(
         ax,
         last_split["month"],
         int(last_split["usbp"]),
-        "Border Patrol",
+        charts.t("encounters.border_patrol"),
         color=charts.MUTED,
         fontweight="normal",
     ),
@@ -114,11 +122,14 @@ chart.save(
     data=monthly[["month", "usbp", "ofo", "total"]].rename(
         columns={"usbp": "border_patrol", "ofo": "ports_of_entry"}
     ),
-    alt_text=(
-        f"Line chart of monthly encounters at the US–Mexico land border from October 2019 to "
-        f"{last['month']:%B %Y}. They rose through the Title 42 period and peaked at "
-        f"{record['total']:,} in {record['month']:%B %Y}, above the previous high of "
-        f"{runner_up['total']:,} in {runner_up['month']:%B %Y}, then fell to {last['total']:,}."
+    alt_text=charts.t(
+        "southwest-monthly.alt",
+        last=last["month"],
+        record=record["month"],
+        record_count=record["total"],
+        runner=runner_up["month"],
+        runner_count=runner_up["total"],
+        last_count=last["total"],
     ),
 )
 
@@ -145,27 +156,24 @@ if official.empty:
 else:
     first, latest = official.iloc[0], official.iloc[-1]
     has_provisional = not provisional.empty
-    title = (
-        f"Encounters at the US–Mexico border fell from {first['total']:,} in {first['month']:%B %Y} "
-        f"to {latest['total']:,} in {latest['month']:%B %Y}"
-    )
-    notes = ["Encounters count events, not people."]
+    words = {
+        "first": first["month"],
+        "first_count": first["total"],
+        "latest": latest["month"],
+        "latest_count": latest["total"],
+    }
+    title = charts.t("southwest-2025-provisional-2026.title", **words)
+    notes = [charts.t("encounters.events")]
     if has_provisional:
         low, high = provisional["total"].min(), provisional["total"].max()
-        title += (
-            f"; provisional sums for {charts.period_words(provisional['month'])} range from "
-            f"{low:,} to {high:,} a month"
-        )
-        notes.insert(
-            0,
-            f"{charts.period_words(provisional['month'])} (dashed, shaded) are provisional: sums of "
-            "CBP's Southwest releases published by a third party, govnumbers/political-dashboard "
-            "on GitHub, not CBP's own files; CBP may revise them.",
-        )
+        provisional_period = charts.period_words(provisional["month"])
+        words.update(period=provisional_period, low=low, high=high)
+        title = charts.t("southwest-2025-provisional-2026.title_provisional", **words)
+        notes.insert(0, charts.t("southwest-2025-provisional-2026.note", period=provisional_period))
     chart = charts.Chart(
         "southwest-2025-provisional-2026",
         title=title,
-        subtitle="Encounters at the US–Mexico land border per month: Border Patrol and ports of entry",
+        subtitle=charts.t("encounters.subtitle"),
         tables=["cbp_southwest_monthly", *(["cbp_southwest_provisional"] if has_provisional else [])],
         notes=notes,
     )
@@ -179,21 +187,27 @@ else:
             ax,
             provisional["month"].min() - half_month,
             provisional["month"].max() + half_month,
-            label="Provisional",
+            label=charts.t("southwest-2025-provisional-2026.band"),
         )
         # the dashed line starts at CBP's last month, so the two read as one series, told apart
         bridge = pd.concat([official.tail(1), provisional[["month", "total"]]], ignore_index=True)
         ax.plot(bridge["month"], bridge["total"], color=charts.SKY, lw=2.2, ls=(0, (4, 2.5)))
         end = provisional.iloc[-1]
         ends.append(
-            charts.label_end(ax, end["month"], end["total"], "Provisional\n(third party)", color=charts.MUTED)
+            charts.label_end(
+                ax,
+                end["month"],
+                end["total"],
+                charts.t("southwest-2025-provisional-2026.line"),
+                color=charts.MUTED,
+            )
         )
         top = max(top, provisional["total"].max())
     # the first month's label sits above the line, placed in data units so that it clears the
     # line at the desktop and the mobile width alike
     charts.mark(ax, first["month"], first["total"], color=charts.BLUE)
     ax.annotate(
-        f"{first['month']:%b %Y}: {first['total']:,}",
+        charts.t("common.month_count", month=first["month"], count=first["total"]),
         (first["month"], first["total"]),
         xytext=(first["month"] + pd.Timedelta(days=50), top * 1.1),
         textcoords="data",
@@ -208,7 +222,7 @@ else:
         ax,
         latest["month"],
         latest["total"],
-        f"{latest['month']:%b %Y}: {latest['total']:,}",
+        charts.t("common.month_count", month=latest["month"], count=latest["total"]),
         color=charts.HIGHLIGHT,
         dx=-6,
         dy=56,
@@ -227,17 +241,14 @@ else:
         ],
         ignore_index=True,
     )
-    alt = (
-        f"Line chart of monthly encounters at the US–Mexico land border from {first['month']:%B %Y} "
-        f"to {plotted['month'].iloc[-1]:%B %Y}. CBP's figures fall from {first['total']:,} in "
-        f"{first['month']:%B %Y} to {latest['total']:,} in {latest['month']:%B %Y}"
+    alt = charts.t(
+        "southwest-2025-provisional-2026.alt_provisional"
+        if has_provisional
+        else "southwest-2025-provisional-2026.alt",
+        end=plotted["month"].iloc[-1],
+        **words,
     )
-    if has_provisional:
-        alt += (
-            f"; a dashed, lighter line continues with a third party's provisional sums for "
-            f"{charts.period_words(provisional['month'])}, between {low:,} and {high:,} a month"
-        )
-    chart.save(data=plotted, alt_text=alt + ".")
+    chart.save(data=plotted, alt_text=alt)
 
 # %% [markdown]
 # ## The Border Patrol alone, like for like since October 1999
@@ -256,24 +267,22 @@ print(rank.head(5))
 # %%
 chart = charts.Chart(
     "usbp-monthly-history",
-    title=f"The Border Patrol's {top['month']:%B %Y} count, {top['encounters']:,}, was its highest "
-    f"month since at least {usbp['month'].iloc[0]:%B %Y}",
-    subtitle="Border Patrol encounters at the Southwest border per month",
+    title=charts.t(
+        "usbp-monthly-history.title", month=top["month"], count=top["encounters"], start=usbp["month"].iloc[0]
+    ),
+    subtitle=charts.t("usbp-monthly-history.subtitle"),
     tables=["usbp_southwest_monthly"],
-    notes=[
-        "Border Patrol only (no ports of entry). Apprehensions under Title 8; from March 2020 also "
-        "Title 42 expulsions (shaded), which led to more repeat crossings.",
-    ],
+    notes=[charts.t("usbp-monthly-history.note")],
 )
 ax = chart.ax
-charts.shade(ax, *TITLE_42, label="Title 42")
+charts.shade(ax, *TITLE_42, label=charts.t("encounters.title_42"))
 ax.plot(usbp["month"], usbp["encounters"], color=charts.BLUE, lw=1.6)
 for row, color, dx in ((top, charts.HIGHLIGHT, -20), (old_peak, charts.MUTED, 24)):
     charts.mark(
         ax,
         row["month"],
         row["encounters"],
-        f"{row['month']:%b %Y}: {row['encounters']:,}",
+        charts.t("common.month_count", month=row["month"], count=row["encounters"]),
         color=color,
         ms=6,
         dx=dx,
@@ -284,11 +293,14 @@ charts.number_axis(ax, style="compact")
 charts.date_axis(ax)
 chart.save(
     data=usbp.rename(columns={"encounters": "border_patrol_encounters"}),
-    alt_text=(
-        f"Line chart of Border Patrol encounters at the Southwest border per month from "
-        f"{usbp['month'].iloc[0]:%B %Y} to {usbp['month'].iloc[-1]:%B %Y}. The highest month is "
-        f"{top['month']:%B %Y} with {top['encounters']:,}; the highest before Title 42 was "
-        f"{old_peak['month']:%B %Y} with {old_peak['encounters']:,}."
+    alt_text=charts.t(
+        "usbp-monthly-history.alt",
+        start=usbp["month"].iloc[0],
+        end=usbp["month"].iloc[-1],
+        top=top["month"],
+        count=top["encounters"],
+        old=old_peak["month"],
+        old_count=old_peak["encounters"],
     ),
 )
 
@@ -311,11 +323,16 @@ print(annual.nlargest(6, "apprehensions"))
 # %%
 chart = charts.Chart(
     "usbp-annual-history",
-    title=f"Fiscal {best['fiscal_year']} set the Border Patrol's yearly record since {first_year}; "
-    f"the old high, in {pre_best['fiscal_year']}, was {pre_best['apprehensions'] / 1e6:.1f} million",
-    subtitle="Border Patrol apprehensions at the Southwest border per fiscal year (October to September)",
+    title=charts.t(
+        "usbp-annual-history.title",
+        best=best["fiscal_year"],
+        first=first_year,
+        old=pre_best["fiscal_year"],
+        millions=pre_best["apprehensions"] / 1e6,
+    ),
+    subtitle=charts.t("usbp-annual-history.subtitle"),
     tables=["usbp_southwest_annual"],
-    notes=["Fiscal years 2020 to 2023 include Title 42 expulsions, which led to more repeat crossings."],
+    notes=[charts.t("usbp-annual-history.note")],
 )
 ax = chart.ax
 t42 = annual["fiscal_year"].between(2020, 2023)
@@ -328,7 +345,7 @@ bars = ax.bar(annual["fiscal_year"], annual["apprehensions"], color=colors, widt
 for y in sorted(labelled):
     v = int(annual.loc[annual["fiscal_year"] == y, "apprehensions"].iloc[0])
     ax.annotate(
-        f"{v / 1e6:.2f}m\n{y}",
+        charts.t("usbp-annual-history.bar", millions=v / 1e6, year=y),
         (y, v),
         xytext=(0, 4),
         textcoords="offset points",
@@ -341,7 +358,7 @@ for y in sorted(labelled):
 ax.text(
     2021.5,
     annual.loc[t42, "apprehensions"].max() * 1.13,
-    "Title 42\nyears",
+    charts.t("usbp-annual-history.years"),
     ha="center",
     va="bottom",
     fontsize=9.5,
@@ -353,11 +370,14 @@ ax.tick_params(axis="x", length=0)
 charts.number_axis(ax, style="compact")
 chart.save(
     data=annual.assign(title_42=t42.values),
-    alt_text=(
-        f"Bar chart of Border Patrol apprehensions at the Southwest border per fiscal year from "
-        f"{first_year} to {annual['fiscal_year'].iloc[-1]}. The highest is fiscal {best['fiscal_year']} "
-        f"with {best['apprehensions']:,}; before Title 42 the peak was fiscal {pre_best['fiscal_year']} "
-        f"with {pre_best['apprehensions']:,}."
+    alt_text=charts.t(
+        "usbp-annual-history.alt",
+        first=first_year,
+        last=annual["fiscal_year"].iloc[-1],
+        best=best["fiscal_year"],
+        best_count=best["apprehensions"],
+        old=pre_best["fiscal_year"],
+        old_count=pre_best["apprehensions"],
     ),
 )
 
@@ -373,10 +393,12 @@ TOP = 9
 cit = cbp.top_citizenships(MONTH, n=TOP)
 total = int(cbp.southwest_monthly().set_index("month").loc[MONTH, "total"])
 rest = total - int(cit["encounters"].sum())
-OTHERS = "All others"
+OTHERS = charts.t("citizenship-dec-2023.others")
 shown = pd.concat(
     [
-        cit[["citizenship", "encounters", "share"]],
+        cit[["citizenship", "encounters", "share"]].assign(
+            citizenship=[charts.country(c) for c in cit["citizenship"]]
+        ),
         pd.DataFrame([{"citizenship": OTHERS, "encounters": rest, "share": rest / total}]),
     ],
     ignore_index=True,
@@ -388,9 +410,15 @@ print(shown, total)
 if charts.has_ended(MONTH, source="cbp"):
     chart = charts.Chart(
         "citizenship-dec-2023",
-        title=f"Citizens of {first['citizenship']} and {second['citizenship']} made up "
-        f"{first['share'] + second['share']:.0%} of the {total:,} encounters in {MONTH:%B %Y}",
-        subtitle=f"Encounters at the US–Mexico land border in {MONTH:%B %Y}, by citizenship",
+        title=charts.t(
+            "citizenship-dec-2023.title",
+            first=charts.country(first["citizenship"]),
+            second=charts.country(second["citizenship"]),
+            share=first["share"] + second["share"],
+            total=total,
+            month=MONTH,
+        ),
+        subtitle=charts.t("citizenship-dec-2023.subtitle", month=MONTH),
         tables=["cbp_encounters", "cbp_southwest_monthly"],
     )
     charts.ranked_bars(
@@ -404,10 +432,14 @@ if charts.has_ended(MONTH, source="cbp"):
     )
     chart.save(
         data=shown.assign(share=shown["share"].round(4)),
-        alt_text=(
-            f"Horizontal bar chart of encounters at the US–Mexico land border in {MONTH:%B %Y} by "
-            f"citizenship. {first['citizenship']} leads with {first['encounters']:,}, then "
-            f"{second['citizenship']} with {second['encounters']:,}, out of {total:,} in all."
+        alt_text=charts.t(
+            "citizenship-dec-2023.alt",
+            month=MONTH,
+            first=charts.country(first["citizenship"]),
+            first_count=first["encounters"],
+            second=charts.country(second["citizenship"]),
+            second_count=second["encounters"],
+            total=total,
         ),
     )
 else:

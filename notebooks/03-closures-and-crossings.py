@@ -33,18 +33,17 @@
 # %% tags=["parameters"]
 as_of = None  # "YYYY-MM-DD": draw the data as it stood then (only periods that had ended)
 output = None  # folder for the charts; None means the repository's figures/
+langs = None  # editions to draw ("en,es"); None: every edition
 
 # %%
 import pandas as pd
 
 from migrationdata import charts, closures, crossings
 
-charts.setup("03-closures-and-crossings", as_of=as_of, output=output)
+charts.setup("03-closures-and-crossings", as_of=as_of, output=output, langs=langs)
 
 LEDGER = closures.ledger_path()
-LEDGER_CREDIT = (
-    "CBP statements and news reports, compiled in the project's closures ledger (data/closures.csv)"
-)
+LEDGER_CREDIT = charts.t("closures.credit")
 STORY_DAY = pd.Timestamp("2023-12-27")  # the US-Mexico talks the story reports
 
 # %% [markdown]
@@ -67,16 +66,28 @@ in_window = ledger[(ledger["closed_from"] <= WINDOW[1]) & (last_day >= WINDOW[0]
 in_window["last_day"] = in_window["reopened_on"].fillna(open_until)
 # Short names for the chart's rows, in the words of the coverage; the full crossing names are
 # in the chart's CSV and in the ledger.
+# (port, crossing) with the crossing's words in the catalogs; None: the whole port
 SHORT_NAMES = {
-    "pedwest": "San Ysidro: PedWest",
-    "morley-gate": "Nogales: Morley Gate",
-    "eagle-pass-bridge-1": "Eagle Pass: Bridge 1",
-    "lukeville": "Lukeville: whole port",
-    "eagle-pass-rail": "Eagle Pass: rail bridge",
-    "el-paso-rail": "El Paso: rail bridges",
+    "pedwest": ("San Ysidro", "pedwest"),
+    "morley-gate": ("Nogales", "morley_gate"),
+    "eagle-pass-bridge-1": ("Eagle Pass", "bridge_1"),
+    "lukeville": ("Lukeville", None),
+    "eagle-pass-rail": ("Eagle Pass", "rail_bridge"),
+    "el-paso-rail": ("El Paso", "rail_bridges"),
 }
+WORDS = {}  # a row's label -> (port, crossing), for the alt text
+
+
+def crossing_label(cid, port, mode):
+    port, crossing = SHORT_NAMES.get(cid.rsplit("-", 2)[0], (port, f"mode.{mode}"))
+    crossing = charts.t(f"closures.{crossing}" if crossing else "closures.whole_port")
+    label = charts.t("closures.label", port=port, crossing=crossing)
+    WORDS[str(label)] = (port, crossing, cid.rsplit("-", 2)[0] == "lukeville")
+    return label
+
+
 in_window["crossing_label"] = [
-    SHORT_NAMES.get(cid.rsplit("-", 2)[0], f"{port}: {mode}")
+    crossing_label(cid, port, mode)
     for cid, port, mode in zip(in_window["id"], in_window["port"], in_window["mode"], strict=True)
 ]
 began_before = in_window[in_window["closed_from"] < WINDOW[0]]
@@ -94,12 +105,16 @@ print(rail[["id", "closed_from", "reopened_on", "days_closed", "hours_closed"]])
 
 def in_words(label):
     """ "San Ysidro: PedWest" -> "PedWest in San Ysidro", for the alt text."""
-    port, crossing = label.split(": ")
-    return port if crossing == "whole port" else f"{crossing} in {port}"
+    port, crossing, whole = WORDS[label]
+    return port if whole else charts.t("closures.in_words", crossing=crossing, port=port)
 
 
-def still_closed(when, fmt="%-d %b"):
-    return f"still closed on {when:{fmt}}" if known_on is not None else "no reopening recorded"
+def still_closed(when):
+    return (
+        charts.t("closures.still_closed", day=when)
+        if known_on is not None
+        else charts.t("closures.no_reopening")
+    )
 
 
 # %%
@@ -111,26 +126,39 @@ rail_ports = rail["port"].drop_duplicates().tolist()
 shut_rail = shut_then[shut_then["mode"] == "rail"]
 rail_note = ""
 if rail_hours is not None:
-    rail_note = f"The rail bridges were shut for about {rail_hours:.0f} hours from 8 a.m. on 18 December. "
+    rail_note = charts.t("closures-timeline.note_rail", hours=rail_hours)
 elif not rail.empty:
-    rail_note = (
-        f"The rail bridges had been shut since 8 a.m. on 18 December and were {still_closed(known_on)}. "
-    )
+    rail_note = charts.t("closures-timeline.note_rail_open", day=known_on)
+shut_count = charts.number_word(len(shut_then), capital=True)
+rail_ports = charts.join_words(shut_rail["port"]) if not shut_rail.empty else ""
 chart = charts.Chart(
     "closures-timeline",
-    title=f"{charts.number_word(len(shut_then), capital=True)} US–Mexico crossings were shut on "
-    f"{SNAPSHOT:%-d %B %Y}"
-    + (f", among them the rail bridges at {' and '.join(shut_rail['port'])}" if not shut_rail.empty else ""),
-    subtitle="Suspensions of crossings at the US–Mexico border, November 2023 to January 2024"
-    + (f", as reported by {known_on:%-d %B %Y}" if known_on is not None else ""),
+    title=charts.t(
+        "closures-timeline.title_rail" if not shut_rail.empty else "closures-timeline.title",
+        count=shut_count,
+        day=SNAPSHOT,
+        **({"ports": rail_ports} if not shut_rail.empty else {}),
+    ),
+    subtitle=(
+        charts.t("closures-timeline.subtitle_as_of", day=known_on)
+        if known_on is not None
+        else charts.t("closures-timeline.subtitle")
+    ),
     inputs=[LEDGER],
     credits=[LEDGER_CREDIT],
     notes=[
-        "Days are calendar days, counting both ends. "
-        + rail_note
-        + " ".join(
-            f"{c['crossing_label']} was shut from {c['closed_from']:%-d %B}."
-            for _, c in began_before.iterrows()
+        charts.join_words(
+            [
+                charts.t("closures-timeline.note_days"),
+                rail_note,
+                *(
+                    charts.t(
+                        "closures-timeline.note_before", crossing=c["crossing_label"], day=c["closed_from"]
+                    )
+                    for _, c in began_before.iterrows()
+                ),
+            ],
+            sep=" ",
         )
     ],
     size="landscape",
@@ -142,10 +170,11 @@ for i, c in in_window.iterrows():
     color = charts.HIGHLIGHT if c["mode"] == "rail" else charts.BLUE
     y = rows - 1 - i
     ax.barh(y, end - start, left=start, height=0.55, color=color)
+    mode = charts.t(f"closures.bar_mode.{c['mode']}")
     if pd.notna(c["days_closed"]):
-        label = f"{c['mode']}, {c['days_closed']} days"
+        label = charts.t("closures-timeline.bar_days", mode=mode, days=c["days_closed"])
     else:
-        label = f"{c['mode']}, {still_closed(c['last_day'])}"
+        label = charts.t("closures-timeline.bar_open", mode=mode, still=still_closed(c["last_day"]))
     ax.text(
         end + pd.Timedelta(days=1),
         y,
@@ -160,7 +189,9 @@ ax.set_yticks(range(rows))
 ax.set_yticklabels(in_window["crossing_label"].iloc[::-1], fontsize=10)
 ax.tick_params(axis="y", length=0)
 ax.axvline(STORY_DAY, color=charts.MUTED, lw=1, ls="--", zorder=0.5)
-ax.text(STORY_DAY, rows - 0.45, " US–Mexico talks, 27 Dec", fontsize=9, color=charts.MUTED, va="bottom")
+ax.text(
+    STORY_DAY, rows - 0.45, charts.t("closures-timeline.talks"), fontsize=9, color=charts.MUTED, va="bottom"
+)
 ax.set_xlim(WINDOW[0], WINDOW[1] + pd.Timedelta(days=1))
 ax.set_ylim(-0.6, rows - 0.1)
 ax.grid(axis="y", visible=False)
@@ -174,33 +205,50 @@ fates = []
 if not shut_rail.empty:
     if shut_rail["reopened_on"].notna().all():
         fates.append(
-            f"The {' and '.join(shut_rail['port'])} rail bridges closed from "
-            f"{shut_rail['closed_from'].min():%-d} to {shut_rail['reopened_on'].max():%-d %B} "
-            f"({shut_rail['days_closed'].max()} calendar days, about {rail_hours:.0f} hours)"
+            charts.t(
+                "closures-timeline.fate_rail",
+                ports=rail_ports,
+                start=shut_rail["closed_from"].min(),
+                end=shut_rail["reopened_on"].max(),
+                days=shut_rail["days_closed"].max(),
+                hours=rail_hours,
+            )
+        )
+    elif known_on is not None:
+        fates.append(
+            charts.t(
+                "closures-timeline.fate_rail_open",
+                ports=rail_ports,
+                start=shut_rail["closed_from"].min(),
+                day=known_on,
+            )
         )
     else:
         fates.append(
-            f"The {' and '.join(shut_rail['port'])} rail bridges closed on "
-            f"{shut_rail['closed_from'].min():%-d %B} and were {still_closed(known_on, '%-d %B %Y')}"
+            charts.t(
+                "closures-timeline.fate_rail_unknown", ports=rail_ports, start=shut_rail["closed_from"].min()
+            )
         )
 others = shut_then[shut_then["mode"] != "rail"]
 for reopened, group in others.groupby(others["reopened_on"].fillna(pd.Timestamp.max), sort=True):
-    names = [in_words(label) for label in group["crossing_label"]]
-    names = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
-    fates.append(
-        f"{names} reopened on {reopened:%-d %B %Y}"
-        if reopened != pd.Timestamp.max
-        else f"{names} {'was' if len(group) == 1 else 'were'} {still_closed(known_on, '%-d %B %Y')}"
-    )
+    names = charts.join_words([in_words(label) for label in group["crossing_label"]])
+    number = "one" if len(group) == 1 else "many"
+    if reopened != pd.Timestamp.max:
+        fates.append(charts.t(f"closures-timeline.fate_reopened_{number}", names=names, day=reopened))
+    elif known_on is not None:
+        fates.append(charts.t(f"closures-timeline.fate_open_{number}", names=names, day=known_on))
+    else:
+        fates.append(charts.t(f"closures-timeline.fate_unknown_{number}", names=names))
 chart.save(
     data=table,
-    alt_text=(
-        f"Timeline of {len(in_window)} closures at {n_crossings} US–Mexico crossings from November 2023 "
-        f"to January 2024"
-        + (f", as reported by {known_on:%-d %B %Y}" if known_on is not None else "")
-        + f". On {SNAPSHOT:%-d %B} {len(shut_then)} were shut at once. "
-        + "; ".join(fates)
-        + "."
+    alt_text=charts.t(
+        "closures-timeline.alt",
+        closures=len(in_window),
+        crossings=n_crossings,
+        reported=charts.t("closures-timeline.reported", day=known_on) if known_on is not None else "",
+        day=SNAPSHOT,
+        shut=len(shut_then),
+        fates=charts.join_words(fates, sep="; "),
     ),
 )
 
@@ -222,26 +270,40 @@ print(effect[["month", "days_closed", "value", "value_before", "pct_vs_before"]]
 if charts.has_ended("2023-12-01", source="bts"):
     chart = charts.Chart(
         "lukeville-vehicles",
-        title=f"With Lukeville shut from {luke_close['closed_from']:%-d %B}, its vehicle crossings fell "
-        f"{-dec['pct_vs_before']:.0f}% in {dec['month']:%B %Y}",
-        subtitle="Personal vehicles entering the US at Lukeville, Arizona, per month",
+        title=charts.t(
+            "lukeville-vehicles.title",
+            closed=luke_close["closed_from"],
+            pct=-dec["pct_vs_before"],
+            month=dec["month"],
+        ),
+        subtitle=charts.t("lukeville-vehicles.subtitle"),
         tables=["crossings_us_mexico"],
         inputs=[LEDGER],
         credits=[LEDGER_CREDIT],
         notes=[
-            f"The port closed on {luke_close['closed_from']:%-d %B %Y} and reopened on "
-            f"{luke_close['reopened_on']:%-d %B %Y}. Monthly counts of inbound crossings, each "
-            "plotted mid-month."
+            charts.t(
+                "lukeville-vehicles.note",
+                closed=luke_close["closed_from"],
+                reopened=luke_close["reopened_on"],
+            )
         ],
     )
     charts.closure_months(
         chart.ax,
         luke["month"],
         luke["value"],
-        closed=[(luke_close["closed_from"], luke_close["reopened_on"], "Closed")],
+        closed=[
+            (luke_close["closed_from"], luke_close["reopened_on"], charts.t("lukeville-vehicles.closed"))
+        ],
         month=dec["month"],
         value=dec["value"],
-        text=f"{dec['month']:%b %Y}: {dec['value']:,}\n{dec['month_before_closure']:%b}: {dec['value_before']:,}",
+        text=charts.t(
+            "lukeville-vehicles.callout",
+            month=dec["month"],
+            value=dec["value"],
+            before=dec["month_before_closure"],
+            before_value=dec["value_before"],
+        ),
         numbers="comma",
         dx=40,
         dy=-4,
@@ -250,11 +312,13 @@ if charts.has_ended("2023-12-01", source="bts"):
     )
     chart.save(
         data=luke[["month", "port", "measure", "value"]].rename(columns={"value": "personal_vehicles"}),
-        alt_text=(
-            f"Line chart of personal vehicles entering the US at Lukeville, Arizona, per month since "
-            f"{luke['month'].iloc[0]:%B %Y}. They fell from {dec['value_before']:,} in "
-            f"{dec['month_before_closure']:%B %Y} to {dec['value']:,} in {dec['month']:%B %Y}, "
-            "when the port was closed, and recovered in 2024."
+        alt_text=charts.t(
+            "lukeville-vehicles.alt",
+            start=luke["month"].iloc[0],
+            before=dec["month_before_closure"],
+            before_value=dec["value_before"],
+            month=dec["month"],
+            value=dec["value"],
         ),
     )
 else:
@@ -292,17 +356,12 @@ if charts.has_ended("2023-12-01", source="bts"):
     ep, elp = (rail_effect.set_index("port").loc[p] for p in RAIL_PORTS)
     chart = charts.Chart(
         "rail-eagle-pass-el-paso",
-        title=f"The {rail_days}-day rail shutdown (about {rail_hours:.0f} hours) barely shows in monthly "
-        f"counts: Eagle Pass had {ep['value']:,} trains in December 2023",
-        subtitle="Northbound trains entering the US per month at Eagle Pass and El Paso, Texas",
+        title=charts.t("rail-eagle-pass-el-paso.title", days=rail_days, hours=rail_hours, count=ep["value"]),
+        subtitle=charts.t("rail-eagle-pass-el-paso.subtitle"),
         tables=["crossings_us_mexico"],
         inputs=[LEDGER],
         credits=[LEDGER_CREDIT],
-        notes=[
-            f"Both ports' rail bridges were shut from 18 to 22 December 2023 (shaded): {rail_days} calendar "
-            f"days counting both ends, about {rail_hours:.0f} hours. Trains held during the closure crossed "
-            "later in the month. Monthly counts are plotted mid-month."
-        ],
+        notes=[charts.t("rail-eagle-pass-el-paso.note", days=rail_days, hours=rail_hours)],
     )
     ax = chart.ax
     charts.shade(
@@ -320,8 +379,13 @@ if charts.has_ended("2023-12-01", source="bts"):
         ax,
         charts.mid_month(ep["month"]),
         ep["value"],
-        f"Dec 2023: {ep['value']:,} (Nov: {ep['value_before']:,})\nbridges shut {rail_days} days\n"
-        f"(about {rail_hours:.0f} hours)",
+        charts.t(
+            "rail-eagle-pass-el-paso.callout",
+            count=ep["value"],
+            before=ep["value_before"],
+            days=rail_days,
+            hours=rail_hours,
+        ),
         dx=-40,
         dy=62,
     )
@@ -330,12 +394,13 @@ if charts.has_ended("2023-12-01", source="bts"):
     charts.date_axis(ax)
     chart.save(
         data=wide.rename(columns={p: f"{p.lower().replace(' ', '_')}_trains" for p in RAIL_PORTS}),
-        alt_text=(
-            "Line chart of northbound trains per month at Eagle Pass and El Paso, Texas, since January 2022. "
-            f"December 2023, when both rail bridges were shut for {rail_days} days (about {rail_hours:.0f} "
-            f"hours), shows {ep['value']:,} "
-            f"trains at Eagle Pass against {ep['value_before']:,} in November, and "
-            f"{elp['value']:,} at El Paso: no visible dip."
+        alt_text=charts.t(
+            "rail-eagle-pass-el-paso.alt",
+            days=rail_days,
+            hours=rail_hours,
+            count=ep["value"],
+            before=ep["value_before"],
+            el_paso=elp["value"],
         ),
     )
 else:
@@ -357,7 +422,9 @@ ped_shut = [
     (
         c["closed_from"],
         c["reopened_on"] if pd.notna(c["reopened_on"]) else open_until,
-        "PedWest shut" if c["closed_from"].year == 2023 and c["closed_from"].month == 9 else "",
+        charts.t("san-ysidro-pedestrians.shut")
+        if c["closed_from"].year == 2023 and c["closed_from"].month == 9
+        else "",
     )
     for _, c in ped_closures.iterrows()
 ]
@@ -370,16 +437,15 @@ print(ped_effect[["month", "days_closed", "value", "value_before", "pct_vs_befor
 if charts.has_ended("2023-12-01", source="bts"):
     chart = charts.Chart(
         "san-ysidro-pedestrians",
-        title=f"San Ysidro's pedestrian count slipped {-pdec['pct_vs_before']:.0f}% in December 2023, "
-        "when PedWest closed again",
-        subtitle="Pedestrians entering the US at San Ysidro, California, per month",
+        title=charts.t("san-ysidro-pedestrians.title", pct=-pdec["pct_vs_before"]),
+        subtitle=charts.t("san-ysidro-pedestrians.subtitle"),
         tables=["crossings_us_mexico"],
         inputs=[LEDGER],
         credits=[LEDGER_CREDIT],
         notes=[
-            "PedWest closures shaded; monthly counts plotted mid-month. BTS counts San Ysidro's two "
-            "pedestrian crossings together"
-            + (f"; it has no figure for {', '.join(f'{m:%B %Y}' for m in missing)}." if len(missing) else ".")
+            charts.t("san-ysidro-pedestrians.note_missing", months=charts.months_words(missing))
+            if len(missing)
+            else charts.t("san-ysidro-pedestrians.note")
         ],
     )
     charts.closure_months(
@@ -389,7 +455,7 @@ if charts.has_ended("2023-12-01", source="bts"):
         closed=ped_shut,
         month=pdec["month"],
         value=pdec["value"],
-        text=f"Dec 2023: {pdec['value']:,}\nNov: {pdec['value_before']:,}",
+        text=charts.t("san-ysidro-pedestrians.callout", value=pdec["value"], before=pdec["value_before"]),
         numbers="compact",
         dx=24,
         dy=-70,
@@ -398,10 +464,11 @@ if charts.has_ended("2023-12-01", source="bts"):
     )
     chart.save(
         data=ped[["month", "port", "measure", "value"]].rename(columns={"value": "pedestrians"}),
-        alt_text=(
-            f"Line chart of pedestrians entering the US at San Ysidro per month since "
-            f"{ped['month'].iloc[0]:%B %Y}. In December 2023, with PedWest closed from the 9th, the count "
-            f"was {pdec['value']:,}, down from {pdec['value_before']:,} in November; January 2024 is missing."
+        alt_text=charts.t(
+            "san-ysidro-pedestrians.alt",
+            start=ped["month"].iloc[0],
+            value=pdec["value"],
+            before=pdec["value_before"],
         ),
     )
 else:

@@ -32,6 +32,7 @@
 # %% tags=["parameters"]
 as_of = None  # "YYYY-MM-DD": draw the data as it stood then (only periods that had ended)
 output = None  # folder for the charts; None means the repository's figures/
+langs = None  # editions to draw ("en,es"); None: every edition
 
 # %%
 import pandas as pd
@@ -39,7 +40,7 @@ import pandas as pd
 from migrationdata import charts, closures, crossings
 from migrationdata.sources import trade
 
-charts.setup("04-trade", as_of=as_of, output=output)
+charts.setup("04-trade", as_of=as_of, output=output, langs=langs)
 
 # %% [markdown]
 # ## Trade by month and mode
@@ -66,17 +67,22 @@ print(
 
 # %%
 bands = [
-    ("truck_usd", "Truck", charts.BLUE),
-    ("rail_usd", "Rail", charts.HIGHLIGHT),
-    ("other_usd", "Air, sea, pipeline\nand other", charts.LIGHT_GREY),
+    ("truck_usd", charts.t("trade-by-mode.truck"), charts.BLUE),
+    ("rail_usd", charts.t("trade-by-mode.rail"), charts.HIGHLIGHT),
+    ("other_usd", charts.t("trade-by-mode.other"), charts.LIGHT_GREY),
 ]
 chart = charts.Chart(
     "trade-by-mode",
-    title=f"US–Mexico goods trade reached ${year['total_usd'] / 1e9:.1f} billion in {PERIOD}; "
-    f"trucks carried {year['truck_share']:.0%} of it and trains {year['rail_share']:.0%}",
-    subtitle="US exports to and imports from Mexico per month, by mode of transport, billions of dollars",
+    title=charts.t(
+        "trade-by-mode.title",
+        billions=year["total_usd"] / 1e9,
+        period=PERIOD,
+        truck=year["truck_share"],
+        rail=year["rail_share"],
+    ),
+    subtitle=charts.t("trade-by-mode.subtitle"),
     tables=["trade_us_mexico_monthly"],
-    notes=["Nominal dollars, not seasonally adjusted."],
+    notes=[charts.t("trade-by-mode.note")],
 )
 ax = chart.ax
 x = monthly["month"]
@@ -98,11 +104,14 @@ charts.number_axis(ax, style="comma", prefix="$")
 charts.date_axis(ax)
 chart.save(
     data=monthly[["month", "truck_usd", "rail_usd", "other_usd", "total_usd"]],
-    alt_text=(
-        f"Stacked area chart of monthly US–Mexico goods trade by mode from {x.iloc[0]:%B %Y} to "
-        f"{x.iloc[-1]:%B %Y}. In {PERIOD} trade totalled ${year['total_usd'] / 1e9:.1f} billion: "
-        f"{year['truck_share']:.0%} by truck, {year['rail_share']:.0%} by rail, the rest by air, sea, "
-        "pipeline and other modes."
+    alt_text=charts.t(
+        "trade-by-mode.alt",
+        start=x.iloc[0],
+        end=x.iloc[-1],
+        period=PERIOD,
+        billions=year["total_usd"] / 1e9,
+        truck=year["truck_share"],
+        rail=year["rail_share"],
     ),
 )
 
@@ -129,18 +138,19 @@ print(
 if charts.has_ended(CLOSURE_MONTH, source="trade"):
     chart = charts.Chart(
         "rail-trade-per-day",
-        title=f"A day of US–Mexico rail trade was worth about ${dec['per_day_usd'] / 1e6:,.0f} million "
-        f"in {CLOSURE_MONTH:%B %Y}",
-        subtitle="US–Mexico trade by rail per day (exports plus imports, all rail crossings), millions of dollars",
+        title=charts.t("rail-trade-per-day.title", millions=dec["per_day_usd"] / 1e6, month=CLOSURE_MONTH),
+        subtitle=charts.t("rail-trade-per-day.subtitle"),
         tables=["trade_us_mexico_monthly", "crossings_us_mexico"],
         inputs=[closures.ledger_path()],
-        credits=["closure times from the project's closures ledger (data/closures.csv)"],
+        credits=[charts.t("rail-trade-per-day.credit")],
         notes=[
-            f"Monthly rail trade divided by the days in the month. The Eagle Pass and El Paso rail bridges "
-            f"were shut for {charts.number_word(rail_close['days_closed'])} days (about "
-            f"{round(rail_close['hours_closed'], -1):.0f} hours) in December 2023; the two ports took "
-            f"{share_two:.0%} of northbound trains from Mexico in {CLOSURE_MONTH.year}. Freight held up largely "
-            "crossed after they reopened."
+            charts.t(
+                "rail-trade-per-day.note",
+                days=charts.number_word(rail_close["days_closed"]),
+                hours=round(rail_close["hours_closed"], -1),
+                share=share_two,
+                year=CLOSURE_MONTH.year,
+            )
         ],
     )
     ax = chart.ax
@@ -150,7 +160,7 @@ if charts.has_ended(CLOSURE_MONTH, source="trade"):
         ax,
         CLOSURE_MONTH,
         dec["per_day_usd"] / 1e6,
-        f"{CLOSURE_MONTH:%b %Y}: ${dec['per_day_usd'] / 1e6:,.0f}m a day",
+        charts.t("rail-trade-per-day.callout", month=CLOSURE_MONTH, millions=dec["per_day_usd"] / 1e6),
         dx=-30,
         dy=85,
         color=charts.HIGHLIGHT,
@@ -161,12 +171,16 @@ if charts.has_ended(CLOSURE_MONTH, source="trade"):
     charts.date_axis(ax)
     chart.save(
         data=per_day.assign(rail_per_day_usd=per_day["rail_per_day_usd"].round(0)),
-        alt_text=(
-            f"Bar chart of US–Mexico rail trade per day, by month, {per_day['month'].iloc[0]:%B %Y} to "
-            f"{per_day['month'].iloc[-1]:%B %Y}. In {CLOSURE_MONTH:%B %Y}, when two rail bridges were shut for "
-            f"{charts.number_word(rail_close['days_closed'])} days (about {round(rail_close['hours_closed'], -1):.0f} "
-            f"hours), a day of rail trade was worth about ${dec['per_day_usd'] / 1e6:,.0f} million "
-            f"(${dec['rail_usd'] / 1e9:.2f} billion over {dec['days']} days)."
+        alt_text=charts.t(
+            "rail-trade-per-day.alt",
+            start=per_day["month"].iloc[0],
+            end=per_day["month"].iloc[-1],
+            month=CLOSURE_MONTH,
+            days=charts.number_word(rail_close["days_closed"]),
+            hours=round(rail_close["hours_closed"], -1),
+            millions=dec["per_day_usd"] / 1e6,
+            billions=dec["rail_usd"] / 1e9,
+            month_days=dec["days"],
         ),
     )
 else:

@@ -33,6 +33,7 @@
 # %% tags=["parameters"]
 as_of = None  # "YYYY-MM-DD": draw the data as it stood then (only periods that had ended)
 output = None  # folder for the charts; None means the repository's figures/
+langs = None  # editions to draw ("en,es"); None: every edition
 
 # %%
 import math
@@ -42,10 +43,10 @@ import pandas as pd
 from migrationdata import charts
 from migrationdata.sources import cbp, darien, honduras, mexico, missing_migrants, remittances
 
-charts.setup("05-the-route", as_of=as_of, output=output)
+charts.setup("05-the-route", as_of=as_of, output=output, langs=langs)
 
 TALKS = pd.Timestamp("2023-12-01")  # the talks were on 27 December 2023
-EVENTS_NOTE = "UPM counts events, not people: a person detained twice counts twice."
+EVENTS_NOTE = charts.t("route.events")
 
 # %% [markdown]
 # ## The route in one picture
@@ -61,26 +62,27 @@ START = pd.Timestamp("2021-01-01")
 ROUTE = [
     # (label, monthly frame with month and a value column, colour)
     (
-        "Darién crossings into Panama",
+        charts.t("route-one-picture.darien"),
         charts.ended_by_as_of(darien.monthly_totals(), source="darien").rename(columns={"migrants": "value"}),
         charts.ORANGE,
     ),
     (
-        "Irregular entries into Honduras",
+        charts.t("route-one-picture.honduras"),
         charts.ended_by_as_of(honduras.monthly(), source="honduras").rename(columns={"migrants": "value"}),
         charts.GREEN,
     ),
     (
-        "Mexico: foreigners in an irregular situation (events)",
+        charts.t("route-one-picture.mexico"),
         charts.ended_by_as_of(mexico.monthly_totals(), source="mexico").rename(columns={"events": "value"}),
         charts.VERMILLION,
     ),
     (
-        "US Southwest border encounters (events)",
+        charts.t("route-one-picture.us"),
         charts.ended_by_as_of(cbp.southwest_monthly(), source="cbp").rename(columns={"total": "value"}),
         charts.BLUE,
     ),
 ]
+NAMES = {str(name): name for name, _, _ in ROUTE}  # the series' names in every language
 route = pd.concat(
     [df.loc[df["month"] >= START, ["month", "value"]].dropna().assign(series=name) for name, df, _ in ROUTE],
     ignore_index=True,
@@ -108,19 +110,20 @@ if len(summary) == len(ROUTE) and summary["talks"].notna().all():
     chart = charts.Chart(
         "route-one-picture",
         title=(
-            f"Every count along the route has fallen at least {least}% from its level in the month "
-            "of the December 2023 talks"
+            charts.t("route-one-picture.title", least=least)
             if (falls < 0).all()
-            else "Crossings, entries, detentions and encounters along the route since 2021"
+            else charts.t("route-one-picture.title_plain")
         ),
-        subtitle="People or events per month, January 2021 to each series' latest month; each panel has its own scale",
+        subtitle=charts.t("route-one-picture.subtitle"),
         tables=["darien_monthly", "honduras_monthly", "mexico_irregular_monthly", "cbp_southwest_monthly"],
         notes=[
-            "Mexico's and CBP's figures count events, not people: someone stopped twice counts twice.",
-            "Small multiples on one time axis, not one panel: the series differ in size by orders of magnitude "
-            f"(latest months: {summary.loc[smallest, 'latest']:,} to {summary.loc[largest, 'latest']:,}), and "
-            "each keeps its own scale so its shape stays readable; compare shapes and dates, not heights.",
-            "The dashed line marks December 2023, the month of the talks.",
+            charts.t("route-one-picture.note_events"),
+            charts.t(
+                "route-one-picture.note_panels",
+                low=summary.loc[smallest, "latest"],
+                high=summary.loc[largest, "latest"],
+            ),
+            charts.t("route-one-picture.note_talks"),
         ],
         size="portrait",
         nrows=len(ROUTE),
@@ -147,7 +150,7 @@ if len(summary) == len(ROUTE) and summary["talks"].notna().all():
         )
         end = part.iloc[-1]
         ax.annotate(
-            f"{charts.compact(end['value'])}\n{end['month']:%b %Y}",
+            charts.t("route-one-picture.end", value=charts.compact(end["value"]), month=end["month"]),
             (charts.mid_month(end["month"]), end["value"]),
             xytext=(5, 2),
             textcoords="offset points",
@@ -161,7 +164,10 @@ if len(summary) == len(ROUTE) and summary["talks"].notna().all():
         ax.plot([charts.mid_month(TALKS)], [row["talks"]], "o", color=color, ms=5, zorder=5)
         # the December value at the top of the dashed line, where every panel has room
         ax.annotate(
-            ("Talks, Dec 2023: " if i == 0 else "Dec 2023: ") + charts.compact(row["talks"]),
+            charts.t(
+                "route-one-picture.talks_first" if i == 0 else "route-one-picture.talks",
+                value=charts.compact(row["talks"]),
+            ),
             (charts.mid_month(TALKS), 0.97),
             xycoords=("data", "axes fraction"),
             xytext=(5, 0),
@@ -176,18 +182,25 @@ if len(summary) == len(ROUTE) and summary["talks"].notna().all():
         data=route.pivot(index="month", columns="series", values="value")[
             [n for n, _, _ in ROUTE]
         ].reset_index(),
-        alt_text=(
-            "Four line charts stacked on one time axis, January 2021 onwards, with December 2023 marked. "
-            + " ".join(
-                f"{name}: {row['talks']:,} in December 2023"
-                + (
-                    " (its peak)"
-                    if row["peak_month"] == TALKS
-                    else f", peak {row['peak']:,} in {row['peak_month']:%B %Y}"
-                )
-                + f", {row['latest']:,} in {row['latest_month']:%B %Y}."
-                for name, row in summary.iterrows()
-            )
+        alt_text=charts.t(
+            "route-one-picture.alt",
+            series=charts.join_words(
+                [
+                    charts.t(
+                        "route-one-picture.alt_series_peak"
+                        if row["peak_month"] == TALKS
+                        else "route-one-picture.alt_series",
+                        name=NAMES[name],
+                        talks=row["talks"],
+                        peak=row["peak"],
+                        peak_month=row["peak_month"],
+                        latest=row["latest"],
+                        latest_month=row["latest_month"],
+                    )
+                    for name, row in summary.iterrows()
+                ],
+                sep=" ",
+            ),
         ),
     )
 else:
@@ -216,7 +229,9 @@ if charts.has_ended(AFTER[1], source="mexico"):
     totals = side.sum()
     side = side.sort_values("after", ascending=False)
     shown = side.head(TOP).copy()
-    shown.loc["All others"] = side.iloc[TOP:].sum()
+    OTHERS = charts.t("mexico-enforcement-talks.others")
+    shown.loc[OTHERS] = side.iloc[TOP:].sum()
+    COUNTRIES = {n: charts.country(n) for n in shown.index if n != OTHERS}
     shown["change"] = shown["after"] / shown["before"] - 1
     first = shown.index[0]
     print(shown, totals, sep="\n")
@@ -225,15 +240,16 @@ if charts.has_ended(AFTER[1], source="mexico"):
 if charts.has_ended(AFTER[1], source="mexico"):
     chart = charts.Chart(
         "mexico-enforcement-talks",
-        title=f"Mexico's detentions of foreigners {charts.change_phrase(totals['after'], totals['before'])} "
-        f"in the six months after the December 2023 talks, to {totals['after']:,}",
-        subtitle="Events of foreigners in an irregular situation in Mexico, June–November 2023 against "
-        "January–June 2024, by nationality",
+        title=charts.t(
+            "mexico-enforcement-talks.title",
+            change=charts.change_phrase(totals["after"], totals["before"]),
+            count=totals["after"],
+        ),
+        subtitle=charts.t("mexico-enforcement-talks.subtitle"),
         tables=["mexico_irregular_monthly"],
         notes=[
-            EVENTS_NOTE + " Foreigners presented to Mexico's migration institute (INM) or channelled "
-            "to child-protection shelters (UPM bulletin, table 3.1.1).",
-            "December 2023, the month of the talks, is in neither period.",
+            charts.join_words([EVENTS_NOTE, charts.t("mexico-enforcement-talks.note_who")], sep=" "),
+            charts.t("mexico-enforcement-talks.note_december"),
         ],
         size="portrait",
     )
@@ -252,7 +268,9 @@ if charts.has_ended(AFTER[1], source="mexico"):
         # the top pair says which bar is which period, so no legend is needed
         top = name == first
         ax.annotate(
-            f"{after_n:,} ({change:+.0%})" + ("  Jan–Jun 2024" if top else ""),
+            charts.t("mexico-enforcement-talks.after_top", count=after_n, change=change)
+            if top
+            else f"{after_n:,} ({change:+.0%})",
             (after_n, i - h / 2),
             xytext=(4, 0),
             textcoords="offset points",
@@ -262,7 +280,7 @@ if charts.has_ended(AFTER[1], source="mexico"):
             fontweight="bold",
         )
         ax.annotate(
-            f"{before_n:,}" + ("  Jun–Nov 2023" if top else ""),
+            charts.t("mexico-enforcement-talks.before_top", count=before_n) if top else f"{before_n:,}",
             (before_n, i + h / 2),
             xytext=(4, 0),
             textcoords="offset points",
@@ -278,11 +296,13 @@ if charts.has_ended(AFTER[1], source="mexico"):
     ax.set_xlim(0, shown[["before", "after"]].to_numpy().max() * 1.45)
     chart.save(
         data=shown.reset_index(names="nationality").assign(change=lambda d: d["change"].round(4)),
-        alt_text=(
-            f"Paired bar chart of the events of foreigners in an irregular situation in Mexico by "
-            f"nationality, June to November 2023 against January to June 2024. The total went from "
-            f"{totals['before']:,} to {totals['after']:,}; {first} led in both periods, "
-            f"{shown.loc[first, 'before']:,} then {shown.loc[first, 'after']:,}."
+        alt_text=charts.t(
+            "mexico-enforcement-talks.alt",
+            before=totals["before"],
+            after=totals["after"],
+            first=COUNTRIES.get(first, first),
+            first_before=shown.loc[first, "before"],
+            first_after=shown.loc[first, "after"],
         ),
     )
 else:
@@ -312,15 +332,17 @@ print(by_year)
 # %%
 chart = charts.Chart(
     "mexico-returns",
-    title=f"Mexico returned {last['total']:,} foreigners in {last['year']}, "
-    + (f"the fewest since at least {by_year['year'].iloc[0]}, " if fewest else "")
-    + f"down from {peak['total']:,} in {peak['year']}",
-    subtitle="Foreigners returned by Mexico to their countries per year: deportations and assisted returns",
+    title=charts.t(
+        "mexico-returns.title_fewest" if fewest else "mexico-returns.title",
+        count=last["total"],
+        year=last["year"],
+        first=by_year["year"].iloc[0],
+        peak=peak["total"],
+        peak_year=peak["year"],
+    ),
+    subtitle=charts.t("mexico-returns.subtitle"),
     tables=["mexico_returns_monthly"],
-    notes=[
-        "Events, not people (UPM bulletin, table 3.2.4). Assisted returns include those of children. "
-        "Complete calendar years only.",
-    ],
+    notes=[charts.t("mexico-returns.note")],
 )
 ax = chart.ax
 x = by_year["year"]
@@ -340,7 +362,7 @@ for xi, total in zip(x, by_year["total"], strict=True):
     )
 first_year = by_year.iloc[0]
 ax.annotate(
-    "Assisted returns",
+    charts.t("mexico-returns.assisted"),
     (first_year["year"], first_year["assisted_return"] / 2),
     ha="center",
     va="center",
@@ -350,8 +372,13 @@ ax.annotate(
     rotation=90,
 )
 ax.annotate(
-    f"Deportations (dark blue): {first_year['deportation']:,} in {first_year['year']}, "
-    f"{last['deportation']:,} in {last['year']}",
+    charts.t(
+        "mexico-returns.deportations",
+        first=first_year["deportation"],
+        first_year=first_year["year"],
+        last=last["deportation"],
+        last_year=last["year"],
+    ),
     (first_year["year"] + 0.38, first_year["assisted_return"] + first_year["deportation"] / 2),
     xytext=(first_year["year"] + 1.6, by_year["total"].max() * 1.07),
     ha="left",
@@ -367,11 +394,14 @@ ax.tick_params(axis="x", length=0)
 charts.number_axis(ax, style="compact")
 chart.save(
     data=by_year,
-    alt_text=(
-        f"Stacked bar chart of the foreigners Mexico returned per year from {by_year['year'].iloc[0]} to "
-        f"{last['year']}, split into deportations and assisted returns. Returns peaked at {peak['total']:,} "
-        f"in {peak['year']} and fell to {last['total']:,} in {last['year']}, of which {last['deportation']:,} "
-        "deportations."
+    alt_text=charts.t(
+        "mexico-returns.alt",
+        first=by_year["year"].iloc[0],
+        year=last["year"],
+        peak=peak["total"],
+        peak_year=peak["year"],
+        count=last["total"],
+        deported=last["deportation"],
     ),
 )
 
@@ -397,18 +427,16 @@ print(wide, border_total, darien_total)
 # %%
 chart = charts.Chart(
     "route-deaths",
-    title=(
-        "Every year, more people died or went missing at the US–Mexico border than in the Darién"
-        if always_more
-        else f"{border_total:,} dead and missing at the US–Mexico border, {darien_total:,} in the Darién"
-    )
-    + f"; the Darién's worst was {darien_max['year']}, with {darien_max['darien']:,}",
-    subtitle="People recorded dead or missing per year in each area, IOM Missing Migrants Project",
+    title=charts.t(
+        "route-deaths.title_always" if always_more else "route-deaths.title",
+        border=border_total,
+        darien=darien_total,
+        year=darien_max["year"],
+        count=darien_max["darien"],
+    ),
+    subtitle=charts.t("route-deaths.subtitle"),
     tables=["missing_migrants_annual"],
-    notes=[
-        "Minimum counts: many deaths are never found or reported. Darién: incidents in Panama or Colombia "
-        "within 7–9° N, 78.6–76.6° W. US–Mexico border: within 100 miles (161 km) of the line, either side.",
-    ],
+    notes=[charts.t("route-deaths.note")],
 )
 ax = chart.ax
 x = wide["year"]
@@ -443,13 +471,21 @@ top = wide["us_mexico_border"].max() * 1.25
 ax.text(
     x.iloc[0] - w,
     top * 0.95,
-    "US–Mexico border",
+    charts.t("route-deaths.border"),
     color=charts.BLUE,
     fontsize=10.5,
     fontweight="bold",
     va="top",
 )
-ax.text(x.iloc[0] - w, top * 0.87, "Darién", color=charts.ORANGE, fontsize=10.5, fontweight="bold", va="top")
+ax.text(
+    x.iloc[0] - w,
+    top * 0.87,
+    charts.t("route-deaths.darien"),
+    color=charts.ORANGE,
+    fontsize=10.5,
+    fontweight="bold",
+    va="top",
+)
 ax.set_ylim(0, top)
 ax.set_xticks(list(x))
 ax.tick_params(axis="x", length=0)
@@ -458,11 +494,14 @@ chart.save(
     data=wide.rename(
         columns={"darien": "darien_dead_and_missing", "us_mexico_border": "border_dead_and_missing"}
     ),
-    alt_text=(
-        f"Grouped bar chart of people recorded dead or missing per year from {x.iloc[0]} to {x.iloc[-1]}, at the "
-        f"US–Mexico border and in the Darién. The border's toll ranged from {wide['us_mexico_border'].min():,} to "
-        f"{wide['us_mexico_border'].max():,} a year; the Darién's peaked at {darien_max['darien']:,} in "
-        f"{darien_max['year']}."
+    alt_text=charts.t(
+        "route-deaths.alt",
+        first=x.iloc[0],
+        last=x.iloc[-1],
+        low=wide["us_mexico_border"].min(),
+        high=wide["us_mexico_border"].max(),
+        peak=darien_max["darien"],
+        year=darien_max["year"],
     ),
 )
 
@@ -481,19 +520,30 @@ after = full[full.index > record_year]
 print(full.tail(6))
 
 # %%
-fell = ""
+fell = []
 if len(after):
-    fell = f", then {charts.change_phrase(after.iloc[0], record)} in {after.index[0]}"
+    fell.append(
+        charts.t(
+            "remittances-monthly.then",
+            change=charts.change_phrase(after.iloc[0], record),
+            year=after.index[0],
+        )
+    )
     # the last complete year before that one in which remittances fell
     drops = full[full.index < after.index[0]].pct_change().loc[lambda c: c < 0]
     if after.iloc[0] < record and len(drops):
-        fell += f", the first fall since {drops.index[-1]}"
+        fell.append(charts.t("remittances-monthly.first_fall", year=drops.index[-1]))
 chart = charts.Chart(
     "remittances-monthly",
-    title=f"Remittances to Mexico hit a record ${record / 1e9:.1f} billion in {record_year}{fell}",
-    subtitle="Family remittances received in Mexico per month, billions of US dollars",
+    title=charts.t(
+        "remittances-monthly.title",
+        billions=record / 1e9,
+        year=record_year,
+        after=charts.join_words(fell, sep="") if fell else "",
+    ),
+    subtitle=charts.t("remittances-monthly.subtitle"),
     tables=["remittances_monthly"],
-    notes=["Current dollars, not adjusted for inflation or seasonality. Banxico revises recent quarters."],
+    notes=[charts.t("remittances-monthly.note")],
 )
 ax = chart.ax
 start, end = pd.Timestamp(f"{record_year}-01-01"), pd.Timestamp(f"{record_year}-12-31")
@@ -504,7 +554,7 @@ charts.callout(
     ax,
     start,
     money.loc[money["month"].dt.year == record_year, "inflows_usd"].max() / 1e9,
-    f"Record year {record_year}: ${record / 1e9:.1f}bn",
+    charts.t("remittances-monthly.callout", year=record_year, billions=record / 1e9),
     dx=-30,
     dy=18,
     color=charts.HIGHLIGHT,
@@ -515,10 +565,14 @@ charts.number_axis(ax, style="comma", prefix="$")
 charts.date_axis(ax)
 chart.save(
     data=money[["month", "inflows_usd", "inflows_transfers"]],
-    alt_text=(
-        f"Line chart of monthly remittances received in Mexico from {money['month'].iloc[0]:%B %Y} to "
-        f"{money['month'].iloc[-1]:%B %Y}, rising from ${money['inflows_usd'].iloc[0] / 1e6:,.0f} million a month "
-        f"to a peak of ${peak_month['inflows_usd'] / 1e9:.2f} billion in {peak_month['month']:%B %Y}. "
-        f"The record year, {record_year}, totalled ${record / 1e9:.1f} billion."
+    alt_text=charts.t(
+        "remittances-monthly.alt",
+        start=money["month"].iloc[0],
+        end=money["month"].iloc[-1],
+        first_millions=money["inflows_usd"].iloc[0] / 1e6,
+        peak_billions=peak_month["inflows_usd"] / 1e9,
+        peak=peak_month["month"],
+        year=record_year,
+        billions=record / 1e9,
     ),
 )

@@ -106,7 +106,6 @@ def make_source():
             title="demo",
             publisher="demo",
             landing_page="https://example.org",
-            licence="demo",
             files=(),
             tables=(),
             process=lambda paths: {},

@@ -264,7 +264,9 @@ def test_an_as_of_report_says_what_it_shows(as_of_build):
     out = as_of_build["out"]
     report = (out / "reports" / "us-mexico-talks-2023-12" / "factcheck.md").read_text(encoding="utf-8")
     assert report.startswith("# Fact-check as of 28 December 2023")
-    assert report.splitlines()[2].startswith(
+    # the link to the Spanish edition, then the banner
+    assert report.splitlines()[2] == "[Versión en español](es/factcheck.md)"
+    assert report.splitlines()[4].startswith(
         "> **As of 28 December 2023: the data as published by that date, not as they stand today.**"
     )
     html_report = (out / "reports" / "us-mexico-talks-2023-12" / "factcheck.html").read_text(encoding="utf-8")
@@ -422,7 +424,7 @@ def _chromium_args(exe: str, profile: Path) -> list[str]:
 def test_gallery_renders_in_headless_chromium_with_every_image(tmp_path):
     exe = _chromium()
     gallery = paths.REPO_DIR / "figures" / "index.html"
-    charts = [p for p in gallery.parent.glob("*.json")]
+    charts = [p for p in gallery.parent.glob("*.json") if not p.name.endswith(".vl.json")]
     url = gallery.as_uri()
     dom = subprocess.run(
         [*_chromium_args(exe, tmp_path / "p1"), "--dump-dom", url],
@@ -462,3 +464,63 @@ def test_the_gallery_says_what_data_its_charts_were_drawn_from():
     assert "third party" in rows["cbp_southwest_provisional"]["publisher"]
     md = (paths.REPO_DIR / "figures" / "index.md").read_text(encoding="utf-8")
     assert "## Data as of" in md and "[revision log](../data/revisions/)" in md
+
+
+# ----------------------------------------------------------------------------- editions
+
+EDITIONS_NOTEBOOK = """
+import pandas as pd
+from migrationdata import charts
+charts.setup("01-charts", as_of=as_of, output=output, langs=langs)
+chart = charts.Chart(
+    "alpha",
+    title=charts.t("darien-annual.title", change=charts.change_phrase(520085, 248284), year=2023, count=520085),
+    subtitle=charts.t("darien-annual.subtitle"),
+    tables=["darien_annual"],
+    size="square",
+)
+chart.ax.plot([1, 2], [3, 4])
+chart.save(data=pd.DataFrame({"x": [1, 2], "y": [3, 4]}), alt_text=charts.t(KEY, year=2024, count=302203))
+"""
+
+
+def test_both_editions_by_default_one_with_langs_and_the_state_knows_which(space):
+    nb = write_notebook(
+        space / "notebooks", "01-charts", 'KEY = "darien-annual.note_after"', EDITIONS_NOTEBOOK
+    )
+    figures = space / "figures"
+    report, _ = run(space)
+    en = json.loads((figures / "alpha.json").read_text(encoding="utf-8"))
+    es = json.loads((figures / "es" / "alpha.json").read_text(encoding="utf-8"))
+    assert (en["lang"], es["lang"]) == ("en", "es")
+    assert en["title"] == "Darién crossings more than doubled in 2023, to 520,085"
+    assert es["title"] == "Los cruces por el Darién se duplicaron con creces en 2023, hasta 520,085"
+    assert es["alt_text"] == "En 2024 la cifra fue de 302,203."
+    assert sorted(p.name for p in (figures / "es").iterdir()) == [
+        "alpha.csv",
+        "alpha.json",
+        "alpha.png",
+        "alpha.svg",
+    ]
+    # one edition: the other is left alone, and the state tells the two builds apart
+    english = {p.name: p.stat().st_mtime_ns for p in figures.glob("alpha.*")}
+    (figures / "es" / "alpha.png").unlink()
+    report, _ = run(space, langs=["es"])
+    assert statuses(report) == {"01-charts": "ran"}
+    assert (figures / "es" / "alpha.png").exists()
+    assert {p.name: p.stat().st_mtime_ns for p in figures.glob("alpha.*")} == english
+    assert statuses(run(space, langs=["es"])[0]) == {"01-charts": "skipped"}
+    assert statuses(run(space)[0]) == {"01-charts": "ran"}  # built for es only until now
+    assert statuses(run(space)[0]) == {"01-charts": "skipped"}
+    # a text the catalogs lack fails the notebook, naming the key
+    nb.write_text(nb.read_text().replace("note_after", "note_never_written"), encoding="utf-8")
+    with pytest.raises(build.BuildError, match=r"charts\.darien-annual\.note_never_written"):
+        run(space)
+    with pytest.raises(build.BuildError, match="no 'fr' edition"):
+        run(space, langs=["fr"])
+
+
+def test_the_build_knows_the_editions_i18n_does():
+    from migrationdata import i18n
+
+    assert build.LANGUAGES == i18n.LANGUAGES

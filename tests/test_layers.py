@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from migrationdata import catalog, vintages
+from migrationdata import catalog, terms, vintages
 from migrationdata.paths import REPO_DIR
 
 PACKAGE = REPO_DIR / "src" / "migrationdata"
@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "migrationdata.vintages",
             "migrationdata.closures",
             "migrationdata.i18n",
+            "migrationdata.terms",
         ),
     ),
     (
@@ -52,6 +53,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "migrationdata.crossings",
             "migrationdata.claims",
             "migrationdata.charts",
+            "migrationdata.embeds",
             "migrationdata.draft",
             "migrationdata.digest",
         ),
@@ -247,6 +249,11 @@ def test_every_source_is_complete(source_id):
     if source_id not in _reliability_targets():
         missing.append(
             f"a fault target in tests/reliability/scenarios.py TARGETS (the scenarios must run for {source_id})"
+        )
+    if source_id not in terms.SOURCE_TERMS:
+        missing.append(
+            "its terms (licence, credit, what a newsroom may do) in src/migrationdata/terms.py "
+            "SOURCE_TERMS (the README's reuse table and datapackage.json are made from them)"
         )
     fixtures = TESTS / "fixtures" / source_id
     if not fixtures.is_dir() or not any(fixtures.iterdir()):

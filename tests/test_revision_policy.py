@@ -275,3 +275,50 @@ def test_new_months_that_give_a_total_only_are_not_a_break():
     assert [b.kind for b in compare_tables(table, previous, fallen, src.policy, "cbp", TODAY).breaches] == [
         "break in the series' total"
     ]
+
+
+def without_month(name: str, month: str) -> bytes:
+    """The committed table as the release before ``month`` had it (that month's rows left out)."""
+    lines = committed(name).decode().split("\n")
+    return "\n".join(ln for ln in lines if not ln.startswith(month)).encode()
+
+
+def test_a_series_in_steady_decline_is_not_a_break_but_a_sudden_fall_is():
+    # Honduras, 2025: 8,341, 3,427, 2,502, then April 2,116, far below the six-month median
+    # (11,168) but 85% of March: the route emptying month by month, not a file cut short
+    assert committed("honduras_monthly").endswith(b"2025-03-01,2502\n2025-04-01,2116\n")
+    src = get_source("honduras")
+    table = src.table("honduras_monthly")
+    previous = without_month("honduras_monthly", "2025-04-01")
+    change = compare_tables(table, previous, committed("honduras_monthly"), src.policy, "honduras", TODAY)
+    assert change.new_periods and change.breaches == []
+    # Darién: 194 crossings in March 2025, 73 in April (-62% in a month): a break to confirm
+    src = get_source("darien")
+    previous = without_month("darien_monthly", "2025-04-01")
+    change = compare_tables(
+        src.table("darien_monthly"), previous, committed("darien_monthly"), src.policy, "darien", TODAY
+    )
+    [brk] = change.breaches
+    assert brk.kind == "break in the series' total" and brk.where == "2025-04-01"
+    assert "total 73 against a median of 3,539" in brk.note and "194 in Mar 2025" in brk.note
+
+
+def test_a_yearly_tables_year_in_progress_may_grow_but_closed_years_may_not():
+    # IOM, US-Mexico border, 2025: 28 dead and missing in January-February (16 + 12), 45 once
+    # March and April are in; the incidents table holds those months to the policy
+    src = get_source("missing_migrants")
+    table = src.table("missing_migrants_annual")
+    new = committed("missing_migrants_annual")
+    row = "2025,us_mexico_border,45,44,0,0,False,January to April only"
+    earlier = edit(new, row, "2025,us_mexico_border,28,28,0,0,False,January to February only")
+    change = compare_tables(table, earlier, new, src.policy, "missing_migrants", TODAY)
+    assert change.revised == 3 and change.breaches == []
+    # 2024 is closed: the same growth there is beyond the tolerance
+    moved = edit(new, "2024,us_mexico_border,565,527,", "2024,us_mexico_border,600,527,")
+    [brk] = compare_tables(table, new, moved, src.policy, "missing_migrants", TODAY).breaches
+    assert (brk.where, brk.column, brk.old, brk.new) == (
+        "2024, us_mexico_border",
+        "dead_and_missing",
+        "565",
+        "600",
+    )

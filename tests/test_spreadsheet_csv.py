@@ -1,4 +1,5 @@
-"""Every CSV meant for a spreadsheet (the charts' exports for Datawrapper and Excel) carries no
+"""Every CSV meant for a spreadsheet (the charts' exports for Datawrapper and Excel, the committed
+processed tables and revision logs) carries no
 cell a spreadsheet would run as a formula (OWASP "CSV injection"): a text cell beginning with
 =, +, -, @, a tab or a carriage return is written with a leading apostrophe. Numbers stay
 numbers: -5 is written -5, in a numeric column or as text that is exactly a number."""
@@ -106,10 +107,57 @@ def test_a_chart_export_carries_no_formula(kit):
     assert rows[-1]["migrants"] == "520085"
 
 
+def test_a_processed_tables_text_is_inert_and_comes_back_exactly():
+    """The tables layer: text that begins like a formula gains one apostrophe on the way out and
+    loses it on the way in, whatever apostrophes the publisher wrote; numbers are untouched."""
+    formulas = [*HOSTILE, "'=x", "''@y", "-"]
+    plain = ["'plain", "-5", "+1.5", "Mexico", "a\rb", "Brooks county, Texas"]
+    for value in formulas + plain:
+        written = store.inert_text(value)
+        text = value.replace("\r", "\n")
+        assert written == ("'" + text if value in formulas else text), value
+        assert store.restore_text(written) == value.replace("\r", "\n")
+    assert store.inert_text("'=x") == "''=x" and store.inert_text("'plain") == "'plain"
+    assert store.inert_text("-5") == "-5" and store.inert_text(-5) == -5
+
+
+def test_every_processed_table_is_spreadsheet_safe_through_the_loader(tmp_path):
+    """render() for every source's tables: a hostile value in each text column of a real row is
+    written inert, and read() gives it back. (The committed tables hold no such cell, see the
+    next test, so rendering leaves their bytes as they are.)"""
+    import warnings
+
+    from migrationdata.catalog import all_sources
+
+    checked = 0
+    (tmp_path / "processed").mkdir()
+    for src in all_sources():
+        for table in src.tables:
+            texts = [c.name for c in table.columns if c.type == "string"]
+            path = REPO_DIR / "data" / "processed" / f"{table.name}.csv"
+            if not texts or not path.exists():
+                continue
+            # the table's first row, as written
+            hostile = pd.read_csv(path, nrows=1, dtype=str, keep_default_na=False)
+            assert processed.render(table, hostile).splitlines()[:2] == path.read_bytes().splitlines()[:2]
+            for col in texts:
+                hostile[col] = HOSTILE[0]
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                data = processed.render(table, hostile)
+            assert formula_cells(data.decode("utf-8")) == [], table.name
+            assert len(caught) == len(texts) and table.name in str(caught[0].message)
+            (tmp_path / "processed" / f"{table.name}.csv").write_bytes(data)
+            back = processed.read(table.name, tmp_path)
+            assert back[texts].iloc[0].tolist() == [HOSTILE[0]] * len(texts), table.name
+            checked += 1
+    assert checked >= 8  # every source has text columns (names, categories, places)
+
+
 def test_every_committed_csv_export_carries_no_formula():
     try:
         listed = subprocess.run(
-            ["git", "ls-files", "-z", "figures", "reports", "build"],
+            ["git", "ls-files", "-z", "figures", "reports", "build", "data/processed", "data/revisions"],
             cwd=REPO_DIR,
             capture_output=True,
             check=True,

@@ -6,8 +6,11 @@ Each notebook in ``notebooks/`` (``NN-name.py``, the jupytext text reviewers rea
 process forked, for each notebook, from a server that has imported the heavy libraries once;
 or, with ``kernel=True`` / ``--kernel``, a Jupyter kernel each). The build:
 
-- injects the papermill-style parameters (``as_of``, ``output``) after the cell tagged
-  ``parameters``, and records which data files and package modules the notebook used;
+- injects the papermill-style parameters (``as_of``, ``output``, ``langs``) after the cell
+  tagged ``parameters``, and records which data files and package modules the notebook used;
+- draws each chart once and writes it in every edition asked for (``langs``, default both):
+  English in ``figures/``, Spanish in ``figures/es/`` under the same names (a text missing from
+  ``locales/es.toml`` fails the notebook with the key named);
 - sends the charts to a staging folder and copies them into ``figures/`` only when the whole
   notebook succeeded, so a failure never leaves half a set of charts behind;
 - stops at the first failing notebook and names it and the failing cell;
@@ -40,9 +43,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrationdata import gallery, paths, runner
-from migrationdata.errors import BuildError
+from migrationdata.errors import BuildError, EmbedError
 
 CHART_FILES = ("png", "svg", "csv", "json")
+#: the editions, English first (i18n.LANGUAGES, repeated here so that a build with nothing to
+#: do imports neither pandas nor Babel; tests/test_build.py checks they agree)
+LANGUAGES = ("en", "es")
 STATE_DIR = paths.REPO_DIR / ".build-state"
 #: where an as-of build goes when no output folder is given (git-ignored)
 AS_OF_ROOT = paths.REPO_DIR / "build"
@@ -168,11 +174,14 @@ def library_versions() -> str:
 
 
 def code_digest(libraries: str | None = None) -> str:
-    """The whole package's code, style and templates, and the library versions, in one hash."""
+    """The whole package's code, style, templates and message catalogs, and the library versions, in one hash."""
     h = hashlib.sha256((libraries or library_versions()).encode())
     pkg = paths.PACKAGE_DIR
     for p in sorted(pkg.rglob("*")):
-        if p.suffix in (".py", ".mplstyle", ".html", ".css", ".js") and "__pycache__" not in p.parts:
+        if (
+            p.suffix in (".py", ".mplstyle", ".html", ".css", ".js", ".j2", ".toml")
+            and "__pycache__" not in p.parts
+        ):
             h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + (_sha(p) or "").encode() + b"\0")
     return h.hexdigest()
 
@@ -206,7 +215,9 @@ def _report_key(as_of: str | None, libraries: str, out: Path, figures: Path) -> 
         if p.is_file():
             h.update(p.relative_to(stories).as_posix().encode() + b"\0" + (_sha(p) or "").encode())
     h.update(str(out).encode() + b"\0" + str(figures).encode())
-    h.update(" ".join(sorted(p.name for p in figures.glob("*.png"))).encode())
+    # the charts it links: English ones, and each edition's (figures/<lang>/) in its report
+    h.update(" ".join(sorted(p.relative_to(figures).as_posix() for p in figures.glob("*.png"))).encode())
+    h.update(" ".join(sorted(p.relative_to(figures).as_posix() for p in figures.glob("*/*.png"))).encode())
     return h.hexdigest()
 
 
@@ -248,39 +259,59 @@ def _chart_files(folder: Path, slug: str) -> list[str]:
     return [n for n in names if "/" not in n and "\\" not in n] + [f"{slug}.json"]
 
 
-def _commit_charts(staging: Path, figures: Path, nb: Notebook, log: Path) -> list[str]:
-    """Copy a successful notebook's charts into the figures folder (only files whose bytes
-    changed) and remove the charts it used to make but no longer does."""
+def edition_dir(figures: Path, lang: str) -> Path:
+    """Where an edition's charts go: English in the figures folder, another language in a
+    folder of its code inside it (``figures/es/``)."""
+    return figures if lang == LANGUAGES[0] else figures / lang
+
+
+def _commit_charts(
+    staging: Path, figures: Path, nb: Notebook, log: Path, langs: Sequence[str] = LANGUAGES
+) -> list[str]:
+    """Copy a successful notebook's charts, in each edition built, into the figures folder
+    (only files whose bytes changed) and remove the charts it used to make but no longer does
+    (in the editions built: ``--lang es`` leaves the English charts alone)."""
     order = []
     if log.exists():
         for line in log.read_text(encoding="utf-8").splitlines():
             slug = json.loads(line)["slug"]
             if slug not in order:
                 order.append(slug)
-    made = sorted(p.stem for p in staging.glob("*.json"))
+    made = sorted({p.stem for lang in langs for p in edition_dir(staging, lang).glob("*.json")})
     order += [s for s in made if s not in order]
-    figures.mkdir(parents=True, exist_ok=True)
-    for slug in order:
-        for name in _chart_files(staging, slug):
-            src, dst = staging / name, figures / name
-            if src.exists() and (not dst.exists() or dst.read_bytes() != src.read_bytes()):
-                shutil.copyfile(src, dst)
     notebook_ref = f"notebooks/{nb.name}.ipynb"
-    for side in figures.glob("*.json"):
-        if side.stem in order:
-            continue
-        try:
-            meta = json.loads(side.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            continue
-        if isinstance(meta, dict) and meta.get("notebook") == notebook_ref:
-            for name in _chart_files(figures, side.stem):
-                (figures / name).unlink(missing_ok=True)
+    for lang in langs:
+        src_dir, dst_dir = edition_dir(staging, lang), edition_dir(figures, lang)
+        here = {p.stem for p in src_dir.glob("*.json")}
+        if here or lang == LANGUAGES[0]:
+            dst_dir.mkdir(parents=True, exist_ok=True)
+        for slug in order:
+            for name in _chart_files(src_dir, slug):
+                src, dst = src_dir / name, dst_dir / name
+                if src.exists() and (not dst.exists() or dst.read_bytes() != src.read_bytes()):
+                    shutil.copyfile(src, dst)
+        for side in dst_dir.glob("*.json"):
+            if side.stem in here:
+                continue
+            try:
+                meta = json.loads(side.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                continue
+            if isinstance(meta, dict) and meta.get("notebook") == notebook_ref:
+                for name in _chart_files(dst_dir, side.stem):
+                    (dst_dir / name).unlink(missing_ok=True)
     return order
 
 
-def _outputs(figures: Path, slugs: list[str]) -> dict[str, str | None]:
-    return {str(figures / n): _sha(figures / n) for s in slugs for n in _chart_files(figures, s)}
+def _outputs(figures: Path, slugs: list[str], langs: Sequence[str] = LANGUAGES) -> dict[str, str | None]:
+    out = {}
+    for lang in langs:
+        folder = edition_dir(figures, lang)
+        for s in slugs:
+            if lang != LANGUAGES[0] and not (folder / f"{s}.json").exists():
+                continue  # a chart drawn in English only (plain strings, outside the build)
+            out.update({str(folder / n): _sha(folder / n) for n in _chart_files(folder, s)})
+    return out
 
 
 # ----------------------------------------------------------------------------- the report
@@ -328,8 +359,17 @@ def default_jobs() -> int:
 class _Run:
     """One build into one figures folder: its state, its work folder, its jobs."""
 
-    def __init__(self, figures: Path, reports_out: Path, as_of: str | None, state_dir: Path, say):
+    def __init__(
+        self,
+        figures: Path,
+        reports_out: Path,
+        as_of: str | None,
+        state_dir: Path,
+        say,
+        langs: Sequence[str] = LANGUAGES,
+    ):
         self.figures, self.reports_out, self.as_of = figures, reports_out, as_of
+        self.langs = tuple(langs)
         self.state_dir, self.say = state_dir, say
         self.state_file = _state_path(state_dir, figures)
         self.state = _load_state(self.state_file)
@@ -352,7 +392,7 @@ class _Run:
 
     def plan(self, chosen: list[Notebook], force: bool) -> list[tuple[Notebook, str]]:
         """The notebooks to run, with their keys; the others are marked skipped."""
-        params = {"as_of": self.as_of, "output": str(self.figures)}
+        params = {"as_of": self.as_of, "output": str(self.figures), "langs": ",".join(self.langs)}
         todo = []
         for i, nb in enumerate(chosen, 1):
             self.position[nb.name] = f"[{i}/{len(chosen)}]"
@@ -383,7 +423,9 @@ class _Run:
         (folder / "reads.txt").write_text("", encoding="utf-8")
         return runner.Job(
             id=nb.name,
-            cells=runner.code_cells(doc, {"as_of": self.as_of, "output": str(staging)}),
+            cells=runner.code_cells(
+                doc, {"as_of": self.as_of, "output": str(staging), "langs": ",".join(self.langs)}
+            ),
             cwd=str(nb.source.parent),
             env={
                 "MIGRATIONDATA_BUILD_LOG": str(staging / ".charts.log"),
@@ -437,7 +479,9 @@ class _Run:
         if result["status"] != "ok":
             raise _failure(nb, result, executed)
         folder = self.work / nb.name
-        slugs = _commit_charts(folder / "figures", self.figures, nb, folder / "figures" / ".charts.log")
+        slugs = _commit_charts(
+            folder / "figures", self.figures, nb, folder / "figures" / ".charts.log", self.langs
+        )
         # compiled caches stand for their .py files, which the modules list names
         lines = (folder / "reads.txt").read_text(encoding="utf-8").splitlines()
         reads = sorted({ln for ln in lines if ln and "__pycache__" not in ln})
@@ -445,7 +489,7 @@ class _Run:
             "key": key,
             "reads": {p: _sha(Path(p)) for p in reads},
             "charts": slugs,
-            "outputs": _outputs(self.figures, slugs),
+            "outputs": _outputs(self.figures, slugs, self.langs),
             "seconds": round(seconds, 2),
         }
         _save_state(self.state_file, self.state)  # a later failure keeps this notebook's success
@@ -526,13 +570,16 @@ def build(
     reports: bool = True,
     progress: Callable[[str], None] | None = None,
     kernel: bool = False,
+    langs: Sequence[str] | None = None,
 ) -> BuildReport:
     """Run the notebooks that need it, then write the gallery and the fact-check report.
 
     ``output`` is a folder for both (``output/figures``, ``output/reports``); ``figures`` alone
     moves only the charts. With ``as_of`` and neither, the build goes to
     ``build/as-of-DATE/``; an as-of build aimed at the committed folders is refused.
-    ``kernel`` runs each notebook in a Jupyter kernel instead of a forked process.
+    ``kernel`` runs each notebook in a Jupyter kernel instead of a forked process. ``langs``
+    names the editions to write (default: every one, English in ``figures/`` and Spanish in
+    ``figures/es/``); the incremental state keys each notebook by the editions it was built in.
 
     Raises :class:`BuildError` naming the notebook and cell when one fails (the others are
     stopped; nothing of the failed notebook reaches ``figures``).
@@ -554,8 +601,9 @@ def build(
         reports_out = (figures.parent / "reports" if as_of else paths.reports_dir()).resolve()
     if as_of:
         _refuse_committed(as_of, [figures] + ([reports_out] if reports else []))
+    langs = _check_langs(langs)
     chosen = select(discover(notebooks), only)
-    run = _Run(figures, reports_out, as_of, (state_dir or STATE_DIR).resolve(), say)
+    run = _Run(figures, reports_out, as_of, (state_dir or STATE_DIR).resolve(), say, langs)
     todo = run.plan(chosen, force)
     report_key = run.report_key() if reports else ""
     previous = run.state.get("reports", {})
@@ -586,8 +634,7 @@ def build(
         # after the report, so a first build's gallery already links it; written even if the
         # report failed, since the charts are good
         if charts_done:
-            page = gallery.write_gallery(figures, run.state, as_of=as_of, reports=reports_out)
-            say(f"gallery: {_shown(page)}")
+            page = _publish(figures, run, as_of, reports_out, say, force)
         _save_state(run.state_file, run.state)
     return BuildReport(
         [run.outcomes[nb.name] for nb in chosen],
@@ -598,6 +645,33 @@ def build(
         reports_folder=reports_out,
         output=output,
     )
+
+
+def _publish(figures: Path, run: _Run, as_of: str | None, reports_out: Path, say, force: bool) -> Path:
+    """After the notebooks: each edition's interactive embeds (:mod:`migrationdata.embeds`),
+    then its gallery. The Spanish edition is the charts in ``figures/es/``, when there are any."""
+    from migrationdata import embeds
+
+    page = None
+    for folder in (figures, figures / "es"):
+        if folder != figures and not folder.is_dir():
+            say(f"gallery: no Spanish charts in {_shown(folder)}/, so no Spanish gallery")
+            continue
+        t0 = time.perf_counter()
+        try:
+            made = embeds.write_embeds(
+                folder, run.state, cache_dir=run.state_dir / "vega", say=say, force=force
+            )
+        except EmbedError as exc:
+            raise BuildError(f"the charts are built, but their interactive embeds are not: {exc}") from None
+        say(
+            f"embeds: {len(made['written'])} written, {len(made['unchanged'])} up to date in "
+            f"{_shown(folder)}/ ({time.perf_counter() - t0:.1f}s)"
+        )
+        written = gallery.write_gallery(folder, run.state, as_of=as_of, reports=reports_out)
+        say(f"gallery: {_shown(written)}")
+        page = page or written
+    return page  # type: ignore[return-value]
 
 
 def as_of_folder(as_of: str) -> Path:
@@ -633,8 +707,21 @@ def _check_date(text: str) -> str:
 # ----------------------------------------------------------------------------- CLI
 
 
+def _check_langs(langs: Sequence[str] | None) -> tuple[str, ...]:
+    if not langs:
+        return LANGUAGES
+    unknown = [lang for lang in langs if lang not in LANGUAGES]
+    if unknown:
+        raise BuildError(
+            f"no {', '.join(map(repr, unknown))} edition: the charts are written in "
+            f"{', '.join(LANGUAGES)}. What to do: pass --lang with one of those."
+        )
+    return tuple(lang for lang in LANGUAGES if lang in langs)
+
+
 def run_cli(args) -> int:
     output = getattr(args, "output", None)
+    lang = getattr(args, "lang", None)
     try:
         report = build(
             jobs=args.jobs,
@@ -643,6 +730,7 @@ def run_cli(args) -> int:
             force=args.force,
             output=Path(output) if output else None,
             kernel=getattr(args, "kernel", False),
+            langs=[lang] if lang else None,
         )
     except BuildError as exc:
         print(f"migrationdata build: {exc}", file=sys.stderr)

@@ -85,10 +85,12 @@ class RevisionPolicy:
     New periods at the end are always welcome. A value already published may move by at most
     ``recent_tolerance`` (a share of the old value) if its period is within ``recent_months``
     of the table's latest period, and by at most ``settled_tolerance`` before that (0: settled
-    periods never move). Changes of at most ``min_change`` units in recent periods are noise.
-    A value never becomes empty. A new or revised month whose total (or row count) falls below
-    ``break_ratio`` of the median of the six months before it, or rises above its inverse
-    squared, is a break in the series (usually a file cut short). ``logs`` are tables that
+    periods never move); in a yearly table the latest year may grow as its months arrive (the
+    monthly table it is summed from holds those months to the policy). Changes of at most ``min_change`` units in recent periods are noise.
+    A value never becomes empty. A new month whose total (or row count) falls below
+    ``break_ratio`` of both the median of the six months before it and the month just before,
+    or rises above its inverse squared times both, is a break in the series (usually a file cut
+    short; a series in steady decline is not one). ``logs`` are tables that
     record events (e.g. revisions found) rather than a series: only the empty-value and
     future-month checks apply to them. ``rule`` says all that in the reporter's words."""
 
@@ -120,7 +122,6 @@ class Source:
     title: str
     publisher: str
     landing_page: str
-    licence: str
     files: tuple[RemoteFile, ...]
     tables: tuple[Table, ...]
     #: raw files (by name) -> processed tables (by table name). Pure: no network, no writes.

@@ -23,6 +23,8 @@ the value the title cites).
 
 from __future__ import annotations
 
+import datetime as _dt
+import functools
 import hashlib
 import io
 import json
@@ -32,12 +34,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import pandas as pd
 
-from migrationdata import paths, processed, store
+from migrationdata import i18n, paths, processed, store
 from migrationdata.catalog import table_owner
+from migrationdata.errors import TranslationError
 
 STYLE = paths.PACKAGE_DIR / "house.mplstyle"
 
@@ -48,6 +52,11 @@ SIZES = {
     "square": (540, 540),
     "mobile": (540, 824),
 }
+
+#: zlib level of the PNGs of the editions other than English (whose bytes stay as they were,
+#: at Pillow's default 6): level 3 encodes twice as fast for files about a quarter larger, which
+#: keeps a build of both editions within 1.5x of the English one (benchmarks/bench_build.py)
+EDITION_PNG_COMPRESSION = 3
 
 # One inch is 96 CSS pixels, so an SVG written at 72 points per inch is exactly as wide as
 # the size says, and a PNG at 192 dpi is exactly twice as wide.
@@ -86,6 +95,144 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MOBILE_SUFFIX = "-mobile"
 
 
+# ----------------------------------------------------------------------------- words in two languages
+
+#: the language being drawn: the tick formatters and the computed phrases read it
+_lang = i18n.DEFAULT
+#: every localised text made since the last chart was saved; a chart looks its artists up here
+_made: list[Localized] = []
+
+
+class Localized(str):
+    """A text a chart prints, in English (its value as a string, so matplotlib and ``+`` take it
+    as is) and in any other edition through :meth:`render`. Made by :func:`t` (a catalog
+    template) or by the computed phrases (:func:`change_phrase`, :func:`number_word`,
+    :func:`period_words`, :func:`compact`, :func:`country`)."""
+
+    def render(self, lang: str) -> str:  # pragma: no cover - subclasses say how
+        raise NotImplementedError
+
+
+class Msg(Localized):
+    """A template from ``locales/<lang>.toml`` (key ``charts.<key>``) with its fields."""
+
+    key: str
+    values: dict
+
+    def __new__(cls, key: str, values: dict):
+        obj = super().__new__(cls, _fill(key, i18n.DEFAULT, values))
+        obj.key, obj.values = key, values
+        _made.append(obj)
+        return obj
+
+    def render(self, lang: str) -> str:
+        return str(self) if lang == i18n.DEFAULT else _fill(self.key, lang, self.values)
+
+
+class Phrase(Localized):
+    """Words computed for each language by ``make(lang)``."""
+
+    def __new__(cls, make):
+        obj = super().__new__(cls, make(i18n.DEFAULT))
+        obj.make = make
+        _made.append(obj)
+        return obj
+
+    def render(self, lang: str) -> str:
+        return str(self) if lang == i18n.DEFAULT else self.make(lang)
+
+
+class _When:
+    """A date in a template field: ``{month:%B %Y}`` reads ``December 2023`` in English; the
+    Spanish template says ``{month:%B de %Y}`` and gets ``diciembre de 2023``."""
+
+    def __init__(self, when, lang: str):
+        self.when, self.lang = pd.Timestamp(when), lang
+
+    def __format__(self, spec: str) -> str:
+        if self.lang == i18n.DEFAULT or not spec:
+            return format(self.when, spec)
+        # "^" first: the words start a sentence or a label ("Septiembre: 390,000")
+        capital = spec.startswith("^")
+        spec = spec.removeprefix("^")
+        spec = spec.replace("%B", i18n.date(self.when, self.lang, "month"))
+        spec = spec.replace("%b", i18n.date(self.when, self.lang, "month_short"))
+        out = self.when.strftime(spec)
+        return out[:1].upper() + out[1:] if capital else out
+
+
+def _value(v, lang: str):
+    if hasattr(v, "field"):
+        return v.field(lang)
+    if isinstance(v, Localized):
+        return v.render(lang)
+    if isinstance(v, (pd.Timestamp, _dt.date)):
+        return _When(v, lang)
+    return v
+
+
+def _fill(key: str, lang: str, values: dict) -> str:
+    return i18n.text(f"charts.{key}", lang, **{k: _value(v, lang) for k, v in values.items()})
+
+
+def t(key: str, **values) -> Msg:
+    """The words of ``charts.<key>`` in the catalogs, e.g. ``t("darien-annual.title",
+    change=change_phrase(new, old), year=2023, count=520085)``. Numbers are formatted by the
+    template (``{count:,}`` is ``520,085`` in both editions), dates too (``{month:%B %Y}`` in
+    English, ``{month:%B de %Y}`` in Spanish); computed phrases render in each language."""
+    return Msg(key, values)
+
+
+def localize(text, lang: str) -> str:
+    """``text`` in ``lang``: a localised text rendered, a plain string as it is."""
+    return text.render(lang) if isinstance(text, Localized) else text
+
+
+def language() -> str:
+    """The language a chart is being drawn in."""
+    return _lang
+
+
+def country(name: str) -> Phrase:
+    """A country as the publishers' tables name it in English, in the reader's language
+    (``Venezuela``, ``Haiti`` / ``Haití``); a name no code matches stays as it is."""
+    from migrationdata import countries
+
+    code = countries.iso3_from_english(str(name))
+
+    def make(lang):
+        if lang == "es" and code:
+            return countries.spanish_name(code) or str(name)
+        return str(name)
+
+    return Phrase(make)
+
+
+def join_words(items: Sequence, sep: str | None = None) -> Phrase:
+    """``A``, ``A and B``, ``A, B and C`` (``y`` in Spanish); with ``sep``, the items that are
+    not empty joined by it alone (``"; "``, or ``" "`` for sentences that make one note)."""
+    items = [i for i in items if i] if sep is not None else list(items)
+
+    def make(lang):
+        words = [localize(i, lang) for i in items]
+        if sep is not None or len(words) == 1:
+            return (sep or "").join(words)
+        conj = i18n.text("charts.common.and", lang)
+        return ", ".join(words[:-1]) + f" {conj} " + words[-1]
+
+    return Phrase(make)
+
+
+def months_words(months: Iterable) -> Phrase:
+    """``January 2024, March 2024`` (``enero de 2024, marzo de 2024``)."""
+    months = [pd.Timestamp(m) for m in months]
+    return Phrase(
+        lambda lang: ", ".join(
+            f"{m:%B %Y}" if lang == i18n.DEFAULT else i18n.date(m, lang, "month_year") for m in months
+        )
+    )
+
+
 # ----------------------------------------------------------------------------- notebook setup
 
 
@@ -94,23 +241,47 @@ class _Settings:
     notebook: str | None = None
     as_of: pd.Timestamp | None = None
     output: Path | None = None
+    langs: tuple[str, ...] | None = None
 
 
 _settings = _Settings()
 
 
-def setup(notebook: str, as_of: str | None = None, output: str | os.PathLike | None = None) -> None:
+def _languages(langs) -> tuple[str, ...] | None:
+    if langs is None or langs == "":
+        return None
+    if isinstance(langs, str):
+        langs = [x.strip() for x in langs.split(",") if x.strip()]
+    for lang in langs:
+        i18n.catalog_path(lang)  # an unknown language is an error naming the editions
+    return tuple(lang for lang in i18n.LANGUAGES if lang in langs)
+
+
+def setup(
+    notebook: str,
+    as_of: str | None = None,
+    output: str | os.PathLike | None = None,
+    langs: str | Sequence[str] | None = None,
+) -> None:
     """Call once at the top of a notebook, with its papermill parameters.
 
     ``notebook`` is the notebook's name (``"01-darien-gap"``), recorded in each chart's
     sidecar. ``as_of`` (``YYYY-MM-DD``) keeps only the periods that had ended by that date, so a
     chart can be redrawn as the data stood on the day a story ran. ``output`` is the folder the
     charts go to (default: the repository's ``figures/``, or ``MIGRATIONDATA_FIGURES``).
+    ``langs`` (``"en,es"``, ``"es"``) names the editions each chart is drawn in: English goes to
+    the output folder, every other language to a folder of its code inside it (``figures/es/``).
+    Without it a chart is drawn in every edition its words are in the catalogs for (English
+    alone for a chart given plain strings).
     """
+    global _lang
     plt.style.use(STYLE)
     _settings.notebook = notebook
     _settings.as_of = pd.Timestamp(as_of) if as_of else None
     _settings.output = Path(output).resolve() if output else None
+    _settings.langs = _languages(langs)
+    _lang = i18n.DEFAULT
+    _made.clear()
 
 
 def as_of() -> pd.Timestamp | None:
@@ -172,17 +343,56 @@ def has_ended(period_start, period: str = "month", source: str | None = None) ->
 def not_drawn(slug: str, why: str) -> None:
     """Say, in the notebook's output and the build log, why a chart was left out."""
     print(f"{slug}: not drawn as of {as_of():%-d %B %Y}: {why}")
+    _made.clear()
 
 
-def period_words(months: pd.Series) -> str:
-    """``2023`` for a whole calendar year of months, else ``January to November 2023``."""
+class Period(Phrase):
+    """A span of months in words (:func:`period_words`). In a Spanish template the field takes
+    its preposition as a format spec: ``{period:en}`` gives ``en 2023`` for a whole year and
+    ``de enero a noviembre de 2023`` for part of one (``{period:En}`` capitalised)."""
+
+    def field(self, lang: str):
+        return _PeriodField(self.render(lang), self.whole_year)
+
+
+class _PeriodField(str):
+    def __new__(cls, text, whole_year):
+        obj = super().__new__(cls, text)
+        obj.whole_year = whole_year
+        return obj
+
+    def __format__(self, spec: str) -> str:
+        if spec.lower() == "en":
+            out = f"en {self}" if self.whole_year else f"de {self}"
+            return out[0].upper() + out[1:] if spec == "En" else out
+        return format(str(self), spec)
+
+
+def period_words(months: pd.Series) -> Period:
+    """``2023`` for a whole calendar year of months, else ``January to November 2023``
+    (``enero a noviembre de 2023``)."""
     months = pd.to_datetime(months).sort_values()
     first, last = months.iloc[0], months.iloc[-1]
-    if first.year == last.year and first.month == 1 and last.month == 12:
-        return f"{first.year}"
-    if first.year == last.year:
-        return f"{first:%B} to {last:%B %Y}"
-    return f"{first:%B %Y} to {last:%B %Y}"
+
+    def make(lang):
+        if lang == "en":
+            if first.year == last.year and first.month == 1 and last.month == 12:
+                return f"{first.year}"
+            if first.year == last.year:
+                return f"{first:%B} to {last:%B %Y}"
+            return f"{first:%B %Y} to {last:%B %Y}"
+        if first.year == last.year and first.month == 1 and last.month == 12:
+            return f"{first.year}"
+        first_w, last_w = i18n.date(first, lang, "month"), i18n.date(last, lang, "month_year")
+        if first.year == last.year:
+            return i18n.text("charts.common.month_span", lang, first=first_w, last=last_w)
+        return i18n.text(
+            "charts.common.month_span", lang, first=i18n.date(first, lang, "month_year"), last=last_w
+        )
+
+    out = Period(make)
+    out.whole_year = first.year == last.year and first.month == 1 and last.month == 12
+    return out
 
 
 # ----------------------------------------------------------------------------- source line
@@ -193,8 +403,10 @@ def _short_carrier(carrier: str) -> str:
     return re.split(r"[(,:;]", carrier, maxsplit=1)[0].strip() if carrier else ""
 
 
-def _date_label(ts: pd.Timestamp) -> str:
-    return f"{ts.day} {ts:%b %Y}"
+def _date_label(ts: pd.Timestamp, lang: str = i18n.DEFAULT) -> str:
+    if lang == i18n.DEFAULT:
+        return f"{ts.day} {ts:%b %Y}"
+    return i18n.date(ts, lang, "date_short")
 
 
 def _last_month(table: str) -> pd.Timestamp | None:
@@ -208,10 +420,25 @@ def _last_month(table: str) -> pd.Timestamp | None:
     return col.max() if not col.empty else None
 
 
-def latest_period(table: str) -> str:
+def latest_period(table: str, lang: str = i18n.DEFAULT) -> str:
     """How far the data behind a table reach, in words: ``Apr 2025`` (its last month), else
     the last month of its source's monthly tables (an annual table's final year may be a
-    partial one), else ``FY2019`` or ``2019``."""
+    partial one), else ``FY2019`` or ``2019`` (``abr 2025``, ``año fiscal 2019`` in Spanish)."""
+    kind, when = _latest(table)
+    if kind == "month":
+        return f"{when:%b %Y}" if lang == i18n.DEFAULT else i18n.date(when, lang, "month_year_short")
+    if kind == "fiscal_year":
+        return i18n.text("charts.common.fiscal_year", lang, year=when)
+    return str(when) if kind else ""
+
+
+def _latest(table: str) -> tuple[str, object]:
+    # read once per table and as-of date: every chart and edition citing the table asks
+    return _latest_cached(table, as_of(), processed.table_path(table).stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _latest_cached(table: str, _as_of, _mtime) -> tuple[str, object]:
     source, spec = table_owner(table)
     last = _last_month(table)
     if last is None:
@@ -226,44 +453,110 @@ def latest_period(table: str) -> str:
         ]
         last = max(months) if months else None
     if last is not None:
-        return f"{last:%b %Y}"
-    for name, label in (("fiscal_year", "FY{}"), ("year", "{}")):
+        return "month", last
+    for name in ("fiscal_year", "year"):
         if name in spec.column_names:
             years = pd.read_csv(processed.table_path(table), usecols=[name])[name].dropna().astype(int)
-            return label.format(int(years.max()))
-    return ""
+            return name, int(years.max())
+    return "", None
 
 
-def source_line(tables: Sequence[str], credits: Sequence[str] = ()) -> str:
+def source_line(tables: Sequence[str], credits: Sequence[str] = (), lang: str = i18n.DEFAULT) -> str:
     """``Source: <publisher>, via <carrier> (data to <period>, retrieved <date>)``, one
     entry per publisher, built from ``datapackage.json``; ``credits`` adds the project's own
-    compilations (e.g. the hand-curated closures list)."""
-    by_publisher: dict[str, dict] = {}
-    for table in tables:
-        prov = processed.provenance(table)
-        entry = by_publisher.setdefault(
-            prov["publisher"],
-            {"via": _short_carrier(prov.get("carrier") or ""), "periods": [], "retrieved": []},
-        )
-        entry["periods"].append(latest_period(table))
-        entry["retrieved"] += [s["retrieved_at"] for s in prov.get("sources", []) if s.get("retrieved_at")]
-    parts = []
-    for publisher, entry in by_publisher.items():
-        text = publisher + (f", via {entry['via']}" if entry["via"] else "")
-        details = []
-        periods = sorted({p for p in entry["periods"] if p}, key=_period_sort_key)
-        if periods:
-            details.append(f"data to {periods[-1]}")
-        if entry["retrieved"]:
-            details.append(f"retrieved {_date_label(pd.Timestamp(max(entry['retrieved'])))}")
-        if details:
-            text += f" ({', '.join(details)})"
-        parts.append(text)
-    parts += list(credits)
-    if not parts:
-        return ""
-    label = "Source" if len(parts) == 1 else "Sources"
-    return f"{label}: " + "; ".join(parts) + "."
+    compilations (e.g. the hand-curated closures list). In Spanish: ``Fuente: <publisher>, vía
+    <carrier> (datos hasta dic 2023, consultado el 5 ene 2024).`` (publishers keep their own
+    names)."""
+    return _SourceLine(tables, credits).render(lang)
+
+
+class _SourceLine:
+    """The source line's facts, read once, written in each language."""
+
+    def __init__(self, tables: Sequence[str], credits: Sequence = ()):
+        self.by_publisher: dict[str, dict] = {}
+        for table in tables:
+            prov = processed.provenance(table)
+            entry = self.by_publisher.setdefault(
+                prov["publisher"],
+                {
+                    "via": _short_carrier(prov.get("carrier") or ""),
+                    "tables": [],
+                    "retrieved": [],
+                    "key": table if i18n.has(f"charts.sources.{table}.publisher") else prov.get("source_id"),
+                },
+            )
+            entry["tables"].append(table)
+            entry["retrieved"] += [
+                s["retrieved_at"] for s in prov.get("sources", []) if s.get("retrieved_at")
+            ]
+        self.credits = list(credits)
+        self._periods = {t: _latest(t) for e in self.by_publisher.values() for t in e["tables"]}
+
+    def _period(self, table: str, lang: str) -> str:
+        kind, when = self._periods[table]
+        if kind == "month":
+            return f"{when:%b %Y}" if lang == i18n.DEFAULT else i18n.date(when, lang, "month_year_short")
+        if kind == "fiscal_year":
+            return i18n.text("charts.common.fiscal_year", lang, year=when)
+        return str(when) if kind else ""
+
+    def _sort_key(self, table: str):
+        kind, when = self._periods[table]
+        if kind == "month":
+            return pd.Timestamp(when)
+        if kind:
+            return pd.Timestamp(f"{when}-01-01")
+        return pd.Timestamp.min
+
+    def render(self, lang: str) -> str:
+        parts = []
+        for publisher, entry in self.by_publisher.items():
+            via = i18n.text("common.via", lang)
+            name, carrier = publisher, entry["via"]
+            if lang != i18n.DEFAULT:
+                name, carrier = _source_words(entry["key"], publisher, carrier, lang)
+            text = name + (f", {via} {carrier}" if carrier else "")
+            details = []
+            # the latest period among the tables (months and years compared as dates)
+            dated = [t for t in entry["tables"] if self._periods[t][0]]
+            if dated:
+                if lang == i18n.DEFAULT:  # as it always was: the labels sorted
+                    labels = sorted({self._period(t, lang) for t in dated}, key=_period_sort_key)
+                    last = labels[-1]
+                else:
+                    last = self._period(max(dated, key=self._sort_key), lang)
+                details.append(i18n.text("common.data_to", lang, period=last))
+            if entry["retrieved"]:
+                day = _date_label(pd.Timestamp(max(entry["retrieved"])), lang)
+                details.append(i18n.text("common.retrieved", lang, date=day))
+            if details:
+                text += f" ({', '.join(details)})"
+            parts.append(text)
+        parts += [localize(c, lang) for c in self.credits]
+        if not parts:
+            return ""
+        label = i18n.text("common.source" if len(parts) == 1 else "common.sources", lang)
+        return f"{label}: " + "; ".join(parts) + "."
+
+
+def _source_words(key: str | None, publisher: str, carrier: str, lang: str) -> tuple[str, str]:
+    """A publisher's name and carrier in ``lang``, from ``[charts.sources.<source or table>]``.
+    The English entry there must read as the data package does: a publisher renamed in the
+    catalog of sources makes its translation stale, and that is an error, not a silent mix."""
+    out = []
+    for field, english in (("publisher", publisher), ("via", carrier)):
+        name = f"charts.sources.{key}.{field}"
+        if not english:
+            out.append("")
+            continue
+        if i18n.has(name) and i18n.text(name) != english:
+            raise TranslationError(
+                f"{name!r} in locales/en.toml reads {i18n.text(name)!r} but the data package now says "
+                f"{english!r}. What to do: update the key in en.toml and its translation in {lang}.toml."
+            )
+        out.append(i18n.text(name, lang))  # a missing key is an error naming it
+    return out[0], out[1]
 
 
 def _period_sort_key(label: str):
@@ -281,8 +574,15 @@ def thousands(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def compact(x: float, decimals: int = 0) -> str:
-    """520085 -> ``520k``; 2475669 -> ``2.5m``; 0 -> ``0``."""
+def compact(x: float, decimals: int = 0) -> Phrase:
+    """520085 -> ``520k`` (``520 mil``); 2475669 -> ``2.5m`` (``2.5 millones``); 7.21e9 ->
+    ``7.2bn`` (``7.2 mil millones``); 0 -> ``0``."""
+    return Phrase(lambda lang: _compact(x, decimals, lang))
+
+
+def _compact(x: float, decimals: int = 0, lang: str = i18n.DEFAULT) -> str:
+    if lang != i18n.DEFAULT:
+        return _compact_es(x, decimals)
     a = abs(x)
     if a >= 1e9:
         return f"{x / 1e9:.{max(decimals, 1) if a < 1e10 else decimals}f}bn".replace(".0bn", "bn")
@@ -293,18 +593,78 @@ def compact(x: float, decimals: int = 0) -> str:
     return f"{x:.0f}"
 
 
-def number_word(n: int, capital: bool = False) -> str:
-    """3 -> ``three``: style spells out counts under ten."""
-    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-    text = words[n] if 0 <= n < 10 else f"{n:,}"
-    return text[0].upper() + text[1:] if capital else text
+def _compact_es(x: float, decimals: int = 0) -> str:
+    # Mexican copy: "520 mil", "2.5 millones", "7.2 mil millones" (never "billones")
+    a = abs(x)
+
+    def body(v, keep):
+        out = f"{v:.{keep}f}"
+        return out[:-2] if out.endswith(".0") else out
+
+    if a >= 1e9:
+        return f"{body(x / 1e9, max(decimals, 1) if a < 1e10 else decimals)} mil millones"
+    if a >= 1e6:
+        b = body(x / 1e6, max(decimals, 1) if a < 1e7 else decimals)
+        return f"{b} {'millón' if b in ('1', '-1') else 'millones'}"
+    if a >= 1e3:
+        return f"{x / 1e3:.{decimals}f} mil"
+    return f"{x:.0f}"
 
 
-def change_phrase(new: float, old: float) -> str:
+_NUMBER_WORDS = {
+    "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
+    # masculine, as the nouns counted here are (días, cruces, puertos); "un" before a noun
+    "es": ["cero", "un", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"],
+}
+
+
+def number_word(n: int, capital: bool = False) -> Phrase:
+    """3 -> ``three`` (``tres``): style spells out counts under ten."""
+
+    def make(lang):
+        text = _NUMBER_WORDS[lang][n] if 0 <= n < 10 else f"{n:,}"
+        return text[0].upper() + text[1:] if capital else text
+
+    return Phrase(make)
+
+
+def change_phrase(new: float, old: float) -> Phrase:
     """How a headline says ``old`` became ``new``: ``more than doubled``, ``rose 40%``,
-    ``fell by half``... computed, so a revised figure cannot leave a wrong verb behind."""
+    ``fell by half``... computed, so a revised figure cannot leave a wrong verb behind. The
+    Spanish verb is in the third person plural (``se duplicaron con creces``), as the counts
+    it describes are (los cruces, las detenciones, las remesas)."""
     if old <= 0:
         raise ValueError("change_phrase needs a positive starting value")
+    return Phrase(lambda lang: _change(new, old, lang))
+
+
+_CHANGE_ES = {
+    "doubled": "se duplicaron",
+    "tripled": "se triplicaron",
+    "quadrupled": "se cuadruplicaron",
+    "more than doubled": "se duplicaron con creces",
+    "more than tripled": "se triplicaron con creces",
+    "more than quadrupled": "se cuadruplicaron con creces",
+    "held steady": "se mantuvieron estables",
+    "fell by about half": "cayeron alrededor de la mitad",
+}
+
+
+def _change(new: float, old: float, lang: str) -> str:
+    en = _change_en(new, old)
+    if lang == i18n.DEFAULT:
+        return en
+    if en in _CHANGE_ES:
+        return _CHANGE_ES[en]
+    r = new / old
+    if en.startswith("grew"):
+        return f"se multiplicaron por {r:.0f}"
+    if en.startswith("rose"):
+        return f"aumentaron {r - 1:.0%}"
+    return f"cayeron {1 - r:.0%}"
+
+
+def _change_en(new: float, old: float) -> str:
     r = new / old
     if r >= 2:
         whole = int(r)
@@ -322,14 +682,38 @@ def change_phrase(new: float, old: float) -> str:
 
 
 def number_axis(ax, axis: str = "y", style: str = "comma", prefix: str = "", suffix: str = "") -> None:
-    """Tick labels as ``100,000`` (comma), ``100k`` (compact) or ``$5bn`` (prefix/suffix)."""
+    """Tick labels as ``100,000`` (comma), ``100k`` (compact) or ``$5bn`` (prefix/suffix); in
+    Spanish ``100 mil`` (compact) and no ``$`` (in Mexico it means pesos; the subtitle names
+    the dollars)."""
 
     def fmt(v, _pos):
-        body = thousands(v) if style == "comma" else compact(v)
-        return f"{'-' if v < 0 else ''}{prefix}{body.lstrip('-')}{suffix}" if v else "0"
+        body = thousands(v) if style == "comma" else _compact(v, 0, _lang)
+        # in Mexico "$" alone reads as pesos: the Spanish ticks drop it, and the subtitle
+        # says the unit (millones / miles de millones de dólares)
+        pre = "" if _lang != i18n.DEFAULT and prefix == "$" else prefix
+        return f"{'-' if v < 0 else ''}{pre}{body.lstrip('-')}{suffix}" if v else "0"
 
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_formatter(mticker.FuncFormatter(fmt))
+
+
+@functools.cache
+def _month_names(lang: str) -> dict[str, str]:
+    return {
+        f"{pd.Timestamp(2001, m, 1):%b}": i18n.date(pd.Timestamp(2001, m, 1), lang, "month_short")
+        for m in range(1, 13)
+    }
+
+
+class _DateTicks(mdates.ConciseDateFormatter):
+    """Matplotlib's concise date ticks, with the month names of the language being drawn."""
+
+    def format_ticks(self, values):
+        labels = super().format_ticks(values)
+        if _lang == i18n.DEFAULT:
+            return labels
+        names = _month_names(_lang)
+        return [re.sub(r"[A-Z][a-z]{2}", lambda m: names.get(m.group(0), m.group(0)), s) for s in labels]
 
 
 def mid_month(months):
@@ -342,11 +726,10 @@ def mid_month(months):
 
 
 def date_axis(ax, axis: str = "x", maxticks: int = 8) -> None:
-    """Dates as ``Jan 2023 · Apr · Jul``: the year only where it changes."""
-    import matplotlib.dates as mdates
-
+    """Dates as ``Jan 2023 · Apr · Jul``: the year only where it changes (``ene 2023 · abr ·
+    jul`` in Spanish)."""
     locator = mdates.AutoDateLocator(minticks=3, maxticks=maxticks)
-    formatter = mdates.ConciseDateFormatter(locator, show_offset=False)
+    formatter = _DateTicks(locator, show_offset=False)
     formatter.formats = ["%Y", "%b", "%d", "%H:%M", "%H:%M", "%S.%f"]
     formatter.zero_formats = ["", "%b\n%Y", "%b\n%d", "%H:%M", "%H:%M", "%S.%f"]
     target = ax.xaxis if axis == "x" else ax.yaxis
@@ -455,7 +838,7 @@ def shade(ax, start, end, label: str = "", color: str = SHADE, label_y: float = 
         ax.text(
             start,
             label_y,
-            " " + label,
+            Phrase(lambda lang: " " + localize(label, lang)) if isinstance(label, Localized) else " " + label,
             transform=ax.get_xaxis_transform(),
             ha="left",
             va="top",
@@ -522,7 +905,10 @@ def ranked_bars(
     names, counts, shares = list(names)[::-1], list(counts)[::-1], list(shares)[::-1]
     highlight = set(highlight)
     colors = [LIGHT_GREY if n == rest else HIGHLIGHT if n in highlight else GREY for n in names]
-    bars = ax.barh(names, counts, color=colors, height=0.7)
+    # at positions 0, 1, ... with the names as tick labels (as a categorical axis would place
+    # them), so that each edition can print the names in its language
+    bars = ax.barh(range(len(names)), counts, color=colors, height=0.7)
+    ax.set_yticks(range(len(names)), names)
     bar_labels(ax, bars, [f"{c:,}  ({s:.1%})" for c, s in zip(counts, shares, strict=True)])
     ax.grid(False)
     ax.xaxis.set_visible(False)
@@ -614,10 +1000,10 @@ class Chart:
         self,
         slug: str,
         *,
-        title: str,
-        subtitle: str,
+        title: str | Localized,
+        subtitle: str | Localized,
         tables: Sequence[str] = (),
-        notes: Sequence[str] | str = (),
+        notes: Sequence[str | Localized] | str | Localized = (),
         size: str = "landscape",
         inputs: Sequence[str | os.PathLike] = (),
         credits: Sequence[str] = (),
@@ -641,12 +1027,19 @@ class Chart:
         self.slug = slug
         self.size = size
         self.width, self.height = SIZES[size]
+        self._words = {
+            "title": title,
+            "subtitle": subtitle,
+            "notes": [notes] if isinstance(notes, str) else [n for n in notes if n],
+        }
+        self.lang = i18n.DEFAULT
         self.title = title.strip()
         self.subtitle = subtitle.strip()
-        self.notes = [notes] if isinstance(notes, str) else [n for n in notes if n]
+        self.notes = [str(n) for n in self._words["notes"]]
         self.tables = list(tables)
         self.inputs = [Path(p) if Path(p).is_absolute() else paths.REPO_DIR / p for p in inputs]
-        self.source = source_line(self.tables, credits)
+        self._source = _SourceLine(self.tables, credits)
+        self.source = self._source.render(i18n.DEFAULT)
         self.fig, axes = plt.subplots(
             nrows,
             ncols,
@@ -660,11 +1053,74 @@ class Chart:
         self._subtitle = self.fig.text(0, 1, "", fontsize=SUBTITLE_SIZE, color="#444444", va="top")
         self._foot = self.fig.text(0, 0, "", fontsize=FOOT_SIZE, color=MUTED, va="bottom", linespacing=1.35)
         self._apart: list[tuple] = []
+        self._texts: list[tuple] = []  # (artist, localised text) set anew for each edition
+        self._ticks: list[tuple] = []  # (fixed tick formatter, its English labels)
 
     def keep_apart(self, labels: Sequence, min_gap: float = 13) -> None:
         """Keep these end-of-line labels (from :func:`label_end`) at least ``min_gap`` points
         apart vertically; applied when the chart is laid out, once the axes have their size."""
-        self._apart.append((labels, min_gap))
+        self._apart.append((labels, min_gap, [lab.xyann for lab in labels]))
+
+    # -- editions
+
+    def languages(self) -> tuple[str, ...]:
+        """The editions this chart is drawn in (see :func:`setup`)."""
+        if _settings.langs is not None:
+            return _settings.langs
+        words = [self._words["title"], self._words["subtitle"], *self._words["notes"]]
+        if all(isinstance(w, Localized) for w in words):
+            return i18n.LANGUAGES
+        return (i18n.DEFAULT,)
+
+    def _collect_texts(self) -> None:
+        """Find the artists that print a localised text: every text in the figure whose
+        words are those of a text made (by :func:`t` or a computed phrase) since the last chart,
+        and the axes' fixed tick labels (category names)."""
+        from matplotlib.text import Text
+
+        known = {str(m): m for m in _made}
+        own = {id(self._title), id(self._subtitle), id(self._foot)}
+        # (tick labels are made anew by their formatters at each draw; the fixed ones below)
+        self._texts = [
+            (art, known[art.get_text()])
+            for art in self.fig.findobj(Text)
+            if id(art) not in own and art.get_text() in known
+        ]
+        self._known = known
+        self._ticks = []
+        for a in self.fig.axes:
+            for axis in (a.xaxis, a.yaxis):
+                labels = _fixed_labels(axis.get_major_formatter())
+                if labels is not None:
+                    self._ticks.append((labels, dict(labels) if isinstance(labels, dict) else list(labels)))
+
+    def _words_in(self, lang: str) -> None:
+        """Set every text of the chart in ``lang``: title, subtitle, notes, source line,
+        callouts, labels, legend, category ticks; tick formatters read the language too."""
+        global _lang
+        w = self._words
+        for name in ("title", "subtitle"):
+            if lang != i18n.DEFAULT and not isinstance(w[name], Localized):
+                raise TranslationError(
+                    f"chart {self.slug}: its {name} {str(w[name])!r} is a plain string, so it has no "
+                    f"{lang!r} edition. What to do: put the words in src/migrationdata/locales/*.toml "
+                    f"under [charts.{self.slug}] and pass charts.t('{self.slug}.{name}', ...)."
+                )
+        _lang = lang
+        self.lang = lang
+        self.title = localize(w["title"], lang).strip()
+        self.subtitle = localize(w["subtitle"], lang).strip()
+        self.notes = [localize(n, lang) for n in w["notes"]]
+        self.source = self._source.render(lang)
+        for art, text in self._texts:
+            art.set_text(text.render(lang))
+        known = self._known
+        for labels, english in self._ticks:
+            for k, s in english.items() if isinstance(english, dict) else enumerate(english):
+                labels[k] = known[s].render(lang) if isinstance(s, str) and s in known else s
+        for labels, _gap, start in self._apart:
+            for lab, xy in zip(labels, start, strict=True):
+                lab.xyann = xy
 
     # -- layout
 
@@ -690,8 +1146,9 @@ class Chart:
         header = y + GAP_HEADER * k
 
         notes = " ".join(n.strip() for n in self.notes)
+        note = i18n.text("common.note", self.lang)
         foot_lines = [
-            f"Note: {notes}" if notes and not notes.lower().startswith("note") else notes,
+            f"{note}: {notes}" if notes and not notes.lower().startswith(note.lower()) else notes,
             self.source,
         ]
         wrapped = [_wrap(t, text_w, self._foot.get_fontproperties(), renderer) for t in foot_lines if t]
@@ -724,7 +1181,7 @@ class Chart:
             if all(abs(a - b) < 1 for a, b in zip(new, (left, right, bottom, top), strict=True)):
                 break
             left, right, bottom, top = new
-        for labels, gap in self._apart:
+        for labels, gap, _start in self._apart:
             if labels:
                 _spread(labels[0].axes, labels, gap)
 
@@ -733,7 +1190,8 @@ class Chart:
     def _render(self, alt: str) -> tuple[bytes, bytes]:
         self.layout()
         png = io.BytesIO()
-        self.fig.savefig(png, format="png", dpi=PX_PER_INCH * PNG_SCALE, metadata={"Software": None})
+        kw = {} if self.lang == i18n.DEFAULT else {"pil_kwargs": {"compress_level": EDITION_PNG_COMPRESSION}}
+        self.fig.savefig(png, format="png", dpi=PX_PER_INCH * PNG_SCALE, metadata={"Software": None}, **kw)
         svg = io.BytesIO()
         self.fig.savefig(
             svg,
@@ -749,7 +1207,7 @@ class Chart:
     def save(
         self,
         data: pd.DataFrame,
-        alt_text: str,
+        alt_text: str | Localized,
         output: str | os.PathLike | None = None,
         mobile: bool = True,
     ) -> dict:
@@ -760,8 +1218,50 @@ class Chart:
         one or two sentences saying what the chart shows and its main number. Unless
         ``mobile=False`` (or the chart is already mobile-sized), the same chart is laid out
         again at the mobile size as ``<slug>-mobile.png`` and ``.svg``.
+
+        The chart is drawn once and written in each edition (:meth:`languages`): its texts are
+        set in the language, the chart laid out again and rendered; English goes to the output
+        folder, Spanish to ``es/`` inside it, under the same file names. The CSV keeps its
+        column names in every edition; cells holding a localised text (country names) are
+        written in the edition's language. Returns the English sidecar (the first edition's).
         """
-        alt = (alt_text or "").strip()
+        if not isinstance(alt_text, Localized) and not (alt_text or "").strip():
+            alt_text = ""
+        if not isinstance(data, pd.DataFrame) or data.empty:
+            raise ValueError(f"chart {self.slug}: pass the plotted data as a non-empty DataFrame (data=)")
+        base = Path(output).resolve() if output else output_dir()
+        langs = self.languages()
+        self._collect_texts()
+        self.mobile = mobile and self.size not in ("mobile", "square")
+        editions = []
+        try:
+            for lang in langs:
+                # every text checked before anything is written: a missing key fails first
+                alt = localize(alt_text, lang).strip() if alt_text else ""
+                self._check_alt(alt)
+                self._words_in(lang)
+                editions.append((lang, alt))
+            for lang, alt in editions:
+                self._words_in(lang)
+                out = base if lang == i18n.DEFAULT else base / lang
+                out.mkdir(parents=True, exist_ok=True)
+                blobs = self._blobs(data, alt)
+                for name, blob in blobs.items():
+                    _write_if_changed(out / name, blob)
+                sidecar = json.loads(blobs[f"{self.slug}.json"])
+                if lang == langs[0]:
+                    first = sidecar
+        finally:
+            self._words_in(i18n.DEFAULT) if self.lang != i18n.DEFAULT else None
+            _made.clear()
+        if self.mobile and _shows_figures():
+            self.layout()  # the notebook goes on showing the main layout
+        _log_save(self.slug, base)
+        if not _shows_figures():
+            plt.close(self.fig)  # a script or a headless build: free the memory now
+        return first
+
+    def _check_alt(self, alt: str) -> None:
         if not alt:
             raise ValueError(
                 f"chart {self.slug}: alt text is required. Write one or two sentences saying what "
@@ -771,14 +1271,11 @@ class Chart:
             raise ValueError(
                 f"chart {self.slug}: the alt text should state the chart's main number; got {alt!r}"
             )
-        if not isinstance(data, pd.DataFrame) or data.empty:
-            raise ValueError(f"chart {self.slug}: pass the plotted data as a non-empty DataFrame (data=)")
-        out = Path(output).resolve() if output else output_dir()
-        out.mkdir(parents=True, exist_ok=True)
 
+    def _blobs(self, data: pd.DataFrame, alt: str) -> dict[str, bytes]:
+        """The chart's files in the current language."""
         png, svg = self._render(alt)
         blobs = {f"{self.slug}.png": png, f"{self.slug}.svg": svg}
-        self.mobile = mobile and self.size not in ("mobile", "square")
         if self.mobile:
             main = self.size
             self._resize("mobile")
@@ -786,20 +1283,13 @@ class Chart:
             blobs[f"{self.slug}{MOBILE_SUFFIX}.png"] = png_m
             blobs[f"{self.slug}{MOBILE_SUFFIX}.svg"] = svg_m
             self._resize(main)
-            if _shows_figures():
-                self.layout()  # the notebook goes on showing the main layout
         # no cell a spreadsheet would run as a formula (store.spreadsheet_csv)
-        blobs[f"{self.slug}.csv"] = store.spreadsheet_csv(data)
+        blobs[f"{self.slug}.csv"] = store.spreadsheet_csv(_localized_frame(data, self.lang, self._known))
         sidecar = self.sidecar(alt)
         blobs[f"{self.slug}.json"] = (json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n").encode(
             "utf-8"
         )
-        for name, blob in blobs.items():
-            _write_if_changed(out / name, blob)
-        _log_save(self.slug, out)
-        if not _shows_figures():
-            plt.close(self.fig)  # a script or a headless build: free the memory now
-        return sidecar
+        return blobs
 
     def files(self) -> dict[str, str]:
         """The chart's files by kind, as the sidecar lists them (the sidecar is ``<slug>.json``)."""
@@ -831,6 +1321,7 @@ class Chart:
         notebook = _settings.notebook
         return {
             "slug": self.slug,
+            "lang": self.lang,
             "title": self.title,
             "subtitle": self.subtitle,
             "alt_text": alt,
@@ -843,6 +1334,36 @@ class Chart:
             "notebook": f"notebooks/{notebook}.ipynb" if notebook != "interactive" else None,
             "as_of": f"{as_of():%Y-%m-%d}" if as_of() is not None else None,
         }
+
+
+def _fixed_labels(fmt):
+    """The mutable labels behind tick labels given as text (``set_yticks(pos, names)``), or
+    None for computed ticks (numbers, dates)."""
+    import functools
+
+    if isinstance(fmt, mticker.FixedFormatter):
+        return fmt.seq
+    func = getattr(fmt, "func", None)
+    if isinstance(fmt, mticker.FuncFormatter) and isinstance(func, functools.partial):
+        if getattr(func.func, "__name__", "") == "_format_with_dict" and func.args:
+            return func.args[0]  # {position: label}, as Axis.set_ticklabels keeps them
+    return None
+
+
+def _localized_frame(data: pd.DataFrame, lang: str, known: dict) -> pd.DataFrame:
+    """The plotted data with its text cells that the chart prints localised (country names,
+    "All others") in ``lang``; column names stay as they are, a data contract."""
+    if lang == i18n.DEFAULT:
+        return data
+    out = data.copy()
+
+    def cell(v):
+        return known[v].render(lang) if isinstance(v, str) and v in known else v
+
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(cell)
+    return out
 
 
 def _shows_figures() -> bool:

@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
         description="List every source the project reads: who publishes it, where, under what "
         "terms, and when each file was last retrieved (with its sha256).",
     )
+    s.add_argument(
+        "--reuse-table",
+        action="store_true",
+        help="print the README's 'Reuse and licences' table (Markdown) instead",
+    )
     s.set_defaults(func=cmd_sources)
 
     f = sub.add_parser(
@@ -119,6 +124,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--force", action="store_true", help="run even the notebooks that look up to date")
     b.add_argument(
+        "--lang",
+        choices=("en", "es"),
+        default=None,
+        help="write one edition only: en (figures/) or es (figures/es/); default: both",
+    )
+    b.add_argument(
         "--kernel",
         action="store_true",
         help="run each notebook in a Jupyter kernel (nbclient) instead of a process forked from "
@@ -143,6 +154,13 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of", metavar="DATE", default=None, help="only data published by DATE (one date only)"
     )
     c.add_argument("--claim", action="append", metavar="ID", help="check only this claim (repeatable)")
+    c.add_argument(
+        "--lang",
+        choices=("en", "es"),
+        default="en",
+        help="the listing's language: es prints the verdicts, claims and figures in Spanish (Mexico), "
+        "as the Spanish report does (JSON and error messages stay as they are)",
+    )
     c.set_defaults(func=cmd_check)
 
     g = sub.add_parser(
@@ -229,7 +247,11 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_sources(args) -> int:
     from migrationdata.catalog import all_sources
     from migrationdata.store import read_manifest
+    from migrationdata.terms import reuse_table, terms_for
 
+    if args.reuse_table:
+        print(reuse_table(), end="")
+        return 0
     manifest = read_manifest()
     for src in all_sources():
         print(f"{src.id}: {src.title}")
@@ -237,7 +259,10 @@ def cmd_sources(args) -> int:
         if src.carrier:
             print(f"  carried by:   {src.carrier}")
         print(f"  landing page: {src.landing_page}")
-        print(f"  terms:        {src.licence}")
+        print(f"  terms:        {terms_for(src.id).licence} ({terms_for(src.id).url})")
+        print(f"  credit:       {terms_for(src.id).credit}")
+        if terms_for(src.id).carrier:
+            print(f"  copy read:    {terms_for(src.id).carrier}")
         print(f"  tables:       {', '.join(t.name for t in src.tables)}")
         for rf in src.files:
             entry = manifest.get("files", {}).get(f"{src.id}/{rf.name}")
@@ -319,6 +344,7 @@ def cmd_check(args) -> int:
     import textwrap
 
     from migrationdata import claims
+    from migrationdata.claims.report import Words
     from migrationdata.errors import MigrationDataError
 
     as_of = None
@@ -358,6 +384,7 @@ def cmd_check(args) -> int:
     width = max(shutil.get_terminal_size((120, 20)).columns, 100)
     changed, broken, out_json = [], [], []
     for story in stories:
+        w = Words(args.lang, story)
         dates = [(story.recorded_key(as_of), as_of)] if args.as_of else story.vintages
         for key, when in dates:
             try:
@@ -365,47 +392,62 @@ def cmd_check(args) -> int:
             except MigrationDataError as exc:
                 errors.append(exc)
                 break
-            label = (
-                "now"
-                if when is None
-                else f"as of {when.isoformat()}" + (" (publication day)" if key == "publication" else "")
-            )
             if args.json:
+                label = (
+                    "now"
+                    if when is None
+                    else f"as of {when.isoformat()}" + (" (publication day)" if key == "publication" else "")
+                )
                 out_json.append({**claims.evaluate.results_json(story, results), "as_of": label})
             else:
-                print(f"== {story.slug}: {story.headline} ({story.outlet}, {story.published}) — {label}")
+                label = w.now_label_iso(when) + (
+                    " " + w("cli.publication_day") if key == "publication" else ""
+                )
+                published = w.iso_date(story.published.isoformat())
+                print(f"== {story.slug}: {story.headline} ({story.outlet}, {published}) — {label}")
                 print()
                 for r in results:
-                    flag = "" if r.matches else f"   <-- recorded {r.recorded}"
+                    flag = "" if r.matches else "   " + w("cli.recorded", verdict=w.verdict(r.recorded))
                     if r.status == "draft":
                         flag += (
-                            "   [draft"
-                            + (f", proposed {r.recorded}" if r.recorded else "")
-                            + ": not yet verified]"
+                            f"   [{w('cli.draft')}"
+                            + (", " + w("cli.proposed", verdict=w.verdict(r.recorded)) if r.recorded else "")
+                            + f": {w('cli.not_verified')}]"
                         )
-                    print(f"{r.verdict.upper():<22} {r.id}{flag}")
-                    for line in textwrap.wrap(r.claim, width - 4):
+                    print(f"{w.verdict(r.verdict).upper():<22} {r.id}{flag}")
+                    text, original = w.claim(r)
+                    text += f" ({w('original_text')})" if original else ""
+                    for line in textwrap.wrap(text, width - 4):
                         print(f"    {line}")
                     if r.checkable:
-                        for line in textwrap.wrap(f"Figure: {r.display}", width - 4):
+                        figure = w.figure(r)
+                        if not w.english and r.data_through:
+                            figure += f" ({w('data_through', period=w.through(r))})"
+                        for line in textwrap.wrap(w("cli.figure", figure=figure), width - 4):
                             print(f"    {line}")
-                        for cond in r.conditions:
-                            for line in textwrap.wrap(f"And: {cond}", width - 4):
+                        for cond in r.conditions if w.english else ():
+                            for line in textwrap.wrap(w("cli.and", condition=cond), width - 4):
                                 print(f"    {line}")
                     if r.sources:
                         src = "; ".join(sorted({s["publisher"] or s["title"] or "" for s in r.sources}))
-                        print(f"    Source: {src}")
+                        print("    " + w("cli.source", source=src))
                     if r.error:
-                        print(f"    ERROR: {r.error}")
+                        print("    " + w("cli.error", error=r.error))
                     elif not r.checkable:
-                        print(f"    Why: {r.note}")
+                        why, original = w.reason(r)
+                        why += f" ({w('original_text')})" if original else ""
+                        print("    " + w("cli.why", note=why))
+                        if w.detail(r):
+                            detail = f"{w('detail_short')} {w('detail_lang')}: {w.detail(r)}"
+                            for line in textwrap.wrap(detail, width - 4):
+                                print(f"    {line}")
                     print()
                 tally: dict[str, int] = {}
                 for r in results:
                     tally[r.verdict] = tally.get(r.verdict, 0) + 1
-                print(", ".join(f"{n} {v}" for v, n in tally.items()))
+                print(w.tally(tally.items(), none=False))
                 if story.unmapped:
-                    print(f"{len(story.unmapped)} figure(s) listed as unmapped: no claim checks them yet.")
+                    print(w("cli.unmapped", count=len(story.unmapped)))
                 print()
             for r in results:
                 if r.verdict == "error":

@@ -100,3 +100,8 @@ class TestTypeError(MigrationDataError, TypeError):
 class TranslationError(MigrationDataError):
     """A text has no translation in an edition's message catalog, or its fields differ from
     the English; the message names the key, the language and the catalog file."""
+
+
+class EmbedError(MigrationDataError):
+    """A chart's interactive embed cannot be made: no declaration for its slug, a column the
+    declaration plots is missing from the chart's CSV, or the Vega-Lite library is missing."""

@@ -1,10 +1,14 @@
 """The chart gallery: ``figures/index.md`` (rendered by the repository host) and
-``figures/index.html`` (open in a browser), one entry per chart sidecar.
+``figures/index.html`` (open in a browser), one entry per chart sidecar; the Spanish edition's
+in ``figures/es/``, each page linking the other.
 
 The page is ``templates/gallery.html`` (Jinja2, every value escaped), with its style and
-script in ``templates/gallery.css`` and ``templates/gallery.js`` beside it. An as-of gallery
-says at the top which date its charts show. The gallery is rewritten only when a sidecar, the
-report link, the date or a template changed, and Jinja2 is imported only then.
+script in ``templates/gallery.css`` and ``templates/gallery.js`` beside it. It shows each
+chart's static PNG and, beside it, its interactive embed (``<slug>.embed.html``, in an
+iframe the page sizes to the embed's height). Its words come from ``[gallery]`` in the
+edition's message catalog (``locales/<lang>.toml``). An as-of gallery says at the top which
+date its charts show. The gallery is rewritten only when a sidecar, the report link, the date
+or a template changed, and Jinja2 is imported only then.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ import json
 import os
 from pathlib import Path
 
-from migrationdata import paths
+from migrationdata import i18n, paths
 
 TEMPLATES = paths.PACKAGE_DIR / "templates"
 TEMPLATE_FILES = ("gallery.html", "gallery.css", "gallery.js")
+#: the folder of each edition's charts, inside the English one
+EDITION_DIR = {"es": "es"}
+SPEC_SUFFIX, PAGE_SUFFIX = ".vl.json", ".embed.html"  # as migrationdata.embeds writes them
 
 
 def sidecars(figures: Path, state: dict | None = None) -> list[dict]:
@@ -40,23 +47,33 @@ def sidecars(figures: Path, state: dict | None = None) -> list[dict]:
     return metas
 
 
-def long_date(text: str) -> str:
-    """``2023-12-28`` as ``28 December 2023``."""
+def long_date(text: str, lang: str = "en") -> str:
+    """``2023-12-28`` as ``28 December 2023`` (``28 de diciembre de 2023``)."""
     d = dt.date.fromisoformat(text)
-    return f"{d.day} {d:%B %Y}"
+    return f"{d.day} {d:%B %Y}" if lang == "en" else i18n.date(d, lang, "date")
 
 
-def as_of_notice(as_of: str) -> tuple[str, str]:
+def words(lang: str) -> dict[str, str]:
+    """The gallery's words in an edition (``[gallery]`` in its catalog), those with fields
+    left as templates."""
+    prefix = "gallery."
+    return {k[len(prefix) :]: v for k, v in i18n.catalog(lang).items() if k.startswith(prefix)}
+
+
+def as_of_notice(as_of: str, lang: str = "en") -> tuple[str, str]:
     """What an as-of gallery says first (a headline, then the detail): these charts are not
     today's data."""
-    day = long_date(as_of)
+    day = long_date(as_of, lang)
     return (
-        f"As of {day}: these charts show the data as published by that date, not as they stand today.",
-        f"Each source is cut to the months its publisher had released by {day} (today's revised "
-        "values for those months); a chart about a month not yet published is left out, and the "
-        "closures timeline shows only what had been reported by then. Today's charts are in the "
-        "repository's figures/ folder.",
+        i18n.text("gallery.as_of_head", lang, date=day),
+        i18n.text("gallery.as_of_detail", lang, date=day),
     )
+
+
+def edition(metas: list[dict]) -> str:
+    """The language of a folder of charts, as their sidecars say (English when they do not)."""
+    langs = {m.get("lang") or i18n.DEFAULT for m in metas}
+    return langs.pop() if len(langs) == 1 else i18n.DEFAULT
 
 
 def data_as_of(metas: list[dict]) -> list[dict]:
@@ -76,11 +93,37 @@ def data_as_of(metas: list[dict]) -> list[dict]:
 
 
 def _strip_label(source: str) -> str:
-    return source.split(": ", 1)[1] if source.startswith(("Source: ", "Sources: ")) else source
+    """The source line without its label (``Source: ``, ``Fuentes: ``...), which the gallery
+    prints itself."""
+    labels = tuple(
+        f"{i18n.text(k, lang)}: " for lang in i18n.LANGUAGES for k in ("common.source", "common.sources")
+    )
+    return source.split(": ", 1)[1] if source.startswith(labels) else source
 
 
 def _md_escape(text: str) -> str:
     return text.replace("[", "(").replace("]", ")")
+
+
+def _chart_entry(m: dict, figures: Path | None) -> dict:
+    """What the gallery shows of one chart: its words, sizes and files (the embed's only where
+    its spec is there)."""
+    s = m["slug"]
+    size = m.get("size", {})
+    has_spec = figures is not None and (figures / f"{s}{SPEC_SUFFIX}").exists()
+    return {
+        "slug": s,
+        "title": m["title"],
+        "subtitle": m["subtitle"],
+        "alt": m["alt_text"],
+        "source": _strip_label(m["source"]),
+        "notes": m.get("notes", []),
+        "width": size.get("width", 850),
+        "height": size.get("height", 638),
+        "mobile": m.get("files", {}).get("mobile_png"),
+        "spec": f"{s}{SPEC_SUFFIX}" if has_spec else None,
+        "embed": f"{s}{PAGE_SUFFIX}" if has_spec else None,
+    }
 
 
 def gallery_markdown(
@@ -89,28 +132,33 @@ def gallery_markdown(
     as_of: str | None = None,
     repo: str = "..",
     revisions: str | None = None,
+    lang: str = "en",
+    other: str | None = None,
+    figures: Path | None = None,
 ) -> str:
     """The gallery as Markdown. ``repo`` is the repository's root relative to the gallery,
-    for the links to the notebooks."""
+    for the links to the notebooks; ``other`` the other edition's gallery, if any."""
+    w = words(lang)
     command = f"migrationdata build --as-of {as_of}" if as_of else "migrationdata build"
-    lines = [f"# Charts as of {long_date(as_of)}" if as_of else "# Charts", ""]
+    heading = w["heading_as_of"].format(date=long_date(as_of, lang)) if as_of else w["heading"]
+    lines = [f"# {heading}", ""]
     if as_of:
-        head, detail = as_of_notice(as_of)
+        head, detail = as_of_notice(as_of, lang)
         lines += [f"> **{head}** {detail}", ""]
-    lines += [
-        f"Every chart the notebooks draw, generated by `{command}` (do not edit by hand).",
-        "Each has a PNG for the web (2x), an SVG with live text, the plotted data as CSV for",
-        "Datawrapper, and a JSON sidecar with its alt text, source and input checksums.",
-        "",
-    ]
+    if other:
+        lines += [f"[{w['other_language']}]({other}.md)", ""]
+    lines += [w["intro"].format(command=f"`{command}`") + " " + w["count"].format(count=len(metas)), ""]
+    if any(_chart_entry(m, figures)["spec"] for m in metas):
+        lines += [w["interactive_missing"], ""]
     if report:
-        lines += [f"The stories' claims, checked against these data: [fact-check reports]({report}.md).", ""]
+        link = f"[{w['reports_link']}]({report}.md)"
+        lines += [w["reports"].format(link=link), ""]
     tables = data_as_of(metas)
     if tables:
         lines += [
-            "## Data as of",
+            f"## {w['data_as_of']}",
             "",
-            "| table | publisher | data to | retrieved |",
+            f"| {w['table']} | {w['publisher']} | {w['data_to']} | {w['retrieved']} |",
             "| --- | --- | --- | --- |",
         ]
         lines += [
@@ -118,22 +166,25 @@ def gallery_markdown(
         ]
         lines.append("")
         if revisions:
-            lines += [
-                f"What each refresh revised: the [revision log]({revisions}) (`migrationdata changes`).",
-                "",
-            ]
+            link = f"[{w['revisions_link']}]({revisions})"
+            lines += [w["revisions"].format(link=link, command="`migrationdata changes`"), ""]
     notebook = None
     for m in metas:
         if m.get("notebook") != notebook:
             notebook = m.get("notebook")
-            name = Path(notebook).stem if notebook else "other charts"
+            name = Path(notebook).stem if notebook else w["other_charts"]
             lines += [f"## {name}", ""]
             if notebook:
                 lines += [
-                    f"Notebook: [`{notebook}`]({repo}/{notebook}) (reviewed as [`.py`]({repo}/{notebook[:-6]}.py))",
+                    f"{w['notebook']}: [`{notebook}`]({repo}/{notebook}) ({w['reviewed_as']} "
+                    f"[`.py`]({repo}/{notebook[:-6]}.py))",
                     "",
                 ]
-        s = m["slug"]
+        c = _chart_entry(m, figures)
+        s = c["slug"]
+        files = f"[PNG]({s}.png) · [SVG]({s}.svg) · [CSV]({s}.csv) · [JSON]({s}.json)"
+        if c["spec"]:
+            files += f" · [{w['spec']}]({c['spec']}) · [{w['embed']}]({c['embed']})"
         lines += [
             f"### {m['title']}",
             "",
@@ -141,15 +192,12 @@ def gallery_markdown(
             "",
             f"*{m['subtitle']}*",
             "",
-            f"- **Alt text:** {m['alt_text']}",
-            f"- **Source:** {_strip_label(m['source'])}",
+            f"- **{w['alt_text']}:** {m['alt_text']}",
+            f"- **{w['source']}:** {_strip_label(m['source'])}",
         ]
         for note in m.get("notes", []):
-            lines.append(f"- **Note:** {note}")
-        lines += [
-            f"- **Files:** [PNG]({s}.png) · [SVG]({s}.svg) · [CSV]({s}.csv) · [JSON]({s}.json) · slug `{s}`",
-            "",
-        ]
+            lines.append(f"- **{w['note']}:** {note}")
+        lines += [f"- **{w['files']}:** {files} · slug `{s}`", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -183,38 +231,41 @@ def gallery_html(
     as_of: str | None = None,
     repo: str = "..",
     revisions: str | None = None,
+    lang: str = "en",
+    other: str | None = None,
+    figures: Path | None = None,
 ) -> str:
     """The gallery as a page (``templates/gallery.html``)."""
+    w = words(lang)
     groups: dict[str | None, list[dict]] = {}
     for m in metas:
-        size = m.get("size", {})
-        groups.setdefault(m.get("notebook"), []).append(
-            {
-                "slug": m["slug"],
-                "title": m["title"],
-                "subtitle": m["subtitle"],
-                "alt": m["alt_text"],
-                "source": _strip_label(m["source"]),
-                "notes": m.get("notes", []),
-                "width": size.get("width", 850),
-                "height": size.get("height", 638),
-                "mobile": m.get("files", {}).get("mobile_png"),
-            }
-        )
+        groups.setdefault(m.get("notebook"), []).append(_chart_entry(m, figures))
+    command = f"migrationdata build --as-of {as_of}" if as_of else "migrationdata build"
     return (
         _environment()
         .get_template("gallery.html")
         .render(
-            heading=f"Charts as of {long_date(as_of)}" if as_of else "Charts",
-            command=f"migrationdata build --as-of {as_of}" if as_of else "migrationdata build",
-            notice=as_of_notice(as_of) if as_of else None,
-            count=len(metas),
+            lang=lang,
+            w=w,
+            heading=w["heading_as_of"].format(date=long_date(as_of, lang)) if as_of else w["heading"],
+            intro=w["intro"].split("{command}"),
+            command=command,
+            notice=as_of_notice(as_of, lang) if as_of else None,
+            count=w["count"].format(count=len(metas)),
+            interactive_missing=w["interactive_missing"].replace("`", ""),
             report=report,
+            reports=w["reports"].split("{link}"),
             repo=repo,
             tables=data_as_of(metas),
             revisions=revisions,
+            # "What each refresh revised: the {link} ({command})." around the link and the command
+            revisions_words=[
+                w["revisions"].split("{link}")[0],
+                *w["revisions"].split("{link}")[1].split("{command}"),
+            ],
+            other=other,
             groups=[
-                {"name": Path(nb).stem if nb else "other charts", "notebook": nb, "charts": charts}
+                {"name": Path(nb).stem if nb else w["other_charts"], "notebook": nb, "charts": charts}
                 for nb, charts in groups.items()
             ],
         )
@@ -239,41 +290,53 @@ def write_gallery(
     the gallery was made from, so an unchanged gallery is not rendered again."""
     figures.mkdir(parents=True, exist_ok=True)
     metas = sidecars(figures, state)
+    lang = edition(metas)
+    # the Spanish gallery sits in figures/es/, one folder down from the English one
+    base = figures.parent if lang != i18n.DEFAULT and figures.name == EDITION_DIR.get(lang) else figures
+    other = None
+    if lang != i18n.DEFAULT:
+        other = "../index"
+    elif any((figures / d / "index.html").exists() or (figures / d).is_dir() for d in EDITION_DIR.values()):
+        other = f"{EDITION_DIR['es']}/index"
     report = None
     reports = reports or paths.reports_dir()
-    if (reports / "index.html").exists() and figures.parent == reports.parent:
-        report = f"../{reports.name}/index"  # links only where the two folders sit side by side
+    up = "../" * (2 if base is not figures else 1)
+    if base.parent == reports.parent:  # links only where the two folders sit side by side
+        if lang != i18n.DEFAULT and (reports / lang / "index.html").exists():
+            report = f"{up}{reports.name}/{lang}/index"
+        elif (reports / "index.html").exists():
+            report = f"{up}{reports.name}/index"
     # Notebook links climb to the repository from wherever the gallery is (figures/ or
     # build/as-of-DATE/figures/); a folder outside the repository is linked as if it sat
     # beside notebooks/, as figures/ does.
     root = paths.REPO_DIR.resolve()
     where = figures.resolve()
-    repo = Path(os.path.relpath(root, where)).as_posix() if where.is_relative_to(root) else ".."
+    outside = "../.." if base is not figures else ".."
+    repo = Path(os.path.relpath(root, where)).as_posix() if where.is_relative_to(root) else outside
     # the revision log is linked from the repository's own gallery (figures/ beside data/), not
     # from an as-of build, which shows the data as they stood before those revisions
     log = paths.data_dir() / "revisions"
     revisions = None
-    if as_of is None and log.is_dir() and where.parent == paths.data_dir().resolve().parent:
+    if as_of is None and log.is_dir() and base.resolve().parent == paths.data_dir().resolve().parent:
         revisions = Path(os.path.relpath(log.resolve(), where)).as_posix() + "/"
     pages = (figures / "index.md", figures / "index.html")
-    h = hashlib.sha256(json.dumps([metas, report, as_of, repo, revisions], sort_keys=True).encode())
+    specs = sorted(p.name for p in figures.glob(f"*{SPEC_SUFFIX}"))
+    h = hashlib.sha256(
+        json.dumps([metas, report, as_of, repo, revisions, lang, other, specs], sort_keys=True).encode()
+    )
     for name in TEMPLATE_FILES:
         h.update((TEMPLATES / name).read_bytes())
+    h.update(i18n.catalog_path(lang).read_bytes())
     key = h.hexdigest()
     made = {str(p): _sha(p) for p in pages}
-    previous = (state or {}).get("gallery", {})
+    slot = "gallery" if lang == i18n.DEFAULT else f"gallery-{lang}"
+    previous = (state or {}).get(slot, {})
     if previous.get("key") == key and previous.get("outputs") == made:
         return pages[1]
-    for path, text in zip(
-        pages,
-        (
-            gallery_markdown(metas, report, as_of, repo, revisions),
-            gallery_html(metas, report, as_of, repo, revisions),
-        ),
-        strict=True,
-    ):
+    args = (metas, report, as_of, repo, revisions, lang, other, figures)
+    for path, text in zip(pages, (gallery_markdown(*args), gallery_html(*args)), strict=True):
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
     if state is not None:
-        state["gallery"] = {"key": key, "outputs": {str(p): _sha(p) for p in pages}}
+        state[slot] = {"key": key, "outputs": {str(p): _sha(p) for p in pages}}
     return pages[1]

@@ -21,6 +21,7 @@ Number and date styles follow the CLDR data that Babel ships for each locale:
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 import string
 import tomllib
@@ -28,7 +29,6 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -188,6 +188,14 @@ def date(when, lang: str = DEFAULT, style: str = "date") -> str:
     if style not in _PATTERNS:
         raise ValueError(f"date style {style!r} is not one of {', '.join(_PATTERNS)}")
     pattern = _PATTERNS[style][LANGUAGES.index(_checked(lang))]
-    out = format_date(pd.Timestamp(when).date(), pattern, locale=LOCALES[lang])
+    if isinstance(when, _dt.datetime):
+        day = when.date()
+    elif isinstance(when, _dt.date):
+        day = when
+    else:  # a string or a numpy date: pandas reads them all (imported only then, as it is slow)
+        import pandas as pd
+
+        day = pd.Timestamp(when).date()
+    out = format_date(day, pattern, locale=LOCALES[lang])
     # CLDR abbreviates some Spanish months with a full stop ("sept."); charts want none
     return re.sub(r"(?<=[a-z])\.(?= |$)", "", out) if lang == "es" and "short" in style else out

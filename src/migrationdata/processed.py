@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +21,8 @@ from migrationdata.catalog import Source, Table, all_sources, table_owner
 from migrationdata.changes import foreign_table
 from migrationdata.errors import DataError, LoadError
 from migrationdata.paths import data_dir, processed_dir
-from migrationdata.store import read_manifest, write_bytes_atomic
+from migrationdata.store import inert_text, read_manifest, restore_text, write_bytes_atomic
+from migrationdata.terms import PROJECT_TERMS, terms_for
 
 PANDAS_DTYPES = {"integer": "Int64", "number": "float64", "string": "string", "boolean": "boolean"}
 
@@ -53,14 +55,43 @@ def validate(table: Table, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def render(table: Table, df: pd.DataFrame) -> bytes:
-    """The table's canonical CSV bytes."""
+    """The table's canonical CSV bytes. Tables are committed and opened in spreadsheets, so a
+    text cell that begins like a formula (a publisher's name or place written ``=HYPERLINK(...)``,
+    ``@SUM(...)``, ``+cmd|...``, ``-2+3``) is written with a leading apostrophe and a warning
+    naming the table, column and row; numbers are written as numbers, and :func:`read` gives
+    back the publisher's text exactly (``store.inert_text``)."""
     df = df.copy()
     for col in table.columns:
         if col.type == "date":
             df[col.name] = pd.to_datetime(df[col.name]).dt.strftime("%Y-%m-%d")
+        elif col.type == "string":
+            _make_inert(table, df, col.name)
     buf = io.StringIO()
     df.to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue().encode("utf-8")
+
+
+def _make_inert(table: Table, df: pd.DataFrame, column: str) -> None:
+    """Neutralise one text column in place (see :func:`render`), warning about what it changed."""
+    text = df[column]
+    suspect = text.notna() & text.astype(str).str.contains(r"^'*[=+\-@\t\r]|\r", regex=True)
+    if not suspect.any():
+        return
+    df[column] = text.map(inert_text, na_action="ignore")
+    formula = suspect & df[column].astype(str).str.startswith("'") & (df[column] != text)
+    if formula.any():
+        n = int(formula.sum())
+        first = df.index[formula][0]
+        key = ", ".join(f"{k}={df.at[first, k]}" for k in table.primary_key)
+        warnings.warn(
+            f"{table.name}: {n:,} text cell{'s' if n != 1 else ''} in {column} began like a "
+            f"spreadsheet formula (=, +, -, @ or a tab) and {'were' if n != 1 else 'was'} written "
+            f"with a leading apostrophe, so that a spreadsheet shows text and runs nothing; for "
+            f"example {key}: {text[first]!r}. The loaders read the publisher's text back unchanged. "
+            "Check it against the publisher's file: a formula is rarely data.",
+            UserWarning,
+            stacklevel=2,
+        )
 
 
 def render_tables(source: Source, frames: dict[str, pd.DataFrame]) -> dict[str, bytes]:
@@ -108,6 +139,10 @@ def read(name: str, base: Path | None = None) -> pd.DataFrame:
             raise ValueError(f"its columns are {list(df.columns)}, not {table.column_names}")
         for d in dates:
             df[d] = pd.to_datetime(df[d], format="%Y-%m-%d")
+        for c in table.columns:
+            # the apostrophe render() put before text that begins like a formula
+            if c.type == "string" and df[c.name].str.startswith("'").any():
+                df[c.name] = df[c.name].map(restore_text, na_action="ignore").astype("string")
     except (ValueError, TypeError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         foreign = foreign_table(table, path.read_bytes())
         raise LoadError(
@@ -199,11 +234,12 @@ def datapackage(base: Path | None = None) -> dict:
                     },
                     "sources": _source_entries(source, manifest, table),
                     "licenses": [
-                        {
-                            "name": "other",
-                            "title": (table.licence if table.publisher else "") or source.licence,
-                        }
+                        {"name": "other", "title": table.licence}
+                        if table.publisher and table.licence
+                        else terms_for(source.id).package_entry()
                     ],
+                    "credit": terms_for(source.id).credit,
+                    "reuse": terms_for(source.id).reuse,
                     "publisher": table.publisher or source.publisher,
                     "carrier": (table.carrier if table.publisher else source.carrier) or None,
                     "source_id": source.id,
@@ -213,6 +249,9 @@ def datapackage(base: Path | None = None) -> dict:
         "name": "migrationdata",
         "title": "Data behind the US-Mexico migration and trade story (December 2023)",
         "profile": "tabular-data-package",
+        # the compilation (tables as this kit shapes them, charts, reports); each resource
+        # carries its publisher's own terms, which govern its numbers
+        "licenses": [PROJECT_TERMS["charts, reports, closures ledger and story files"].package_entry()],
         "resources": resources,
     }
 
@@ -259,7 +298,11 @@ def data_dictionary() -> str:
         ]
         if source.carrier:
             lines.append(f"- Carried by: {source.carrier}")
-        lines += [f"- Landing page: {source.landing_page}", f"- Licence or terms: {source.licence}"]
+        lines += [
+            f"- Landing page: {source.landing_page}",
+            f"- Licence or terms: {terms_for(source.id).licence} ({terms_for(source.id).url})",
+            f"- Credit: {terms_for(source.id).credit}. Reuse: {terms_for(source.id).reuse}",
+        ]
         for rf in source.files:
             lines.append(f"- File `{rf.name}`: {rf.url}")
         if source.notes:

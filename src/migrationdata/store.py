@@ -131,6 +131,34 @@ def neutralise_cell(value: object) -> object:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def formula_like(value: str) -> bool:
+    """True for text a spreadsheet would run as a formula once any leading apostrophes are
+    taken off (so that the apostrophe added by :func:`inert_text` can be told from one the
+    publisher wrote)."""
+    bare = value.lstrip("'")
+    # a leading line break too: inert_text turns a leading carriage return into one
+    return bare.startswith((*FORMULA_TRIGGERS, "\n")) and not _NUMBER.fullmatch(bare)
+
+
+def inert_text(value: object) -> object:
+    """A processed table's text cell, safe in a spreadsheet and exactly reversible: one more
+    leading apostrophe on text that begins like a formula (``=HYPERLINK(...)`` becomes
+    ``'=HYPERLINK(...)``; ``'=x``, which a publisher could write, becomes ``''=x``), carriage
+    returns made line feeds (a bare CR is not quoted by the CSV writer and would split the row).
+    :func:`restore_text` gives back the publisher's text."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + value if formula_like(value) else value
+
+
+def restore_text(value: object) -> object:
+    """The text :func:`inert_text` was given (what a loader hands to the analysis)."""
+    if isinstance(value, str) and value.startswith("'") and formula_like(value[1:]):
+        return value[1:]
+    return value
+
+
 def spreadsheet_csv(df) -> bytes:
     """``df`` as CSV for a spreadsheet or Datawrapper: UTF-8, ``\\n`` line endings, ISO dates,
     and no cell that a spreadsheet would run as a formula. Numeric columns are written as they

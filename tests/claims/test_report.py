@@ -50,7 +50,8 @@ def test_every_story_gets_its_three_files_and_the_index(reports):
         "[CBP releases March 2025 monthly update](cbp-march-2025-update/factcheck.md)"
         in (out / "index.md").read_text()
     )
-    assert len(paths) == len(list(stories_dir().glob("*/story.yaml"))) * 4 + 2  # md, html, jsonld, checks
+    # per story md, html, jsonld and checks, and md, html and jsonld in Spanish; both indexes
+    assert len(paths) == len(list(stories_dir().glob("*/story.yaml"))) * 7 + 4
 
 
 def test_seed_report_then_and_now(reports):

@@ -201,7 +201,7 @@ def test_table_contract_is_declared_for_every_source():
     from migrationdata.catalog import all_sources
 
     for src in all_sources():
-        assert src.publisher and src.landing_page.startswith("https://") and src.licence
+        assert src.publisher and src.landing_page.startswith("https://")
         for rf in src.files:
             assert rf.url.startswith("https://"), rf
         for t in src.tables:

@@ -85,7 +85,6 @@ DEMO = Source(
     title="Demo series",
     publisher="Demo Statistics Office",
     landing_page="https://example.org/stats",
-    licence="public domain",
     files=(RemoteFile(FILE, URL, "csv", 100_000),),
     tables=(DETAIL, MONTHLY),
     process=_process,

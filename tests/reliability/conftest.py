@@ -363,6 +363,10 @@ class Harness:
         true_bytes = (self.good.mirror / folder / file).read_bytes()
         served = true_bytes
         transforms = target.transforms()
+        # files released together (Target.together): the scenario serves every one of them
+        release = target.release(scenario.id, self.good.mirror)
+        if release:
+            transforms = {**transforms, scenario.id: lambda _: release[file]}
         if scenario.group in sc.DATA_GROUPS and scenario.id in transforms:
             served = transforms[scenario.id](true_bytes)
             assert served != true_bytes
@@ -374,6 +378,7 @@ class Harness:
             for srv in (self.servers.http, self.servers.https):
                 if srv:
                     srv.serve_body(folder, file, served)
+        self.serve_release(folder, release)
         if scenario.fault is not None and scenario.id not in transforms:
             server = (
                 self.servers.https
@@ -400,14 +405,21 @@ class Harness:
         previous = scenario.extra.get("previous")
         if previous:
             # the release before this one: the publisher had not yet put out the latest month
+            earlier = target.release(previous, self.good.mirror)
             for srv in (self.servers.http, self.servers.https):
                 if srv:
-                    srv.serve_body(folder, file, transforms[previous](true_bytes))
+                    srv.serve_body(
+                        folder, file, earlier[file] if earlier else transforms[previous](true_bytes)
+                    )
+            self.serve_release(folder, earlier)
             code, out, err, _ = self.fetch([source], mirror_url, "--allow-loss")
             assert code == 0, err
             for srv in (self.servers.http, self.servers.https):
                 if srv:
                     srv.serve_body(folder, file, served)
+            self.serve_release(
+                folder, release or {n: (self.good.mirror / folder / n).read_bytes() for n in earlier}
+            )
         before = snapshot(self.base)
         code, out, err, seconds = self.fetch([source, *bystander], mirror_url)
         after = snapshot(self.base)
@@ -453,6 +465,12 @@ class Harness:
             source, scenario, expect, result, mirror_url, file, served, bystander, new_warnings, target
         )
         return result
+
+    def serve_release(self, folder: str, files: dict[str, bytes]) -> None:
+        """Serve each of a release's files (``Target.release``) as given."""
+        for srv in (self.servers.http, self.servers.https):
+            for name, body in files.items() if srv else ():
+                srv.serve_body(folder, name, body)
 
     def run_live(self, source: str, src, target: sc.Target, scenario: sc.Scenario, expect: str) -> Result:
         """A scenario about the publisher itself, run without a mirror: the fetch must stop

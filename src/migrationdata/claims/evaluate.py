@@ -26,8 +26,9 @@ import pandas as pd
 from migrationdata import closures as closures_ledger
 from migrationdata import processed
 from migrationdata.claims.metrics import METRICS, Figure, MetricError, NotCheckable, Reader
-from migrationdata.claims.numbers import TestTypeError, check, upper_bound
+from migrationdata.claims.numbers import Test, TestTypeError, check_words, upper_bound
 from migrationdata.claims.story import Claim, ClaimEntry, Story, StoryError, StoryFile, _check_claim
+from migrationdata.claims.wording import Phrase, Seq
 from migrationdata.errors import MigrationDataError
 from migrationdata.vintages import Vintage
 
@@ -55,6 +56,15 @@ class Result:
     conditions: list[str] = field(default_factory=list)
     quote: str | None = None
     status: str = "confirmed"  # draft: proposed, not yet verified by a person
+    #: which verdict rule applied, for the editions that word the note themselves: passes,
+    #: passes-part, fails, fails-past, fails-part, no-data, not-checkable (kind) or error
+    rule: str = ""
+    #: the claim's parsed test, and ``note`` and ``conditions`` as phrases any edition words
+    #: from its catalog (:mod:`migrationdata.claims.wording`); None where the note is not the
+    #: engine's verdict sentence (an error, a claim the data cannot settle)
+    test_spec: Test | None = None
+    note_words: Seq | None = None
+    condition_words: list = field(default_factory=list)
 
     @property
     def matches(self) -> bool:
@@ -161,15 +171,17 @@ def sources_for(tables: list[str], closure_ids: list[str] = (), as_of: date | No
 # ----------------------------------------------------------------------------- evaluation
 
 
-def _run(reader: Reader, metric: str, params: dict, test, since_ok: bool = True) -> tuple[Figure, bool, str]:
+def _run(
+    reader: Reader, metric: str, params: dict, test, since_ok: bool = True
+) -> tuple[Figure, bool, str, Phrase]:
     params = dict(params)
     if test.since:
         if params.get("since") not in (None, test.since):
             raise MetricError(f"the test says since {test.since} but params.since is {params['since']}")
         params["since"] = test.since
     fig = METRICS[metric](reader, **params)
-    ok, how = check(test, fig)
-    return fig, ok, how
+    ok, how, words = check_words(test, fig)
+    return fig, ok, how, words
 
 
 def _already_past(claim: Claim, fig: Figure) -> bool:
@@ -200,18 +212,35 @@ def evaluate_claim(claim: Claim, as_of: date | None, recorded: str | None = None
         status=e.status,
     )
     if not claim.checkable:
-        return Result(verdict="not-checkable", figure=None, sources=[], note=e.reason.strip(), **base)
+        return Result(
+            verdict="not-checkable",
+            figure=None,
+            sources=[],
+            note=e.reason.strip(),
+            rule="not-checkable",
+            **base,
+        )
     base["test"] = claim.test.describe()
+    base["test_spec"] = claim.test
     reader = Reader(Vintage(as_of))
     try:
-        fig, ok, how = _run(reader, e.metric, claim.params, claim.test)
+        fig, ok, how, how_words = _run(reader, e.metric, claim.params, claim.test)
         complete = fig.complete
         refuted = not ok and _already_past(claim, fig)
-        conditions = []
+        conditions, condition_words = [], []
         for metric, params, test in claim.also:
-            cfig, cok, chow = _run(reader, metric, params, test)
+            cfig, cok, chow, cwords = _run(reader, metric, params, test)
             conditions.append(
                 f"{cfig.text} — test {test.describe()}: {'passes' if cok else 'fails'} ({chow})"
+            )
+            condition_words.append(
+                Phrase(
+                    "tests.note.condition",
+                    figure=cfig.words,
+                    test=test,
+                    result=Phrase("tests.note.passes_short" if cok else "tests.note.fails_short"),
+                    how=cwords,
+                )
             )
             ok = ok and cok
             complete = complete and cfig.complete
@@ -228,33 +257,48 @@ def evaluate_claim(claim: Claim, as_of: date | None, recorded: str | None = None
             sources=sources_for(reader.tables, reader.closure_ids, as_of) if reader.tables else [],
             note=str(exc),
             tables=list(reader.tables),
+            rule="no-data",
+            note_words=Seq([exc.words]) if exc.words is not None else None,
             **base,
         )
     except (MetricError, TestTypeError) as exc:
-        return Result(verdict="error", figure=None, sources=[], note=str(exc), error=str(exc), **base)
+        return Result(
+            verdict="error", figure=None, sources=[], note=str(exc), error=str(exc), rule="error", **base
+        )
     except MigrationDataError as exc:
-        return Result(verdict="error", figure=None, sources=[], note=str(exc), error=str(exc), **base)
+        return Result(
+            verdict="error", figure=None, sources=[], note=str(exc), error=str(exc), rule="error", **base
+        )
     except Exception as exc:  # one broken metric must not stop the others
         msg = f"the metric {e.metric} failed: {type(exc).__name__}: {exc}"
-        return Result(verdict="error", figure=None, sources=[], note=msg, error=msg, **base)
+        return Result(verdict="error", figure=None, sources=[], note=msg, error=msg, rule="error", **base)
+    said = dict(test=claim.test, how=how_words)
     if ok:
+        rule = "passes" if complete else "passes-part"
         verdict = e.on_pass if complete else "supported-with-caveat"
         note = f"Test {claim.test.describe()} passes: {how}." + (
             "" if complete else " Supported by the part of the period published so far."
         )
+        words = [Phrase("tests.note.passes", **said)] + ([] if complete else [Phrase("tests.note.part")])
     elif complete or refuted:
+        rule = "fails" if complete else "fails-past"
         verdict = "not-supported"
         note = f"The data contradict the claim: test {claim.test.describe()} fails ({how})."
+        words = [Phrase("tests.note.fails", **said)]
         if not complete:
             note += " The months published so far already exceed it, and later months can only add."
+            words.append(Phrase("tests.note.past"))
     else:
+        rule = "fails-part"
         verdict = "not-checkable"
         note = (
             f"Test {claim.test.describe()} fails on the figures published so far ({how}), which do not "
             "cover the whole period: the claim rested on figures not yet released."
         )
+        words = [Phrase("tests.note.fails_part", **said)]
     if fig.detail:
         note += " " + fig.detail
+        words.append(Phrase("tests.note.detail", detail=fig.detail_words))
     return Result(
         verdict=verdict,
         figure=fig,
@@ -262,6 +306,9 @@ def evaluate_claim(claim: Claim, as_of: date | None, recorded: str | None = None
         note=note,
         tables=list(reader.tables),
         conditions=conditions,
+        rule=rule,
+        note_words=Seq(words),
+        condition_words=condition_words,
         **base,
     )
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from migrationdata import closures as closures_ledger
 from migrationdata import processed
 from migrationdata.catalog import table_owner
+from migrationdata.claims.wording import Column, Label, Num, Phrase, Seq, Value, When, Where
 from migrationdata.errors import MetricError, MigrationDataError
 from migrationdata.vintages import RELEASES, Vintage
 
@@ -31,7 +32,23 @@ from migrationdata.vintages import RELEASES, Vintage
 class NotCheckable(MigrationDataError):
     """The data cannot settle the claim on this date (nothing published yet for the period,
     a table that covers only part of the total): the verdict is ``not-checkable``, with this
-    message as its reason."""
+    message as its reason. ``words`` (or a :class:`Reason` given as the message) says the same
+    as a :class:`~migrationdata.claims.wording.Phrase`, for the other editions."""
+
+    def __init__(self, message: str, words: Phrase | None = None) -> None:
+        super().__init__(message)
+        self.words = words if words is not None else getattr(message, "words", None)
+
+
+class Reason(str):
+    """A reason in English that also carries its :class:`Phrase`."""
+
+    words: Phrase | None = None
+
+    def __new__(cls, text: str, words: Phrase | None = None) -> Reason:
+        out = super().__new__(cls, text)
+        out.words = words
+        return out
 
 
 # ----------------------------------------------------------------------------- figures
@@ -45,7 +62,9 @@ class Figure:
     count, usd, number, percent, percent-change, ratio, difference, rank, date, bool, text.
     ``complete`` is False when the data do not yet cover the whole period the claim speaks of.
     ``extra`` holds the other numbers a test may read (a change's ratio and percent, a rank
-    from the bottom and the number of periods ranked)."""
+    from the bottom and the number of periods ranked). ``words`` (and ``detail_words``) say
+    what ``text`` (and ``detail``) say, as a :class:`~migrationdata.claims.wording.Phrase` any
+    edition can word from its catalog."""
 
     value: Any
     text: str
@@ -54,6 +73,8 @@ class Figure:
     data_through: str = ""
     detail: str = ""
     extra: dict = field(default_factory=dict)
+    words: Phrase | None = None
+    detail_words: Phrase | None = None
 
     @property
     def display(self) -> str:
@@ -237,6 +258,11 @@ class Reader:
         a = self.vintage.as_of
         return "today" if a is None else f"{a.day} {a:%B %Y}"
 
+    @property
+    def as_of_words(self) -> Phrase:
+        a = self.vintage.as_of
+        return Phrase("metrics.as_of.today") if a is None else Phrase("metrics.as_of.day", day=When("day", a))
+
 
 # ----------------------------------------------------------------------------- slicing
 
@@ -291,6 +317,19 @@ class Slice:
             return f"{len(got)} of {len(self.units)} months published, through {got[-1]:%B %Y}"
         return f"{len(self.present)} of {len(self.units)} years published"
 
+    def coverage_words(self) -> Phrase | None:
+        if self.complete:
+            return None
+        if self.time == "month":
+            got = sorted(self.present)
+            return Phrase(
+                "metrics.coverage.months",
+                count=len(got),
+                total=len(self.units),
+                through=When("month", got[-1]),
+            )
+        return Phrase("metrics.coverage.years", count=len(self.present), total=len(self.units))
+
 
 def _units(period: Period, time: str, table: str) -> list:
     if time == "month":
@@ -341,7 +380,14 @@ def take(
     if not present:
         ends = f"; it ends at {through}" if through else "; it has no rows yet"
         raise NotCheckable(
-            f"no data yet for {period.label}: {table} as published by {reader.as_of_label} does not cover it{ends}"
+            f"no data yet for {period.label}: {table} as published by {reader.as_of_label} does not cover it{ends}",
+            Phrase(
+                "metrics.no_data",
+                period=When("period", period),
+                table=table,
+                as_of=reader.as_of_words,
+                ends=_ends_words(through, rows=True),
+            ),
         )
     rows = _filter(df[df[time].isin(units)], where, exclude, table)
     for col in PARTITIONS.get(table, ()):
@@ -355,7 +401,8 @@ def take(
                 raise NotCheckable(
                     f"{table} has no rows for {col} {', '.join(missing)} in {when}, so a total over "
                     f"every {col} would be short; the kit's data cannot give that total (filter with "
-                    f"where: {{{col}: ...}} for a part it does cover)"
+                    f"where: {{{col}: ...}} for a part it does cover)",
+                    _partition_words(table, col, missing, unit, time),
                 )
     _check_broken_down(df[df[time].isin(present)], where, time, table)
     return Slice(rows, units, present, period, time, through)
@@ -384,8 +431,18 @@ def _not_broken_down(df: pd.DataFrame, where: dict, time: str, table: str) -> di
                 when = f"{pd.Timestamp(unit):%B %Y}" if time == "month" else str(unit)
                 out.setdefault(
                     unit,
-                    f"{table} does not break {col} down for {when} (its rows there say "
-                    f"{lumped[0]!r}), so the figure for {col} {' or '.join(sorted(wanted))} is not in the data",
+                    Reason(
+                        f"{table} does not break {col} down for {when} (its rows there say "
+                        f"{lumped[0]!r}), so the figure for {col} {' or '.join(sorted(wanted))} is not in the data",
+                        Phrase(
+                            "metrics.not_broken_down",
+                            table=table,
+                            column=Column(col),
+                            when=When("month", unit) if time == "month" else str(unit),
+                            lumped=Value(col, lumped[0]),
+                            values=Seq([Value(col, x) for x in sorted(wanted)], "metrics.or"),
+                        ),
+                    ),
                 )
     return out
 
@@ -396,6 +453,23 @@ def _check_broken_down(df: pd.DataFrame, where: dict, time: str, table: str) -> 
     lumped = _not_broken_down(df, where, time, table)
     if lumped:
         raise NotCheckable(lumped[min(lumped)])
+
+
+def _ends_words(through: str, rows: bool = False) -> Phrase | None:
+    if through:
+        return Phrase("metrics.ends_at", through=When("through", through))
+    return Phrase("metrics.no_rows") if rows else None
+
+
+def _partition_words(table: str, col: str, missing: list, unit, time: str) -> Phrase:
+    return Phrase(
+        "metrics.partition",
+        table=table,
+        column=Column(col),
+        code=col,
+        missing=Seq([Value(col, x) for x in missing], "metrics.list_separator"),
+        when=When("month", unit) if time == "month" else str(unit),
+    )
 
 
 def _label(table: str, column: str, where: dict, exclude: dict | None = None) -> str:
@@ -629,6 +703,10 @@ def _unit(column: str) -> str:
     return "usd" if column.endswith("_usd") else "count"
 
 
+def _per_words(per: str | None) -> Phrase | None:
+    return Phrase(f"metrics.per.{per}") if per else None
+
+
 def _money(v: float, unit: str) -> str:
     if unit == "usd":
         return f"${v / 1e9:,.1f} billion" if abs(v) >= 1e9 else f"${v:,.0f}"
@@ -657,16 +735,36 @@ def value(reader: Reader, p: ValueParams) -> Figure:
     ]
     per = {"day": " a day", "month": " a month", None: ""}[p.per]
     text = f"{_money(v, unit)}{per} — {how}{_label(p.table, p.column, p.where, p.exclude)}, {sl.period.label}"
+    note = None
     if p.latest and sl.period.start != period.start:
         text += f" (the latest month published; {period.label} was not yet out)"
+        note = Phrase("metrics.latest_note", period=When("period", period))
     elif not sl.complete:
         text += f" ({sl.coverage()})"
+        note = Phrase("metrics.note", note=sl.coverage_words())
+    words = Phrase(
+        "metrics.value",
+        amount=Num(v, "money", unit=unit),
+        per=_per_words(p.per),
+        how=Phrase(f"metrics.how.{p.agg}_{step}") if p.agg != "sum" else None,
+        label=Label(p.table, p.column, p.where, p.exclude),
+        period=When("period", sl.period),
+        note=note,
+    )
     fallback = p.latest and sl.period.start != period.start
     # a plain sum of counts only grows as the period's missing months come in
     monotone = (
         p.agg == "sum" and p.per is None and not fallback and bool((sl.rows[p.column].dropna() >= 0).all())
     )
-    return Figure(v, text, unit, sl.complete and not fallback, sl.data_through, extra={"monotone": monotone})
+    return Figure(
+        v,
+        text,
+        unit,
+        sl.complete and not fallback,
+        sl.data_through,
+        extra={"monotone": monotone},
+        words=words,
+    )
 
 
 @metric(
@@ -702,6 +800,25 @@ def change(reader: Reader, p: ChangeParams) -> Figure:
     notes = [s.coverage() for s in (a, b) if not s.complete]
     if notes:
         text += f" ({'; '.join(notes)})"
+    words = Phrase(
+        "metrics.change",
+        from_amount=Num(va, "money", unit=money),
+        to_amount=Num(vb, "money", unit=money),
+        per=_per_words(p.per),
+        from_period=When("period", a_per),
+        to_period=When("period", b_per),
+        percent=Num(pct, "signed", 1),
+        ratio=Num(ratio, "fixed", 2),
+        difference=Num(diff, "signed", 0),
+        label=Label(p.table, p.column, p.where, p.exclude),
+        versus=Phrase("metrics.versus", where=Where(p.to_where)) if p.to_where is not None else None,
+        note=Phrase(
+            "metrics.note",
+            note=Seq([s.coverage_words() for s in (a, b) if not s.complete], "metrics.note_separator"),
+        )
+        if notes
+        else None,
+    )
     complete = a.complete and b.complete
     through = b.data_through or a.data_through
     return Figure(
@@ -711,6 +828,7 @@ def change(reader: Reader, p: ChangeParams) -> Figure:
         complete,
         through,
         extra={"ratio": ratio, "percent": pct, "difference": diff, "from": va, "to": vb},
+        words=words,
     )
 
 
@@ -747,7 +865,31 @@ def share(reader: Reader, p: ShareParams) -> Figure:
     complete = total.complete and part.complete
     if not complete:
         text += f" ({total.coverage() or part.coverage()})"
-    return Figure(pct, text, "percent", complete, total.data_through, extra={"part": v, "total": t})
+    words = Phrase(
+        "metrics.share",
+        percent=Phrase("metrics.percent", amount=Num(pct, "fixed", 1)),
+        part=Num(v),
+        part_what=Seq(
+            [
+                x
+                for x in (
+                    Where(p.where) if p.where else None,
+                    When("period", part_period) if p.within else None,
+                )
+                if x
+            ],
+            "metrics.list_separator",
+        ),
+        total=Num(t),
+        label=Label(p.table, p.column, p.of, p.exclude),
+        period=When("period", period),
+        note=None
+        if complete
+        else Phrase("metrics.note", note=total.coverage_words() or part.coverage_words()),
+    )
+    return Figure(
+        pct, text, "percent", complete, total.data_through, extra={"part": v, "total": t}, words=words
+    )
 
 
 def _ranked(rows: pd.DataFrame, by: str, column: str) -> pd.Series:
@@ -795,6 +937,33 @@ def rank(reader: Reader, p: RankParams) -> Figure:
         text += f" (the latest month published; {period.label} was not yet out)"
     elif not sl.complete:
         text += f" ({sl.coverage()})"
+    words = Phrase(
+        "metrics.rank",
+        group=Value(p.by, g),
+        amount=Num(v),
+        total=Num(by.sum()),
+        share=Num(v / by.sum(), "share"),
+        rank=r,
+        count=len(by),
+        by=Column(p.by),
+        label=Label(p.table, p.column, p.where, p.exclude),
+        period=When("period", sl.period),
+        ahead=Phrase(
+            "metrics.ahead",
+            items=Seq(
+                [
+                    Phrase("metrics.ahead_item", group=Value(p.by, k), amount=Num(x))
+                    for k, x in by[by > v].items()
+                ],
+                "metrics.list_separator",
+            ),
+        )
+        if ahead
+        else None,
+        note=Phrase("metrics.latest_note", period=When("period", period))
+        if fallback
+        else (Phrase("metrics.note", note=sl.coverage_words()) if not sl.complete else None),
+    )
     return Figure(
         r,
         text,
@@ -807,6 +976,7 @@ def rank(reader: Reader, p: RankParams) -> Figure:
             "value": float(v),
             "share": float(v / by.sum() * 100),
         },
+        words=words,
     )
 
 
@@ -878,9 +1048,12 @@ def _short_keys(reader: Reader, p, freq: str) -> dict[Any, str]:
                 key = m if freq == "month" else (m.year if freq == "year" else m.year + (m.month >= 10))
                 out.setdefault(
                     key,
-                    f"{p.table} has no rows for {col} {', '.join(missing)} in {m:%B %Y}, so a total over "
-                    f"every {col} would be short; the kit's data cannot give that total (filter with "
-                    f"where: {{{col}: ...}} for a part it does cover)",
+                    Reason(
+                        f"{p.table} has no rows for {col} {', '.join(missing)} in {m:%B %Y}, so a total over "
+                        f"every {col} would be short; the kit's data cannot give that total (filter with "
+                        f"where: {{{col}: ...}} for a part it does cover)",
+                        _partition_words(p.table, col, missing, m, "month"),
+                    ),
                 )
     return out
 
@@ -953,7 +1126,14 @@ def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
     if key not in sums.index:
         raise NotCheckable(
             f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
-            + (f"; it ends at {through}" if through else "")
+            + (f"; it ends at {through}" if through else ""),
+            Phrase(
+                "metrics.no_data_in",
+                period=When("period", period),
+                table=p.table,
+                as_of=reader.as_of_words,
+                ends=_ends_words(through),
+            ),
         )
     short = _short_keys(reader, p, p.freq)
     if key in short:
@@ -988,7 +1168,33 @@ def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
     done = bool(complete.get(key, True))
     if not done:
         text += " (the period ranked is not complete yet)"
-    return Figure(r, text, "rank", done, through, extra={"rank_from_bottom": low, "count": n, "value": v})
+    span = dict(
+        count=n,
+        units=Phrase(f"metrics.units.{p.freq}"),
+        first=When("key", idx[0], p.freq),
+        last=When("key", idx[-1], p.freq),
+    )
+    if r == 1:
+        place = Phrase("metrics.series.highest", **span)
+    elif low == 1:
+        place = Phrase("metrics.series.lowest", **span)
+    else:
+        place = Phrase("metrics.series.rank", rank=r, from_bottom=low, **span)
+    words = Phrase(
+        "metrics.rank_in_series",
+        key=When("key", key, p.freq),
+        amount=Num(v),
+        place=place,
+        label=Label(p.table, p.column, p.where, p.exclude),
+        top=When("key", top_k, p.freq),
+        top_amount=Num(series[top_k]),
+        bottom=When("key", bot_k, p.freq),
+        bottom_amount=Num(series[bot_k]),
+        note=None if done else Phrase("metrics.series.incomplete"),
+    )
+    return Figure(
+        r, text, "rank", done, through, extra={"rank_from_bottom": low, "count": n, "value": v}, words=words
+    )
 
 
 @metric(
@@ -1032,7 +1238,18 @@ def streak(reader: Reader, p: StreakParams) -> Figure:
         + (f", {pd.Timestamp(first):%B %Y} to {end.label}" if count else f" (not first in {end.label})")
         + f" — {_label(p.table, p.column, p.where, p.exclude)}"
     )
-    return Figure(count, text, "count", True, f"{valued['month'].max():%B %Y}")
+    words = Phrase(
+        "metrics.streak",
+        group=Value(p.by, g),
+        by=Column(p.by),
+        count=count,
+        months=Phrase("metrics.units.streak_month" if count == 1 else "metrics.units.streak_months"),
+        span=Phrase("metrics.streak_span", first=When("month", first), last=When("period", end))
+        if count
+        else Phrase("metrics.streak_none", last=When("period", end)),
+        label=Label(p.table, p.column, p.where, p.exclude),
+    )
+    return Figure(count, text, "count", True, f"{valued['month'].max():%B %Y}", words=words)
 
 
 @metric(
@@ -1056,7 +1273,14 @@ def first_time(reader: Reader, p: FirstTimeParams) -> Figure:
     key = _key_of(period, freq)
     if key not in sums.index:
         raise NotCheckable(
-            f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
+            f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}",
+            Phrase(
+                "metrics.no_data_in",
+                period=When("period", period),
+                table=p.table,
+                as_of=reader.as_of_words,
+                ends=None,
+            ),
         )
     short = _short_keys(reader, p, freq)
     if key in short:
@@ -1076,7 +1300,16 @@ def first_time(reader: Reader, p: FirstTimeParams) -> Figure:
         f"{_label(p.table, p.column, p.where, p.exclude)}"
     )
     done = bool(complete.get(key, True))
-    return Figure(first, text, "bool", done or first, through)
+    words = Phrase(
+        "metrics.first_time",
+        key=When("key", key, freq),
+        amount=Num(v),
+        top=When("key", top, freq),
+        top_amount=Num(earlier.max()),
+        first=When("key", earlier.index[0], freq),
+        label=Label(p.table, p.column, p.where, p.exclude),
+    )
+    return Figure(first, text, "bool", done or first, through, words=words)
 
 
 def _day(ts) -> str:
@@ -1147,11 +1380,14 @@ def closure(reader: Reader, p: ClosureParams) -> Figure:
         + (f", {r.hours_closed:.0f} hours elapsed" if pd.notna(r.hours_closed) else "")
         for r in sel.itertuples()
     )
+    row_words = Seq([_closure_row(r) for r in sel.itertuples()], "metrics.list_separator_strong")
     if p.field in ("start", "end"):
         d = pd.Timestamp(v).date()
-        return Figure(d, f"{p.field} {_day(d)} — {rows}", "date")
+        words = Phrase(f"metrics.closure.{p.field}", day=When("day", d), rows=row_words)
+        return Figure(d, f"{p.field} {_day(d)} — {rows}", "date", words=words)
     if p.field == "mode":
-        return Figure(str(v), f"{v} — {rows}", "text")
+        words = Phrase("metrics.closure.mode", mode=Value("mode", v), rows=row_words)
+        return Figure(str(v), f"{v} — {rows}", "text", words=words)
     unit = "days" if p.field == "duration_days" else "hours"
     num = float(v) if p.field == "duration_hours" else int(v)
     shown = f"{num:.0f}" if p.field == "duration_hours" else f"{num}"
@@ -1160,7 +1396,30 @@ def closure(reader: Reader, p: ClosureParams) -> Figure:
         f"{shown} {unit} — {rows}",
         "count",
         detail="Calendar days count both the day a crossing closed and the day it reopened.",
+        words=Phrase(f"metrics.closure.{unit}", count=shown, rows=row_words),
+        detail_words=Phrase("metrics.closure.calendar_days"),
     )
+
+
+def _closure_row(r) -> Phrase:
+    """One closure as the closure metric lists it."""
+    hours = (
+        Phrase("metrics.closure.hours_elapsed", hours=f"{r.hours_closed:.0f}")
+        if pd.notna(r.hours_closed)
+        else None
+    )
+    where = dict(
+        port=r.port, crossing=r.crossing, mode=Value("mode", r.mode), start=When("day", r.closed_from)
+    )
+    if pd.notna(r.reopened_on):
+        return Phrase(
+            "metrics.closure.row",
+            end=When("day", r.reopened_on),
+            days=int(r.days_closed),
+            hours=hours,
+            **where,
+        )
+    return Phrase("metrics.closure.row_open", hours=hours, **where)
 
 
 @metric(
@@ -1202,7 +1461,33 @@ def closures_in_window(reader: Reader, p: WindowParams) -> Figure:
     text = f"{len(live)}{what} closures in force at some point from {_day(lo)} to {_day(hi)}" + (
         f": {items}" if items else ""
     )
-    return Figure(len(live), text, "count")
+    listed = []
+    for r in live.itertuples():
+        where = dict(
+            port=r.port, crossing=r.crossing, mode=Value("mode", r.mode), start=When("day", r.closed_from)
+        )
+        if pd.notna(r.reopened_on):
+            listed.append(
+                Phrase(
+                    "metrics.window.item", end=When("day", r.reopened_on), days=int(r.days_closed), **where
+                )
+            )
+        else:
+            listed.append(Phrase("metrics.window.item_open", **where))
+    words = Phrase(
+        "metrics.window.closures",
+        count=len(live),
+        modes=Phrase("metrics.window.modes", modes=Seq([Value("mode", m) for m in modes], "metrics.slash"))
+        if modes
+        else None,
+        port=Phrase("metrics.window.port", port=p.port) if p.port else None,
+        start=When("day", lo),
+        end=When("day", hi),
+        items=Phrase("metrics.window.items", items=Seq(listed, "metrics.list_separator_strong"))
+        if items
+        else None,
+    )
+    return Figure(len(live), text, "count", words=words)
 
 
 def describe(name: str) -> dict:

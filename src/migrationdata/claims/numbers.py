@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from migrationdata.claims.wording import Num, Phrase, Value, When
 from migrationdata.errors import NumberError, TestTypeError
 
 # ----------------------------------------------------------------------------- numbers
@@ -706,9 +707,20 @@ def _compare(op: str, v: float, target: float) -> bool:
 def check(test: Test, figure) -> tuple[bool, str]:
     """Whether ``figure`` (a :class:`~migrationdata.claims.metrics.Figure`) passes ``test``, and
     the rule applied, in words. Raises :class:`TestTypeError` on a mismatch."""
+    ok, how, _ = check_words(test, figure)
+    return ok, how
+
+
+_OP_WORDS = {">": "gt", ">=": "ge", "<": "lt", "<=": "le", "==": "eq"}
+
+
+def check_words(test: Test, figure) -> tuple[bool, str, Phrase]:
+    """As :func:`check`, with the rule applied also as a :class:`Phrase` (``reports.tests.how.*``)
+    that any edition words from its catalog."""
     unit = getattr(figure, "unit", "")
     value = figure.value
     what = test.describe()
+    how = "tests.how."
     if test.kind in ("threshold", "approx", "equals"):
         if test.unit == "%" and unit not in ("percent", "percent-change"):
             raise TestTypeError(f"the test {what} is a percentage but the figure is a {unit or 'number'}")
@@ -717,29 +729,51 @@ def check(test: Test, figure) -> tuple[bool, str]:
         v = _number(value, what)
         target = float(test.value)
         tol = _tolerance(test, target)
+        nv, nt = Num(v, "test"), Num(target, "test")
         if test.kind == "threshold":
             ok = _compare(test.op, v, target)
             word = {">": "above", ">=": "at least", "<": "below", "<=": "at most", "==": "equal to"}[test.op]
-            return ok, f"{_fmt(v)} is {'' if ok else 'not '}{word} {_fmt(target)}"
+            key = f"{how}{_OP_WORDS[test.op]}_{'yes' if ok else 'no'}"
+            return (
+                ok,
+                f"{_fmt(v)} is {'' if ok else 'not '}{word} {_fmt(target)}",
+                Phrase(key, value=nv, target=nt),
+            )
         if test.kind == "equals":
             room = max(_half(test.precision), tol)
             lo, hi = target - room, target + room
-            return lo <= v <= hi, f"{_fmt(v)} rounds to {_fmt(target)} (from {_fmt(lo)} to {_fmt(hi)})"
+            return (
+                lo <= v <= hi,
+                f"{_fmt(v)} rounds to {_fmt(target)} (from {_fmt(lo)} to {_fmt(hi)})",
+                Phrase(how + "rounds", value=nv, target=nt, lo=Num(lo, "test"), hi=Num(hi, "test")),
+            )
         if test.mode == "tolerance":
-            return abs(
-                v - target
-            ) <= test.tolerance, f"{_fmt(v)} within {_fmt(target)} ± {_fmt(test.tolerance)}"
+            return (
+                abs(v - target) <= test.tolerance,
+                f"{_fmt(v)} within {_fmt(target)} ± {_fmt(test.tolerance)}",
+                Phrase(how + "tolerance", value=nv, target=nt, tolerance=Num(test.tolerance, "test")),
+            )
         if test.mode == "about":
             room = max(abs(target) * ABOUT_RELATIVE, _half(test.precision), tol) + EPS
-            return abs(
-                v - target
-            ) <= room, f"{_fmt(v)} within {_fmt(room)} of {_fmt(target)} (5% or the printed precision)"
+            return (
+                abs(v - target) <= room,
+                f"{_fmt(v)} within {_fmt(room)} of {_fmt(target)} (5% or the printed precision)",
+                Phrase(how + "about", value=nv, target=nt, room=Num(room, "test")),
+            )
         if test.mode == "nearly":
             lo = target - max(abs(target) * NEARLY_RELATIVE, tol)
-            return lo <= v <= target + tol, f"{_fmt(v)} from {_fmt(lo)} up to {_fmt(target)}"
+            return (
+                lo <= v <= target + tol,
+                f"{_fmt(v)} from {_fmt(lo)} up to {_fmt(target)}",
+                Phrase(how + "nearly", value=nv, target=nt, lo=Num(lo, "test")),
+            )
         if test.mode == "just-over":
             hi = target + max(abs(target) * NEARLY_RELATIVE, tol)
-            return target < v <= hi, f"{_fmt(v)} above {_fmt(target)} and at most {_fmt(hi)}"
+            return (
+                target < v <= hi,
+                f"{_fmt(v)} above {_fmt(target)} and at most {_fmt(hi)}",
+                Phrase(how + "just_over", value=nv, target=nt, hi=Num(hi, "test")),
+            )
     if test.kind == "rank":
         if unit != "rank":
             raise TestTypeError(
@@ -754,7 +788,11 @@ def check(test: Test, figure) -> tuple[bool, str]:
             )
         ok = r <= test.n if test.within else r == test.n
         side = "highest" if test.side == "high" else "lowest"
-        return ok, f"rank {r} from the {'top' if test.side == 'high' else 'bottom'} ({side} = 1)"
+        return (
+            ok,
+            f"rank {r} from the {'top' if test.side == 'high' else 'bottom'} ({side} = 1)",
+            Phrase(how + ("rank_top" if test.side == "high" else "rank_bottom"), rank=r),
+        )
     if test.kind == "change":
         extra = getattr(figure, "extra", {})
         if "ratio" not in extra:
@@ -762,28 +800,57 @@ def check(test: Test, figure) -> tuple[bool, str]:
         if test.measure == "ratio":
             r = float(extra["ratio"])
             if test.mode == ">":
-                return r > test.value, f"ratio {r:.2f} > {test.value:g}"
+                return (
+                    r > test.value,
+                    f"ratio {r:.2f} > {test.value:g}",
+                    Phrase(how + "ratio_above", ratio=Num(r, "fixed", 2), target=Num(test.value, "g")),
+                )
             lo, hi = test.value * (1 - MULTIPLE_RELATIVE), test.value * (1 + MULTIPLE_RELATIVE)
-            return lo <= r <= hi, f"ratio {r:.2f} between {lo:.2f} and {hi:.2f}"
+            return (
+                lo <= r <= hi,
+                f"ratio {r:.2f} between {lo:.2f} and {hi:.2f}",
+                Phrase(
+                    how + "ratio_between",
+                    ratio=Num(r, "fixed", 2),
+                    lo=Num(lo, "fixed", 2),
+                    hi=Num(hi, "fixed", 2),
+                ),
+            )
         p = float(extra["percent"])
         target = float(test.value)
         tol = _tolerance(test, target)
+        change, goal = Num(p, "signed", 1), Num(target, "signed_g")
         if test.mode == "exact":
             room = max(_half(test.precision), tol)
-            return abs(p - target) <= room, f"{p:+.1f}% rounds to {target:+g}%"
+            return (
+                abs(p - target) <= room,
+                f"{p:+.1f}% rounds to {target:+g}%",
+                Phrase(how + "percent_rounds", change=change, target=goal),
+            )
         if test.mode == "about":
             room = max(abs(target) * ABOUT_RELATIVE, _half(test.precision), tol) + EPS
-            return abs(p - target) <= room, f"{p:+.1f}% within {room:.1f} points of {target:+g}%"
+            return (
+                abs(p - target) <= room,
+                f"{p:+.1f}% within {room:.1f} points of {target:+g}%",
+                Phrase(how + "percent_about", change=change, target=goal, room=Num(room, "fixed", 1)),
+            )
         if test.mode == "nearly":
             ok = abs(target) * (1 - NEARLY_RELATIVE) <= abs(p) <= abs(target) and p * target > 0
-            return ok, f"{p:+.1f}% nearly {target:+g}%"
-        if test.mode in (">", ">="):
+            return (
+                ok,
+                f"{p:+.1f}% nearly {target:+g}%",
+                Phrase(how + "percent_nearly", change=change, target=goal),
+            )
+        if test.mode in (">", ">=", "<", "<="):
             ok = p * target > 0 and _compare(test.mode, abs(p), abs(target))
-            return ok, f"{p:+.1f}% by {test.mode} {abs(target):g}%"
-        if test.mode in ("<", "<="):
-            ok = p * target > 0 and _compare(test.mode, abs(p), abs(target))
-            return ok, f"{p:+.1f}% by {test.mode} {abs(target):g}%"
-        return False, f"{p:+.1f}%"
+            return (
+                ok,
+                f"{p:+.1f}% by {test.mode} {abs(target):g}%",
+                Phrase(
+                    f"{how}percent_by_{_OP_WORDS[test.mode]}", change=change, target=Num(abs(target), "g")
+                ),
+            )
+        return False, f"{p:+.1f}%", Phrase(how + "percent", change=change)
     if test.kind == "date":
         d = _as_date(value)
         if d is None:
@@ -794,15 +861,19 @@ def check(test: Test, figure) -> tuple[bool, str]:
             ok &= d > test.lo if strict else d >= test.lo
         if test.hi is not None:
             ok &= d < test.hi if strict else d <= test.hi
-        return ok, f"{d.isoformat()}"
+        return ok, f"{d.isoformat()}", Phrase(how + "date", date=When("iso", d))
     if test.kind == "bool":
         if not isinstance(value, bool):
             raise TestTypeError(f"the test {what} is true/false, but the figure is {value!r}")
-        return value == test.value, str(value).lower()
+        return value == test.value, str(value).lower(), Phrase(how + ("true" if value else "false"))
     if test.kind == "text":
         if not isinstance(value, str):
             raise TestTypeError(f"the test {what} is a text, but the figure is {value!r}")
-        return value.strip().lower() == str(test.value).lower(), value
+        return (
+            value.strip().lower() == str(test.value).lower(),
+            value,
+            Phrase(how + "text", value=Value("mode", value)),
+        )
     raise TestTypeError(f"unknown test kind {test.kind!r}")
 
 

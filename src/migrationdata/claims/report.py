@@ -2,34 +2,60 @@
 ``claimreview.jsonld`` (schema.org ClaimReview, safe inside ``<script>``), an index of every
 story, and ``docs/claims.md`` (the ledger format, the metrics, the tests and the verdicts).
 
+Each report is written in every edition (:data:`migrationdata.i18n.LANGUAGES`): English in
+``reports/<slug>/`` and ``reports/index.*``, Spanish (Mexico) in ``reports/<slug>/es/`` and
+``reports/es/index.*``. Every word a report prints comes from the message catalogs
+(``locales/<lang>.toml``, ``[reports]``) through :class:`Words`; the story's own text (its
+claims, caveats and reasons, written in English) is shown in Spanish where the ledger has a
+person's rendering (``claim_es``, ``caveat_es``, ``reason_es``) and otherwise in English,
+labelled as the original text. A claim is evaluated once; every edition is rendered from the
+same results, so the editions cannot disagree on a verdict. The figure's full computation and
+its test are worded in each edition from the phrases the metrics and the verdict record
+(:mod:`migrationdata.claims.wording`, ``[reports.metrics]``, ``[reports.tests]``); the
+Spanish edition gives the test in Spanish, with the English story's own words beside it. The
+English pages link to the Spanish edition.
+
 Every report is rendered in memory first and written file by file through a temporary file
 and a rename, so an interrupted or failing build never leaves a half-written report; a story
 that fails to load or to evaluate is listed in the index with its error and the others are
-written as usual.
+written as usual. A catalog missing a word stops the edition before anything is written, with
+the key named (:class:`TranslationError`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
-from jinja2 import DictLoader, Environment, select_autoescape
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from migrationdata import i18n
 from migrationdata.claims import numbers
 from migrationdata.claims.evaluate import Result, evaluate_story
 from migrationdata.claims.metrics import METRICS, describe
 from migrationdata.claims.story import Story, StoryError, load_stories
+from migrationdata.claims.wording import render, sentence, words_for_test
 from migrationdata.errors import MigrationDataError, ReportError
-from migrationdata.paths import REPO_DIR, figures_dir, manifest_path, reports_dir
+from migrationdata.paths import PACKAGE_DIR, REPO_DIR, figures_dir, manifest_path, reports_dir
+
+#: the BCP 47 tag each edition's pages and ClaimReview carry
+PAGE_LANG = {"en": "en", "es": "es-MX"}
 
 
-def long_date(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
+def long_date(d: date, lang: str = "en") -> str:
+    """28 December 2023 / 28 de diciembre de 2023."""
+    if lang == "en":
+        return f"{d.day} {d:%B %Y}"
+    return i18n.date(d, lang, "date")
 
 
 def checked_on() -> str:
@@ -67,6 +93,233 @@ def _md(text: str) -> str:
     return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# ----------------------------------------------------------------------------- words
+
+# a report prints the same few dates hundreds of times: each is worded once (Babel is slow)
+_long_date = cache(long_date)
+
+
+@cache
+def _iso_date(text: str, lang: str) -> str:
+    return long_date(pd.Timestamp(text).date(), lang)
+
+
+@cache
+def _month_year(text: str, lang: str) -> str:
+    return i18n.date(pd.Timestamp(text), lang, "month_year")
+
+
+_MONTH_YEAR = re.compile(r"^[A-Z][a-z]+ \d{4}$")
+_FISCAL = re.compile(r"^FY(\d{4})$")
+
+
+class Words:
+    """What one edition prints: the catalog's words (``[reports]``), dates and numbers in its
+    style, and the story's text in its language where the ledger has it.
+
+    Each method that gives the story's text returns ``(text, original)``: ``original`` is True
+    when the text is the English of the ledger shown in another edition, to be labelled so."""
+
+    def __init__(self, lang: str = i18n.DEFAULT, story: Story | None = None, editions=()):
+        self.lang = lang
+        self.book = i18n.catalog(lang)
+        self.english = lang == "en"
+        self.page_lang = PAGE_LANG[lang]
+        self.entries = {c.id: c.entry for c in story.claims} if story is not None else {}
+        self.story_lang = story.language if story is not None else "en"
+        #: the Spanish edition is written beside this one: the English pages link to it
+        self.spanish = self.english and "es" in editions
+
+    def _words(self, key: str, fields: dict) -> str:
+        """The template for ``reports.<key>``: i18n.text's checks, without its cost on the
+        thousands of lookups a report makes when nothing is wrong."""
+        words = self.book.get(f"reports.{key}")
+        if words is None or not i18n.fields(words) <= fields.keys():
+            i18n.text(f"reports.{key}", self.lang, **fields)  # raises, naming the key and file
+        return words
+
+    def __call__(self, key: str, **fields) -> str:
+        # a sentence ending on a verdict that ends in an ellipsis ("Verdadero, pero…") takes
+        # no further full stop
+        return self._words(key, fields).format(**fields).replace("….", "…")
+
+    def markup(self, key: str, **fields) -> Markup:
+        """The words for HTML: the catalog's text is ours (only &, < and > are escaped, so
+        the English reads as it always has); each field is escaped unless it is Markup."""
+        words = self._words(key, fields)
+        safe = words.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return Markup(Markup(safe).format(**fields).replace("….", "…"))  # noqa: S704 - fields escaped by format
+
+    def common(self, key: str, **fields) -> str:
+        return i18n.text(f"common.{key}", self.lang, **fields)
+
+    # -------------------------------------------------------------- dates, verdicts, tallies
+
+    def date(self, d: date) -> str:
+        return _long_date(d, self.lang)
+
+    def iso_date(self, text) -> str:
+        """A date the report has as ISO text (a retrieval, a checked date): English prints it
+        as it is, the other editions in words."""
+        if self.english or not text:
+            return str(text)
+        return _iso_date(str(text), self.lang)
+
+    def index_date(self, d: date) -> str:
+        return str(d) if self.english else i18n.date(d, self.lang, "date_short")
+
+    def verdict(self, v: str) -> str:
+        return self(f"verdict.{v}")
+
+    def now_label(self, as_of: date | None) -> str:
+        return self("now") if as_of is None else self("as_of", date=self.date(as_of))
+
+    def now_label_iso(self, as_of: date | None) -> str:
+        """As :meth:`now_label`, the date as the terminal prints it (ISO in English)."""
+        return self("now") if as_of is None else self("as_of", date=self.iso_date(as_of.isoformat()))
+
+    def tally(self, items, none: bool = True) -> str:
+        out = self("tally_separator").join(
+            self("tally_item", count=n, verdict=self.verdict(v)) for v, n in items
+        )
+        return out or (self("tally_none") if none else "")
+
+    def link(self, slug: str, name: str) -> str:
+        """From the edition's index to a story's report in the same edition."""
+        return f"{slug}/{name}" if self.english else f"../{slug}/{self.lang}/{name}"
+
+    def html_lang(self, story: Story) -> str:
+        return story.language if self.english else self.page_lang
+
+    # -------------------------------------------------------------- the story's words
+
+    def pair(self, english: str) -> tuple[str, bool]:
+        return english, not self.english
+
+    def _translated(self, r: Result, field: str, english: str) -> tuple[str, bool]:
+        if self.english:
+            return english, False
+        entry = self.entries.get(r.id)
+        own = getattr(entry, f"{field}_{self.lang}", None) if entry is not None else None
+        return (own.strip(), False) if own else (english, True)
+
+    def claim(self, r: Result) -> tuple[str, bool]:
+        return self._translated(r, "claim", r.claim)
+
+    def caveat(self, r: Result) -> tuple[str, bool]:
+        return self._translated(r, "caveat", r.caveat)
+
+    def reason(self, r: Result) -> tuple[str, bool]:
+        """Why the verdict: the engine's note in English; in another edition the rule that
+        applied in its words (the ledger's reason for a claim data cannot settle)."""
+        if self.english:
+            return r.note, False
+        if r.rule == "not-checkable":
+            return self._translated(r, "reason", r.note)
+        return self.why(r), False
+
+    def why(self, r: Result) -> str:
+        if self.english or not r.rule:
+            return r.note
+        if r.rule == "not-checkable":
+            return self.reason(r)[0]
+        return self(f"rule.{r.rule}", test=self.test(r)[0])
+
+    def test(self, r: Result) -> tuple[str, str]:
+        """The claim's test in this edition, and the story's own words for it where they are in
+        another language ("" when the test shown is the story's own wording)."""
+        if self.english or r.test_spec is None or self.story_lang == self.lang:
+            return r.test, ""
+        shown = self("tests.quoted", test=words_for_test(r.test_spec, self.lang))
+        # "5" reads the same in both: the story's own words, said once
+        return (r.test, "") if shown == r.test else (shown, r.test)
+
+    @staticmethod
+    def span(text: str, lang: str) -> Markup:
+        """Words in another language, marked so (screen readers switch voice)."""
+        return Markup('<span lang="{}">{}</span>').format(lang, text)
+
+    def computation(self, r: Result) -> str:
+        """How the figure was computed and how its test went, in this edition's words."""
+        if r.figure is None:
+            return ""
+        if self.english:
+            return f"{r.display}. {r.note}" + "".join(f" {self('and')}: {c}" for c in r.conditions)
+        if r.figure.words is None or r.note_words is None:
+            raise i18n.TranslationError(
+                f"claim {r.id}: its metric gave no words for the {self.lang} edition (Figure.words). "
+                "What to do: record them in the metric, as claims/metrics.py does for every metric."
+            )
+        out = sentence(render(r.figure.words, self.lang, self.story_lang)) + ". "
+        out += sentence(render(r.note_words, self.lang, self.story_lang))
+        for c in r.condition_words:
+            out += f" {self('and')}: " + render(c, self.lang, self.story_lang)
+        return out
+
+    def detail(self, r: Result) -> str:
+        """The engine's note where the edition's words do not carry it all (a figure that could
+        not be computed, a period with no data): in the edition's words where the metric
+        recorded them, otherwise in English, labelled (:meth:`detail_in_english`)."""
+        if self.english or r.checkable or r.rule in ("", "not-checkable"):
+            return ""
+        if r.note_words is not None:
+            return sentence(render(r.note_words, self.lang, self.story_lang)) + "."
+        return r.note
+
+    def detail_in_english(self, r: Result) -> bool:
+        return r.note_words is None
+
+    # -------------------------------------------------------------- figures
+
+    def number(self, x: float) -> str:
+        x = float(x)
+        return i18n.number(x, self.lang, 0 if x.is_integer() else 1)
+
+    def through(self, r: Result) -> str:
+        text = r.data_through
+        if self.english or not text:
+            return text
+        if _MONTH_YEAR.match(text):
+            return _month_year(text, self.lang)
+        fiscal = _FISCAL.match(text)
+        return self("fiscal_year", year=fiscal.group(1)) if fiscal else text
+
+    def figure(self, r: Result) -> str:
+        """The figure: English gives the metric's own sentence; another edition its headline
+        number in its own style (the sentence is shown, in English, as the computation)."""
+        if self.english or r.figure is None:
+            return r.display
+        fig, v = r.figure, r.figure.value
+        entry = self.entries.get(r.id)
+        field = (entry.params or {}).get("field") if entry is not None and entry.metric == "closure" else None
+        if field == "duration_days":
+            return self("days", count=self.number(v))
+        if field == "duration_hours":
+            return self("hours", count=self.number(v))
+        unit = fig.unit
+        if unit == "usd":
+            if abs(v) >= 1e9:
+                return i18n.billions_of_dollars(v, self.lang)
+            return self("dollars", amount=self.number(v))
+        if unit == "percent":
+            return i18n.number(v, self.lang, 1) + "%"
+        if unit == "percent-change":
+            return ("+" if v > 0 else "") + i18n.number(v, self.lang, 1) + "%"
+        if unit == "difference":
+            return ("+" if v > 0 else "") + self.number(v)
+        if unit == "ratio":
+            return self("times", ratio=i18n.number(v, self.lang, 2))
+        if unit == "rank":
+            return self("rank_of", rank=int(v), count=fig.extra.get("count", "?"))
+        if unit == "date":
+            return self.date(pd.Timestamp(v).date())
+        if unit == "bool":
+            return self("yes") if v else self("no")
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return self.number(v)
+        return str(v)
+
+
 # ----------------------------------------------------------------------------- rows
 
 
@@ -84,15 +337,26 @@ class View:
     as_of: date | None
     figures: Path
     prefix: str  # the figures folder relative to the story's report folder
-
-    @property
-    def now_label(self) -> str:
-        return "now" if self.as_of is None else f"as of {long_date(self.as_of)}"
+    lang: str = i18n.DEFAULT
 
     def chart(self, slug: str | None) -> str:
+        """The chart's PNG, in the edition's language where it is drawn (figures/<lang>/)."""
         if not slug:
             return ""
+        if self.lang != "en" and (self.figures / self.lang / f"{slug}.png").exists():
+            return f"{self.prefix}/{self.lang}/{slug}.png"
         return f"{self.prefix}/{slug}.png" if (self.figures / f"{slug}.png").exists() else ""
+
+    def alt_text(self, slug: str) -> str:
+        """The edition's own alt text for a chart drawn in its language (its sidecar's
+        ``alt_text``), or "" where there is none."""
+        if self.lang == "en":
+            return ""
+        try:
+            meta = json.loads((self.figures / self.lang / f"{slug}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return ""
+        return str(meta.get("alt_text") or "") if isinstance(meta, dict) else ""
 
 
 def story_rows(story: Story, as_of: date | None = None) -> list[Row]:
@@ -115,16 +379,20 @@ def counts(rows: list[Row]) -> dict[str, int]:
 # ----------------------------------------------------------------------------- Markdown
 
 
-def _sources_md(sources: list[dict]) -> list[str]:
+def _sources_md(sources: list[dict], w: Words) -> list[str]:
     lines = []
     for s in sources:
-        got = f", retrieved {s['retrieved_at'][:10]}" if s.get("retrieved_at") else ""
-        dated = f" ({s['date']})" if s.get("date") else ""
+        got = (
+            ", " + w.common("retrieved", date=w.iso_date(s["retrieved_at"][:10]))
+            if s.get("retrieved_at")
+            else ""
+        )
+        dated = f" ({w.iso_date(s['date'])})" if s.get("date") else ""
         who = f"{s.get('publisher')}: " if s.get("publisher") and s.get("table") == "closures" else ""
         via = (
-            f" — table `{s['table']}`"
+            " — " + w("via_table", table=f"`{s['table']}`")
             if s.get("table") and s["table"] != "closures"
-            else (f" — closure `{s['closure']}`" if s.get("closure") else "")
+            else (" — " + w("via_closure", closure=f"`{s['closure']}`") if s.get("closure") else "")
         )
         lines.append(
             f"  - [{_md(who + (s.get('title') or s.get('url') or ''))}]({s.get('url')}){dated}{got}{via}"
@@ -132,121 +400,151 @@ def _sources_md(sources: list[dict]) -> list[str]:
     return lines
 
 
-def _entry_md(row: Row, view: View, story: Story) -> list[str]:
+def _said_md(pair: tuple[str, bool], w: Words) -> str:
+    text, original = pair
+    return _md(text) + (f" _({w('original_text')})_" if original else "")
+
+
+def _detail_md(r: Result, w: Words) -> str:
+    detail = w.detail(r)
+    if not detail:
+        return ""
+    if w.detail_in_english(r):
+        return f" {w('detail_short')} {w('detail_lang')}: {_md(detail)}"
+    return f" {w('detail_short')}: {_md(detail)}"
+
+
+def _entry_md(row: Row, view: View, story: Story, w: Words) -> list[str]:
     r = row.now
-    label = ("Context" if r.context else "Claim") + (
-        " (draft, not yet verified)" if r.status == "draft" else ""
+    now = w.now_label(view.as_of)
+    label = (w("kind_context") if r.context else w("kind_claim")) + (
+        " " + w("draft") if r.status == "draft" else ""
     )
     out = [
         f'<a id="{r.id}"></a>',
         "",
         f"### {r.id}",
         "",
-        f"**{label}** (paragraph {r.paragraph}): {_md(r.claim)}",
+        f"**{label}** ({w('paragraph', number=r.paragraph)}): {_said_md(w.claim(r), w)}",
         "",
     ]
     if r.quote:
         out += [f"> {_md(r.quote)}", ""]
-    verdict = f"**Verdict {view.now_label}: {r.verdict}.**"
+    verdict = f"**{w('verdict_line', when=now, verdict=w.verdict(r.verdict))}**"
     if row.then is not None:
-        verdict += f" On publication day ({long_date(story.published)}): {row.then.verdict}."
+        verdict += " " + w("then_line", date=w.date(story.published), verdict=w.verdict(row.then.verdict))
     for key, res in row.checked:
-        verdict += f" On {long_date(date.fromisoformat(key))}: {res.verdict}."
+        verdict += " " + w(
+            "checked_line", date=w.date(date.fromisoformat(key)), verdict=w.verdict(res.verdict)
+        )
     out += [verdict, ""]
     if r.checkable:
-        out.append(f"- **Test:** {_md(r.test)}.")
-        through = f" (data through {r.data_through})" if r.data_through else ""
-        out.append(f"- **Figure {view.now_label}**{through}: {_md(r.display)}")
-        for cond in r.conditions:
-            out.append(f"- **And:** {_md(cond)}")
+        shown, own = w.test(r)
+        if w.english:
+            test = _md(shown)
+        elif own:
+            test = f"{_md(shown)} ({w('tests.in_story', test=_md(own))})"
+        else:
+            test = f"{_md(shown)} ({w('test_words')})"
+        out.append(f"- **{w('test')}:** {test}.")
+        through = f" ({w('data_through', period=w.through(r))})" if r.data_through else ""
+        out.append(f"- **{w('figure', when=now)}**{through}: {_md(w.figure(r))}")
+        if w.english:
+            for cond in r.conditions:
+                out.append(f"- **{w('and')}:** {_md(cond)}")
         if row.then is not None and row.then.checkable:
-            through = f" (data through {row.then.data_through})" if row.then.data_through else ""
-            out.append(f"- **Figure on publication day**{through}: {_md(row.then.display)}")
+            t = row.then
+            through = f" ({w('data_through', period=w.through(t))})" if t.data_through else ""
+            out.append(f"- **{w('figure_then')}**{through}: {_md(w.figure(t))}")
         elif row.then is not None:
-            out.append(f"- **On publication day:** {_md(row.then.note)}")
-        out.append(f"- **Why:** {_md(r.note)}")
+            extra = _detail_md(row.then, w)
+            out.append(f"- **{w('on_publication_day')}:** {_md(w.why(row.then))}{extra}")
+        out.append(f"- **{w('why')}:** {_said_md(w.reason(r), w)}")
     else:
-        out.append(f"- **Why it cannot be checked:** {_md(r.note)}")
+        extra = _detail_md(r, w)
+        out.append(f"- **{w('why_not')}:** {_said_md(w.reason(r), w)}{extra}")
     if r.caveat:
-        out.append(f"- **Caveat:** {_md(r.caveat)}")
+        out.append(f"- **{w('caveat')}:** {_said_md(w.caveat(r), w)}")
+    if not w.english and r.checkable:
+        out.append(f"- **{w('detail')}:** {_md(w.computation(r))}")
     if r.sources:
-        out.append("- **Sources** (what the metric read):")
-        out += _sources_md(r.sources)
+        out.append(f"- **{w.common('sources')}** {w('sources_what')}:")
+        out += _sources_md(r.sources, w)
     link = view.chart(r.chart)
     if link:
         out += ["", f"![{r.chart}]({link})"]
     return out + [""]
 
 
-def _story_line(story: Story) -> str:
-    when = long_date(story.published)
+def _story_line(story: Story, w: Words) -> str:
+    when = w.date(story.published)
+    headline = _md(story.headline)
     if story.url.startswith("http"):
-        return f"[{_md(story.headline)}]({story.url}), {_md(story.outlet)}, {when}."
-    return f"{_md(story.headline)}, {_md(story.outlet)}, {when} (address: {_md(story.url.removeprefix('unknown: '))})."
+        return f"[{headline}]({story.url}), {_md(story.outlet)}, {when}."
+    address = w("address", address=_md(story.url.removeprefix("unknown: ")))
+    return f"{headline}, {_md(story.outlet)}, {when} ({address})."
 
 
-def report_markdown(story: Story, rows: list[Row], view: View) -> str:
+def report_markdown(story: Story, rows: list[Row], view: View, w: Words | None = None) -> str:
+    w = w or Words(view.lang, story)
     today = checked_on()
     c = counts(rows)
-    pub = long_date(story.published)
-    title = f"# Fact-check{' ' + view.now_label if view.as_of else ''}: {_md(story.headline)}"
+    now = w.now_label(view.as_of)
+    pub = w.date(story.published)
+    title = f"# {w('title')}{' ' + now if view.as_of else ''}: {_md(story.headline)}"
     out = [title, ""]
+    if not w.english:
+        out += [f"[{w('english_edition')}](../factcheck.md)", ""]
+    elif w.spanish:
+        out += [f"[{w('spanish_edition')}](es/factcheck.md)", ""]
     if view.as_of is not None:
-        day = long_date(view.as_of)
-        out += [
-            f"> **As of {day}: the data as published by that date, not as they stand today.**",
-            f"> Every source is cut to what its publisher had released by {day} (today's revised",
-            "> values for those months), and the closures ledger to what had been reported.",
-            "",
-        ]
+        out += [w("md.as_of_banner", date=w.date(view.as_of)), ""]
     out += [
-        f"The story: {_story_line(story)}",
+        f"{w('the_story')}: {_story_line(story, w)}",
         "",
-        *([f"Note: {_md(story.notes.strip())}", ""] if story.notes else []),
-        "Each statement in the story that data could test, in our words, with the figure that backs",
-        f"or refutes it: as it could be checked on publication day ({pub}, with only the figures then",
-        f"released) and {view.now_label}. Generated by `migrationdata build` from",
-        f"`stories/{story.slug}/story.yaml`; do not edit by hand.",
+        *([f"{w.common('note')}: {_said_md(w.pair(story.notes.strip()), w)}", ""] if story.notes else []),
+        w("md.intro", published=pub, when=now, slug=story.slug),
         "",
-        "Verdicts: **supported**, **supported-with-caveat**, **not-supported** (the data contradict it),",
-        "**not-checkable** (the data cannot settle it, or had not yet been published). Claims "
-        + view.now_label
-        + ": "
-        + (", ".join(f"{n} {v}" for v, n in sorted(c.items())) or "none")
+        w(
+            "md.legend",
+            **{
+                v.replace("-", "_"): w.verdict(v)
+                for v in ("supported", "supported-with-caveat", "not-supported", "not-checkable")
+            },
+        )
+        + " "
+        + w("claims_tally", when=now)
+        + " "
+        + w.tally(sorted(c.items()))
         + ".",
         "",
-        'Figures "then" are today\'s values for the months released by that day: publishers revise',
-        "their first releases a little. Paragraphs count the story's blank-line blocks, headline = 1.",
+        w("md.then_note"),
         "",
     ]
     claims = [r for r in rows if not r.now.context]
     context = [r for r in rows if r.now.context]
     extra = [k for k, _ in (claims[0].checked if claims else [])]
     cols = (
-        ([] if view.as_of == story.published else [f"then ({pub})"])
-        + [long_date(date.fromisoformat(k)) for k in extra]
-        + [view.now_label]
+        ([] if view.as_of == story.published else [w("col_then", date=pub)])
+        + [w.date(date.fromisoformat(k)) for k in extra]
+        + [now]
     )
-    out += ["| claim | " + " | ".join(cols) + " |", "|" + " --- |" * (len(cols) + 1)]
+    out += [f"| {w('col_claim')} | " + " | ".join(cols) + " |", "|" + " --- |" * (len(cols) + 1)]
     for row in claims:
         cells = ([row.then.verdict] if row.then is not None else []) + [res.verdict for _, res in row.checked]
-        out.append(f"| [{row.now.id}](#{row.now.id}) | " + " | ".join(cells + [row.now.verdict]) + " |")
-    out += ["", "## Claims in the story", ""]
+        cells = [w.verdict(v) for v in cells + [row.now.verdict]]
+        out.append(f"| [{row.now.id}](#{row.now.id}) | " + " | ".join(cells) + " |")
+    out += ["", f"## {w('section_claims')}", ""]
     for row in claims:
-        out += _entry_md(row, view, story)
+        out += _entry_md(row, view, story, w)
     if context:
-        out += [
-            "## Context",
-            "",
-            "Figures behind the story's context where it states no number of its own; not counted as claims.",
-            "",
-        ]
+        out += [f"## {w('section_context')}", "", w("context_intro"), ""]
         for row in context:
-            out += _entry_md(row, view, story)
+            out += _entry_md(row, view, story, w)
     if today:
         out.append(
-            f"_Checked against the data as retrieved on {today}"
-            + (f", cut to what had been published by {long_date(view.as_of)}._" if view.as_of else "._")
+            f"_{w('checked_against', date=w.iso_date(today))}"
+            + (f", {w('cut_to', date=w.date(view.as_of))}._" if view.as_of else "._")
         )
     return "\n".join(out) + "\n"
 
@@ -262,112 +560,58 @@ CSS = (
     "blockquote{margin:.5rem 0;padding-left:1rem;border-left:3px solid #ccc;color:#555}"
 )
 
-STORY_HTML = """<!doctype html>
-<html lang="{{ story.language }}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Fact-check{% if view.as_of %} {{ view.now_label }}{% endif %}: {{ story.headline }}</title>
-<style>{{ css }}</style>
-<script type="application/ld+json">{{ jsonld }}</script>
-</head><body>
-<h1>Fact-check{% if view.as_of %} {{ view.now_label }}{% endif %}: {{ story.headline }}</h1>
-{% if view.as_of %}<p class="banner" role="note"><strong>As of {{ long_date(view.as_of) }}: the data as published by
-that date, not as they stand today.</strong> Every source is cut to what its publisher had released by then.</p>{% endif %}
-<p>The story: {% if story.url.startswith('http') %}<a href="{{ story.url }}">{{ story.headline }}</a>{% else %}{{ story.headline }}{% endif %},
-{{ story.outlet }}, {{ long_date(story.published) }}.</p>
-{% if story.notes %}<p>Note: {{ story.notes }}</p>{% endif %}
-<p>Each statement in the story that data could test, in our words, with the figure that backs or refutes it, on
-publication day ({{ long_date(story.published) }}) and {{ view.now_label }}. Generated by <code>migrationdata build</code>
-from <code>stories/{{ story.slug }}/story.yaml</code>. Claims {{ view.now_label }}:
-{% for v, n in counts %}{{ n }} {{ v }}{% if not loop.last %}, {% endif %}{% endfor %}.</p>
-<table><thead><tr><th>claim</th>{% if show_then %}<th>then ({{ long_date(story.published) }})</th>{% endif %}
-{% for k in extra %}<th>{{ k }}</th>{% endfor %}<th>{{ view.now_label }}</th></tr></thead><tbody>
-{% for row in claims %}<tr><td><a href="#{{ row.now.id }}">{{ row.now.id }}</a></td>
-{% if show_then %}<td class="v-{{ row.then.verdict }}">{{ row.then.verdict }}</td>{% endif %}
-{% for k, res in row.checked %}<td class="v-{{ res.verdict }}">{{ res.verdict }}</td>{% endfor %}
-<td class="v-{{ row.now.verdict }}">{{ row.now.verdict }}</td></tr>
-{% endfor %}</tbody></table>
-{% for title, group in sections %}{% if group %}<h2>{{ title }}</h2>
-{% for row in group %}{% set r = row.now %}<section id="{{ r.id }}"><h3>{{ r.id }}</h3>
-<p><strong>{{ 'Context' if r.context else 'Claim' }}{% if r.status == 'draft' %} (draft, not yet verified){% endif %}</strong> (paragraph {{ r.paragraph }}): {{ r.claim }}</p>
-{% if r.quote %}<blockquote>{{ r.quote }}</blockquote>{% endif %}
-<p><strong class="v-{{ r.verdict }}">Verdict {{ view.now_label }}: {{ r.verdict }}.</strong>
-{% if row.then %} On publication day: {{ row.then.verdict }}.{% endif %}
-{% for k, res in row.checked %} On {{ k }}: {{ res.verdict }}.{% endfor %}</p>
-<ul>
-{% if r.checkable %}<li><strong>Test:</strong> {{ r.test }}</li>
-<li><strong>Figure {{ view.now_label }}</strong>{% if r.data_through %} (data through {{ r.data_through }}){% endif %}: {{ r.display }}</li>
-{% for c in r.conditions %}<li><strong>And:</strong> {{ c }}</li>{% endfor %}
-{% if row.then and row.then.checkable %}<li><strong>Figure on publication day</strong>{% if row.then.data_through %} (data through {{ row.then.data_through }}){% endif %}: {{ row.then.display }}</li>
-{% elif row.then %}<li><strong>On publication day:</strong> {{ row.then.note }}</li>{% endif %}
-<li><strong>Why:</strong> {{ r.note }}</li>
-{% else %}<li><strong>Why it cannot be checked:</strong> {{ r.note }}</li>{% endif %}
-{% if r.caveat %}<li><strong>Caveat:</strong> {{ r.caveat }}</li>{% endif %}
-{% if r.sources %}<li><strong>Sources</strong> (what the metric read):<ul>
-{% for s in r.sources %}<li><a href="{{ s.url }}">{{ s.title or s.url }}</a>{% if s.date %} ({{ s.date }}){% endif %}{% if s.retrieved_at %}, retrieved {{ s.retrieved_at[:10] }}{% endif %}{% if s.closure %} — closure {{ s.closure }}{% elif s.table %} — table {{ s.table }}{% endif %}</li>
-{% endfor %}</ul></li>{% endif %}
-</ul>
-{% set link = view.chart(r.chart) %}{% if link %}<p><img src="{{ link }}" alt="Chart {{ r.chart }}"></p>{% endif %}
-</section>
-{% endfor %}{% endif %}{% endfor %}
-{% if today %}<p><em>Checked against the data as retrieved on {{ today }}.</em></p>{% endif %}
-</body></html>
-"""
-
-INDEX_HTML = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Fact-checks{% if as_of %} as of {{ long_date(as_of) }}{% endif %}</title><style>{{ css }}</style></head><body>
-<h1>Fact-checks{% if as_of %} as of {{ long_date(as_of) }}{% endif %}</h1>
-<p>One report per story in <code>stories/</code>, generated by <code>migrationdata build</code>.</p>
-<table><thead><tr><th>published</th><th>story</th><th>outlet</th><th>claims {{ 'now' if not as_of else 'then' }}</th></tr></thead><tbody>
-{% for s, c in stories %}<tr><td>{{ s.published }}</td><td><a href="{{ s.slug }}/factcheck.html">{{ s.headline }}</a></td>
-<td>{{ s.outlet }}</td><td>{% for v, n in c %}{{ n }} {{ v }}{% if not loop.last %}, {% endif %}{% endfor %}</td></tr>
-{% endfor %}</tbody></table>
-{% if errors %}<h2>Stories that could not be checked</h2><ul>{% for e in errors %}<li><pre>{{ e }}</pre></li>{% endfor %}</ul>{% endif %}
-</body></html>
-"""
-
 _ENV = Environment(
-    loader=DictLoader({"story.html": STORY_HTML, "index.html": INDEX_HTML}),
+    loader=FileSystemLoader(PACKAGE_DIR / "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_ENV.globals["long_date"] = long_date
 
 
-def report_html(story: Story, rows: list[Row], view: View) -> str:
+def _code(text: str) -> Markup:
+    return Markup("<code>{}</code>").format(text)
+
+
+def report_html(story: Story, rows: list[Row], view: View, w: Words | None = None) -> str:
+    w = w or Words(view.lang, story)
     claims = [r for r in rows if not r.now.context]
     context = [r for r in rows if r.now.context]
     extra = [k for k, _ in (claims[0].checked if claims else [])]
-    return _ENV.get_template("story.html").render(
+    return _ENV.get_template("report.html.j2").render(
         story=story,
         view=view,
+        w=w,
+        t=w.markup,
+        code=_code,
+        now_label=w.now_label(view.as_of),
         css=Markup(CSS),  # noqa: S704 - a constant of this module
         counts=sorted(counts(rows).items()),
         claims=claims,
         show_then=view.as_of != story.published,
         extra=extra,
-        sections=[("Claims in the story", claims), ("Context", context)],
+        sections=[(w("section_claims"), claims), (w("section_context"), context)],
         today=checked_on(),
         # < > & are escaped by jsonld_text, so the JSON cannot leave its <script>
-        jsonld=Markup(jsonld_text(claimreview(story, rows, view.as_of))),  # noqa: S704
+        jsonld=Markup(jsonld_text(claimreview(story, rows, view.as_of, w))),  # noqa: S704
     )
 
 
 # ----------------------------------------------------------------------------- ClaimReview
 
-RATINGS = {
-    "supported": (5, "True"),
-    "supported-with-caveat": (4, "Mostly true"),
-    "not-supported": (1, "False"),
-}
+#: schema.org ratingValue of each verdict (its name, alternateName, is in the catalogs)
+RATINGS = {"supported": 5, "supported-with-caveat": 4, "not-supported": 1}
 
 
-def claimreview(story: Story, rows: list[Row], as_of: date | None = None) -> list[dict]:
+def claimreview(
+    story: Story, rows: list[Row], as_of: date | None = None, w: Words | None = None
+) -> list[dict]:
     """schema.org ClaimReview objects, one per claim with a verdict (not context figures, not
-    the ones the data cannot settle). With ``as_of``, each explanation says whose data it rests on."""
+    the ones the data cannot settle). With ``as_of``, each explanation says whose data it rests on.
+    In an edition other than English the review says its language (``inLanguage``), names the
+    verdict in it and quotes the claim in it where the ledger has it."""
+    w = w or Words("en", story)
     out = []
-    lead = f"Data as published by {long_date(as_of)}: " if as_of is not None else ""
+    lead = w("claimreview_lead", date=w.date(as_of)) + " " if as_of is not None else ""
     appearance = {
         "@type": "NewsArticle",
         "headline": story.headline,
@@ -376,51 +620,65 @@ def claimreview(story: Story, rows: list[Row], as_of: date | None = None) -> lis
     }
     if story.url.startswith("http"):
         appearance["url"] = story.url
+    folder = f"reports/{story.slug}" + ("" if w.english else f"/{w.lang}")
     for row in rows:
         r = row.now
         if r.context or r.status == "draft" or r.verdict not in RATINGS:
             continue
-        value, label = RATINGS[r.verdict]
-        out.append(
-            {
-                "@context": "https://schema.org",
-                "@type": "ClaimReview",
-                "url": f"reports/{story.slug}/factcheck.html#{r.id}",
-                "claimReviewed": r.claim,
-                "datePublished": checked_on() or story.published.isoformat(),
-                "author": {"@type": "Organization", "name": "migrationdata fact-check"},
-                "reviewRating": {
-                    "@type": "Rating",
-                    "ratingValue": value,
-                    "bestRating": 5,
-                    "worstRating": 1,
-                    "alternateName": label,
-                    "ratingExplanation": f"{lead}{r.display}. {r.caveat}".strip(),
-                },
-                "itemReviewed": {
-                    "@type": "Claim",
-                    "datePublished": story.published.isoformat(),
-                    "appearance": appearance,
-                },
-            }
-        )
+        if w.english:
+            explanation = f"{lead}{r.display}. {r.caveat}".strip()
+        else:
+            through = f" ({w('data_through', period=w.through(r))})" if r.data_through else ""
+            explanation = f"{lead}{w.figure(r)}{through}. {w.caveat(r)[0]}".strip()
+        review: dict = {"@context": "https://schema.org", "@type": "ClaimReview"}
+        if not w.english:
+            review["inLanguage"] = w.page_lang
+        review |= {
+            "url": f"{folder}/factcheck.html#{r.id}",
+            "claimReviewed": w.claim(r)[0],
+            "datePublished": checked_on() or story.published.isoformat(),
+            "author": {"@type": "Organization", "name": "migrationdata fact-check"},
+            "reviewRating": {
+                "@type": "Rating",
+                "ratingValue": RATINGS[r.verdict],
+                "bestRating": 5,
+                "worstRating": 1,
+                "alternateName": w(f"rating.{r.verdict}"),
+                "ratingExplanation": explanation,
+            },
+            "itemReviewed": {
+                "@type": "Claim",
+                "datePublished": story.published.isoformat(),
+                "appearance": appearance,
+            },
+        }
+        out.append(review)
     return out
 
 
 # ----------------------------------------------------------------------------- writing
 
 
-def render_story(story: Story, view: View) -> dict[str, bytes]:
+def render_story(
+    story: Story, view: View, langs: Sequence[str] = ("en",)
+) -> tuple[dict[str, bytes], dict[str, int]]:
+    """Every file of a story's report, by its path in the story's folder (``factcheck.md``,
+    ``es/factcheck.md``...), and the count of each verdict. The claims are evaluated once."""
     rows = story_rows(story, view.as_of)
-    md = report_markdown(story, rows, view)
-    return {
-        "factcheck.md": md.encode("utf-8"),
-        "factcheck.html": report_html(story, rows, view).encode("utf-8"),
-        "claimreview.jsonld": (jsonld_text(claimreview(story, rows, view.as_of)) + "\n").encode("utf-8"),
-        "checks.json": (
-            json.dumps(checks(story, [r.now for r in rows]), indent=1, ensure_ascii=False) + "\n"
-        ).encode("utf-8"),
-    }, counts(rows)
+    files: dict[str, bytes] = {}
+    for lang in langs:
+        w = Words(lang, story, langs)
+        v = View(view.as_of, view.figures, view.prefix if lang == "en" else f"../{view.prefix}", lang)
+        sub = "" if lang == "en" else f"{lang}/"
+        files[f"{sub}factcheck.md"] = report_markdown(story, rows, v, w).encode("utf-8")
+        files[f"{sub}factcheck.html"] = report_html(story, rows, v, w).encode("utf-8")
+        files[f"{sub}claimreview.jsonld"] = (
+            jsonld_text(claimreview(story, rows, view.as_of, w)) + "\n"
+        ).encode("utf-8")
+    files["checks.json"] = (
+        json.dumps(checks(story, [r.now for r in rows]), indent=1, ensure_ascii=False) + "\n"
+    ).encode("utf-8")
+    return files, counts(rows)
 
 
 def checks(story: Story, results: list[Result]) -> dict:
@@ -449,39 +707,60 @@ def write_reports(
     as_of: date | None = None,
     figures: Path | None = None,
     root: Path | None = None,
+    langs: Sequence[str] | None = None,
 ) -> list[Path]:
-    """Write ``<folder>/<slug>/factcheck.{md,html}`` and ``claimreview.jsonld`` for every story,
-    and ``<folder>/index.html``. A story that cannot be loaded or evaluated is left as it was
-    (no half-written report) and named in the index; :class:`ReportError` is raised after the
-    others are written."""
+    """Write ``<folder>/<slug>/factcheck.{md,html}``, ``claimreview.jsonld`` and
+    ``checks.json`` for every story, and ``<folder>/index.{html,md}``, in every edition of
+    ``langs`` (default: all, :data:`migrationdata.i18n.LANGUAGES`); an edition other than
+    English goes to ``<folder>/<slug>/<lang>/`` and ``<folder>/<lang>/index.*``.
+
+    A catalog that lacks a word any edition prints raises :class:`TranslationError`, naming
+    every missing key, before anything is written. A story that cannot be loaded or evaluated
+    is left as it was (no half-written report) and named in the index; :class:`ReportError` is
+    raised after the others are written."""
     folder = Path(folder or reports_dir())
     figures = Path(figures or figures_dir())
+    langs = tuple(langs or i18n.LANGUAGES)
+    for lang in langs:
+        i18n.require_complete(lang, "reports.")
     errors: list[MigrationDataError] = []
     stories = load_stories(root, errors=errors)
-    written, listed = [], []
+    written, listed, rendered = [], [], []
     for story in stories:
         if as_of is not None and story.published > as_of:
             continue  # not yet published on that day: an as-of report cannot know of it
         out = folder / story.slug
         prefix = Path(os.path.relpath(figures.resolve(), out.resolve())).as_posix()
         try:
-            files, c = render_story(story, View(as_of, figures, prefix))
+            files, c = render_story(story, View(as_of, figures, prefix), langs)
+        except i18n.TranslationError:
+            # the edition, not the story, is at fault (a table's label missing from a
+            # catalog): stop before anything is written
+            raise
         except MigrationDataError as exc:
             errors.append(StoryError(story.path, [("", "", str(exc))]))
             continue
+        rendered.append((out, files))
+        listed.append((story, sorted(c.items())))
+    for out, files in rendered:
         for name, data in files.items():
             write_atomic(out / name, data)
             written.append(out / name)
-        listed.append((story, sorted(c.items())))
-    index = _ENV.get_template("index.html").render(
-        stories=listed,
-        errors=[str(e) for e in errors],
-        as_of=as_of,
-        css=Markup(CSS),  # noqa: S704 - a constant
-    )
-    write_atomic(folder / "index.html", index.encode("utf-8"))
-    write_atomic(folder / "index.md", index_markdown(listed, errors, as_of).encode("utf-8"))
-    written += [folder / "index.html", folder / "index.md"]
+    for lang in langs:
+        w = Words(lang, editions=langs)
+        where = folder if w.english else folder / lang
+        index = _ENV.get_template("report-index.html.j2").render(
+            stories=listed,
+            errors=[str(e) for e in errors],
+            as_of=as_of,
+            w=w,
+            t=w.markup,
+            code=_code,
+            css=Markup(CSS),  # noqa: S704 - a constant
+        )
+        write_atomic(where / "index.html", index.encode("utf-8"))
+        write_atomic(where / "index.md", index_markdown(listed, errors, as_of, w).encode("utf-8"))
+        written += [where / "index.html", where / "index.md"]
     if errors:
         raise ReportError(
             "fact-check reports written for the other stories, but not for these:\n"
@@ -490,23 +769,27 @@ def write_reports(
     return written
 
 
-def index_markdown(listed, errors, as_of: date | None) -> str:
-    title = "# Fact-checks" + (f" as of {long_date(as_of)}" if as_of else "")
+def index_markdown(listed, errors, as_of: date | None, w: Words | None = None) -> str:
+    w = w or Words()
+    title = f"# {w('index_title')}" + (f" {w('as_of', date=w.date(as_of))}" if as_of else "")
+    cols = [w("col_published"), w("col_story"), w("col_outlet"), w("col_claims")]
     out = [
         title,
         "",
-        "One report per story in `stories/`, generated by `migrationdata build`; do not edit by hand.",
+        *([] if w.english else [f"[{w('english_edition')}](../index.md)", ""]),
+        *([f"[{w('spanish_edition')}](es/index.md)", ""] if w.spanish else []),
+        w("md.index_intro"),
         "",
-        "| published | story | outlet | claims |",
+        "| " + " | ".join(cols) + " |",
         "| --- | --- | --- | --- |",
     ]
     for s, c in listed:
-        tally = ", ".join(f"{n} {v}" for v, n in c)
         out.append(
-            f"| {s.published} | [{_md(s.headline)}]({s.slug}/factcheck.md) | {_md(s.outlet)} | {tally} |"
+            f"| {w.index_date(s.published)} | [{_md(s.headline)}]({w.link(s.slug, 'factcheck.md')}) "
+            f"| {_md(s.outlet)} | {w.tally(c, none=False)} |"
         )
     if errors:
-        out += ["", "## Stories that could not be checked", ""] + [f"- {_md(str(e))}" for e in errors]
+        out += ["", f"## {w('index_errors')}", ""] + [f"- {_md(str(e))}" for e in errors]
     return "\n".join(out) + "\n"
 
 
@@ -565,6 +848,11 @@ def docs_markdown() -> str:
         "conditions, all of which must pass), `on_pass` (`supported-with-caveat` when the test passing",
         "still needs a caveat), `chart` (a figure slug), `status` (`confirmed` or `draft`), `tables` (optional:",
         "the tables the metric must read; checked against what it reads).",
+        "",
+        "The Spanish (Mexico) report, `reports/<slug>/es/`, shows `claim_es`, `caveat_es` and `reason_es`",
+        "where a claim has them: the claim, caveat and reason rendered in Spanish by a person (never by a",
+        "machine). Where one is missing it shows the English, labelled as the original text. A `caveat_es`",
+        "or `reason_es` without the English it renders is an error.",
         "",
         "Besides `claims:`, a story may list under `unmapped:` the figures no claim checks yet, each with",
         "`paragraph`, `words`, `reason` and optionally `test` (`migrationdata draft` writes them: no series",

@@ -94,6 +94,13 @@ class ClaimEntry(BaseModel):
     status: Literal["confirmed", "draft"] = "confirmed"
     tables: list[str] | None = Field(None, description="optional: the tables the metric must read (checked)")
     context: bool = Field(False, description="older spelling of kind: context")
+    # the Spanish edition's words, written by a person (never machine-translated); where one is
+    # missing the Spanish report shows the English, labelled as the original text
+    claim_es: str | None = Field(
+        None, min_length=1, description="the claim in Spanish (Mexico), for the Spanish report"
+    )
+    caveat_es: str | None = Field(None, min_length=1, description="the caveat in Spanish (Mexico)")
+    reason_es: str | None = Field(None, min_length=1, description="the reason in Spanish (Mexico)")
 
     @field_validator("verdict", mode="before")
     @classmethod
@@ -360,6 +367,11 @@ def _check_claim(
     e: ClaimEntry, lang: str, story: StoryFile, paras: list[str] | None
 ) -> tuple[Claim | None, list]:
     problems = []
+    for name in ("caveat", "reason"):
+        if getattr(e, f"{name}_es") and not getattr(e, name).strip():
+            problems.append(
+                (e.id, f"{name}_es", f"renders {name}, which is empty: write the English {name} first")
+            )
     keys = {"publication", "now"} | {d.isoformat() for d in story.checked}
     missing = sorted(keys - set(e.verdict))
     extra = sorted(set(e.verdict) - keys)

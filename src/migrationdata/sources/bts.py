@@ -520,7 +520,6 @@ SOURCE = Source(
     title="Border crossings at US-Mexico ports of entry",
     publisher="Bureau of Transportation Statistics (BTS), from U.S. Customs and Border Protection counts",
     landing_page=LANDING_PAGE,
-    licence="US federal government data (public domain)",
     files=(
         RemoteFile(
             EXPORT_FILE,

@@ -1486,7 +1486,6 @@ SOURCE = Source(
         "UWCHR/cbp and jacobkap/borderpatrol (history extracted from CBP PDFs)"
     ),
     landing_page=NATIONWIDE_PAGE,
-    licence="US federal government work (public domain, 17 U.S.C. 105)",
     files=(
         RemoteFile(
             "sbo-encounters-fy22-fy25-aug.csv",

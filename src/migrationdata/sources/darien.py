@@ -385,7 +385,6 @@ SOURCE = Source(
     publisher="Servicio Nacional de Migración de Panamá (SNM)",
     carrier="gdidata R package (github.com/iom/gdidata), a cleaned republication of SNM's tables",
     landing_page="https://www.migracion.gob.pa/estadisticas/",
-    licence="Panamanian government statistics; the gdidata package is MIT-licensed",
     files=(
         RemoteFile(
             "irreg_darien_nat.rda",

@@ -235,7 +235,6 @@ SOURCE = Source(
         f"a cleaned republication of INM's dashboard figures, read at commit {GDIDATA_COMMIT[:7]}"
     ),
     landing_page=INM_PAGE,
-    licence="Honduran government statistics; the gdidata package is MIT-licensed",
     files=(
         RemoteFile(TOTAL_FILE, f"{REPO_RAW}/{TOTAL_FILE}", "rda", 200_000, "Monthly total from 2014"),
         RemoteFile(NAT_FILE, f"{REPO_RAW}/{NAT_FILE}", "rda", 1_000_000, "By nationality, monthly from 2018"),

@@ -253,7 +253,6 @@ SOURCE = Source(
         f"a cleaned republication of UPM's bulletin tables, read at commit {GDIDATA_COMMIT[:7]}"
     ),
     landing_page=UPM_BULLETINS,
-    licence="Mexican government statistics (free reuse with attribution); the gdidata package is MIT-licensed",
     files=(
         RemoteFile(
             NAT_FILE, f"{REPO_RAW}/{NAT_FILE}", "rda", 1_000_000, "Events by nationality, monthly from 2018"

@@ -386,7 +386,6 @@ SOURCE = Source(
         f"a cleaned copy of IOM's download, read at commit {GDIDATA_COMMIT[:7]}"
     ),
     landing_page=IOM_DOWNLOADS,
-    licence='IOM Missing Migrants Project data: CC BY 4.0 (cite "IOM\'s Missing Migrants Project"); the gdidata package is MIT-licensed',
     files=(
         RemoteFile(
             FILE,

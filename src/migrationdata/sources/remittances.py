@@ -385,7 +385,6 @@ SOURCE = Source(
         f"Banxico's SIE, read at commit {REMESAS_COMMIT[:7]}"
     ),
     landing_page=SIE_PAGE,
-    licence="Banco de México statistics (free reuse citing the source); the republication is MIT-licensed",
     files=(
         RemoteFile(
             MONTHLY_FILE,

@@ -318,7 +318,6 @@ SOURCE = Source(
         "North Texas), monthly totals compiled from BTS's raw TransBorder files"
     ),
     landing_page="https://www.census.gov/foreign-trade/balance/c2010.html",
-    licence="US federal government data (public domain)",
     files=(
         RemoteFile(
             TRANSBORDER_FILE,
