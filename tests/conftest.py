@@ -26,6 +26,55 @@ def _mirror_required() -> bool:
     return bool(os.environ.get("MIGRATIONDATA_REQUIRE_MIRROR") or os.environ.get("CI"))
 
 
+def _group(nodeid: str) -> str:
+    """The group a test runs in when the suite is shared between workers: a fault-injection
+    scenario with the other scenarios of its source (``[source-scenario]``, ``[source]``), so
+    that one worker makes that source's clean fetch and keeps what it parsed instead of every
+    worker; any other test with its module, so that a module's fixtures are made once."""
+    module = nodeid.split("::")[0]
+    if module.startswith("tests/reliability/") and "[" in nodeid:
+        first = nodeid.rsplit("[", 1)[1].split("-")[0].rstrip("]")
+        if first in _source_ids():
+            return f"source {first}"
+    return module
+
+
+def _source_ids() -> set[str]:
+    from migrationdata.catalog import all_sources
+
+    return {s.id for s in all_sources()}
+
+
+def pytest_collection_modifyitems(items):
+    """Groups whose tests are slowest (whole builds and refreshes: marked ``slow``, and the
+    build's tests) first, then the sources' fault scenarios, then the rest: the workers start
+    on the long groups and end on quick tests, instead of one ending on a long one alone."""
+    first = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
+    first.add("tests/test_build.py")
+
+    def rank(item) -> int:
+        group = _group(item.nodeid)
+        return 0 if group in first else 1 if group.startswith("source ") else 2
+
+    items.sort(key=rank)
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With pytest-xdist's default distribution (``-n N``), workers take whole groups
+    (:func:`_group`), in the order of the collection above."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _group(nodeid)
+
+    config.option.loadscopereorder = False  # keep the order of the collection
+    return GroupScheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def mirror() -> Path:
     path = _mirror_path()

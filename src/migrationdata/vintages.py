@@ -103,8 +103,9 @@ class Vintage:
         months = pd.to_datetime(pd.Series(months))
         if self.as_of is None:
             return np.ones(len(months), dtype=bool)
-        decided = {m: self.published(source, m) for m in months.unique()}
-        return months.map(decided).astype(bool).to_numpy()
+        codes, distinct = pd.factorize(months, use_na_sentinel=False)
+        decided = np.array([self.published(source, m) for m in distinct], dtype=bool)
+        return decided[codes]
 
     def restrict(self, source: str, df: pd.DataFrame, column: str = "month") -> pd.DataFrame:
         """Keep the rows whose month had been released by ``as_of``."""

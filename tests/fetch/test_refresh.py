@@ -381,3 +381,29 @@ def test_a_table_edited_by_hand_or_new_bytes_are_parsed_again(demo, tmp_data):
     publish(demo, rows(months("2024-01-01", 13)))
     rep = fetch_source(source, mirror=str(demo), base=tmp_data)
     assert calls == ["parsed", "parsed"] and rep.status == "updated" and rep.tables["demo_monthly"] == 13
+
+
+def test_a_lost_raw_file_fetched_anew_is_put_back_without_a_parse(demo, tmp_data):
+    calls: list[str] = []
+    source = _counting(calls)
+    tables = {p.name: p.read_bytes() for p in (tmp_data / "processed").glob("demo_*.csv")}
+    raw = tmp_data / "raw" / "demo" / FILE
+    good = raw.read_bytes()
+    manifest = json.loads((tmp_data / "manifest.json").read_text())
+    entry = manifest["files"].pop(f"demo/{FILE}")
+    (tmp_data / "manifest.json").write_text(json.dumps(manifest))
+    raw.unlink()
+    rep = fetch_source(source, mirror=str(demo), base=tmp_data)
+    # the same bytes as the tables were parsed from: back in place, recorded, not parsed
+    assert rep.status == "updated" and calls == [], rep.error
+    assert raw.read_bytes() == good
+    back = json.loads((tmp_data / "manifest.json").read_text())["files"][f"demo/{FILE}"]
+    assert back["sha256"] == entry["sha256"] == hashlib.sha256(good).hexdigest()
+    assert {p.name: p.read_bytes() for p in (tmp_data / "processed").glob("demo_*.csv")} == tables
+    assert rep.tables == {"demo_detail": 24, "demo_monthly": 12}
+
+    # other bytes under the same name are parsed
+    raw.unlink()
+    publish(demo, rows(months("2024-01-01", 13)))
+    rep = fetch_source(source, mirror=str(demo), base=tmp_data)
+    assert calls == ["parsed"] and rep.status == "updated" and rep.tables["demo_monthly"] == 13

@@ -109,7 +109,7 @@ def test_integrity(source, scenario, servers, good_data, ledger, tmp_data, capsy
     base = tmp_data
     mirror = servers.http.base
     true = (good_data.mirror / target.mirror_folder / target.file).read_bytes()
-    servers.http.serve_body(target.mirror_folder, target.file, target.revision(true))
+    servers.http.serve_body(target.mirror_folder, target.file, target.revised(true))
     outside = tmp_path / "outside"
     (outside / f"{source}-1-deadbeef").mkdir(parents=True)
     (outside / "keep.txt").write_text("not the project's\n")

@@ -126,7 +126,7 @@ def killed_mid_transfer(source, scenario, target, servers, good_data, ledger, ba
 
 def killed_mid_commit(source, scenario, target, servers, good_data, ledger, base: Path):
     assert target.revision is not None, f"no revision declared for {source}"
-    revised = target.revision((good_data.mirror / target.mirror_folder / target.file).read_bytes())
+    revised = target.revised((good_data.mirror / target.mirror_folder / target.file).read_bytes())
     servers.http.serve_body(target.mirror_folder, target.file, revised)
     old = snapshot(base)
     proc = subprocess.run(
@@ -178,7 +178,7 @@ def test_ctrl_c_mid_commit_finishes_the_commit(servers, good_data, tmp_data, mon
     source, target = "darien", sc.TARGETS["darien"]
     servers.reset()
     good_data.seed(tmp_data, [source])
-    revised = target.revision((good_data.mirror / target.mirror_folder / target.file).read_bytes())
+    revised = target.revised((good_data.mirror / target.mirror_folder / target.file).read_bytes())
     servers.http.serve_body(target.mirror_folder, target.file, revised)
     real = os.replace
     interrupted = []

@@ -376,7 +376,7 @@ def take(
         # the month the claim speaks of is not out yet: the latest one stands in for it
         return Slice(sl.rows, [period.start], [], sl.period, time, sl.data_through)
     units = _units(period, time, table)
-    present = sorted(set(key[key.isin(units)]))
+    present = sorted(set(key[key.isin(units)].unique()))
     if not present:
         ends = f"; it ends at {through}" if through else "; it has no rows yet"
         raise NotCheckable(
@@ -393,9 +393,9 @@ def take(
     for col in PARTITIONS.get(table, ()):
         if col in (where or {}) or col in (exclude or {}):
             continue
-        every = set(df[col].astype(str))
+        every = set(df[col].astype(str).unique())  # distinct values: not row by row
         for unit, part in df[df[time].isin(present)].groupby(time):
-            missing = sorted(every - set(part[col].astype(str)))
+            missing = sorted(every - set(part[col].astype(str).unique()))
             if missing:
                 when = f"{pd.Timestamp(unit):%B %Y}" if time == "month" else str(unit)
                 raise NotCheckable(

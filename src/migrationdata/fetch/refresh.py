@@ -35,6 +35,7 @@ from migrationdata.fetch.journal import (
     check_writable,
     clean_stale_staging,
     commit,
+    parsed_from,
     processing_fingerprint,
     record_processed,
     roll_forward,
@@ -298,7 +299,10 @@ def fetch_source(
 
     When every file is byte for byte the one the manifest records, the code that parses it
     has not changed and the tables on disk are the ones that code wrote, parsing again could
-    only give the same tables: it is skipped (``reprocess`` forces it)."""
+    only give the same tables: it is skipped (``reprocess`` forces it). The same holds for
+    bytes fetched anew (a raw file lost, or downloaded again after a failed transfer) whose
+    sha256 the tables were parsed from: the raw file and manifest are put back, the parse is
+    skipped."""
     base = base or default_data_dir()
     t0 = time.monotonic()
     report = SourceReport(source.id, "failed")
@@ -380,7 +384,8 @@ def _fetch_locked(
                 )
         paths = {r.name: r.path for r in fetcher.results}
         fingerprint = processing_fingerprint(source, fetcher.results)
-        if not reprocess and still_processed(source, base, fingerprint, fetcher.results):
+        reuse = not reprocess and parsed_from(source, base, fingerprint)
+        if reuse and still_processed(source, base, fingerprint, fetcher.results):
             report.status = "unchanged"
             report.tables = {
                 t.name: processed.table_path(t.name, base).read_bytes().count(b"\n") - 1
@@ -392,8 +397,14 @@ def _fetch_locked(
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                frames = source.process(paths)
-                rendered = processed.render_tables(source, frames)
+                if reuse:
+                    # bytes fetched anew that the tables on disk were parsed from: keep them
+                    rendered = {
+                        t.name: processed.table_path(t.name, base).read_bytes() for t in source.tables
+                    }
+                else:
+                    frames = source.process(paths)
+                    rendered = processed.render_tables(source, frames)
         except DataError as exc:
             hit = next((r for r in fetcher.results if r.name == exc.file), None)
             # a check on a whole table names no file: name this run's new files instead; a

@@ -211,12 +211,18 @@ def parse_api(path: Path) -> pd.DataFrame:
 
 
 def _check_port_codes(df: pd.DataFrame, file: str) -> None:
-    codes = df["port_code"].str.strip()
-    bad = ~codes.str.fullmatch(r"\d{4}")
-    if not bad.any():
+    # checked on the distinct codes (a hundred or so), not on each of the file's rows
+    uniq = pd.Series(df["port_code"].unique(), dtype=df["port_code"].dtype)
+    wrong = uniq[~uniq.str.strip().str.fullmatch(r"\d{4}")]
+    if wrong.empty:
         return
-    sample = df.loc[bad, ["port", "port_code", "date", "measure"]].drop_duplicates("port_code").head(10)
-    if codes[bad].str.fullmatch(r"\d{1,3}").all():
+    bad = df["port_code"].isin(wrong)
+    codes = df.loc[bad, "port_code"].str.strip()
+    sample = df.loc[bad, ["port", "port_code", "date", "measure"]]
+    for col in ("port", "port_code", "measure"):
+        sample[col] = sample[col].str.strip()
+    sample = sample.drop_duplicates("port_code").head(10)
+    if codes.str.fullmatch(r"\d{1,3}").all():
         problem = (
             f"{int(bad.sum()):,} port codes have fewer than four digits: they lost their leading "
             "zeros (0104 became 104), which happens when the file passes through a spreadsheet. "
@@ -243,11 +249,17 @@ def _parse_months(dates: pd.Series, file: str, fmt: str, example: str) -> pd.Ser
 
 def _select(df: pd.DataFrame, file: str, date_format: str, example: str) -> pd.DataFrame:
     """Check the whole file's codes and dates, keep US-Mexico rows from 2019, check them."""
+    # the whole file's codes and dates are checked on their distinct values; the text of the
+    # rows kept (a few percent of the file) is stripped after the selection
+    _check_port_codes(df, file)
+    month = _parse_months(df["date"], file, date_format, example)
+    border = df["border"]
+    ours = border.isin([b for b in border.unique() if b.strip() == BORDER])
+    keep = ours & (month >= FIRST_MONTH)
+    df = df[keep].copy()
+    df["month"] = month[keep]
     for col in ("port", "state", "port_code", "border", "measure", "value"):
         df[col] = df[col].str.strip()
-    _check_port_codes(df, file)
-    df["month"] = _parse_months(df["date"], file, date_format, example)
-    df = df[(df["border"] == BORDER) & (df["month"] >= FIRST_MONTH)].copy()
     if df.empty:
         raise DataError(
             file, f"no {BORDER} rows from {FIRST_MONTH:%B %Y} on; the file is not what we expect."
@@ -326,11 +338,15 @@ def _resolve_duplicates(df: pd.DataFrame, file: str) -> pd.DataFrame:
 def _fill_gaps(df: pd.DataFrame) -> pd.DataFrame:
     """A month with no row inside a series (between its first and last month) is missing."""
     spans = df.groupby(["port_code", "measure"])["month"].agg(["min", "max"])
+    # one range of months for the whole file, sliced per series (not a range per series)
+    every = pd.date_range(spans["min"].min(), spans["max"].max(), freq="MS")
+    first = every.searchsorted(spans["min"])
+    last = every.searchsorted(spans["max"], side="right")
     full = pd.MultiIndex.from_tuples(
         [
             (code, measure, m)
-            for (code, measure), (lo, hi) in spans.iterrows()
-            for m in pd.date_range(lo, hi, freq="MS")
+            for (code, measure), lo, hi in zip(spans.index, first, last, strict=True)
+            for m in every[lo:hi]
         ],
         names=["port_code", "measure", "month"],
     )
