@@ -317,3 +317,27 @@ def test_english_pages_link_to_the_spanish_edition(reports, tmp_path):
     write_reports(tmp_path, langs=["en"])
     assert "Versión en español" not in (tmp_path / SLUG / "factcheck.md").read_text()
     assert "Versión en español" not in (tmp_path / "index.html").read_text()
+
+
+def test_the_seed_storys_outlet_and_missing_address_are_worded_in_spanish(reports, tmp_path):
+    """The Spanish edition names the outlet and why there is no address in Spanish (outlet_es,
+    url_es); the headline stays the story's own; the English edition keeps the English."""
+    es = (reports / SLUG / "es" / "factcheck.md").read_text()
+    line = next(ln for ln in es.splitlines() if ln.startswith("La nota:"))
+    assert "Reescritura web de una nota de Reuters (firma: Carina)" in line
+    assert "(dirección: el proyecto nunca registró la dirección de la página;" in line
+    assert "Mexico, U.S. forge 'important agreements'" in line and "never recorded" not in line
+    html = (reports / SLUG / "es" / "factcheck.html").read_text()
+    assert "Reescritura web de una nota de Reuters" in html and "Web rewrite" not in html
+    assert (
+        "<td>Reescritura web de una nota de Reuters (firma: Carina)</td>"
+        in (reports / "es" / "index.html").read_text()
+    )
+    en = (reports / SLUG / "factcheck.md").read_text()
+    assert "Web rewrite of a Reuters report (byline: Carina)" in en and "Reescritura" not in en
+    # a story with an address has no url_es: both editions link the address
+    data = seed_data()
+    data["url"] = "https://example.org/story"
+    put(tmp_path, "with-an-address", data)
+    with pytest.raises(Exception, match="url_es words an unknown address in Spanish"):
+        load_story(tmp_path / "with-an-address")

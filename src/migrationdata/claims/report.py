@@ -153,6 +153,13 @@ class Words:
     def common(self, key: str, **fields) -> str:
         return i18n.text(f"common.{key}", self.lang, **fields)
 
+    def source_title(self, source: dict) -> str:
+        return _source_title(source, self)
+
+    def outlet(self, story) -> str:
+        """The outlet as this edition words it (a story's ``outlet_es`` in Spanish, if given)."""
+        return story.outlet_es if not self.english and story.outlet_es else story.outlet
+
     # -------------------------------------------------------------- dates, verdicts, tallies
 
     def date(self, d: date) -> str:
@@ -379,6 +386,21 @@ def counts(rows: list[Row]) -> dict[str, int]:
 # ----------------------------------------------------------------------------- Markdown
 
 
+def _source_title(s: dict, w: Words) -> str:
+    """A source's title as the edition words it: the publisher's name that opens the title of a
+    table's file ("<publisher>: <file>") is the one the charts' source lines use in that language
+    (``[charts.sources.<table or source>]`` in the catalogs), where they have it."""
+    title = s.get("title") or s.get("url") or ""
+    english = s.get("publisher") or ""
+    if w.english or s.get("table") == "closures" or not english or not title.startswith(english + ": "):
+        return title
+    for key in (s.get("table"), s.get("source_id")):
+        name = f"charts.sources.{key}.publisher"
+        if key and i18n.has(name) and i18n.text(name) == english:
+            return i18n.text(name, w.lang) + title[len(english) :]
+    return title
+
+
 def _sources_md(sources: list[dict], w: Words) -> list[str]:
     lines = []
     for s in sources:
@@ -394,9 +416,7 @@ def _sources_md(sources: list[dict], w: Words) -> list[str]:
             if s.get("table") and s["table"] != "closures"
             else (" — " + w("via_closure", closure=f"`{s['closure']}`") if s.get("closure") else "")
         )
-        lines.append(
-            f"  - [{_md(who + (s.get('title') or s.get('url') or ''))}]({s.get('url')}){dated}{got}{via}"
-        )
+        lines.append(f"  - [{_md(who + _source_title(s, w))}]({s.get('url')}){dated}{got}{via}")
     return lines
 
 
@@ -478,11 +498,15 @@ def _entry_md(row: Row, view: View, story: Story, w: Words) -> list[str]:
 
 def _story_line(story: Story, w: Words) -> str:
     when = w.date(story.published)
-    headline = _md(story.headline)
+    headline = _md(story.headline)  # the story's own headline, in its own language
+    outlet = _md(w.outlet(story))
     if story.url.startswith("http"):
-        return f"[{headline}]({story.url}), {_md(story.outlet)}, {when}."
-    address = w("address", address=_md(story.url.removeprefix("unknown: ")))
-    return f"{headline}, {_md(story.outlet)}, {when} ({address})."
+        return f"[{headline}]({story.url}), {outlet}, {when}."
+    why = story.url.removeprefix("unknown: ")
+    if not w.english and story.url_es:
+        why = story.url_es.removeprefix("desconocida: ")
+    address = w("address", address=_md(why))
+    return f"{headline}, {outlet}, {when} ({address})."
 
 
 def report_markdown(story: Story, rows: list[Row], view: View, w: Words | None = None) -> str:
@@ -616,7 +640,7 @@ def claimreview(
         "@type": "NewsArticle",
         "headline": story.headline,
         "datePublished": story.published.isoformat(),
-        "publisher": {"@type": "Organization", "name": story.outlet},
+        "publisher": {"@type": "Organization", "name": w.outlet(story)},
     }
     if story.url.startswith("http"):
         appearance["url"] = story.url
@@ -786,7 +810,7 @@ def index_markdown(listed, errors, as_of: date | None, w: Words | None = None) -
     for s, c in listed:
         out.append(
             f"| {w.index_date(s.published)} | [{_md(s.headline)}]({w.link(s.slug, 'factcheck.md')}) "
-            f"| {_md(s.outlet)} | {w.tally(c, none=False)} |"
+            f"| {_md(w.outlet(s))} | {w.tally(c, none=False)} |"
         )
     if errors:
         out += ["", f"## {w('index_errors')}", ""] + [f"- {_md(str(e))}" for e in errors]
@@ -852,7 +876,9 @@ def docs_markdown() -> str:
         "The Spanish (Mexico) report, `reports/<slug>/es/`, shows `claim_es`, `caveat_es` and `reason_es`",
         "where a claim has them: the claim, caveat and reason rendered in Spanish by a person (never by a",
         "machine). Where one is missing it shows the English, labelled as the original text. A `caveat_es`",
-        "or `reason_es` without the English it renders is an error.",
+        "or `reason_es` without the English it renders is an error. At the story's level, `outlet_es` words",
+        'the outlet in Spanish ("Reescritura web de una nota de Reuters"), and `url_es` the reason for an',
+        'unknown address (`desconocida: …`, beside `url: "unknown: …"`); the headline stays in its own language.',
         "",
         "Besides `claims:`, a story may list under `unmapped:` the figures no claim checks yet, each with",
         "`paragraph`, `words`, `reason` and optionally `test` (`migrationdata draft` writes them: no series",

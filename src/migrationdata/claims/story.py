@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from migrationdata.claims.metrics import METRICS, Metric, Params
 from migrationdata.claims.numbers import NumberError, Test, parse_test, parse_tolerance
@@ -125,9 +125,17 @@ class StoryFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     headline: str = Field(min_length=1)
     outlet: str = Field(min_length=1)
+    outlet_es: str | None = Field(
+        None, min_length=1, description="the outlet as the Spanish (Mexico) report words it (default: outlet)"
+    )
     url: str = Field(
         pattern=r"^(https?://\S+|unknown: .+)$",
         description="the story's address; 'unknown: <why>' when the project never recorded it",
+    )
+    url_es: str | None = Field(
+        None,
+        pattern=r"^desconocida: .+$",
+        description="for a story whose url is 'unknown: <why>', the same in Spanish: 'desconocida: <por qué>'",
     )
     published: date | datetime = Field(description="a date, or an ISO datetime with its zone")
     checked: list[date] = Field(default_factory=list, description="extra as-of dates with recorded verdicts")
@@ -148,6 +156,15 @@ class StoryFile(BaseModel):
         if isinstance(v, datetime) and v.tzinfo is None:
             raise ValueError("a publication time needs its zone, e.g. 2025-01-02T18:30:00-05:00")
         return v
+
+    @model_validator(mode="after")
+    def _address_es(self):
+        if self.url_es and not self.url.startswith("unknown: "):
+            raise ValueError(
+                "url_es words an unknown address in Spanish; this story has an address (url), "
+                "which both editions link: remove url_es"
+            )
+        return self
 
 
 # ----------------------------------------------------------------------------- loaded objects
@@ -193,6 +210,8 @@ class Story:
     paragraphs: list[str] | None = None
     notes: str | None = None
     unmapped: list[dict] = field(default_factory=list)  # paragraph, words, reason, [test]
+    outlet_es: str | None = None  # the outlet as the Spanish report words it
+    url_es: str | None = None  # for an unknown address, the why in Spanish
 
     @property
     def vintages(self) -> list[tuple[str, date | None]]:
@@ -541,7 +560,9 @@ def load_story(path: Path | str) -> Story:
         path=path,
         headline=sf.headline,
         outlet=sf.outlet,
+        outlet_es=sf.outlet_es,
         url=sf.url,
+        url_es=sf.url_es,
         published=published_at.date() if published_at else sf.published,
         published_at=published_at,
         checked=list(sf.checked),
