@@ -177,3 +177,29 @@ def test_a_chart_of_plain_strings_has_no_spanish_edition(kit):
     chart.ax.plot([1, 2], [3, 4])
     with pytest.raises(TranslationError, match=r"test-plain.*plain string.*\[charts\.test-plain\]"):
         chart.save(data=pd.DataFrame({"x": [1]}), alt_text="A line from 3 to 4.")
+
+
+def test_the_spanish_gallery_names_publishers_and_months_in_spanish():
+    """The data-as-of table of figures/es/ names each publisher as the Spanish source lines do and
+    writes months in Spanish; the English gallery keeps the data package's words."""
+    from migrationdata import gallery
+
+    es = {t["table"]: t for t in gallery.data_as_of(gallery.sidecars(SPANISH), "es")}
+    assert es["cbp_southwest_monthly"]["publisher"].startswith(
+        "Oficina de Aduanas y Protección Fronteriza de EU"
+    )
+    assert es["cbp_southwest_monthly"]["data_to"] == "nov 2025"
+    assert es["usbp_southwest_monthly"]["data_to"] == "ago 2025"
+    assert (
+        es["remittances_monthly"]["publisher"]
+        == "Banco de México (Banxico), balanza de pagos: remesas familiares"
+    )
+    assert not any(ENGLISH_MONTHS.search(t["data_to"]) for t in es.values())
+    page = (SPANISH / "index.md").read_text(encoding="utf-8")
+    assert (
+        "| `trade_us_mexico_monthly` | Oficina de Estadísticas de Transporte de EU" in page
+        and "| dic 2025 |" in page
+    )
+    en = {t["table"]: t for t in gallery.data_as_of(gallery.sidecars(FIGURES))}
+    assert en["cbp_southwest_monthly"]["publisher"].startswith("U.S. Customs and Border Protection")
+    assert en["cbp_southwest_monthly"]["data_to"] == "Nov 2025"

@@ -76,20 +76,47 @@ def edition(metas: list[dict]) -> str:
     return langs.pop() if len(langs) == 1 else i18n.DEFAULT
 
 
-def data_as_of(metas: list[dict]) -> list[dict]:
+def data_as_of(metas: list[dict], lang: str = i18n.DEFAULT) -> list[dict]:
     """Each processed table the charts read: its publisher, the latest period it holds and when
-    it was retrieved (from the sidecars, so the gallery says what its charts were drawn from)."""
+    it was retrieved (from the sidecars, so the gallery says what its charts were drawn from).
+    The sidecars keep the data package's words ("U.S. Customs and Border Protection", "Nov
+    2025"); in another edition the publisher is named as the charts' source lines name it and
+    the month is written in that language."""
     seen: dict[str, dict] = {}
     for m in metas:
         for t in m.get("tables", []):
             if isinstance(t, dict) and t.get("name") and t["name"] not in seen:
                 seen[t["name"]] = {
                     "table": t["name"],
-                    "publisher": t.get("publisher", ""),
-                    "data_to": t.get("data_to", ""),
+                    "publisher": _publisher_in(t.get("publisher", ""), lang),
+                    "data_to": _period_in(t.get("data_to", ""), lang),
                     "retrieved": str(t.get("retrieved_at", ""))[:10],
                 }
     return [seen[k] for k in sorted(seen)]
+
+
+def _publisher_in(english: str, lang: str) -> str:
+    """A publisher's name in ``lang``, from the catalogs' ``[charts.sources.*]``: the entry whose
+    English reads as the data package does (a name the catalogs lack stays as it is)."""
+    if lang == i18n.DEFAULT or not english:
+        return english
+    en = i18n.catalog(i18n.DEFAULT)
+    for key, words in en.items():
+        if key.startswith("charts.sources.") and key.endswith(".publisher") and words == english:
+            return i18n.text(key, lang)
+    return english
+
+
+def _period_in(label: str, lang: str) -> str:
+    """A sidecar's "Nov 2025" as the edition writes a month ("nov 2025"); other periods (fiscal
+    and calendar years) read the same in every edition."""
+    if lang == i18n.DEFAULT or not label:
+        return label
+    try:
+        month = dt.datetime.strptime(label, "%b %Y").date()
+    except ValueError:
+        return label
+    return i18n.date(month, lang, "month_year_short")
 
 
 def _strip_label(source: str) -> str:
@@ -153,7 +180,7 @@ def gallery_markdown(
     if report:
         link = f"[{w['reports_link']}]({report}.md)"
         lines += [w["reports"].format(link=link), ""]
-    tables = data_as_of(metas)
+    tables = data_as_of(metas, lang)
     if tables:
         lines += [
             f"## {w['data_as_of']}",
@@ -256,7 +283,7 @@ def gallery_html(
             report=report,
             reports=w["reports"].split("{link}"),
             repo=repo,
-            tables=data_as_of(metas),
+            tables=data_as_of(metas, lang),
             revisions=revisions,
             # "What each refresh revised: the {link} ({command})." around the link and the command
             revisions_words=[
@@ -324,6 +351,7 @@ def write_gallery(
     h = hashlib.sha256(
         json.dumps([metas, report, as_of, repo, revisions, lang, other, specs], sort_keys=True).encode()
     )
+    h.update(Path(__file__).read_bytes())  # this code, as the pages' words and layout come from it
     for name in TEMPLATE_FILES:
         h.update((TEMPLATES / name).read_bytes())
     h.update(i18n.catalog_path(lang).read_bytes())
