@@ -526,3 +526,26 @@ def test_the_build_knows_the_editions_i18n_does():
     from migrationdata import i18n
 
     assert build.LANGUAGES == i18n.LANGUAGES
+
+
+def test_no_embeds_and_one_editions_force_reach_the_embeds_step(space, monkeypatch):
+    """build --no-embeds asks the embeds step for static charts only (it removes the embeds a
+    changed chart has outgrown, tested in test_embeds.py); --force of one edition remakes that
+    edition's embeds only."""
+    from migrationdata import cli, embeds
+
+    assert cli._parser().parse_args(["build", "--no-embeds"]).embeds is False
+    assert cli._parser().parse_args(["build"]).embeds is True
+    write_notebook(space / "notebooks", "01-charts", 'KEY = "darien-annual.note_after"', EDITIONS_NOTEBOOK)
+    calls = []
+
+    def spy(folder, state=None, cache_dir=None, say=None, force=False, static_only=False):
+        calls.append((Path(folder).name, force, static_only))
+        return {"written": [], "unchanged": [], "undeclared": [], "removed": []}
+
+    monkeypatch.setattr(embeds, "write_embeds", spy)
+    run(space, embeds=False)
+    assert calls == [("figures", False, True), ("es", False, True)]
+    calls.clear()
+    run(space, force=True, langs=["es"])
+    assert calls == [("figures", False, False), ("es", True, False)]
