@@ -210,6 +210,14 @@ def test_a_static_only_build_removes_the_embeds_a_changed_chart_has_outgrown(tmp
     assert "route-deaths.embed.html" not in page.read_text(encoding="utf-8")
     assert "darien-annual.embed.html" in page.read_text(encoding="utf-8")
     assert embeds.write_embeds(folder, state)["written"] == ["route-deaths"]
+    # with no record (a fresh clone, a cleared build state), an embed whose spec is the one its
+    # chart gives stands, and one whose spec is not is removed
+    spec = folder / "darien-annual.vl.json"
+    spec.write_text(spec.read_text(encoding="utf-8").replace('"Darién', '"Old words'), encoding="utf-8")
+    (folder / "route-deaths.embed.html").unlink()  # pages are not committed: a fresh clone has none
+    fresh = embeds.write_embeds(folder, {}, static_only=True)
+    assert fresh["unchanged"] == ["route-deaths"] and fresh["removed"] == ["darien-annual"]
+    assert (folder / "route-deaths.vl.json").exists() and not (folder / "darien-annual.vl.json").exists()
 
 
 def test_the_spanish_gallery_links_the_english_one_and_back(tmp_path):

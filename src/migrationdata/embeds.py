@@ -1490,6 +1490,14 @@ def write_embeds(
         if static_only:
             if entry and entry.get("key") == key and entry.get("outputs") == made and None not in made:
                 out["unchanged"].append(slug)
+            elif (
+                not entry
+                and made[0]
+                and spec_path.read_text(encoding="utf-8") == _spec_text(read_chart(figures, slug))
+            ):
+                # no record of it (a fresh clone, whose pages are not committed; a cleared
+                # .build-state): the spec on disk is the one this chart gives, so it stands
+                out["unchanged"].append(slug)
             else:
                 spec_path.unlink(missing_ok=True)
                 page_path.unlink(missing_ok=True)
@@ -1508,7 +1516,7 @@ def write_embeds(
         chart = read_chart(figures, slug)
         vl = spec(chart)
         js = js if js is not None else bundle(cache_dir)
-        _write_if_changed(spec_path, json.dumps(vl, ensure_ascii=False, indent=1) + "\n")
+        _write_if_changed(spec_path, _spec_text(chart, vl))
         _write_if_changed(page_path, page(chart, vl, js))
         memory[slug] = {"key": key, "outputs": [_digest(spec_path), _digest(page_path)]}
         out["written"].append(slug)
@@ -1524,6 +1532,11 @@ def write_embeds(
             "static charts only"
         )
     return out
+
+
+def _spec_text(chart, vl: dict | None = None) -> str:
+    """A chart's Vega-Lite spec as ``<slug>.vl.json`` holds it."""
+    return json.dumps(vl if vl is not None else spec(chart), ensure_ascii=False, indent=1) + "\n"
 
 
 def _digest(path: Path) -> str | None:
