@@ -92,3 +92,20 @@ def test_dates(style, en, es):
 
 def test_short_spanish_months_carry_no_full_stop():
     assert i18n.date("2023-09-01", "es", "month_year_short") in ("sep 2023", "sept 2023")
+
+
+def test_a_publisher_is_named_in_spanish_as_the_source_lines_name_it():
+    from migrationdata import i18n
+
+    cbp = "U.S. Customs and Border Protection (CBP); DHS Office of Homeland Security Statistics (OHSS)"
+    assert i18n.publisher(cbp, "es") == (
+        "Oficina de Aduanas y Protección Fronteriza de EU (CBP); Oficina de Estadísticas de Seguridad "
+        "Nacional del DHS (OHSS)"
+    )
+    assert i18n.publisher(cbp, "en") == cbp
+    assert i18n.publisher("Banco de México (Banxico), balance of payments: family remittances", "es") == (
+        "Banco de México (Banxico), balanza de pagos: remesas familiares"
+    )
+    assert (
+        i18n.publisher("A publisher the catalogs do not know", "es") == "A publisher the catalogs do not know"
+    )

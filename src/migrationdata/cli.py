@@ -350,7 +350,7 @@ def cmd_check(args) -> int:
     import shutil
     import textwrap
 
-    from migrationdata import claims
+    from migrationdata import claims, i18n
     from migrationdata.claims.report import Words
     from migrationdata.errors import MigrationDataError
 
@@ -436,7 +436,14 @@ def cmd_check(args) -> int:
                             for line in textwrap.wrap(w("cli.and", condition=cond), width - 4):
                                 print(f"    {line}")
                     if r.sources:
-                        src = "; ".join(sorted({s["publisher"] or s["title"] or "" for s in r.sources}))
+                        src = "; ".join(
+                            sorted(
+                                {
+                                    i18n.publisher(s["publisher"] or "", w.lang) or s["title"] or ""
+                                    for s in r.sources
+                                }
+                            )
+                        )
                         print("    " + w("cli.source", source=src))
                     if r.error:
                         print("    " + w("cli.error", error=r.error))

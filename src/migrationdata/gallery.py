@@ -88,23 +88,11 @@ def data_as_of(metas: list[dict], lang: str = i18n.DEFAULT) -> list[dict]:
             if isinstance(t, dict) and t.get("name") and t["name"] not in seen:
                 seen[t["name"]] = {
                     "table": t["name"],
-                    "publisher": _publisher_in(t.get("publisher", ""), lang),
+                    "publisher": i18n.publisher(t.get("publisher", ""), lang),
                     "data_to": _period_in(t.get("data_to", ""), lang),
                     "retrieved": str(t.get("retrieved_at", ""))[:10],
                 }
     return [seen[k] for k in sorted(seen)]
-
-
-def _publisher_in(english: str, lang: str) -> str:
-    """A publisher's name in ``lang``, from the catalogs' ``[charts.sources.*]``: the entry whose
-    English reads as the data package does (a name the catalogs lack stays as it is)."""
-    if lang == i18n.DEFAULT or not english:
-        return english
-    en = i18n.catalog(i18n.DEFAULT)
-    for key, words in en.items():
-        if key.startswith("charts.sources.") and key.endswith(".publisher") and words == english:
-            return i18n.text(key, lang)
-    return english
 
 
 def _period_in(label: str, lang: str) -> str:

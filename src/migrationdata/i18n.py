@@ -117,6 +117,18 @@ def has(key: str, lang: str = DEFAULT) -> bool:
     return key in catalog(_checked(lang))
 
 
+def publisher(english: str, lang: str = DEFAULT) -> str:
+    """A publisher's name in ``lang``: the ``[charts.sources.*]`` entry whose English reads as
+    the data package names it (``U.S. Customs and Border Protection (CBP); …``), in ``lang``. A
+    name the catalogs do not hold is given as it is."""
+    if lang == DEFAULT or not english:
+        return english
+    for key, words in catalog(DEFAULT).items():
+        if key.startswith("charts.sources.") and key.endswith(".publisher") and words == english:
+            return text(key, lang)
+    return english
+
+
 def problems(lang: str, prefix: str = "") -> list[str]:
     """What keeps ``lang``'s catalog from matching the English one (under ``prefix``): keys
     missing or left empty, keys English does not have, and fields that differ."""

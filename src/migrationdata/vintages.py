@@ -37,6 +37,11 @@ KNOWN_RELEASES = {
     "cbp_provisional": {
         "2026-07-01": "2026-08-22",
     },
+    # Banxico's February 2025 remittances were out on 1 April 2025 (BBVA Research's note of that
+    # day quotes them): a day before the usual lag from a 28-day month
+    "remittances": {
+        "2025-02-01": "2025-04-01",
+    },
 }
 
 

@@ -151,7 +151,6 @@ def sources_for(tables: list[str], closure_ids: list[str] = (), as_of: date | No
             out.append(
                 {
                     "table": t,
-                    "source_id": prov.get("source_id"),
                     "publisher": prov.get("publisher"),
                     "title": s.get("title"),
                     "url": s.get("path"),

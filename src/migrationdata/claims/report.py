@@ -389,16 +389,12 @@ def counts(rows: list[Row]) -> dict[str, int]:
 def _source_title(s: dict, w: Words) -> str:
     """A source's title as the edition words it: the publisher's name that opens the title of a
     table's file ("<publisher>: <file>") is the one the charts' source lines use in that language
-    (``[charts.sources.<table or source>]`` in the catalogs), where they have it."""
+    (:func:`i18n.publisher`), where the catalogs have it."""
     title = s.get("title") or s.get("url") or ""
     english = s.get("publisher") or ""
     if w.english or s.get("table") == "closures" or not english or not title.startswith(english + ": "):
         return title
-    for key in (s.get("table"), s.get("source_id")):
-        name = f"charts.sources.{key}.publisher"
-        if key and i18n.has(name) and i18n.text(name) == english:
-            return i18n.text(name, w.lang) + title[len(english) :]
-    return title
+    return i18n.publisher(english, w.lang) + title[len(english) :]
 
 
 def _sources_md(sources: list[dict], w: Words) -> list[str]:
