@@ -244,3 +244,14 @@ def test_the_spanish_gallery_links_the_english_one_and_back(tmp_path):
         .read_text(encoding="utf-8")
         .startswith("# Gráficas\n\n[English version](../index.md)")
     )
+
+
+def test_dollar_ticks_follow_the_static_charts_rule_in_each_edition():
+    """The English embeds of dollar series put "$" on their ticks; the Spanish ones do not (in
+    Mexico "$" alone reads as pesos: the static Spanish charts drop it, the subtitle names the
+    dollars), as the committed specs show."""
+    for slug in ("remittances-monthly", "trade-by-mode", "rail-trade-per-day"):
+        en = (FIGURES / f"{slug}.vl.json").read_text(encoding="utf-8")
+        es = (FIGURES / "es" / f"{slug}.vl.json").read_text(encoding="utf-8")
+        assert '"labelExpr": "\'$\' + datum.label"' in en, slug
+        assert "'$'" not in es and "dólares" in es, slug

@@ -683,10 +683,12 @@ def _x_encoding(p: Panel, lang: str, axis: bool = True) -> dict:
     }
 
 
-def _y_axis(p: Panel) -> dict:
+def _y_axis(p: Panel, lang: str = i18n.DEFAULT) -> dict:
     s = p.series[0]
     fmt = ",.0f" if s.scale == 1 else ",.1~f"
-    prefix = "$" if s.fmt == "usd" else ""
+    # as the static charts do: in Mexico "$" alone reads as pesos, so the Spanish edition's
+    # ticks carry no "$" and the subtitle says the unit (millones / miles de millones de dólares)
+    prefix = "$" if s.fmt == "usd" and lang == i18n.DEFAULT else ""
     return {
         "title": None,
         "format": fmt,
@@ -809,7 +811,12 @@ def _panel_spec(chart: Chart, p: Panel, lang: str) -> tuple[dict, list[dict]]:
                         "tip": t,
                     }
                 )
-        value_enc = {"field": "value", "type": "quantitative", "title": None, "axis": _clean(_y_axis(p))}
+        value_enc = {
+            "field": "value",
+            "type": "quantitative",
+            "title": None,
+            "axis": _clean(_y_axis(p, lang)),
+        }
         if p.kind == "hbar":  # numbers along the bottom: as many as fit the width
             value_enc["axis"]["tickCount"] = {"expr": "ceil(width / 110)"}
         if not p.stacked:
@@ -879,7 +886,7 @@ def _panel_spec(chart: Chart, p: Panel, lang: str) -> tuple[dict, list[dict]]:
         layers += _band(chart, band, words, lang)
     for rule in p.rules:
         layers += _x_rule(rule, words, lang) if rule.x else _y_rule(chart, p, rule, words, lang)
-    value_enc = {"field": "value", "type": "quantitative", "title": None, "axis": _clean(_y_axis(p))}
+    value_enc = {"field": "value", "type": "quantitative", "title": None, "axis": _clean(_y_axis(p, lang))}
     if p.kind == "area":
         value_enc["stack"] = "zero"
         layers.append(
