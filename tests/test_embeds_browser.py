@@ -251,3 +251,33 @@ def test_the_spanish_gallery_is_checked_once_there_is_one(site):
         assert site["lang"] == "es" and site["folder"].name == "es"
     else:
         assert site["lang"] == "en"
+
+
+def test_the_committed_english_gallery_shows_every_image(browser):
+    """The committed English gallery (figures/index.html) as the repository holds it: every PNG
+    loads (the page counts them and the broken ones), and the first 2,400 px of it, drawn at
+    1,400 px wide, hold the charts: many colours, the highlight colour among them. Opened in
+    the module's browser (one start of Chromium for every browser check here)."""
+    import io
+
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    charts = [p for p in FIGURES.glob("*.json") if not p.name.endswith(".vl.json")]
+    context = browser.new_context(viewport={"width": 1400, "height": 2400})
+    try:
+        page = context.new_page()
+        page.goto((FIGURES / "index.html").as_uri())
+        page.wait_for_function("document.body.dataset.brokenImages !== undefined", timeout=30_000)
+        assert page.get_attribute("body", "data-broken-images") == "0", "an image in the gallery did not load"
+        assert page.get_attribute("body", "data-images") == str(len(charts))
+        pixels = mpimg.imread(io.BytesIO(page.screenshot()), format="png")[..., :3]
+    finally:
+        context.close()
+    assert pixels.shape[:2] == (2400, 1400)
+    # the charts drew: many colours, and the highlight colour (vermillion) among them
+    colours = np.unique((pixels * 255).astype(np.uint8).reshape(-1, 3), axis=0)
+    assert len(colours) > 500
+    r, g, b = (pixels[..., i] * 255 for i in range(3))
+    vermillion = (abs(r - 0xD5) < 12) & (abs(g - 0x5E) < 12) & (b < 20)
+    assert vermillion.sum() > 500
