@@ -129,7 +129,8 @@ def _rda_edit(obj: str, edit: Callable, compress: str = "gzip") -> Callable[[byt
             src.write_bytes(data)
             df = pyreadr.read_r(str(src))[obj]
             df = edit(df.copy())
-            pyreadr.write_rdata(str(out), df, df_name=obj, compress=compress)
+            # gzip at level 1: a valid R file all the same, written several times faster
+            pyreadr.write_rdata(str(out), df, df_name=obj, compress=compress, compresslevel=1)
             return out.read_bytes()
 
     return mutate
@@ -764,7 +765,7 @@ def _rda_write(df, obj: str) -> bytes:
 
     with tempfile.TemporaryDirectory() as d:
         out = Path(d) / "out.rda"
-        pyreadr.write_rdata(str(out), df, df_name=obj, compress="gzip")
+        pyreadr.write_rdata(str(out), df, df_name=obj, compress="gzip", compresslevel=1)
         return out.read_bytes()
 
 
