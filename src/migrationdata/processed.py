@@ -71,12 +71,19 @@ def render(table: Table, df: pd.DataFrame) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+#: a text cell that a spreadsheet could run (after any apostrophes), or that holds a CR
+_SUSPECT = r"^'*[=+\-@\t\r]|\r"
+
+
 def _make_inert(table: Table, df: pd.DataFrame, column: str) -> None:
     """Neutralise one text column in place (see :func:`render`), warning about what it changed."""
     text = df[column]
-    suspect = text.notna() & text.astype(str).str.contains(r"^'*[=+\-@\t\r]|\r", regex=True)
-    if not suspect.any():
+    # decided on the column's distinct values first (a few hundred, against hundreds of
+    # thousands of rows in CBP's tables): nearly always none begins like a formula
+    distinct = pd.Series(text.dropna().unique(), dtype=object).astype(str)
+    if not distinct.str.contains(_SUSPECT, regex=True).any():
         return
+    suspect = text.notna() & text.astype(str).str.contains(_SUSPECT, regex=True)
     df[column] = text.map(inert_text, na_action="ignore")
     formula = suspect & df[column].astype(str).str.startswith("'") & (df[column] != text)
     if formula.any():
@@ -141,7 +148,10 @@ def read(name: str, base: Path | None = None) -> pd.DataFrame:
             df[d] = pd.to_datetime(df[d], format="%Y-%m-%d")
         for c in table.columns:
             # the apostrophe render() put before text that begins like a formula
-            if c.type == "string" and df[c.name].str.startswith("'").any():
+            if (
+                c.type == "string"
+                and pd.Series(df[c.name].dropna().unique(), dtype=object).str.startswith("'").any()
+            ):
                 df[c.name] = df[c.name].map(restore_text, na_action="ignore").astype("string")
     except (ValueError, TypeError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         foreign = foreign_table(table, path.read_bytes())
