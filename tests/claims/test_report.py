@@ -8,23 +8,10 @@ import re
 from datetime import date
 
 import pytest
-import yaml
+from story_files import put, seed_data
 
 from migrationdata.claims import stories_dir, write_reports
 from migrationdata.claims.report import ReportError, jsonld_text
-
-SEED = stories_dir() / "us-mexico-talks-2023-12" / "story.yaml"
-
-
-def seed_data(ids=("darien-2023-half-million", "migrants-motives", "mexico-trade-stakes")) -> dict:
-    d = yaml.safe_load(SEED.read_text().replace("on: 2023-12-20", "'on': 2023-12-20"))
-    d["claims"] = [c for c in d["claims"] if c["id"] in ids]
-    return d
-
-
-def put(root, slug, data):
-    (root / slug).mkdir(parents=True, exist_ok=True)
-    (root / slug / "story.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
 @pytest.fixture(scope="module")

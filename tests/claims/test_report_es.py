@@ -9,26 +9,14 @@ import re
 from datetime import date
 
 import pytest
-import yaml
+from story_files import SEED, put, seed_data
 
 from migrationdata import i18n
 from migrationdata.claims import load_story, stories_dir, write_reports
 from migrationdata.errors import TranslationError
 
-SLUG = "us-mexico-talks-2023-12"
-SEED = stories_dir() / SLUG / "story.yaml"
+SLUG = SEED.parent.name
 VERDICTS = ("supported", "supported-with-caveat", "not-supported", "not-checkable")
-
-
-def seed_data(ids=("darien-2023-half-million", "migrants-motives", "mexico-trade-stakes")) -> dict:
-    d = yaml.safe_load(SEED.read_text().replace("on: 2023-12-20", "'on': 2023-12-20"))
-    d["claims"] = [c for c in d["claims"] if c["id"] in ids]
-    return d
-
-
-def put(root, slug, data):
-    (root / slug).mkdir(parents=True, exist_ok=True)
-    (root / slug / "story.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
 @pytest.fixture(scope="module")
