@@ -24,7 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from migrationdata import closures as closures_ledger
 from migrationdata import processed
 from migrationdata.catalog import table_owner
-from migrationdata.claims.wording import Column, Label, Num, Phrase, Seq, Value, When, Where
+from migrationdata.claims.wording import Column, Label, Num, Phrase, Seq, Value, When, Where, count_en
 from migrationdata.errors import MetricError, MigrationDataError
 from migrationdata.vintages import RELEASES, Vintage
 
@@ -286,14 +286,6 @@ def _where_text(where: dict, exclude: dict | None = None) -> str:
     for col, val in (exclude or {}).items():
         parts.append(f"{col} not {' or '.join(map(str, val)) if isinstance(val, list) else val}")
     return ", ".join(parts)
-
-
-def _fmt(v: float) -> str:
-    if v is None or pd.isna(v):
-        return "—"
-    if float(v).is_integer() or abs(v) >= 100:
-        return f"{v:,.0f}"
-    return f"{v:,.1f}"
 
 
 @dataclass
@@ -710,7 +702,7 @@ def _per_words(per: str | None) -> Phrase | None:
 def _money(v: float, unit: str) -> str:
     if unit == "usd":
         return f"${v / 1e9:,.1f} billion" if abs(v) >= 1e9 else f"${v:,.0f}"
-    return _fmt(v)
+    return count_en(v)
 
 
 @metric(
@@ -858,9 +850,9 @@ def share(reader: Reader, p: ShareParams) -> Figure:
         raise MetricError(f"the total ({_label(p.table, p.column, p.of)}) is zero in {period.label}")
     pct = v / t * 100
     text = (
-        f"{pct:.1f}% — {_fmt(v)} ("
+        f"{pct:.1f}% — {count_en(v)} ("
         + ", ".join(x for x in (_where_text(p.where), part_period.label if p.within else "") if x)
-        + f") of {_fmt(t)} ({_label(p.table, p.column, p.of, p.exclude)}), {period.label}"
+        + f") of {count_en(t)} ({_label(p.table, p.column, p.of, p.exclude)}), {period.label}"
     )
     complete = total.complete and part.complete
     if not complete:
@@ -925,10 +917,10 @@ def rank(reader: Reader, p: RankParams) -> Figure:
     v = by[g]
     r = int((by > v).sum()) + 1
     low = int((by < v).sum()) + 1
-    ahead = ", ".join(f"{k} ({_fmt(x)})" for k, x in by[by > v].items())
+    ahead = ", ".join(f"{k} ({count_en(x)})" for k, x in by[by > v].items())
     fallback = p.latest and sl.period.start != period.start
     text = (
-        f"{g}: {_fmt(v)} of {_fmt(by.sum())} ({v / by.sum():.1%}), rank {r} of {len(by)} by {p.by} — "
+        f"{g}: {count_en(v)} of {count_en(by.sum())} ({v / by.sum():.1%}), rank {r} of {len(by)} by {p.by} — "
         f"{_label(p.table, p.column, p.where, p.exclude)}, {sl.period.label}"
     )
     if ahead:
@@ -1161,9 +1153,9 @@ def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
     else:
         where = f"rank {r} of {n} {unit} from {span} ({low} from the bottom)"
     text = (
-        f"{_key_label(key, p.freq)}: {_fmt(v)}, {where} — {_label(p.table, p.column, p.where, p.exclude)}; "
-        f"highest {_key_label(top_k, p.freq)} ({_fmt(series[top_k])}), lowest {_key_label(bot_k, p.freq)} "
-        f"({_fmt(series[bot_k])})"
+        f"{_key_label(key, p.freq)}: {count_en(v)}, {where} — {_label(p.table, p.column, p.where, p.exclude)}; "
+        f"highest {_key_label(top_k, p.freq)} ({count_en(series[top_k])}), lowest {_key_label(bot_k, p.freq)} "
+        f"({count_en(series[bot_k])})"
     )
     done = bool(complete.get(key, True))
     if not done:
@@ -1295,8 +1287,8 @@ def first_time(reader: Reader, p: FirstTimeParams) -> Figure:
     top = earlier.idxmax()
     first = v > float(earlier.max())
     text = (
-        f"{_key_label(key, freq)}: {_fmt(v)}; the highest before was {_key_label(top, freq)} "
-        f"({_fmt(earlier.max())}), in a series from {_key_label(earlier.index[0], freq)} — "
+        f"{_key_label(key, freq)}: {count_en(v)}; the highest before was {_key_label(top, freq)} "
+        f"({count_en(earlier.max())}), in a series from {_key_label(earlier.index[0], freq)} — "
         f"{_label(p.table, p.column, p.where, p.exclude)}"
     )
     done = bool(complete.get(key, True))

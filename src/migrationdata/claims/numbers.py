@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from migrationdata.claims.wording import Num, Phrase, Value, When
+from migrationdata.claims.wording import Num, Phrase, Value, When, tested_number_en
 from migrationdata.errors import NumberError, TestTypeError
 
 # ----------------------------------------------------------------------------- numbers
@@ -736,7 +736,7 @@ def check_words(test: Test, figure) -> tuple[bool, str, Phrase]:
             key = f"{how}{_OP_WORDS[test.op]}_{'yes' if ok else 'no'}"
             return (
                 ok,
-                f"{_fmt(v)} is {'' if ok else 'not '}{word} {_fmt(target)}",
+                f"{tested_number_en(v)} is {'' if ok else 'not '}{word} {tested_number_en(target)}",
                 Phrase(key, value=nv, target=nt),
             )
         if test.kind == "equals":
@@ -744,34 +744,34 @@ def check_words(test: Test, figure) -> tuple[bool, str, Phrase]:
             lo, hi = target - room, target + room
             return (
                 lo <= v <= hi,
-                f"{_fmt(v)} rounds to {_fmt(target)} (from {_fmt(lo)} to {_fmt(hi)})",
+                f"{tested_number_en(v)} rounds to {tested_number_en(target)} (from {tested_number_en(lo)} to {tested_number_en(hi)})",
                 Phrase(how + "rounds", value=nv, target=nt, lo=Num(lo, "test"), hi=Num(hi, "test")),
             )
         if test.mode == "tolerance":
             return (
                 abs(v - target) <= test.tolerance,
-                f"{_fmt(v)} within {_fmt(target)} ± {_fmt(test.tolerance)}",
+                f"{tested_number_en(v)} within {tested_number_en(target)} ± {tested_number_en(test.tolerance)}",
                 Phrase(how + "tolerance", value=nv, target=nt, tolerance=Num(test.tolerance, "test")),
             )
         if test.mode == "about":
             room = max(abs(target) * ABOUT_RELATIVE, _half(test.precision), tol) + EPS
             return (
                 abs(v - target) <= room,
-                f"{_fmt(v)} within {_fmt(room)} of {_fmt(target)} (5% or the printed precision)",
+                f"{tested_number_en(v)} within {tested_number_en(room)} of {tested_number_en(target)} (5% or the printed precision)",
                 Phrase(how + "about", value=nv, target=nt, room=Num(room, "test")),
             )
         if test.mode == "nearly":
             lo = target - max(abs(target) * NEARLY_RELATIVE, tol)
             return (
                 lo <= v <= target + tol,
-                f"{_fmt(v)} from {_fmt(lo)} up to {_fmt(target)}",
+                f"{tested_number_en(v)} from {tested_number_en(lo)} up to {tested_number_en(target)}",
                 Phrase(how + "nearly", value=nv, target=nt, lo=Num(lo, "test")),
             )
         if test.mode == "just-over":
             hi = target + max(abs(target) * NEARLY_RELATIVE, tol)
             return (
                 target < v <= hi,
-                f"{_fmt(v)} above {_fmt(target)} and at most {_fmt(hi)}",
+                f"{tested_number_en(v)} above {tested_number_en(target)} and at most {tested_number_en(hi)}",
                 Phrase(how + "just_over", value=nv, target=nt, hi=Num(hi, "test")),
             )
     if test.kind == "rank":
@@ -875,14 +875,6 @@ def check_words(test: Test, figure) -> tuple[bool, str, Phrase]:
             Phrase(how + "text", value=Value("mode", value)),
         )
     raise TestTypeError(f"unknown test kind {test.kind!r}")
-
-
-def _fmt(v: float) -> str:
-    if abs(v) >= 1e9:
-        return f"{v / 1e9:,.2f} billion".replace(".00 billion", " billion")
-    if abs(v) >= 1000 or float(v).is_integer():
-        return f"{v:,.0f}" if float(v).is_integer() or abs(v) >= 1000 else f"{v:,.2f}"
-    return f"{v:,.3g}" if abs(v) < 1 else f"{v:,.2f}".rstrip("0").rstrip(".")
 
 
 def upper_bound(test: Test) -> float | None:

@@ -62,9 +62,9 @@ class Seq:
 class Num:
     """A number in one of the styles the English sentences print:
 
-    - ``count``: 520,085 (whole, or one decimal under 100), as ``metrics._fmt``;
+    - ``count``: 520,085 (whole, or one decimal under 100), as :func:`count_en`;
     - ``money``: a count, or for ``*_usd`` columns ``$798.8 billion`` / ``$1,234``;
-    - ``test``: as ``numbers._fmt`` (the test's own figures: 798.83 billion, 38.64, 0.05);
+    - ``test``: as :func:`tested_number_en` (the test's own figures: 798.83 billion, 38.64, 0.05);
     - ``fixed``: ``decimals`` places (2.09), ``signed``: with its sign (+109.5, -217,882);
     - ``share``: a fraction as a percentage with one decimal (0.632 -> 63.2%);
     - ``g``: as Python's ``{:g}`` (9.5, 10), ``signed_g``: ``{:+g}`` (+42)."""
@@ -177,7 +177,8 @@ def sentence(text: str) -> str:
 # ----------------------------------------------------------------------------- numbers
 
 
-def _en_count(v: float) -> str:
+def count_en(v: float) -> str:
+    """A figure as the English sentences write it: whole, or one decimal under 100."""
     if v is None or pd.isna(v):
         return "—"
     if float(v).is_integer() or abs(v) >= 100:
@@ -185,7 +186,8 @@ def _en_count(v: float) -> str:
     return f"{v:,.1f}"
 
 
-def _en_test(v: float) -> str:
+def tested_number_en(v: float) -> str:
+    """A test's own figure as the English writes it: 798.83 billion, 38.64, 0.05."""
     if abs(v) >= 1e9:
         return f"{v / 1e9:,.2f} billion".replace(".00 billion", " billion")
     if abs(v) >= 1000 or float(v).is_integer():
@@ -209,7 +211,7 @@ def number(n: Num, lang: str) -> str:
         if v is None or pd.isna(v):
             return "—"
         if en:
-            return _en_count(v)
+            return count_en(v)
         return _local(v, lang, 0 if float(v).is_integer() or abs(v) >= 100 else 1)
     if style == "money":
         if n.unit != "usd":
@@ -221,13 +223,13 @@ def number(n: Num, lang: str) -> str:
         return _words("dollars", lang, amount=_local(v, lang, 0))
     if style == "test":
         if en:
-            return _en_test(v)
+            return tested_number_en(v)
         if abs(v) >= 1e9:
             body = f"{v / 1e9:,.2f}".replace(".00", "")
             return _words(
                 "tests.billions", lang, amount=_local(v / 1e9, lang, _decimals_of_g(body.replace(",", "")))
             )
-        text = _en_test(v)
+        text = tested_number_en(v)
         return _local(v, lang, _decimals_of_g(text.replace(",", "")))
     if style in ("fixed", "signed"):
         if en:
