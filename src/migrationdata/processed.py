@@ -54,6 +54,26 @@ def validate(table: Table, df: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(list(table.primary_key), kind="mergesort").reset_index(drop=True)
 
 
+def per_calendar_year(
+    monthly: pd.DataFrame, counts: tuple[str, ...], partial: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """A monthly table (one row a month, in ``month``) summed per calendar year: ``counts``
+    as whole numbers, ``partial`` (columns the publisher gives for some months only) left empty
+    for a year with none; then ``months`` (how many the year has) and ``complete`` (all 12), so
+    that a year in progress is never read as a whole one."""
+    g = monthly.groupby(monthly["month"].dt.year)
+    out = pd.DataFrame(
+        {
+            **{c: g[c].sum().astype("int64") for c in counts},
+            **{c: g[c].sum(min_count=1) for c in partial},
+            "months": g.size(),
+        }
+    )
+    out["complete"] = out["months"] == 12
+    out.index.name = "year"
+    return out.reset_index()
+
+
 def render(table: Table, df: pd.DataFrame) -> bytes:
     """The table's canonical CSV bytes. Tables are committed and opened in spreadsheets, so a
     text cell that begins like a formula (a publisher's name or place written ``=HYPERLINK(...)``,

@@ -261,12 +261,7 @@ def monthly() -> pd.DataFrame:
 
 def annual() -> pd.DataFrame:
     """Irregular entries per calendar year: year, migrants, months, complete."""
-    df = monthly()
-    g = df.groupby(df["month"].dt.year)
-    out = pd.DataFrame({"migrants": g["migrants"].sum().astype("int64"), "months": g.size()})
-    out["complete"] = out["months"] == 12
-    out.index.name = "year"
-    return out.reset_index()
+    return processed.per_calendar_year(monthly(), ("migrants",))
 
 
 def monthly_by_nationality() -> pd.DataFrame:

@@ -297,12 +297,7 @@ def monthly_totals() -> pd.DataFrame:
 
 def annual() -> pd.DataFrame:
     """Events per calendar year (by-nationality table): year, events, months, complete."""
-    df = monthly_totals()
-    g = df.groupby(df["month"].dt.year)
-    out = pd.DataFrame({"events": g["events"].sum(), "months": g.size()})
-    out["complete"] = out["months"] == 12
-    out.index.name = "year"
-    return out.reset_index()
+    return processed.per_calendar_year(monthly_totals(), ("events",))
 
 
 def demographics() -> pd.DataFrame:

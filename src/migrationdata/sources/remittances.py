@@ -426,19 +426,9 @@ def monthly() -> pd.DataFrame:
 
 def annual() -> pd.DataFrame:
     """Per calendar year: inflows_usd, inflows_transfers, outflows_usd, months, complete."""
-    df = monthly()
-    g = df.groupby(df["month"].dt.year)
-    out = pd.DataFrame(
-        {
-            "inflows_usd": g["inflows_usd"].sum().astype("int64"),
-            "inflows_transfers": g["inflows_transfers"].sum(min_count=1),
-            "outflows_usd": g["outflows_usd"].sum(min_count=1),
-            "months": g.size(),
-        }
+    return processed.per_calendar_year(
+        monthly(), ("inflows_usd",), partial=("inflows_transfers", "outflows_usd")
     )
-    out["complete"] = out["months"] == 12
-    out.index.name = "year"
-    return out.reset_index()
 
 
 def record_year() -> int:
