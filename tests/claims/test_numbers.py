@@ -240,3 +240,17 @@ def test_old_dict_tests_still_read():
 def test_unreadable_test_lists_the_forms():
     with pytest.raises(NumberError, match="more than 500,000"):
         parse_test("a lot of people")
+
+
+def test_a_failed_rounding_says_it_does_not_round():
+    """The explanation follows the outcome: "-41.9% rounds to -42%" when the test passes, "does
+    not round to -41%" when it fails (it used to state the rule as if it held)."""
+    ratio = 302_203 / 520_085
+    ok, how = check(parse_test("down 42%", "en"), change(ratio))
+    assert ok and "-41.9% rounds to -42%" in how
+    ok, how = check(parse_test("down 41%", "en"), change(ratio))
+    assert not ok and "-41.9% does not round to -41%" in how
+    ok, how = check(parse_test("520,000", "en"), fig(520_085))
+    assert ok and "rounds to 520,000" in how
+    ok, how = check(parse_test("510,000", "en"), fig(520_085))
+    assert not ok and "520,085 does not round to 510,000" in how

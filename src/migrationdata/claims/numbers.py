@@ -742,10 +742,18 @@ def check_words(test: Test, figure) -> tuple[bool, str, Phrase]:
         if test.kind == "equals":
             room = max(_half(test.precision), tol)
             lo, hi = target - room, target + room
+            ok = lo <= v <= hi
             return (
-                lo <= v <= hi,
-                f"{tested_number_en(v)} rounds to {tested_number_en(target)} (from {tested_number_en(lo)} to {tested_number_en(hi)})",
-                Phrase(how + "rounds", value=nv, target=nt, lo=Num(lo, "test"), hi=Num(hi, "test")),
+                ok,
+                f"{tested_number_en(v)} {'rounds' if ok else 'does not round'} to {tested_number_en(target)} "
+                f"(from {tested_number_en(lo)} to {tested_number_en(hi)})",
+                Phrase(
+                    how + ("rounds" if ok else "rounds_no"),
+                    value=nv,
+                    target=nt,
+                    lo=Num(lo, "test"),
+                    hi=Num(hi, "test"),
+                ),
             )
         if test.mode == "tolerance":
             return (
@@ -822,10 +830,11 @@ def check_words(test: Test, figure) -> tuple[bool, str, Phrase]:
         change, goal = Num(p, "signed", 1), Num(target, "signed_g")
         if test.mode == "exact":
             room = max(_half(test.precision), tol)
+            ok = abs(p - target) <= room
             return (
-                abs(p - target) <= room,
-                f"{p:+.1f}% rounds to {target:+g}%",
-                Phrase(how + "percent_rounds", change=change, target=goal),
+                ok,
+                f"{p:+.1f}% {'rounds' if ok else 'does not round'} to {target:+g}%",
+                Phrase(how + ("percent_rounds" if ok else "percent_rounds_no"), change=change, target=goal),
             )
         if test.mode == "about":
             room = max(abs(target) * ABOUT_RELATIVE, _half(test.precision), tol) + EPS
