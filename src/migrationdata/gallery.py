@@ -37,6 +37,8 @@ def sidecars(figures: Path, state: dict | None = None) -> list[dict]:
             order[slug] = i
     metas = []
     for side in figures.glob("*.json"):
+        if side.name.endswith(SPEC_SUFFIX):
+            continue  # an embed's Vega-Lite spec (data inline), not a sidecar
         try:
             meta = json.loads(side.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError):
