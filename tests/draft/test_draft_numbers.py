@@ -124,6 +124,41 @@ def test_years_names_and_words_are_not_figures(text, lang):
     assert spot(text, lang) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "test", "words"),
+    [
+        # a qualifier between the direction and the percentage stays in the test
+        (
+            "crossings were down more than 95% from a year earlier",
+            "en",
+            "down more than 95%",
+            "down more than 95%",
+        ),
+        ("arrests fell nearly 40% in a year", "en", "down nearly 40%", "fell nearly 40%"),
+        ("exports rose about 12%", "en", "up about 12%", "rose about 12%"),
+        ("los cruces cayeron más de 95%", "es", "down more than 95%", "cayeron más de 95%"),
+    ],
+)
+def test_a_qualified_change_is_a_change_with_its_qualifier(text, lang, test, words):
+    fig = only(text, lang)
+    assert (fig.kind, fig.test, fig.text) == ("change", test, words)
+
+
+@pytest.mark.parametrize(
+    ("text", "test", "words"),
+    [
+        ("the lowest monthly figure on record", "the lowest", "the lowest"),
+        ("the highest monthly total on record", "the highest", "highest"),
+        ("a record low of crossings", "the lowest", "a record low"),
+        ("crossings hit an all-time low", "the lowest", "all-time low"),
+    ],
+)
+def test_on_record_qualifies_the_superlative_beside_it(text, test, words):
+    """'on record' says since when the ranking runs, not a second rank; a record low is a low."""
+    figs = [f for f in spot(text) if f.kind == "rank"]
+    assert [(f.test, f.text) for f in figs] == [(test, words)]
+
+
 def test_several_figures_in_one_sentence_keep_their_order_and_do_not_overlap():
     figs = spot("Crossings fell 42% to 55,000 in January, the lowest since 2020, and 69% were Venezuelan.")
     assert [f.kind for f in figs] == ["change", "count", "rank", "percent"]

@@ -47,6 +47,17 @@ PUBLISHED = date(2023, 12, 28)  # the seed story's day, a Thursday
         ("el lunes", "es", "2023-12-25", "day"),
         ("desde 2020", "es", "2020", "since"),
         ("el próximo año", "es", "", "future"),
+        # parts of a year: a range of its months
+        ("in the first half of 2023", "en", "2023-01..2023-06", "range"),
+        ("in the second half of 2022", "en", "2022-07..2022-12", "range"),
+        ("in the third quarter of 2023", "en", "2023-07..2023-09", "range"),
+        ("in Q1 2023", "en", "2023-01..2023-03", "range"),
+        ("the first nine months of this year", "en", "2023-01..2023-09", "range"),
+        ("the first half of last year", "en", "2022-01..2022-06", "range"),
+        ("en el primer semestre de 2023", "es", "2023-01..2023-06", "range"),
+        ("en la segunda mitad de 2022", "es", "2022-07..2022-12", "range"),
+        ("durante el tercer trimestre del año pasado", "es", "2022-07..2022-09", "range"),
+        ("en los primeros cuatro meses de 2023", "es", "2023-01..2023-04", "range"),
     ],
 )
 def test_periods_in_both_languages(text, lang, spec, kind):

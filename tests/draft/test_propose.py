@@ -251,3 +251,27 @@ def test_daily_averages_and_nationwide_figures():
 def test_a_sentence_with_nothing_checkable_gives_nothing():
     assert proposals("The talks took place in Mexico City.") == []
     assert proposals("Las conversaciones fueron en la Ciudad de México.", "es") == []
+
+
+def test_part_of_a_year_is_a_range_and_a_qualified_fall_compares_it_with_a_year_earlier():
+    """'the first half of 2023' is January to June (not a 'half of' share), and 'up more than 50%
+    from a year earlier' compares it with January to June 2022, the qualifier kept."""
+    text = (
+        "Panama counted fewer than 300,000 migrants crossing the Darién jungle in the first half of 2023, "
+        "up more than 50% from a year earlier."
+    )
+    found = proposals(text)
+    assert [p.kind for p in found] == ["claim", "claim"]
+    value, change = found
+    assert (value.metric, value.params["table"], value.params["period"], value.test) == (
+        "value",
+        "darien_monthly",
+        "2023-01..2023-06",
+        "fewer than 300,000",
+    )
+    assert (change.metric, change.params["from"], change.params["to"], change.test) == (
+        "change",
+        "2022-01..2022-06",
+        "2023-01..2023-06",
+        "up more than 50%",
+    )

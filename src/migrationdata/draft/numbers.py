@@ -104,11 +104,16 @@ RANKS = {
             r"all[- ]time (?:high|record)|record[- ](?:high|level|number|numbers|year|month|setting|breaking)|"
             r"(?:(?:a|the|new|previous|its) )?record[- ](?:high|highs|level|levels|number|numbers)|(?:a|the|new|previous|its) record|unprecedented|never before|highest(?: ever)?|"
             r"(?:the )?(?:largest|biggest|most numerous) (?:group|nationality|number|share)|"
-            r"the most ever|largest ever|first-ever|record",
+            # "on record" only qualifies the superlative beside it ("the lowest on record")
+            r"the most ever|largest ever|first-ever|(?<!on )record",
             1,
             "the highest",
         ),
-        (r"(?:the )?lowest|fewest|smallest", -1, "the lowest"),
+        (
+            r"(?:(?:a|the|new) )?record[- ]lows?|all[- ]time lows?|(?:the )?lowest|fewest|smallest",
+            -1,
+            "the lowest",
+        ),
     ],
     "es": [
         (
@@ -343,6 +348,8 @@ def _quantities(sentence: str, lang: str) -> list[Figure]:
         direction = ""
         if kind == "percent":
             direction, dstart = _direction_before(sentence[:start], lang)
+            if not direction and qual:  # "down more than 95%", "rose nearly 40%"
+                direction, dstart = _direction_before(sentence[: start - qlen], lang)
             if not direction:
                 direction = _direction_after(sentence[end:], lang)
                 dstart = start
@@ -401,7 +408,7 @@ def _direction_after(after: str, lang: str) -> str:
 
 def _test_for(fig: Figure) -> str:
     if fig.kind == "change":
-        return f"{fig.direction} {fig.value:g}%"
+        return f"{fig.direction} {fig.qualifier + ' ' if fig.qualifier else ''}{fig.value:g}%"
     if fig.kind == "duration":
         return f"{fig.value:g}"
     number = _render(fig.value, fig.kind)

@@ -90,6 +90,12 @@ def _rules(lang: str):
     if lang == "es":
         return [
             (
+                "part_year",
+                r"\b(?:(?:el|la|los)\s+)?(?:(?P<half>primer|segundo)\s+semestre|(?P<halfw>primera|segunda)\s+mitad|"
+                r"(?P<quarter>primer|segundo|tercer|cuarto)\s+trimestre|primeros\s+(?P<n>dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once)\s+meses)"
+                r"\s+(?:de(?:l)?\s+)?(?:(?:año\s+)?(?P<y>(?:19|20)\d\d)|(?P<rel>este año|el año pasado|año pasado))\b",
+            ),
+            (
                 "range",
                 rf"\b(?:de|entre|desde)\s+(?P<m1>{M})(?:\s+(?:de\s+)?(?P<y1>\d{{4}}))?\s+(?:a|y|hasta)\s+(?P<m2>{M})(?:\s+(?:de(?:l)?\s+)?(?P<y2>\d{{4}}))?\b",
             ),
@@ -121,6 +127,12 @@ def _rules(lang: str):
             ("year", r"(?<![\d.,$])\b(?P<y>(?:19|20)\d\d)\b(?!\d|[.,]\d|%)"),
         ]
     return [
+        (
+            "part_year",
+            r"\b(?:the\s+)?(?:(?P<half>first|second)\s+half|(?P<quarter>first|second|third|fourth)\s+quarter|"
+            r"first\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months)"
+            r"\s+of\s+(?:(?P<y>(?:19|20)\d\d)|(?P<rel>this year|last year|the year))\b|\bQ(?P<q>[1-4])\s+(?P<qy>(?:19|20)\d\d)\b",
+        ),
         (
             "range",
             rf"\b(?:from|between)\s+(?P<m1>{M})\.?(?:\s+(?P<y1>\d{{4}}))?\s+(?:to|and|through|until)\s+(?P<m2>{M})\.?(?:,?\s+(?P<y2>\d{{4}}))?\b",
@@ -188,6 +200,8 @@ def _resolve(kind: str, m: re.Match, published: date, lang: str) -> Period | Non
         y2 = int(g["y2"]) if g.get("y2") else (int(g["y1"]) if g.get("y1") else latest_month(m2, published))
         y1 = int(g["y1"]) if g.get("y1") else (y2 if m1 <= m2 else y2 - 1)
         return make(f"{y1}-{m1:02d}..{y2}-{m2:02d}", "range", not g.get("y2"))
+    if kind == "part_year":
+        return _part_of_year(g, published, make)
     if kind == "fiscal_year":
         y = g.get("y") or g.get("y2") or g.get("y3")
         y = int(y) + (2000 if len(y) == 2 else 0)
@@ -256,6 +270,36 @@ def _resolve(kind: str, m: re.Match, published: date, lang: str) -> Period | Non
     if kind == "year":
         return make(g["y"], "year")
     return None  # pragma: no cover
+
+
+COUNTS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
+    "nueve": 9, "diez": 10, "once": 11,
+}  # fmt: skip
+ORDINAL_PART = {"first": 1, "second": 2, "third": 3, "fourth": 4, "primer": 1, "primera": 1, "segundo": 2,
+                "segunda": 2, "tercer": 3, "cuarto": 4}  # fmt: skip
+
+
+def _part_of_year(g: dict, published: date, make) -> Period:
+    """ "the first half of 2025", "Q1 2025", "the first six months of this year", "el primer
+    semestre de 2025": a range of months within one calendar year."""
+    if g.get("q"):
+        first, last, year = 3 * int(g["q"]) - 2, 3 * int(g["q"]), int(g["qy"])
+    else:
+        rel = (g.get("rel") or "").lower()
+        year = int(g["y"]) if g.get("y") else published.year - (1 if "last" in rel or "pasado" in rel else 0)
+        half = g.get("half") or g.get("halfw")
+        if half:
+            first = 1 if ORDINAL_PART[half.lower()] == 1 else 7
+            last = first + 5
+        elif g.get("quarter"):
+            last = 3 * ORDINAL_PART[g["quarter"].lower()]
+            first = last - 2
+        else:
+            first, last = 1, COUNTS[g["n"].lower()]
+    relative = bool(g.get("rel"))
+    return make(f"{year}-{first:02d}..{year}-{last:02d}", "range", relative)
 
 
 def previous(spec: str) -> str:
