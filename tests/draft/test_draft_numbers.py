@@ -159,6 +159,42 @@ def test_on_record_qualifies_the_superlative_beside_it(text, test, words):
     assert [(f.test, f.text) for f in figs] == [(test, words)]
 
 
+@pytest.mark.parametrize(
+    ("digits", "value"),
+    [
+        # Spain
+        ("300.500", 300_500),
+        ("1.234.567", 1_234_567),
+        ("4,6", 4.6),
+        ("1.234,5", 1_234.5),
+        ("1,25", 1.25),
+        # Mexico, the partner desk's style
+        ("2,904", 2_904),
+        ("1,234,567", 1_234_567),
+        ("4.6", 4.6),
+        ("1,234.5", 1_234.5),
+        ("61,791", 61_791),
+    ],
+)
+def test_spanish_digits_read_as_spain_or_mexico_writes_them(digits, value):
+    assert parse_digits(digits, "es") == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "test"),
+    [
+        ("Las remesas sumaron 61,791 millones de dólares en 2025", "money", "$61.791 billion"),
+        ("una caída de 4.6% frente al año anterior", "change", "down 4.6%"),
+        ("un aumento del 12,5% en un año", "change", "up 12.5%"),
+        ("apenas 2,904 migrantes cruzaron la selva", "count", "2,904"),
+        ("la cifra mensual más baja de su historia", "rank", "the lowest"),
+    ],
+)
+def test_a_mexican_story_reads_as_mexico_writes(text, kind, test):
+    fig = only(text, "es")
+    assert (fig.kind, fig.test) == (kind, test)
+
+
 def test_several_figures_in_one_sentence_keep_their_order_and_do_not_overlap():
     figs = spot("Crossings fell 42% to 55,000 in January, the lowest since 2020, and 69% were Venezuelan.")
     assert [f.kind for f in figs] == ["change", "count", "rank", "percent"]

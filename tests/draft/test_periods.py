@@ -66,6 +66,23 @@ def test_periods_in_both_languages(text, lang, spec, kind):
     assert text[found[0].start : found[0].end] == found[0].text
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "specs"),
+    [
+        ("from January to April 2023, 98% fewer than in the same period of 2022", "en", ["2023-01..2023-04", "2022-01..2022-04"]),
+        ("in November 2023, up 5% on the same month last year", "en", ["2023-11", "2022-11"]),
+        ("entre enero y abril de 2023, casi 98% menos que en el mismo periodo de 2022", "es", ["2023-01..2023-04", "2022-01..2022-04"]),
+        ("en el primer semestre de 2023, más que en el mismo periodo del año pasado", "es", ["2023-01..2023-06", "2022-01..2022-06"]),
+    ],
+)  # fmt: skip
+def test_the_same_period_repeats_the_months_named_before_it_in_another_year(text, lang, specs):
+    assert [p.spec for p in find(text, PUBLISHED, lang)] == specs
+
+
+def test_the_same_period_with_nothing_before_it_names_no_period():
+    assert find("down 5% on the same period of 2022", PUBLISHED, "en") == []
+
+
 def test_a_month_without_a_year_is_the_latest_one_up_to_publication():
     assert find("in December", date(2024, 3, 5), "en")[0].spec == "2023-12"
     assert find("en diciembre", date(2024, 3, 5), "es")[0].spec == "2023-12"

@@ -124,12 +124,17 @@ RANKS = {
         (r"(segund|tercer|cuart|quint)[oa]? (?:más baj[oa]|menor)", None, "{ord}-lowest"),
         (
             r"(?:cifra |nivel |máximo )?récord|sin precedentes|máximo histórico|nunca antes|"
-            r"(?:el|la|los|las)(?: (?!segund|tercer|cuart|quint)\w+)? más alt[oa]s?(?: de la historia| registrad[oa])?|(?:el|la) mayor|(?:el grupo|la nacionalidad) más numeros[oa]|"
+            r"(?:el|la|los|las)(?: (?!segund|tercer|cuart|quint)\w+){0,2} más alt[oa]s?(?: de (?:la|su) historia| registrad[oa])?|(?:el|la) mayor|(?:el grupo|la nacionalidad) más numeros[oa]|"
             r"(?:el|la) más numeros[oa]",
             1,
             "the highest",
         ),
-        (r"(?:el|la) más baj[oa]|mínimo histórico|(?:el|la) menor", -1, "the lowest"),
+        (
+            r"(?:el|la|los|las)(?: (?!segund|tercer|cuart|quint)\w+){0,2} más baj[oa]s?(?: de (?:la|su) historia| registrad[oa])?|"
+            r"mínimo histórico|(?:el|la) menor",
+            -1,
+            "the lowest",
+        ),
     ],
 }
 
@@ -196,17 +201,32 @@ class Figure:
 
 def _num_pattern(lang: str) -> str:
     if lang == "es":
-        # 1.234.567 or 1 234 567 (thousands), decimal comma; 1,2 millones
-        return r"\d{1,3}(?:[.\u00a0 ]\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+        # Spain (1.234.567,5; 1 234 567) and Mexico (1,234,567.5) write Spanish numbers: either
+        # mark may group thousands (see parse_digits)
+        return r"\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
     return r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
 def parse_digits(text: str, lang: str) -> float:
-    """``"1,234.5"`` (en) or ``"1.234,5"`` (es) as a float."""
+    """``"1,234.5"`` (en) as a float; in Spanish, as Spain (``"1.234,5"``, ``"4,6"``) or Mexico
+    (``"1,234.5"``, ``"4.6"``) writes it: with both marks the last is the decimal one; one mark
+    used more than once, or once before exactly three digits (``"2,904"``, ``"300.500"``),
+    groups thousands; otherwise it is the decimal one (``"4,6"``, ``"4.6"``, ``"1,25"``)."""
     text = text.replace("\u00a0", "").replace(" ", "")
-    if lang == "es":
-        return float(text.replace(".", "").replace(",", "."))
-    return float(text.replace(",", ""))
+    if lang != "es":
+        return float(text.replace(",", ""))
+    marks = [c for c in text if c in ".,"]
+    if not marks:
+        return float(text)
+    if len(set(marks)) == 2:
+        decimal = marks[-1]
+    elif len(marks) > 1 or re.fullmatch(r"\d{1,3}[.,]\d{3}", text):
+        decimal = None
+    else:
+        decimal = marks[0]
+    whole, _, frac = text.rpartition(decimal) if decimal else (text, "", "")
+    digits = whole.replace(".", "").replace(",", "")
+    return float(f"{digits}.{frac}" if decimal else digits)
 
 
 def _alt(words) -> str:
@@ -377,13 +397,15 @@ def _duration_after(sentence: str, end: int, lang: str) -> tuple[str, int] | Non
 def _direction_before(before: str, lang: str) -> tuple[str, int]:
     window = before[-30:]
     for word, direction in ((UP[lang], "up"), (DOWN[lang], "down")):
-        m = re.search(rf"\b({word})(?:\s+(?:by|en|un|en un|a|of))*\s+$", window, re.IGNORECASE)
+        m = re.search(rf"\b({word})(?:\s+(?:by|of|en|un|en un|a|de|del|de un))*\s+$", window, re.IGNORECASE)
         if (
             m
             and m.group(1).lower() == "up"
             and re.search(r"\b(?:made|make|makes|making|add|adds|added|sum|sums)\s+up\b", window, re.I)
         ):
             continue  # "made up 42%" is a share, not a rise
+        if m and re.match(r"(?:más|menos)\s+de\b", window[m.start(1) :], re.IGNORECASE):
+            continue  # "más de 95%" is a qualifier ("more than"), not a rise
         if m:
             return direction, len(before) - len(window) + m.start(1)
     return "", 0

@@ -90,6 +90,11 @@ def _rules(lang: str):
     if lang == "es":
         return [
             (
+                "same_period",
+                r"\b(?:el|al|del)\s+mismo\s+(?:periodo|período|lapso|mes|trimestre|semestre)\s+(?:de(?:l)?\s+)?"
+                r"(?:(?:año\s+)?(?P<y>(?:19|20)\d\d)|(?P<rel>año pasado|año anterior))\b",
+            ),
+            (
                 "part_year",
                 r"\b(?:(?:el|la|los)\s+)?(?:(?P<half>primer|segundo)\s+semestre|(?P<halfw>primera|segunda)\s+mitad|"
                 r"(?P<quarter>primer|segundo|tercer|cuarto)\s+trimestre|primeros\s+(?P<n>dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once)\s+meses)"
@@ -127,6 +132,11 @@ def _rules(lang: str):
             ("year", r"(?<![\d.,$])\b(?P<y>(?:19|20)\d\d)\b(?!\d|[.,]\d|%)"),
         ]
     return [
+        (
+            "same_period",
+            r"\bthe\s+same\s+(?:period|month|months|quarter|half)\s+(?:of\s+|in\s+)?"
+            r"(?:(?P<y>(?:19|20)\d\d)|(?P<rel>last year|the year before|a year earlier|the previous year))\b",
+        ),
         (
             "part_year",
             r"\b(?:the\s+)?(?:(?P<half>first|second)\s+half|(?P<quarter>first|second|third|fourth)\s+quarter|"
@@ -178,14 +188,40 @@ _RULES = {lang: [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _rules(lang
 def find(sentence: str, published: date, lang: str = "en") -> list[Period]:
     """Every period the sentence names, left to right, longer phrases first where they overlap."""
     found: list[Period] = []
+    same: list[tuple[Period, int | None]] = []
     for kind, rx in _RULES[lang]:
         for m in rx.finditer(sentence):
             if any(m.start() < p.end and p.start < m.end() for p in found):
                 continue
-            period = _resolve(kind, m, published, lang)
+            if kind == "same_period":
+                year = int(m.group("y")) if m.group("y") else None
+                period = Period("", "range", m.group(0), m.start(), m.end(), relative=year is None)
+                same.append((period, year))
+            else:
+                period = _resolve(kind, m, published, lang)
             if period is not None:
                 found.append(period)
-    return sorted(found, key=lambda p: p.start)
+    for period, year in same:
+        _same_period(period, year, found)
+    return sorted((p for p in found if p.spec or p.kind != "range"), key=lambda p: p.start)
+
+
+def _same_period(period: Period, year: int | None, found: list[Period]) -> None:
+    """ "the same period of 2024", "el mismo periodo del año pasado": the months of the
+    sentence's period named before it, in that year (a year earlier when none is named)."""
+    before = [
+        p
+        for p in found
+        if p.end <= period.start and p.kind in ("month", "range") and p.spec and p is not period
+    ]
+    if not before:
+        return  # no period to repeat: left out, the change says it has no base
+    spec = before[-1].spec
+    first = spec.split("..")[0]
+    shift = (year - int(first[:4])) if year is not None else -1
+    parts = [f"{int(s[:4]) + shift}{s[4:]}" for s in spec.split("..")]
+    period.spec = "..".join(parts)
+    period.kind = "range" if ".." in period.spec else "month"
 
 
 def _resolve(kind: str, m: re.Match, published: date, lang: str) -> Period | None:
