@@ -275,3 +275,32 @@ def test_part_of_a_year_is_a_range_and_a_qualified_fall_compares_it_with_a_year_
         "2023-01..2023-06",
         "up more than 50%",
     )
+
+
+def test_a_change_between_two_months_compares_them_and_the_level_reached_is_the_later():
+    text = (
+        "Border Patrol apprehensions at the southwest border dropped by half between December 2023 "
+        "and January 2024, to about 124,000."
+    )
+    change, value = proposals(text)
+    assert (change.metric, change.params["from"], change.params["to"], change.test) == (
+        "change",
+        "2023-12",
+        "2024-01",
+        "halved",
+    )
+    assert (value.metric, value.params["period"], value.test) == ("value", "2024-01", "about 124,000")
+
+
+def test_as_many_in_one_period_as_in_another_is_measured_from_the_other():
+    text = "Border Patrol agents apprehended twice as many migrants in December 2023 as in December 2021."
+    (change,) = proposals(text)
+    assert (change.params["from"], change.params["to"], change.test) == ("2021-12", "2023-12", "doubled")
+
+
+def test_the_whole_a_share_was_taken_of_is_not_the_groups_count():
+    text = "Venezuelans made up 63% of the 520,085 people who crossed the Darién in 2023."
+    found = {p.metric: p for p in proposals(text)}
+    assert found["share"].params["where"] == {"nationality_iso3": "VEN"}
+    assert found["value"].params == {"table": "darien_monthly", "column": "migrants", "period": "2023"}
+    assert found["value"].test == "520,085"

@@ -172,8 +172,18 @@ BASE_WORDS = {
 BASE_BETWEEN = {
     # between a change and the period it is measured from: "14% decrease from February 2025",
     # "94% lower than 4,488 a day in March 2024"
-    "en": r"\b(?:from|than|compared (?:with|to)|against|over)\b",
+    "en": r"\b(?:from|than|compared (?:with|to)|against|over|as (?:in|during|on|for))\b",
     "es": r"\b(?:desde|que|frente a|respecto a|comparad[oa] con|con respecto a)\b",
+}
+#: a range read as its two ends when a change is measured over it: "fell by half between
+#: December 2023 and January 2024" compares the two months, it does not sum them
+ENDPOINTS = {"en": r"(?:from|between)\b", "es": r"(?:de|entre|desde)\b"}
+#: a figure after a change that gives the level it reached: "…, to about 124,000"
+REACHED = {"en": r"\bto\s+$", "es": r"\b(?:a|hasta)\s+$"}
+#: a count that is the whole a share was taken of: "63% of the 520,085 people"
+WHOLE = {
+    "en": r"\bof(?: the| all| all the)?\s+$",
+    "es": r"\b(?:de(?: los| las)?|del total de(?: los| las)?)\s+$",
 }
 NATIONWIDE = {
     "en": r"\bnationwide\b|\bnationally\b|\bacross (?:all|every) borders?\b|\ball (?:US |U\.S\. )?borders\b",
@@ -390,6 +400,25 @@ def _base_of(ctx: _Context, fig: Figure) -> Period | None:
     return None
 
 
+def _ends(ctx: _Context, period: Period | None) -> bool:
+    """A two-month range named by its ends ("between December 2023 and January 2024")."""
+    return (
+        period is not None
+        and period.kind == "range"
+        and bool(re.match(ENDPOINTS[ctx.lang], period.text, re.IGNORECASE))
+        and period.spec.count("..") == 1
+    )
+
+
+def _after_change(ctx: _Context, fig: Figure, words: dict, kinds=("change", "multiple")) -> bool:
+    """The figure follows ``words`` ("to", "of the") and a figure of ``kinds`` earlier in the
+    sentence."""
+    before = ctx.sentence.text[max(0, fig.start - 20) : fig.start]
+    return bool(re.search(words[ctx.lang], before, re.IGNORECASE)) and any(
+        f.kind in kinds and f.end <= fig.start for f in ctx.figures
+    )
+
+
 def _future(ctx: _Context) -> Period | None:
     return next((p for p in ctx.periods if p.kind == "future"), None)
 
@@ -527,6 +556,8 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
             )
     else:
         spec, caveat = main.spec, ""
+        if _ends(ctx, main) and fig.kind in ("count", "money") and _after_change(ctx, fig, REACHED):
+            spec = main.spec.split("..")[1]  # "fell by half between December and January, to 124,000"
 
     if fig.kind in ("multiple", "change"):
         prev = _after(ctx, fig, "previous", within=60) or next(
@@ -541,6 +572,8 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
             target = next(p for p in pair if p is not base_period)
             start, spec = base_period.spec, target.spec
             spans.append((base_period.start, base_period.end))
+        elif _ends(ctx, main):
+            start, spec = main.spec.split("..")
         if prev is not None:
             spans.append((prev.start, prev.end))
         params = {**_table_params(series, ctx), "from": start, "to": spec}
@@ -581,7 +614,9 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
     if fig.kind == "money" and not series.column.endswith("usd"):
         return _unmapped(ctx, fig, f"An amount of money, but {base['series']} counts people.")
     params = {**_table_params(series, ctx), "period": spec}
-    if nationality:
+    # "63% of the 520,085 people": the whole the share was taken of, not the group's count
+    whole = _after_change(ctx, fig, WHOLE, kinds=("percent",))
+    if nationality and not whole:
         group = _group_params(series, nationality[0].key, ctx.vocab)
         if group is not None:
             gp, value = group
