@@ -295,3 +295,20 @@ def test_the_cbp_release_reproduces_its_ledger():
     }
     exact = next(p for p in draft.proposals if p.metric == "value" and p.test == "137,473")
     assert exact.tolerance == "" and exact.evaluations["now"].verdict == "supported"
+
+
+def test_a_paragraph_that_goes_on_about_the_one_before_takes_its_period():
+    """'That is down 80% from fiscal 2024', opening a paragraph, measures the fiscal year the
+    paragraph before named; a paragraph that opens otherwise starts afresh."""
+    text = (
+        "Border arrests\n\n"
+        "Border Patrol agents made about 238,000 apprehensions at the southern border in fiscal year 2025.\n\n"
+        "That is down 80% from fiscal 2024, when agents recorded 1.5 million apprehensions.\n\n"
+        "Apprehensions were down 80% from fiscal 2024."
+    )
+    draft = draft_story(text, date(2025, 10, 6), "en", evaluator=None)
+    changes = [p for p in draft.proposals if p.metric == "change"]
+    assert [(p.params["from"], p.params["to"]) for p in changes] == [("FY2024", "FY2025")]
+    assert [p.reason for p in draft.unmapped] == [
+        "A change from fiscal year 2024 to when? No later period named."
+    ]

@@ -304,3 +304,34 @@ def test_the_whole_a_share_was_taken_of_is_not_the_groups_count():
     assert found["share"].params["where"] == {"nationality_iso3": "VEN"}
     assert found["value"].params == {"table": "darien_monthly", "column": "migrants", "period": "2023"}
     assert found["value"].test == "520,085"
+
+
+@pytest.mark.parametrize(
+    ("text", "test"),
+    [
+        (
+            "Border Patrol apprehensions in December 2023 were the highest since 2000.",
+            "the highest since 2000",
+        ),
+        (
+            "Border Patrol apprehensions in fiscal year 2023 were the fewest since 1970.",
+            "the lowest since 1970",
+        ),
+    ],
+)
+def test_a_record_since_a_year_is_a_rank_over_the_years_since(text, test):
+    (rank,) = proposals(text)
+    assert (rank.metric, rank.test) == ("rank_in_series", test)
+
+
+@pytest.mark.parametrize(
+    ("text", "test"),
+    [
+        ("Darién crossings in 2023 saw an increase of 109% from 2022.", "up 109%"),
+        ("Darién crossings in 2023 were a rise of 109% on 2022.", "up 109%"),
+        ("Darién crossings fell in 2024, a drop of 42% from 2023.", "down 42%"),
+    ],
+)
+def test_a_change_named_by_its_noun(text, test):
+    (change,) = proposals(text)
+    assert (change.metric, change.test) == ("change", test)

@@ -63,11 +63,13 @@ QUALIFIERS = {
 }
 
 UP = {
-    "en": r"rose|rising|risen|increased|increasing|grew|growing|jumped|climbed|surged|soared|up|gained|higher",
+    "en": r"rose|rising|risen|increased|increasing|grew|growing|jumped|climbed|surged|soared|up|gained|higher|"
+    r"rise|increase|jump|gain|surge",
     "es": r"aumentó|aumentaron|subió|subieron|creció|crecieron|se incrementó|se incrementaron|repuntó|alza|aumento|incremento|más",
 }
 DOWN = {
-    "en": r"fell|falling|fallen|dropped|dropping|declined|declining|decreased|down|plunged|slid|sank|lower|shrank",
+    "en": r"fell|falling|fallen|dropped|dropping|declined|declining|decreased|down|plunged|slid|sank|lower|shrank|"
+    r"drop|fall|decline|decrease|plunge",
     "es": r"cayó|cayeron|bajó|bajaron|disminuyó|disminuyeron|descendió|se redujo|se redujeron|retrocedió|caída|baja|descenso|menos",
 }
 

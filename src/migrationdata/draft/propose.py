@@ -310,11 +310,16 @@ def propose(
     vocab = vocab or entities.vocabulary()
     text = sentence.text
     found_periods = periods.find(text, published, lang)
-    figures = [
-        f
-        for f in numbers.spot(text, lang)
-        if not any(f.start < p.end and p.start < f.end for p in found_periods)
+    spotted = numbers.spot(text, lang)
+    # "the fewest since 1970": the rank took its "since" into its test; that period is the
+    # ranking's start, not a period of the sentence
+    ranked_since = [
+        p
+        for p in found_periods
+        if p.kind == "since" and any(_holds(f, p) for f in spotted if f.kind == "rank")
     ]
+    found_periods = [p for p in found_periods if p not in ranked_since]
+    figures = [f for f in spotted if not any(f.start < p.end and p.start < f.end for p in found_periods)]
     ctx = _Context(
         sentence, lang, published, vocab, figures, found_periods, entities.mentions(text, lang, vocab), carry
     )
@@ -398,6 +403,10 @@ def _base_of(ctx: _Context, fig: Figure) -> Period | None:
             if re.search(BASE_BETWEEN[ctx.lang], fold(text[fig.end : p.start]), re.IGNORECASE):
                 return p
     return None
+
+
+def _holds(fig: Figure, period: Period) -> bool:
+    return fig.start <= period.start and period.end <= fig.end
 
 
 def _ends(ctx: _Context, period: Period | None) -> bool:

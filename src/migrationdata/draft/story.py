@@ -24,6 +24,13 @@ from migrationdata.draft.sentences import Paragraph, paragraphs
 Evaluator = Callable[[dict, "date | None", date], "engine.Evaluation | None"]
 
 
+#: words a paragraph opens with when it goes on about the figure before it
+ANAPHORA = {
+    "en": r"\s*(?:that|this|it|which)(?:'s| is| was| marks| represents| means| amounts)\b",
+    "es": r"\s*(?:esto|eso|ello|esta cifra|la cifra)\s+(?:es|fue|supone|representa|significa|implica|equivale)\b",
+}
+
+
 @dataclass
 class Draft:
     slug: str
@@ -65,13 +72,18 @@ def draft_story(
     headline = paras[0].text if paras else ""
     vocab = entities.vocabulary()
     proposals: list[Proposal] = []
+    last = None  # the period the paragraph before ended on
     for para in paras:
         if para.boilerplate or para.heading:
             continue  # a site's furniture, or a subhead summing up the paragraphs below it
-        carry = None  # a paragraph's sentences go on speaking of the period last named
+        # a paragraph's sentences go on speaking of the period last named; a paragraph that
+        # opens on "That is down 80% from ..." / "Esto supone ..." goes on from the one before
+        opens_on_it = para.sentences and re.match(ANAPHORA[lang], para.sentences[0].text, re.IGNORECASE)
+        carry = last if opens_on_it else None
         for sentence in para.sentences:
             proposals += propose(sentence, published, lang, vocab, carry)
             carry = main_period(sentence.text, published, lang) or carry
+        last = carry
     draft = Draft(
         slug=slug or slugify(headline),
         published=published,
