@@ -312,3 +312,37 @@ def test_a_paragraph_that_goes_on_about_the_one_before_takes_its_period():
     assert [p.reason for p in draft.unmapped] == [
         "A change from fiscal year 2024 to when? No later period named."
     ]
+
+
+def test_a_sentence_naming_no_series_goes_on_about_the_last_one_said_so():
+    """A Spanish story as EFE writes it: the publisher's country is not a nationality, the
+    paragraph about Venezuelans names no series and no year (the Darién's, 2024, with a caveat),
+    and a record over a quarter is left for a person (the engine ranks no quarters)."""
+    text = (
+        "El Darién se vacía\n\n"
+        "Más de 300.500 migrantes cruzaron la selva del Darién en 2024, un 42 % menos que en 2023, "
+        "según el Servicio Nacional de Migración de Panamá.\n\n"
+        "Los venezolanos fueron la nacionalidad más numerosa, con 266.000 cruces, el 88,5 % del total.\n\n"
+        "En el primer trimestre de 2025 apenas cruzaron 2.400 personas, la cifra más baja desde 2010."
+    )
+    draft = draft_story(text, date(2025, 4, 15), "es", evaluator=None)
+    by_para = {}
+    for p in draft.proposals:
+        by_para.setdefault(p.paragraph, []).append(p)
+    value = by_para[2][0]
+    assert (value.metric, value.params, value.test) == (
+        "value",
+        {
+            "table": "darien_monthly",
+            "column": "migrants",
+            "period": "2024",
+        },  # no nationality: Panamá is the publisher's
+        "more than 300,500",
+    )
+    venezuelans = by_para[3]
+    assert [p.metric for p in venezuelans] == ["rank", "value", "share"]
+    assert all(p.params["period"] == "2024" and "no series" in p.caveat for p in venezuelans)
+    assert venezuelans[1].params["where"] == {"nationality_iso3": "VEN"}
+    assert [p.kind for p in by_para[4]] == ["claim", "unmapped"]
+    assert by_para[4][0].params["period"] == "2025-01..2025-03"
+    assert "ranks months, years and fiscal years" in by_para[4][1].reason

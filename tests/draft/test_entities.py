@@ -78,6 +78,18 @@ def test_mexico_as_the_route_is_not_a_nationality_and_a_closed_door_is_not_a_clo
     assert ("series", "closures") in found("Las autoridades cerraron dos cruces ferroviarios.", "es")
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Crossings fell, according to the government of Panama.", "en"),
+        ("Los cruces cayeron, según el Servicio Nacional de Migración de Panamá.", "es"),
+        ("Lo dijo el presidente de Panamá.", "es"),
+    ],
+)
+def test_an_institutions_country_is_not_a_nationality(text, lang):
+    assert [m for m in mentions(text, lang) if m.kind == "nationality"] == []
+
+
 def test_migrants_with_no_series_named_are_read_from_the_sentence():
     assert (
         main_series(mentions("Thousands of migrants continue their journey northward.", "en")).key == "darien"

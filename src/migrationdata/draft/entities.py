@@ -333,6 +333,16 @@ def mentions(sentence: str, lang: str, vocab: Vocabulary | None = None) -> list[
     return sorted(found, key=lambda f: (f.start, -f.end))
 
 
+#: the words before "of <country>" / "de <país>" that make the country an institution's, not
+#: the people's: "the government of Panama", "el Servicio Nacional de Migración de Panamá"
+INSTITUTION = {
+    "en": r"\b(?:government|ministry|minister|president|authorities|service|institute|agency|office|"
+    r"embassy|migration|immigration|police|army|coast guard|capital|city)\s*$",
+    "es": r"\b(?:gobierno|ministerio|ministro|ministra|presidente|presidenta|autoridades|servicio|instituto|"
+    r"agencia|oficina|embajada|migracion|inmigracion|policia|ejercito|cancilleria|capital|ciudad|defensoria)\s*$",
+}
+
+
 def _nationalities(sentence: str, lang: str, vocab: Vocabulary) -> list[Mention]:
     out = []
     idx = 0 if lang == "en" else 1
@@ -352,6 +362,8 @@ def _nationalities(sentence: str, lang: str, vocab: Vocabulary) -> list[Mention]
         for m in _finditer(rf"\b{lead}\s+(?P<n>{re.escape(fold(name))})\b", sentence):
             if code == "MEX":
                 continue
+            if re.search(INSTITUTION[lang], fold(sentence[: m.start()]), re.IGNORECASE):
+                continue  # "Servicio Nacional de Migración de Panamá": a publisher, not a people
             out.append(
                 Mention("nationality", code, sentence[m.start("n") : m.end("n")], m.start("n"), m.end("n"))
             )

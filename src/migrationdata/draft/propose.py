@@ -284,6 +284,7 @@ class _Context:
     periods: list[Period]
     mentions: list[Mention]
     carry: Period | None = None  # the period of the sentence before, in the same paragraph
+    series_carried: bool = False  # the sentence names no series: the story's last one is used
 
     def has(self, pattern: str) -> re.Match | None:
         return re.search(pattern, fold(self.sentence.text), re.IGNORECASE)
@@ -303,10 +304,13 @@ def propose(
     lang: str,
     vocab: Vocabulary | None = None,
     carry: Period | None = None,
+    series_carry: Series | None = None,
 ) -> list[Proposal]:
     """Every proposal for one sentence (none for a sentence that states nothing checkable).
     ``carry``: the period the paragraph's sentence before spoke of ("In March ... This is a
-    14% decrease from February": the change is March's)."""
+    14% decrease from February": the change is March's). ``series_carry``: the series the
+    story last named, used (with a caveat saying so) when this sentence names none ("Los
+    venezolanos fueron la nacionalidad más numerosa, con 266.000 cruces")."""
     vocab = vocab or entities.vocabulary()
     text = sentence.text
     found_periods = periods.find(text, published, lang)
@@ -324,6 +328,8 @@ def propose(
         sentence, lang, published, vocab, figures, found_periods, entities.mentions(text, lang, vocab), carry
     )
     series = entities.main_series(ctx.mentions, vocab)
+    if series is None and series_carry is not None and figures:
+        series, ctx.series_carried = series_carry, True
     out: list[Proposal] = []
     if series is not None and series.key == "closures":
         out += _closures(ctx)
@@ -338,6 +344,11 @@ def propose(
         if fig.kind == "count" and fig.spelled:
             continue  # "the two countries": a word, not a statistic
         out.append(_figure(ctx, fig, series))
+    if ctx.series_carried:
+        note = f"The sentence names no series: read as {series.label}, the one the story named last."
+        for p in out:
+            if p.kind in ("claim", "context"):
+                p.caveat = f"{p.caveat} {note}".strip()
     if not figures and not out:
         out += _context(ctx, series)
     if not out:
@@ -462,10 +473,12 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
     # "264 per day", "4,488 a day on average": the daily average over the period
     daily = bool(re.search(DAILY[ctx.lang], ctx.sentence.text, re.I))
     main = _nearest([p for p in ctx.periods if p.kind in MAIN_KINDS], fig, ctx.figures)
+    if main is None and ctx.series_carried:
+        main = ctx.carry  # what the story last spoke of, the period with the series
     if main is None and _future(ctx) is not None and fig.kind != "rank":
         return _unmapped(ctx, fig, f"Speaks of the future ({_future(ctx).text!r}): no data yet.")
     spans = [(fig.start, fig.end)]
-    if main is not None:
+    if main is not None and main in ctx.periods:  # a carried period is another sentence's words
         spans.append((main.start, main.end))
     label = series.label
     if _nationwide(ctx, series):
@@ -499,6 +512,11 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
             spec = main.spec
         else:
             spec = latest_complete(series.freq, ctx.published)
+        if ".." in spec:
+            return _unmapped(
+                ctx, fig, f"A record over {_period_words(spec)}: the engine ranks months, years and "
+                "fiscal years, not other spans of months.",
+            )  # fmt: skip
         freq = _freq(spec, series.freq)
         table, column = series.record_source(freq)
         params = {"table": table, "column": column, "freq": freq, "period": spec}

@@ -73,6 +73,7 @@ def draft_story(
     vocab = entities.vocabulary()
     proposals: list[Proposal] = []
     last = None  # the period the paragraph before ended on
+    series = None  # the series the story named last, with the period it went with
     for para in paras:
         if para.boilerplate or para.heading:
             continue  # a site's furniture, or a subhead summing up the paragraphs below it
@@ -81,8 +82,18 @@ def draft_story(
         opens_on_it = para.sentences and re.match(ANAPHORA[lang], para.sentences[0].text, re.IGNORECASE)
         carry = last if opens_on_it else None
         for sentence in para.sentences:
-            proposals += propose(sentence, published, lang, vocab, carry)
-            carry = main_period(sentence.text, published, lang) or carry
+            named = entities.main_series(entities.mentions(sentence.text, lang, vocab), vocab)
+            own = main_period(sentence.text, published, lang)
+            if named is None and series is not None:
+                # a sentence naming no series goes on about the last one, in its period
+                proposals += propose(
+                    sentence, published, lang, vocab, carry or series[1], series_carry=series[0]
+                )
+            else:
+                proposals += propose(sentence, published, lang, vocab, carry)
+            carry = own or carry
+            if named is not None:
+                series = (named, carry)
         last = carry
     draft = Draft(
         slug=slug or slugify(headline),
