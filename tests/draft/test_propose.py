@@ -335,3 +335,24 @@ def test_a_record_since_a_year_is_a_rank_over_the_years_since(text, test):
 def test_a_change_named_by_its_noun(text, test):
     (change,) = proposals(text)
     assert (change.metric, change.test) == ("change", test)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "column"),
+    [
+        ("US-Mexico trade reached $798.8 billion in 2023.", "en", "total_usd"),
+        ("About $560 billion of trade crossed the border by truck in 2023.", "en", "truck_usd"),
+        ("Rail trade with Mexico was worth $80 billion in 2023.", "en", "rail_usd"),
+        ("US exports to Mexico reached $320 billion in 2023.", "en", "exports_usd"),
+        ("Mexico's exports to the US reached $475 billion in 2023.", "en", "imports_usd"),
+        ("Las exportaciones mexicanas a Estados Unidos sumaron 475 mil millones de dólares en 2023.", "es", "imports_usd"),
+        ("El comercio por ferrocarril sumó 80 mil millones de dólares en 2023.", "es", "rail_usd"),
+    ],
+)  # fmt: skip
+def test_trade_by_mode_and_direction_as_the_us_side_records_it(text, lang, column):
+    (value,) = proposals(text, lang)
+    assert (value.params["table"], value.params["column"], value.params["period"]) == (
+        "trade_us_mexico_monthly",
+        column,
+        "2023",
+    )

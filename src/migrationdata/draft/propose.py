@@ -237,9 +237,41 @@ def _table_params(series: Series, ctx: _Context | None = None) -> dict:
             measures = ctx.of_kind("measure")
             if measures:
                 where["measure"] = measures[0].key
+        if series.key == "trade":
+            params["column"] = _trade_column(ctx) or series.column
     if where:
         params["where"] = where
     return params
+
+
+#: which of the trade table's columns a sentence speaks of, first match wins: a mode of
+#: transport, else a direction of trade as the US side (BTS TransBorder) records it, "Mexico's
+#: exports" being US imports
+TRADE_COLUMNS = {
+    "en": [
+        (r"\btrucks?\b|\btrucking\b", "truck_usd"),
+        (r"\brail\b|\btrains?\b|\brailways?\b", "rail_usd"),
+        (r"\b(?:mexico's|mexican) exports\b|\bimports from mexico\b", "imports_usd"),
+        (r"\b(?:mexico's|mexican) imports\b|\bexports to mexico\b", "exports_usd"),
+        (r"\bexports\b", "exports_usd"),
+        (r"\bimports\b", "imports_usd"),
+    ],
+    "es": [
+        (r"\bcamion(?:es)?\b|\bautotransporte\b", "truck_usd"),
+        (r"\bferrocarril(?:es)?\b|\btren(?:es)?\b|\bferroviari[oa]s?\b", "rail_usd"),
+        (
+            r"\bexportaciones (?:mexicanas|de mexico)\b|\bimportaciones (?:\w+ )?(?:desde|de) mexico\b",
+            "imports_usd",
+        ),
+        (r"\bimportaciones (?:mexicanas|de mexico)\b|\bexportaciones (?:\w+ )?a mexico\b", "exports_usd"),
+        (r"\bexportaciones\b", "exports_usd"),
+        (r"\bimportaciones\b", "imports_usd"),
+    ],
+}
+
+
+def _trade_column(ctx: _Context) -> str | None:
+    return next((column for pattern, column in TRADE_COLUMNS[ctx.lang] if ctx.has(pattern)), None)
 
 
 def _group_params(series: Series, code: str, vocab: Vocabulary) -> tuple[dict, str] | None:
