@@ -137,9 +137,17 @@ def test_a_spanish_story(tmp_path):
     remittances = paras[5][0]
     assert (remittances.kind, remittances.metric, remittances.test) == ("claim", "value", "$58.868 billion")
     assert remittances.params == {"table": "remittances_monthly", "column": "inflows_usd", "period": "2022"}
-    # a series the kit names but holds no table for is listed with that reason, never skipped
     deaths = paras[6][0]
-    assert deaths.kind == "unmapped" and "no table for Deaths and disappearances" in deaths.reason
+    assert (deaths.kind, deaths.params, deaths.test) == (
+        "claim",
+        {
+            "table": "missing_migrants_annual",
+            "column": "dead_and_missing",
+            "where": {"area": "us_mexico_border"},
+            "period": "2022",
+        },
+        "at least 686",
+    )
     assert paras[7][0].kind == "not-checkable"
 
 
@@ -159,14 +167,13 @@ def test_the_yaml_is_the_agreed_story_format_with_every_entry_a_draft(tmp_path):
     ids = [c["id"] for c in data["claims"]]
     assert len(ids) == len(set(ids))
     assert all(c.get("kind") == "not-checkable" or c["metric"] for c in data["claims"])
-    assert [u["paragraph"] for u in data["unmapped"]] == [1, 6]  # "Récord" names no series; deaths
-    assert "Deaths and disappearances" in data["unmapped"][1]["reason"]
+    assert [u["paragraph"] for u in data["unmapped"]] == [1]  # "Récord" names no series
     remittances = next(c for c in data["claims"] if c.get("params", {}).get("table") == "remittances_monthly")
     if engine.available():  # the engine's sum of the year's months agrees with the printed figure
         assert remittances["verdict"] == {"publication": "supported", "now": "supported"}
     if engine.available():  # the engine reads the draft as it is written: check works on it
         story = load_story(out)
-        assert story.language == "es" and len(story.unmapped) == 2
+        assert story.language == "es" and len(story.unmapped) == 1
         assert {c.status for c in story.claims} == {"draft"}
 
 

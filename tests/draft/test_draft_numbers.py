@@ -151,6 +151,7 @@ def test_a_qualified_change_is_a_change_with_its_qualifier(text, lang, test, wor
         ("the highest monthly total on record", "the highest", "highest"),
         ("a record low of crossings", "the lowest", "a record low"),
         ("crossings hit an all-time low", "the lowest", "all-time low"),
+        ("the deadliest year on record", "the highest", "deadliest"),
     ],
 )
 def test_on_record_qualifies_the_superlative_beside_it(text, test, words):
@@ -193,6 +194,20 @@ def test_spanish_digits_read_as_spain_or_mexico_writes_them(digits, value):
 def test_a_mexican_story_reads_as_mexico_writes(text, kind, test):
     fig = only(text, "es")
     assert (fig.kind, fig.test) == (kind, test)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "test"),
+    [
+        ("more than double the year before", "en", "more than doubled"),
+        ("more than tripled in a year", "en", "more than tripled"),
+        ("más del doble que el año anterior", "es", "more than doubled"),
+        ("nearly four times as many", "en", "quadrupled"),
+    ],
+)
+def test_more_than_double_is_its_own_test(text, lang, test):
+    fig = only(text, lang)
+    assert (fig.kind, fig.test) == ("multiple", test)
 
 
 def test_several_figures_in_one_sentence_keep_their_order_and_do_not_overlap():

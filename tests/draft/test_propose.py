@@ -140,17 +140,10 @@ def test_rules(text, lang, expected):
 @pytest.mark.parametrize(
     ("text", "lang", "reason"),
     [
-        # a series the kit names but holds no table for (remittances had none until remittances_monthly)
-        ("At least 686 migrants died at the border in 2022.", "en", "no table for Deaths and disappearances"),
         ("About 8,000 trucks cross at Laredo every day.", "en", "Period ambiguous"),
         ("About 8,000 crossed at Laredo in December.", "en", "Crossings of what?"),
         ("The figure was 40% in 2023.", "en", "No series"),
         ("Darién crossings reached 500,000.", "en", "Period ambiguous"),
-        (
-            "Al menos 686 migrantes murieron en la frontera en 2022.",
-            "es",
-            "no table for Deaths and disappearances",
-        ),
     ],
 )
 def test_what_cannot_be_mapped_says_why(text, lang, reason):
@@ -355,4 +348,48 @@ def test_trade_by_mode_and_direction_as_the_us_side_records_it(text, lang, colum
         "trade_us_mexico_monthly",
         column,
         "2023",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "area"),
+    [
+        ("At least 686 migrants died at the border in 2022.", "en", "us_mexico_border"),
+        ("Al menos 686 migrantes murieron en la frontera en 2022.", "es", "us_mexico_border"),
+        ("At least 686 migrants died or went missing in the Darién in 2022.", "en", "darien"),
+    ],
+)
+def test_deaths_are_iom_s_count_for_the_border_or_the_darien(text, lang, area):
+    (value,) = proposals(text, lang)
+    assert (value.params, value.test) == (
+        {
+            "table": "missing_migrants_annual",
+            "column": "dead_and_missing",
+            "where": {"area": area},
+            "period": "2022",
+        },
+        "at least 686",
+    )
+
+
+def test_a_series_the_kit_holds_no_table_for_says_so(monkeypatch):
+    from migrationdata.draft import entities
+
+    monkeypatch.setattr(entities.Series, "available", lambda self, root=None: self.key != "missing-migrants")
+    (found,) = proposals("At least 686 migrants died at the border in 2022.")
+    assert found.kind == "unmapped" and "no table for Deaths and disappearances" in found.reason
+
+
+def test_irregular_entries_into_honduras_are_inm_honduras_count():
+    text = "Honduras registered more than 540,000 irregular entries in 2023, nearly four times as many as in 2022."
+    value, change = proposals(text)
+    assert (value.params, value.test) == (
+        {"table": "honduras_monthly", "column": "migrants", "period": "2023"},
+        "more than 540,000",
+    )
+    assert (change.params["from"], change.params["to"], change.test) == ("2022", "2023", "quadrupled")
+    # people from Honduras are a nationality, not Honduras' own count
+    assert all(
+        p.params.get("table") != "honduras_monthly"
+        for p in proposals("Migrants from Honduras crossed the Darién: 20,000 in 2023.")
     )

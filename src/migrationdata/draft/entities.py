@@ -135,8 +135,17 @@ SERIES: tuple[Series, ...] = (
         priority=5,
     ),
     Series(
-        "missing-migrants", "Deaths and disappearances of migrants (IOM)", "Missing migrants", "missing_migrants",
-        "dead_and_missing", "year",
+        # Honduras' count of people entering irregularly (INM Honduras); "from Honduras" is a
+        # nationality, not this count
+        "honduras", "Irregular entries into Honduras (INM)", "Honduras", "honduras_monthly", "migrants", "year",
+        {"en": r"(?<!from )(?<!of )\bhonduras\b(?=.*\b(?:entr(?:y|ies|ants?|ed)|irregular\w*|registered|recorded)\b)",
+         "es": r"(?<!de )(?<!desde )\bhonduras\b(?=.*\b(?:ingres\w*|entrad\w*|irregular\w*|registr\w*)\b)"},
+        priority=4,
+    ),
+    Series(
+        # the kit's two areas of IOM's data: the US-Mexico border (the default) and the Darién
+        "missing-migrants", "Deaths and disappearances of migrants (IOM)", "Missing migrants",
+        "missing_migrants_annual", "dead_and_missing", "year",
         {"en": r"\b(?:died|deaths?|dead|drowned|missing migrants)\b", "es": r"\b(?:murieron|muertes?|muert[oa]s|desaparecid[oa]s|ahogad[oa]s)\b"},
         priority=5,
     ),

@@ -82,6 +82,8 @@ MULTIPLES = {
     ],
     "es": [
         (r"se cuadruplicó|cuadruplic\w*|cuatro veces", 4.0, "quadrupled"),
+        (r"más del triple", 3.0, "more than tripled"),
+        (r"más del doble", 2.0, "more than doubled"),
         (r"se triplicó|se triplicaron|triplic\w*|el triple", 3.0, "tripled"),
         (r"se duplicó|se duplicaron|duplic\w*|el doble|dos veces", 2.0, "doubled"),
         (r"se redujo a la mitad|se redujeron a la mitad|la mitad que", 0.5, "halved"),
@@ -107,7 +109,7 @@ RANKS = {
             r"(?:(?:a|the|new|previous|its) )?record[- ](?:high|highs|level|levels|number|numbers)|(?:a|the|new|previous|its) record|unprecedented|never before|highest(?: ever)?|"
             r"(?:the )?(?:largest|biggest|most numerous) (?:group|nationality|number|share)|"
             # "on record" only qualifies the superlative beside it ("the lowest on record")
-            r"the most ever|largest ever|first-ever|(?<!on )record",
+            r"the most ever|largest ever|first-ever|(?<!on )record|deadliest|busiest",
             1,
             "the highest",
         ),
@@ -127,7 +129,7 @@ RANKS = {
         (
             r"(?:cifra |nivel |máximo )?récord|sin precedentes|máximo histórico|nunca antes|"
             r"(?:el|la|los|las)(?: (?!segund|tercer|cuart|quint)\w+){0,2} más alt[oa]s?(?: de (?:la|su) historia| registrad[oa])?|(?:el|la) mayor|(?:el grupo|la nacionalidad) más numeros[oa]|"
-            r"(?:el|la) más numeros[oa]",
+            r"(?:el|la) más numeros[oa]|(?:el|la|los|las)(?: \w+){0,2} más (?:mortífer[oa]|letal)(?:es|s)?",
             1,
             "the highest",
         ),
@@ -445,10 +447,13 @@ def _multiples(sentence: str, lang: str) -> list[Figure]:
         for m in re.finditer(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE):
             qual, qlen = _qualifier(sentence[: m.start()], lang)
             start = m.start() - qlen if qual else m.start()
+            # "more than double(d)" is a test of its own; the other qualifiers leave the multiple
+            # for the editor to weigh ("nearly four times": within 10% of four)
+            said = f"more than {test}" if qual == "more than" and test in ("doubled", "tripled") else test
             out.append(
                 Figure(
                     kind="multiple", text=sentence[start : m.end()], start=start, end=m.end(),
-                    value=factor, qualifier=qual, test=test,
+                    value=factor, qualifier=qual, test=said,
                 )
             )  # fmt: skip
     return out

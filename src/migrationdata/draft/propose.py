@@ -239,6 +239,8 @@ def _table_params(series: Series, ctx: _Context | None = None) -> dict:
                 where["measure"] = measures[0].key
         if series.key == "trade":
             params["column"] = _trade_column(ctx) or series.column
+        if series.key == "missing-migrants":
+            where["area"] = "darien" if ctx.has(r"\bdarien\b") else "us_mexico_border"
     if where:
         params["where"] = where
     return params
