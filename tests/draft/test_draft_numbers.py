@@ -189,6 +189,8 @@ def test_spanish_digits_read_as_spain_or_mexico_writes_them(digits, value):
         ("un aumento del 12,5% en un año", "change", "up 12.5%"),
         ("apenas 2,904 migrantes cruzaron la selva", "count", "2,904"),
         ("la cifra mensual más baja de su historia", "rank", "the lowest"),
+        ("México recibió 64 mil 745 millones de dólares por remesas", "money", "$64.745 billion"),
+        ("sumaron 5 mil 300 millones de dólares", "money", "$5.3 billion"),
     ],
 )
 def test_a_mexican_story_reads_as_mexico_writes(text, kind, test):

@@ -393,3 +393,13 @@ def test_irregular_entries_into_honduras_are_inm_honduras_count():
         p.params.get("table") != "honduras_monthly"
         for p in proposals("Migrants from Honduras crossed the Darién: 20,000 in 2023.")
     )
+
+
+def test_a_change_against_the_same_month_a_year_before_is_measured_from_it():
+    text = (
+        "En diciembre de 2023, las remesas sumaron 5 mil 500 millones de dólares, un aumento de 4.5 por "
+        "ciento respecto al mismo mes del año anterior."
+    )
+    value, change = proposals(text, "es")
+    assert (value.params["period"], value.test) == ("2023-12", "$5.5 billion")
+    assert (change.params["from"], change.params["to"], change.test) == ("2022-12", "2023-12", "up 4.5%")

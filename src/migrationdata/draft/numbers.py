@@ -207,7 +207,8 @@ def _num_pattern(lang: str) -> str:
     if lang == "es":
         # Spain (1.234.567,5; 1 234 567) and Mexico (1,234,567.5) write Spanish numbers: either
         # mark may group thousands (see parse_digits)
-        return r"\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+        # and Mexico's "64 mil 745 millones" (64,745 million)
+        return r"\d{1,3}\s+mil\s+\d{1,3}(?=\s+mill(?:ones|ón)\b)|\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
     return r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
@@ -219,6 +220,9 @@ def parse_digits(text: str, lang: str) -> float:
     text = text.replace("\u00a0", "").replace(" ", "")
     if lang != "es":
         return float(text.replace(",", ""))
+    if "mil" in text:  # "64 mil 745" (millones follows)
+        thousands, _, rest = text.partition("mil")
+        return float(int(thousands) * 1000 + int(rest))
     marks = [c for c in text if c in ".,"]
     if not marks:
         return float(text)

@@ -167,13 +167,13 @@ def latest_complete(freq: str, published: date) -> str:
 
 BASE_WORDS = {
     "en": r"(?:from|than|compared (?:with|to)|against|over)\s*$",
-    "es": r"(?:desde|que|frente a|respecto a|comparad[oa] con|con respecto a)\s*$",
+    "es": r"(?:desde|que|frente(?: al?)?|respecto(?: al?)?|comparad[oa] con|con respecto(?: al?)?|en relación con)\s*$",
 }
 BASE_BETWEEN = {
     # between a change and the period it is measured from: "14% decrease from February 2025",
     # "94% lower than 4,488 a day in March 2024"
     "en": r"\b(?:from|than|compared (?:with|to)|against|over|as (?:in|during|on|for))\b",
-    "es": r"\b(?:desde|que|frente a|respecto a|comparad[oa] con|con respecto a)\b",
+    "es": r"\b(?:desde|que|frente(?: al?)?|respecto(?: al?)?|comparad[oa] con|con respecto(?: al?)?|en relación con)\b",
 }
 #: a range read as its two ends when a change is measured over it: "fell by half between
 #: December 2023 and January 2024" compares the two months, it does not sum them
