@@ -212,6 +212,21 @@ def test_more_than_double_is_its_own_test(text, lang, test):
     assert (fig.kind, fig.test) == ("multiple", test)
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "test"),
+    [
+        ("a third fewer than a month earlier", "en", "down about 33.3%"),
+        ("a quarter more than in 2022", "en", "up about 25%"),
+        ("encounters dropped by more than half", "en", "down more than 50%"),
+        ("un tercio menos que en diciembre", "es", "down about 33.3%"),
+        ("los cruces cayeron más de la mitad", "es", "down more than 50%"),
+    ],
+)
+def test_a_change_given_as_a_fraction(text, lang, test):
+    fig = only(text, lang)
+    assert (fig.kind, fig.test) == ("change", test)
+
+
 def test_several_figures_in_one_sentence_keep_their_order_and_do_not_overlap():
     figs = spot("Crossings fell 42% to 55,000 in January, the lowest since 2020, and 69% were Venezuelan.")
     assert [f.kind for f in figs] == ["change", "count", "rank", "percent"]

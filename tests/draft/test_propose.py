@@ -403,3 +403,28 @@ def test_a_change_against_the_same_month_a_year_before_is_measured_from_it():
     value, change = proposals(text, "es")
     assert (value.params["period"], value.test) == ("2023-12", "$5.5 billion")
     assert (change.params["from"], change.params["to"], change.test) == ("2022-12", "2023-12", "up 4.5%")
+
+
+def test_a_record_figure_is_ranked_in_its_own_period():
+    text = "Encounters at the southwest border fell to 176,205 in January 2024, down from a record 301,981 in December."
+    rank = next(p for p in proposals(text) if p.metric == "rank_in_series")
+    assert (rank.params["period"], rank.test) == ("2023-12", "the highest")
+
+
+def test_a_fraction_fewer_than_a_month_earlier_is_a_change_from_the_month_before():
+    text = "In the San Diego Sector, Border Patrol agents apprehended 17,000 migrants in January, a third fewer than a month earlier."
+    change = next(p for p in proposals(text) if p.metric == "change")
+    assert (change.params["from"], change.params["to"], change.test) == (
+        "2023-12",
+        "2024-01",
+        "down about 33.3%",
+    )
+
+
+def test_ports_of_entry_processing_migrants_are_cbp_s_field_operations():
+    (value,) = proposals("Ports of entry processed about 52,000 migrants in December 2023.")
+    assert (value.params["table"], value.params["column"], value.test) == (
+        "cbp_southwest_monthly",
+        "ofo",
+        "about 52,000",
+    )

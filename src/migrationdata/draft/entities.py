@@ -81,8 +81,10 @@ SERIES: tuple[Series, ...] = (
     Series(
         "ports-of-entry", "Encounters at Southwest ports of entry (CBP Office of Field Operations)",
         "US southern border", "cbp_southwest_monthly", "ofo", "fiscal_year",
-        {"en": r"office of field operations|inadmissibles?|(?:encounters|migrants|apprehensions) at (?:official )?ports of entry",
-         "es": r"oficina de operaciones de campo|inadmisibles?|(?:encuentros|migrantes) en (?:los )?puertos de entrada"},
+        {"en": r"office of field operations|inadmissibles?|(?:encounters|migrants|apprehensions) at (?:official )?ports of entry|"
+               r"\bports of entry\b(?=.*\bmigrants?\b)|\bCBP One\b",
+         "es": r"oficina de operaciones de campo|inadmisibles?|(?:encuentros|migrantes) en (?:los )?puertos de entrada|"
+               r"\bpuertos de entrada\b(?=.*\bmigrantes?\b)|\bCBP One\b"},
         record_table="cbp_southwest_monthly", record_column="ofo", priority=2,
         short_history=(("*", "CBP publishes encounters at ports of entry from FY2020 (October 2019) only."),),
     ),

@@ -301,6 +301,7 @@ def spot(sentence: str, lang: str = "en") -> list[Figure]:
     found += _multiples(sentence, lang)
     found += _ranks(sentence, lang)
     found += _vague(sentence, lang)
+    found += _fraction_changes(sentence, lang)
     found += _fractions(sentence, lang)
     found += _quantities(sentence, lang)
     # longer and more specific spans win: "down 42%" over "42%", "half a million" over "a"
@@ -507,6 +508,38 @@ def _vague(sentence: str, lang: str) -> list[Figure]:
                     qualifier="at least", test=f"at least {_render(least, 'count')}",
                 )
             )  # fmt: skip
+    return out
+
+
+#: a change given as a fraction: "a third fewer", "dropped by more than half", "un tercio menos"
+FRACTION_CHANGES = {
+    "en": [
+        (r"(?:a|one)[- ]third (?P<d>fewer|less|lower|more|higher)", 33.3),
+        (r"(?:a|one)[- ]quarter (?P<d>fewer|less|lower|more|higher)", 25.0),
+        (r"(?P<d>fell|dropped|declined|decreased|plunged|shrank) by (?P<q>more than|nearly|almost|about|over|roughly) half", 50.0),
+    ],
+    "es": [
+        (r"un tercio (?P<d>menos|más)", 33.3),
+        (r"una cuarta parte (?P<d>menos|más)", 25.0),
+        (r"(?P<d>cayó|cayeron|bajó|bajaron|se redujo|se redujeron|disminuyó|disminuyeron) (?:en )?(?P<q>más de|casi|cerca de) la mitad", 50.0),
+    ],
+}  # fmt: skip
+
+
+def _fraction_changes(sentence: str, lang: str) -> list[Figure]:
+    out = []
+    for pattern, pct in FRACTION_CHANGES[lang]:
+        for m in re.finditer(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE):
+            word = m.group("d").lower()
+            up = word in ("more", "higher", "más")
+            said = (m.groupdict().get("q") or "").lower()
+            qual = next((c for pat, c in QUALIFIERS[lang] if said and re.fullmatch(pat, said)), "about")
+            fig = Figure(
+                kind="change", text=m.group(0), start=m.start(), end=m.end(), value=pct, qualifier=qual
+            )
+            fig.direction = "up" if up else "down"
+            fig.test = _test_for(fig)
+            out.append(fig)
     return out
 
 

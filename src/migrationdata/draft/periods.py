@@ -203,7 +203,31 @@ def find(sentence: str, published: date, lang: str = "en") -> list[Period]:
                 found.append(period)
     for period, year in same:
         _same_period(period, year, found)
+    for period in found:
+        if re.search(MONTH_BEFORE[lang], period.text, re.IGNORECASE):
+            _month_before(period, found)
     return sorted((p for p in found if p.spec or p.kind != "range"), key=lambda p: p.start)
+
+
+#: "a month earlier" after a month the sentence named is the month before that one, not the
+#: month before the story ran ("17,000 in January, a third fewer than a month earlier")
+MONTH_BEFORE = {
+    "en": r"\b(?:a month earlier|the month before|the previous month)\b",
+    "es": r"\b(?:el mes anterior)\b",
+}
+
+
+def _month_before(period: Period, found: list[Period]) -> None:
+    named = [
+        p
+        for p in found
+        if p.end <= period.start and p.kind == "month" and re.fullmatch(r"\d{4}-\d\d", p.spec)
+    ]
+    if not named:
+        return  # read against the publication day, as before
+    first = date.fromisoformat(named[-1].spec + "-01")
+    before = first - timedelta(days=1)
+    period.spec, period.kind = f"{before.year}-{before.month:02d}", "month"
 
 
 def _same_period(period: Period, year: int | None, found: list[Period]) -> None:

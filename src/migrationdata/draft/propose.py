@@ -507,6 +507,13 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
     # "264 per day", "4,488 a day on average": the daily average over the period
     daily = bool(re.search(DAILY[ctx.lang], ctx.sentence.text, re.I))
     main = _nearest([p for p in ctx.periods if p.kind in MAIN_KINDS], fig, ctx.figures)
+    if fig.kind == "rank":
+        # "a record 301,981 in December": the record is the figure it stands before, in its period
+        held = next(
+            (g for g in ctx.figures if g.kind in ("count", "money") and 0 <= g.start - fig.end <= 4), None
+        )
+        if held is not None:
+            main = _nearest([p for p in ctx.periods if p.kind in MAIN_KINDS], held, ctx.figures) or main
     if main is None and ctx.series_carried:
         main = ctx.carry  # what the story last spoke of, the period with the series
     if main is None and _future(ctx) is not None and fig.kind != "rank":
