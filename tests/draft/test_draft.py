@@ -353,3 +353,22 @@ def test_a_sentence_naming_no_series_goes_on_about_the_last_one_said_so():
     assert [p.kind for p in by_para[4]] == ["claim", "unmapped"]
     assert by_para[4][0].params["period"] == "2025-01..2025-03"
     assert "ranks months, years and fiscal years" in by_para[4][1].reason
+
+
+def test_a_reopening_that_names_no_crossing_is_the_closure_the_story_spoke_of():
+    """'The crossings reopened five days later': the rail closures of the paragraph before (the
+    kind of crossing carried over), found from the reopening day, not another closure."""
+    text = (
+        "Cierran cruces\n\n"
+        "Las autoridades de Estados Unidos cerraron el 18 de diciembre los cruces ferroviarios de Eagle Pass y El Paso.\n\n"
+        "Los cruces reabrieron cinco días después, el 22 de diciembre."
+    )
+    draft = draft_story(text, PUBLISHED, "es", evaluator=None)
+    reopened = [p for p in draft.proposals if p.paragraph == 3]
+    assert [(p.metric, p.params.get("field"), p.test) for p in reopened] == [
+        ("closure", "duration_days", "5"),
+        ("closure", "end", "2023-12-22"),
+    ]
+    assert all(
+        p.params.get("mode") == "rail" or p.params.get("id", "").endswith("rail-2023-12") for p in reopened
+    )

@@ -319,6 +319,7 @@ class _Context:
     mentions: list[Mention]
     carry: Period | None = None  # the period of the sentence before, in the same paragraph
     series_carried: bool = False  # the sentence names no series: the story's last one is used
+    closure_mode: str | None = None  # the kind of crossing the story last said was closed
 
     def has(self, pattern: str) -> re.Match | None:
         return re.search(pattern, fold(self.sentence.text), re.IGNORECASE)
@@ -339,12 +340,15 @@ def propose(
     vocab: Vocabulary | None = None,
     carry: Period | None = None,
     series_carry: Series | None = None,
+    closure_mode: str | None = None,
 ) -> list[Proposal]:
     """Every proposal for one sentence (none for a sentence that states nothing checkable).
     ``carry``: the period the paragraph's sentence before spoke of ("In March ... This is a
     14% decrease from February": the change is March's). ``series_carry``: the series the
     story last named, used (with a caveat saying so) when this sentence names none ("Los
-    venezolanos fueron la nacionalidad más numerosa, con 266.000 cruces")."""
+    venezolanos fueron la nacionalidad más numerosa, con 266.000 cruces"). ``closure_mode``: the
+    kind of crossing the story last said was closed, for a sentence about a closure that names
+    none ("The crossings reopened five days later")."""
     vocab = vocab or entities.vocabulary()
     text = sentence.text
     found_periods = periods.find(text, published, lang)
@@ -361,6 +365,7 @@ def propose(
     ctx = _Context(
         sentence, lang, published, vocab, figures, found_periods, entities.mentions(text, lang, vocab), carry
     )
+    ctx.closure_mode = closure_mode
     series = entities.main_series(ctx.mentions, vocab)
     if series is None and series_carry is not None and figures:
         series, ctx.series_carried = series_carry, True
@@ -716,9 +721,14 @@ def _window(ctx: _Context) -> tuple[date, date, Period | None]:
     main = _main_period(ctx) or next((p for p in ctx.periods if p.kind == "day"), None)
     if main is not None:
         first, last = periods.month_span(main.spec)
+        if main.kind == "day" and ctx.has(REOPENED[ctx.lang]):
+            first -= timedelta(days=7)  # "reopened on the 23rd": a closure that ended that week
     else:
         first, last = ctx.published - timedelta(days=90), ctx.published
     return first, min(last, ctx.published - timedelta(days=1)), main
+
+
+REOPENED = {"en": r"\breopen\w*", "es": r"\breabr\w*"}
 
 
 def _closure_rows(
@@ -769,7 +779,7 @@ def _closures(ctx: _Context) -> list[Proposal]:
         return []
     first, last, main = _window(ctx)
     modes = ctx.of_kind("closure-mode")
-    mode = modes[0].key if modes else None
+    mode = modes[0].key if modes else ctx.closure_mode
     rows = _closure_rows(ctx, first, last, mode)
     verb = next(m for m in ctx.mentions if m.kind == "series" and m.key == "closures")
     base = dict(
@@ -785,7 +795,7 @@ def _closures(ctx: _Context) -> list[Proposal]:
                 "unmapped", spans, reason=f"No {what} in the closures ledger between {window_words}.", **base
             )
         ]
-    if mode:
+    if modes:
         spans.append((modes[0].start, modes[0].end))
     first_row = min(rows, key=lambda r: (r["closed_from"], r["id"]))
     together = [r for r in rows if _dates(r) == _dates(first_row)]  # closed over the same days

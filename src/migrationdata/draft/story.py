@@ -74,6 +74,7 @@ def draft_story(
     proposals: list[Proposal] = []
     last = None  # the period the paragraph before ended on
     series = None  # the series the story named last, with the period it went with
+    mode = None  # the kind of crossing the story last said was closed
     for para in paras:
         if para.boilerplate or para.heading:
             continue  # a site's furniture, or a subhead summing up the paragraphs below it
@@ -82,15 +83,27 @@ def draft_story(
         opens_on_it = para.sentences and re.match(ANAPHORA[lang], para.sentences[0].text, re.IGNORECASE)
         carry = last if opens_on_it else None
         for sentence in para.sentences:
-            named = entities.main_series(entities.mentions(sentence.text, lang, vocab), vocab)
+            found = entities.mentions(sentence.text, lang, vocab)
+            named = entities.main_series(found, vocab)
             own = main_period(sentence.text, published, lang)
+            # a closure sentence naming no kind of crossing goes on about the last one named
+            modes = [m.key for m in found if m.kind == "closure-mode"]
             if named is None and series is not None:
                 # a sentence naming no series goes on about the last one, in its period
                 proposals += propose(
-                    sentence, published, lang, vocab, carry or series[1], series_carry=series[0]
+                    sentence,
+                    published,
+                    lang,
+                    vocab,
+                    carry or series[1],
+                    series_carry=series[0],
+                    closure_mode=mode,
                 )
             else:
-                proposals += propose(sentence, published, lang, vocab, carry)
+                proposals += propose(
+                    sentence, published, lang, vocab, carry, closure_mode=None if modes else mode
+                )
+            mode = modes[0] if modes else mode
             carry = own or carry
             if named is not None:
                 series = (named, carry)
