@@ -170,6 +170,12 @@ def change(ratio):
         ("cayó 42%", 0.581, True),
         ("subió 12%", 1.12, True),
         ("down about 40%", 0.58, True),
+        # nearly doubled: short of 2 by at most 10% (1.8 to 2), never past it
+        ("nearly doubled", 1.85, True),
+        ("nearly doubled", 1.79, False),
+        ("nearly doubled", 2.05, False),
+        ("almost tripled", 2.8, True),
+        ("casi se duplicó", 1.9, True),
     ],
 )
 def test_change_tests(text, ratio, passes):

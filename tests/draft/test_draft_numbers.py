@@ -205,6 +205,8 @@ def test_a_mexican_story_reads_as_mexico_writes(text, kind, test):
         ("more than tripled in a year", "en", "more than tripled"),
         ("más del doble que el año anterior", "es", "more than doubled"),
         ("nearly four times as many", "en", "quadrupled"),
+        ("nearly twice as many as in 2022", "en", "nearly doubled"),
+        ("casi el doble que en 2022", "es", "nearly doubled"),
     ],
 )
 def test_more_than_double_is_its_own_test(text, lang, test):

@@ -334,6 +334,14 @@ CHANGE_WORDS = {
     # word: (measure the target is in, target, mode)
     "more than doubled": ("ratio", 2.0, ">"),
     "more than tripled": ("ratio", 3.0, ">"),
+    "nearly doubled": ("ratio", 2.0, "nearly"),
+    "almost doubled": ("ratio", 2.0, "nearly"),
+    "nearly tripled": ("ratio", 3.0, "nearly"),
+    "almost tripled": ("ratio", 3.0, "nearly"),
+    "casi se duplicó": ("ratio", 2.0, "nearly"),
+    "casi se duplico": ("ratio", 2.0, "nearly"),
+    "casi se triplicó": ("ratio", 3.0, "nearly"),
+    "casi se triplico": ("ratio", 3.0, "nearly"),
     "doubled": ("ratio", 2.0, "multiple"),
     "tripled": ("ratio", 3.0, "multiple"),
     "quadrupled": ("ratio", 4.0, "multiple"),
@@ -813,6 +821,16 @@ def check_words(test: Test, figure) -> tuple[bool, str, Phrase]:
                     f"ratio {r:.2f} > {test.value:g}",
                     Phrase(how + "ratio_above", ratio=Num(r, "fixed", 2), target=Num(test.value, "g")),
                 )
+            if test.mode == "nearly":  # "nearly doubled": short of the multiple, by 10% at most
+                lo = test.value * (1 - MULTIPLE_RELATIVE)
+                return (
+                    lo <= r <= test.value,
+                    f"ratio {r:.2f} from {lo:.2f} up to {test.value:g}",
+                    Phrase(
+                        how + "ratio_nearly", ratio=Num(r, "fixed", 2), lo=Num(lo, "fixed", 2),
+                        target=Num(test.value, "g"),
+                    ),
+                )  # fmt: skip
             lo, hi = test.value * (1 - MULTIPLE_RELATIVE), test.value * (1 + MULTIPLE_RELATIVE)
             return (
                 lo <= r <= hi,
@@ -945,6 +963,7 @@ RULES = [
     ("among the top three / entre los tres primeros", "rank 3 or better"),
     ("doubled / tripled / halved / se duplicó", "the ratio to the earlier value within 10% of 2, 3 or 0.5"),
     ("more than doubled", "the ratio above 2"),
+    ("nearly doubled / almost tripled / casi se duplicó", "the ratio from 10% under 2 (or 3) up to 2 (or 3)"),
     (
         "down 42% / fell 42% / a 42% decrease / cayó 42%",
         "the percent change is -42 at the printed precision (-42.5 to -41.5); 'down about 42%' allows 5%",

@@ -441,6 +441,10 @@ def words_for_test(t, lang: str) -> str:
             name = _RATIOS.get(float(t.value))
             if t.mode == ">":
                 return _words(say + "ratio_more", lang, ratio=number(Num(t.value, "g"), lang))
+            if t.mode == "nearly":  # "nearly doubled", "casi se triplicó"
+                if name in ("x2", "x3"):
+                    return _words(say + name + "_nearly", lang)
+                return _words(say + "ratio_nearly", lang, ratio=number(Num(t.value, "g"), lang))
             if name:
                 return _words(say + name, lang)
             return _words(say + "ratio", lang, ratio=number(Num(t.value, "g"), lang))

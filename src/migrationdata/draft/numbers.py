@@ -84,6 +84,8 @@ MULTIPLES = {
         (r"se cuadruplicó|cuadruplic\w*|cuatro veces", 4.0, "quadrupled"),
         (r"más del triple", 3.0, "more than tripled"),
         (r"más del doble", 2.0, "more than doubled"),
+        (r"casi (?:se triplicó|se triplicaron|el triple)", 3.0, "nearly tripled"),
+        (r"casi (?:se duplicó|se duplicaron|el doble)", 2.0, "nearly doubled"),
         (r"se triplicó|se triplicaron|triplic\w*|el triple", 3.0, "tripled"),
         (r"se duplicó|se duplicaron|duplic\w*|el doble|dos veces", 2.0, "doubled"),
         (r"se redujo a la mitad|se redujeron a la mitad|la mitad que", 0.5, "halved"),
@@ -454,7 +456,11 @@ def _multiples(sentence: str, lang: str) -> list[Figure]:
             start = m.start() - qlen if qual else m.start()
             # "more than double(d)" is a test of its own; the other qualifiers leave the multiple
             # for the editor to weigh ("nearly four times": within 10% of four)
-            said = f"more than {test}" if qual == "more than" and test in ("doubled", "tripled") else test
+            said = (
+                f"{qual} {test}"
+                if qual in ("more than", "nearly") and test in ("doubled", "tripled")
+                else test
+            )
             out.append(
                 Figure(
                     kind="multiple", text=sentence[start : m.end()], start=start, end=m.end(),
