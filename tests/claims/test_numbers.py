@@ -27,6 +27,9 @@ from migrationdata.claims.metrics import Figure
         ("500 mil", "es", 500_000),
         ("55 mil", "es", 55_000),
         ("1,2 millones", "es", 1_200_000),
+        # Mexico's marks, read by the same rule as Spain's: one mark before three digits groups thousands
+        ("61,791 millones", "es", 61_791_000_000),
+        ("4.6%", "es", 4.6),
         ("302.034", "es", 302_034),
         ("520.085", "es", 520_085),
         ("1.234,5", "es", 1234.5),

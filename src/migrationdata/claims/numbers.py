@@ -90,6 +90,12 @@ class Quantity:
     text: str = ""
 
 
+def read_digits(raw: str, lang: str = "en", scaled: bool = False) -> float:
+    """The value of a printed digit string ("302,034", "1.234,5", "4.6"), as every test reads
+    it; ``scaled`` when a scale word follows ("1.2 million")."""
+    return _digits(raw, lang, scaled)[0]
+
+
 def _digits(raw: str, lang: str, scaled: bool) -> tuple[float, float]:
     """The value of a digit string and the size of its last digit."""
     s = re.sub(r"[\u00a0\u202f ]", "", raw)
@@ -105,14 +111,14 @@ def _digits(raw: str, lang: str, scaled: bool) -> tuple[float, float]:
             decimal_at = None  # 1,234,567 or 1.234.567: thousands only
         elif tail != 3:
             decimal_at = last_i  # 1.2, 1,2, 42.25
-        elif lang == "es" and last_ch == "," and scaled:
-            decimal_at = last_i  # "1,234 millones" is 1.234 million
         elif lang == "en" and last_ch == "." and not scaled:
             decimal_at = last_i  # "1.234" in English is a decimal
         elif lang == "en" and last_ch == "." and scaled:
             decimal_at = last_i  # "1.234 million"
         else:
-            decimal_at = None  # "302,034", "302.034" (es), thousands
+            # "302,034", "302.034" (es), thousands; in Spanish whichever mark it is, since Spain
+            # and Mexico use opposite ones: "61,791 millones" is Mexico's 61,791 million
+            decimal_at = None
     groups = re.split(r"[.,]", s[:decimal_at] if decimal_at is not None else s)
     if len(groups) > 1 and (not groups[0] or any(len(g) != 3 for g in groups[1:])):
         raise NumberError(f"cannot read the number {raw!r}: thousands come in groups of three digits")

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from migrationdata.claims.numbers import read_digits
+
 # --------------------------------------------------------------------------- vocabulary
 
 WORD_NUMBERS = {
@@ -214,29 +216,14 @@ def _num_pattern(lang: str) -> str:
     return r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
-def parse_digits(text: str, lang: str) -> float:
-    """``"1,234.5"`` (en) as a float; in Spanish, as Spain (``"1.234,5"``, ``"4,6"``) or Mexico
-    (``"1,234.5"``, ``"4.6"``) writes it: with both marks the last is the decimal one; one mark
-    used more than once, or once before exactly three digits (``"2,904"``, ``"300.500"``),
-    groups thousands; otherwise it is the decimal one (``"4,6"``, ``"4.6"``, ``"1,25"``)."""
-    text = text.replace("\u00a0", "").replace(" ", "")
-    if lang != "es":
-        return float(text.replace(",", ""))
-    if "mil" in text:  # "64 mil 745" (millones follows)
+def parse_digits(text: str, lang: str, scaled: bool = False) -> float:
+    """A printed number as the claims engine reads it (:func:`claims.numbers.read_digits`: in
+    Spanish as Spain or Mexico writes it, a single mark before exactly three digits grouping
+    thousands), and Mexico's "64 mil 745" (before "millones") as 64,745."""
+    if lang == "es" and "mil" in text:
         thousands, _, rest = text.partition("mil")
         return float(int(thousands) * 1000 + int(rest))
-    marks = [c for c in text if c in ".,"]
-    if not marks:
-        return float(text)
-    if len(set(marks)) == 2:
-        decimal = marks[-1]
-    elif len(marks) > 1 or re.fullmatch(r"\d{1,3}[.,]\d{3}", text):
-        decimal = None
-    else:
-        decimal = marks[0]
-    whole, _, frac = text.rpartition(decimal) if decimal else (text, "", "")
-    digits = whole.replace(".", "").replace(",", "")
-    return float(f"{digits}.{frac}" if decimal else digits)
+    return read_digits(text, lang, scaled)
 
 
 def _alt(words) -> str:
@@ -354,7 +341,7 @@ def _quantities(sentence: str, lang: str) -> list[Figure]:
             after = sentence[m.end() : m.end() + 2]
             if re.match(r"^[-–]\d|^[/:]\d|^\s?[ap]\.?m\b", after, re.IGNORECASE):
                 continue  # ranges of years, times of day, fractions like 3/4
-        base = parse_digits(num, lang) if num else WORD_NUMBERS[lang][word.lower()]
+        base = parse_digits(num, lang, bool(scale_word)) if num else WORD_NUMBERS[lang][word.lower()]
         scale = SCALES[lang].get(scale_word, 1.0) if scale_word else 1.0
         if scale_word == "millón":
             scale = 1e6

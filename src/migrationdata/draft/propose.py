@@ -341,6 +341,7 @@ def propose(
     carry: Period | None = None,
     series_carry: Series | None = None,
     closure_mode: str | None = None,
+    mentions: list[Mention] | None = None,
 ) -> list[Proposal]:
     """Every proposal for one sentence (none for a sentence that states nothing checkable).
     ``carry``: the period the paragraph's sentence before spoke of ("In March ... This is a
@@ -348,7 +349,8 @@ def propose(
     story last named, used (with a caveat saying so) when this sentence names none ("Los
     venezolanos fueron la nacionalidad más numerosa, con 266.000 cruces"). ``closure_mode``: the
     kind of crossing the story last said was closed, for a sentence about a closure that names
-    none ("The crossings reopened five days later")."""
+    none ("The crossings reopened five days later"). ``mentions``: the sentence's
+    :func:`entities.mentions`, where the caller has them already."""
     vocab = vocab or entities.vocabulary()
     text = sentence.text
     found_periods = periods.find(text, published, lang)
@@ -362,9 +364,9 @@ def propose(
     ]
     found_periods = [p for p in found_periods if p not in ranked_since]
     figures = [f for f in spotted if not any(f.start < p.end and p.start < f.end for p in found_periods)]
-    ctx = _Context(
-        sentence, lang, published, vocab, figures, found_periods, entities.mentions(text, lang, vocab), carry
-    )
+    if mentions is None:
+        mentions = entities.mentions(text, lang, vocab)
+    ctx = _Context(sentence, lang, published, vocab, figures, found_periods, mentions, carry)
     ctx.closure_mode = closure_mode
     series = entities.main_series(ctx.mentions, vocab)
     if series is None and series_carry is not None and figures:
@@ -469,7 +471,7 @@ def _ends(ctx: _Context, period: Period | None) -> bool:
     )
 
 
-def _after_change(ctx: _Context, fig: Figure, words: dict, kinds=("change", "multiple")) -> bool:
+def _follows(ctx: _Context, fig: Figure, words: dict, kinds: tuple[str, ...]) -> bool:
     """The figure follows ``words`` ("to", "of the") and a figure of ``kinds`` earlier in the
     sentence."""
     before = ctx.sentence.text[max(0, fig.start - 20) : fig.start]
@@ -629,7 +631,11 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
             )
     else:
         spec, caveat = main.spec, ""
-        if _ends(ctx, main) and fig.kind in ("count", "money") and _after_change(ctx, fig, REACHED):
+        if (
+            _ends(ctx, main)
+            and fig.kind in ("count", "money")
+            and _follows(ctx, fig, REACHED, kinds=("change", "multiple"))
+        ):
             spec = main.spec.split("..")[1]  # "fell by half between December and January, to 124,000"
 
     if fig.kind in ("multiple", "change"):
@@ -688,7 +694,7 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         return _unmapped(ctx, fig, f"An amount of money, but {base['series']} counts people.")
     params = {**_table_params(series, ctx), "period": spec}
     # "63% of the 520,085 people": the whole the share was taken of, not the group's count
-    whole = _after_change(ctx, fig, WHOLE, kinds=("percent",))
+    whole = _follows(ctx, fig, WHOLE, kinds=("percent",))
     if nationality and not whole:
         group = _group_params(series, nationality[0].key, ctx.vocab)
         if group is not None:

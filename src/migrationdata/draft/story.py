@@ -98,10 +98,17 @@ def draft_story(
                     carry or series[1],
                     series_carry=series[0],
                     closure_mode=mode,
+                    mentions=found,
                 )
             else:
                 proposals += propose(
-                    sentence, published, lang, vocab, carry, closure_mode=None if modes else mode
+                    sentence,
+                    published,
+                    lang,
+                    vocab,
+                    carry,
+                    closure_mode=None if modes else mode,
+                    mentions=found,
                 )
             mode = modes[0] if modes else mode
             carry = own or carry
