@@ -263,11 +263,12 @@ def _qualifier(before: str, lang: str) -> tuple[str, int]:
     m = _QUALIFIER[lang].search(window)
     if not m:
         return "", 0
-    said = m.group("q").lower()
-    for pattern, canonical in QUALIFIERS[lang]:
-        if re.fullmatch(pattern, said, re.IGNORECASE):
-            return canonical, len(window) - m.start("q")
-    return "", 0  # pragma: no cover - the alternation only matches listed patterns
+    return _canonical(m.group("q"), lang), len(window) - m.start("q")
+
+
+def _canonical(said: str, lang: str) -> str:
+    """A qualifier as the test language writes it: "over", "más de" → "more than"."""
+    return next((c for pattern, c in QUALIFIERS[lang] if re.fullmatch(pattern, said, re.IGNORECASE)), "")
 
 
 def _render(value: float, kind: str) -> str:
@@ -525,8 +526,7 @@ def _fraction_changes(sentence: str, lang: str) -> list[Figure]:
         for m in re.finditer(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE):
             word = m.group("d").lower()
             up = word in ("more", "higher", "más")
-            said = (m.groupdict().get("q") or "").lower()
-            qual = next((c for pat, c in QUALIFIERS[lang] if said and re.fullmatch(pat, said)), "about")
+            qual = _canonical(m.groupdict().get("q") or "", lang) or "about"
             fig = Figure(
                 kind="change", text=m.group(0), start=m.start(), end=m.end(), value=pct, qualifier=qual
             )

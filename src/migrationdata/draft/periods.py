@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from migrationdata.draft.numbers import WORD_NUMBERS
 from migrationdata.errors import DraftError
 
 MONTHS = {
@@ -241,10 +242,7 @@ def _same_period(period: Period, year: int | None, found: list[Period]) -> None:
     if not before:
         return  # no period to repeat: left out, the change says it has no base
     spec = before[-1].spec
-    first = spec.split("..")[0]
-    shift = (year - int(first[:4])) if year is not None else -1
-    parts = [f"{int(s[:4]) + shift}{s[4:]}" for s in spec.split("..")]
-    period.spec = "..".join(parts)
+    period.spec = shift_years(spec, year - int(spec[:4]) if year is not None else -1)
     period.kind = "range" if ".." in period.spec else "month"
 
 
@@ -332,11 +330,7 @@ def _resolve(kind: str, m: re.Match, published: date, lang: str) -> Period | Non
     return None  # pragma: no cover
 
 
-COUNTS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
-    "nueve": 9, "diez": 10, "once": 11,
-}  # fmt: skip
+COUNTS = {**WORD_NUMBERS["en"], **WORD_NUMBERS["es"]}  # "the first six months", "los primeros seis meses"
 ORDINAL_PART = {"first": 1, "second": 2, "third": 3, "fourth": 4, "primer": 1, "primera": 1, "segundo": 2,
                 "segunda": 2, "tercer": 3, "cuarto": 4}  # fmt: skip
 
@@ -365,15 +359,20 @@ def _part_of_year(g: dict, published: date, make) -> Period:
 def previous(spec: str) -> str:
     """The period before ``spec`` of the same length: 2023 → 2022, FY2023 → FY2022, 2023-12 →
     2022-12 (a month is compared with the same month a year earlier, as the publishers do)."""
+    return shift_years(spec, -1)
+
+
+def shift_years(spec: str, years: int) -> str:
+    """``spec`` moved by whole years: the same months, year or fiscal year ("" for a day)."""
     if spec.startswith("FY"):
-        return f"FY{int(spec[2:]) - 1}"
+        return f"FY{int(spec[2:]) + years}"
     if re.fullmatch(r"\d{4}", spec):
-        return str(int(spec) - 1)
+        return str(int(spec) + years)
     if re.fullmatch(r"\d{4}-\d\d", spec):
-        return f"{int(spec[:4]) - 1}{spec[4:]}"
+        return f"{int(spec[:4]) + years}{spec[4:]}"
     if ".." in spec:
         a, b = spec.split("..")
-        return f"{previous(a)}..{previous(b)}"
+        return f"{shift_years(a, years)}..{shift_years(b, years)}"
     return ""
 
 
