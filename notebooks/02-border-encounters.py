@@ -103,11 +103,13 @@ charts.mark(
 )
 last = monthly.iloc[-1]
 last_split = split.iloc[-1]
+# both labels start right of the longer line's end: the Border Patrol line stops months earlier,
+# and a label at its own end would sit on the other line
 ends = [
     charts.label_end(ax, last["month"], last["total"], charts.t("southwest-monthly.all"), color=charts.BLUE),
     charts.label_end(
         ax,
-        last_split["month"],
+        last["month"],
         int(last_split["usbp"]),
         charts.t("encounters.border_patrol"),
         color=charts.MUTED,

@@ -53,10 +53,6 @@ SIZES = {
     "mobile": (540, 824),
 }
 
-#: zlib level of the PNGs of the editions other than English (whose bytes stay as they were,
-#: at Pillow's default 6): level 3 encodes twice as fast for files about a quarter larger, which
-#: keeps a build of both editions within 1.5x of the English one (benchmarks/bench_build.py)
-EDITION_PNG_COMPRESSION = 3
 
 # One inch is 96 CSS pixels, so an SVG written at 72 points per inch is exactly as wide as
 # the size says, and a PNG at 192 dpi is exactly twice as wide.
@@ -1190,8 +1186,8 @@ class Chart:
     def _render(self, alt: str) -> tuple[bytes, bytes]:
         self.layout()
         png = io.BytesIO()
-        kw = {} if self.lang == i18n.DEFAULT else {"pil_kwargs": {"compress_level": EDITION_PNG_COMPRESSION}}
-        self.fig.savefig(png, format="png", dpi=PX_PER_INCH * PNG_SCALE, metadata={"Software": None}, **kw)
+        # every edition at Pillow's default zlib level: a partner desk gets files as light as ours
+        self.fig.savefig(png, format="png", dpi=PX_PER_INCH * PNG_SCALE, metadata={"Software": None})
         svg = io.BytesIO()
         self.fig.savefig(
             svg,
