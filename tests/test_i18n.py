@@ -106,6 +106,11 @@ def test_a_publisher_is_named_in_spanish_as_the_source_lines_name_it():
     assert i18n.publisher("Banco de México (Banxico), balance of payments: family remittances", "es") == (
         "Banco de México (Banxico), balanza de pagos: remesas familiares"
     )
+    # a publisher the catalogs do not hold is not slipped into the Spanish edition in English
+    with pytest.raises(
+        TranslationError, match=r"publisher = 'A publisher the catalogs do not know'.*es\.toml"
+    ):
+        i18n.publisher("A publisher the catalogs do not know", "es")
     assert (
-        i18n.publisher("A publisher the catalogs do not know", "es") == "A publisher the catalogs do not know"
+        i18n.publisher("A publisher the catalogs do not know", "en") == "A publisher the catalogs do not know"
     )

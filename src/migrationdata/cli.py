@@ -436,10 +436,18 @@ def cmd_check(args) -> int:
                             for line in textwrap.wrap(w("cli.and", condition=cond), width - 4):
                                 print(f"    {line}")
                     if r.sources:
+                        # a closure's citations are named as published (outlets, bylines), as in
+                        # the report; a table's publisher in the edition's language
                         src = "; ".join(
                             sorted(
                                 {
-                                    i18n.publisher(s["publisher"] or "", w.lang) or s["title"] or ""
+                                    (
+                                        s["publisher"]
+                                        if s.get("table") == "closures"
+                                        else i18n.publisher(s["publisher"] or "", w.lang)
+                                    )
+                                    or s["title"]
+                                    or ""
                                     for s in r.sources
                                 }
                             )

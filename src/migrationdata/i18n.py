@@ -120,13 +120,18 @@ def has(key: str, lang: str = DEFAULT) -> bool:
 def publisher(english: str, lang: str = DEFAULT) -> str:
     """A publisher's name in ``lang``: the ``[charts.sources.*]`` entry whose English reads as
     the data package names it (``U.S. Customs and Border Protection (CBP); …``), in ``lang``. A
-    name the catalogs do not hold is given as it is."""
+    name the catalogs do not hold is an error, as in the charts' source lines: an edition does
+    not mix in an untranslated publisher."""
     if lang == DEFAULT or not english:
         return english
     for key, words in catalog(DEFAULT).items():
         if key.startswith("charts.sources.") and key.endswith(".publisher") and words == english:
             return text(key, lang)
-    return english
+    raise TranslationError(
+        f"no [charts.sources.*] entry in locales/{DEFAULT}.toml has publisher = {english!r}, so the "
+        f"{lang!r} edition cannot name it. What to do: add the source's publisher (and 'via', if "
+        f"any) under [charts.sources.<source>] in {DEFAULT}.toml and its translation in {lang}.toml."
+    )
 
 
 def problems(lang: str, prefix: str = "") -> list[str]:

@@ -219,6 +219,15 @@ def test_check_lists_the_same_verdicts_in_spanish(capsys):
         "    Más de 500,000 migrantes cruzaron la selva del Darién en 2023.\n    Cifra: 495,459 (datos hasta noviembre de 2023)"
         in runs["es"]
     )
+    # a table's publisher in Spanish; a closure's citations named as published (outlets)
+    assert (
+        "    Fuente: Oficina de Aduanas y Protección Fronteriza de EU (CBP); Oficina de Estadísticas de "
+        "Seguridad Nacional del DHS (OHSS)\n" in runs["es"]
+    )
+    assert (
+        "    Fuente: Eagle Pass Business Journal; El Paso Times via Las Cruces Sun-News; KVIA via DFW News; "
+        "U.S. Customs and Border Protection\n" in runs["es"]
+    )
     assert "Verdadero (11); Verdadero, pero… (2); No verificable (5)" in runs["es"]
     assert "11 supported, 2 supported-with-caveat, 5 not-checkable" in runs["en"]
 
