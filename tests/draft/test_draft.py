@@ -372,3 +372,20 @@ def test_a_reopening_that_names_no_crossing_is_the_closure_the_story_spoke_of():
     assert all(
         p.params.get("mode") == "rail" or p.params.get("id", "").endswith("rail-2023-12") for p in reopened
     )
+
+
+def test_a_change_from_a_year_with_no_later_year_named_is_to_the_year_the_story_last_named():
+    text = (
+        "Border deaths in 2022\n\n"
+        "The UN agency recorded 686 migrants dead or missing at the US-Mexico border in 2022.\n\n"
+        "The toll at the border was about 8% lower than in 2021, the agency said."
+    )
+    draft = draft_story(text, date(2023, 9, 12), "en", evaluator=None)
+    change = next(p for p in draft.proposals if p.metric == "change")
+    assert (change.params["from"], change.params["to"], change.params["where"], change.test) == (
+        "2021",
+        "2022",
+        {"area": "us_mexico_border"},
+        "down about 8%",
+    )
+    assert change.caveat.startswith("2022: the period the story last named")

@@ -428,3 +428,60 @@ def test_ports_of_entry_processing_migrants_are_cbp_s_field_operations():
         "ofo",
         "about 52,000",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "words"),
+    [
+        (
+            "The US-Mexico border was the deadliest land route for migrants in 2022.",
+            "en",
+            "deadliest land route",
+        ),
+        ("IOM called it the world's deadliest land crossing in 2022.", "en", "deadliest land crossing"),
+        ("La frontera fue la ruta más mortífera del mundo en 2022.", "es", "la ruta más mortífera"),
+    ],
+)
+def test_a_superlative_that_ranks_places_is_not_a_record_of_the_series(text, lang, words):
+    (found,) = proposals(text, lang)
+    assert found.kind == "unmapped" and found.reason.startswith(f"Ranks places ({words!r}), not periods")
+
+
+def test_a_record_year_of_deaths_is_ranked_among_the_same_area_s_years():
+    text = "The Darién saw its deadliest year on record in 2022, with 147 dead and missing."
+    rank, value = proposals(text)
+    assert (rank.metric, rank.params, rank.test) == (
+        "rank_in_series",
+        {
+            "table": "missing_migrants_annual",
+            "column": "dead_and_missing",
+            "where": {"area": "darien"},
+            "freq": "year",
+            "period": "2022",
+            "through": "2023-12",
+        },
+        "the highest",
+    )
+    assert (value.params["where"], value.test) == ({"area": "darien"}, "147")
+    # "in history" ranks periods too, though a place noun follows the superlative
+    text = "CBP recorded its lowest southwest border crossings in history in March."
+    assert [p.metric for p in proposals(text)] == ["rank_in_series"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "whole"),
+    [
+        ("IOM logged 1,457 deaths and disappearances across the Americas in 2022.", "en", "the Americas"),
+        ("La OIM registró 1,457 muertes en todo el continente en 2022.", "es", "el continente"),
+    ],
+)
+def test_deaths_in_a_wider_whole_than_the_kit_s_two_areas_are_not_mapped(text, lang, whole):
+    (found,) = proposals(text, lang)
+    assert found.kind == "unmapped" and found.reason.startswith(f"Counts {whole!r}: the kit keeps IOM's")
+
+
+def test_a_border_figure_beside_the_world_s_superlative_is_the_border_s():
+    text = "IOM counted 686 migrants dead or missing along the US-Mexico border in 2022, the world's deadliest land crossing."
+    value, rank = proposals(text)
+    assert (value.kind, value.params["where"], value.test) == ("claim", {"area": "us_mexico_border"}, "686")
+    assert rank.kind == "unmapped"

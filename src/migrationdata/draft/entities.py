@@ -148,7 +148,9 @@ SERIES: tuple[Series, ...] = (
         # the kit's two areas of IOM's data: the US-Mexico border (the default) and the Darién
         "missing-migrants", "Deaths and disappearances of migrants (IOM)", "Missing migrants",
         "missing_migrants_annual", "dead_and_missing", "year",
-        {"en": r"\b(?:died|deaths?|dead|drowned|missing migrants)\b", "es": r"\b(?:murieron|muertes?|muert[oa]s|desaparecid[oa]s|ahogad[oa]s)\b"},
+        # "the toll", "the deadliest route": a story about deaths often names them no other way
+        {"en": r"\b(?:died|deaths?|dead|drowned|missing migrants|deadl(?:y|ier|iest)|disappearances|fatalities|(?:death )?toll)\b",
+         "es": r"\b(?:murieron|muertes?|muert[oa]s|desaparecid[oa]s|desapariciones|ahogad[oa]s|fallecid[oa]s|mort[ií]fer[oa]s?|saldo mortal)\b"},
         priority=5,
     ),
 )  # fmt: skip

@@ -79,6 +79,32 @@ GROUP_RANK = {
     "en": r"\b(?:group|nationality|nationalities|largest number|most numerous)\b",
     "es": r"\b(?:grupo|nacionalidad|nacionalidades|más numeros[oa])\b",
 }
+#: a superlative that ranks places, not periods: "the world's deadliest land route", "the
+#: busiest crossing", "la ruta más mortífera del mundo" (a place noun in or just after the
+#: rank, or the world just before or after it)
+PLACE_NOUN = {
+    "en": r"(?:routes?|crossings?|borders?|corridors?|passages?|regions?|countr(?:y|ies)|ports?|frontiers?)\b",
+    "es": r"(?:rutas?|cruces?|fronteras?|corredores?|regi[oó]n(?:es)?|pa[ií]s(?:es)?|puertos?|garitas?)\b",
+}
+#: ...unless the words after it rank periods: "the lowest southwest border crossings in history"
+TIME_RANK = {
+    "en": r"\b(?:in (?:\w+ )?history|on record|ever|since|all[- ]time)\b",
+    "es": r"\b(?:de (?:la|su) historia|registrad[oa]s?|desde|jam[aá]s|nunca)\b",
+}
+WORLD = {
+    "en": r"\b(?:world'?s?|worldwide|globally|on earth|planet'?s?)\b",
+    "es": r"\b(?:del mundo|en el mundo|mundial(?:es)?|a nivel mundial|del planeta)\b",
+}
+#: a whole wider than the two areas the kit keeps of IOM's data (the Darién, the US–Mexico
+#: border): "the 1,457 deaths across the Americas", "worldwide"
+WIDER = {
+    # ("the world's deadliest" qualifies a superlative: _ranks_places reads it)
+    "en": r"\b(?:the americas|latin america|the (?:western )?hemisphere|the continent|the region|"
+    r"worldwide|globally|the world(?!'s)|around the world)\b",
+    "es": r"\b(?:las americas|america latina|latinoamerica|el continente|la region|el mundo|"
+    r"todo el mundo|a nivel mundial)\b",
+}
+AREA_WORDS = {"en": r"\bborder\b|\bdarien\b", "es": r"\bfrontera\b|\bdarien\b"}
 
 
 @dataclass
@@ -318,6 +344,7 @@ class _Context:
     periods: list[Period]
     mentions: list[Mention]
     carry: Period | None = None  # the period of the sentence before, in the same paragraph
+    story_period: Period | None = None  # the period the paragraphs before ended on
     series_carried: bool = False  # the sentence names no series: the story's last one is used
     closure_mode: str | None = None  # the kind of crossing the story last said was closed
 
@@ -342,6 +369,7 @@ def propose(
     series_carry: Series | None = None,
     closure_mode: str | None = None,
     mentions: list[Mention] | None = None,
+    story_period: Period | None = None,
 ) -> list[Proposal]:
     """Every proposal for one sentence (none for a sentence that states nothing checkable).
     ``carry``: the period the paragraph's sentence before spoke of ("In March ... This is a
@@ -350,7 +378,9 @@ def propose(
     venezolanos fueron la nacionalidad más numerosa, con 266.000 cruces"). ``closure_mode``: the
     kind of crossing the story last said was closed, for a sentence about a closure that names
     none ("The crossings reopened five days later"). ``mentions``: the sentence's
-    :func:`entities.mentions`, where the caller has them already."""
+    :func:`entities.mentions`, where the caller has them already. ``story_period``: the period
+    the paragraphs before ended on, the later end of a change measured "than in 2021" in a
+    sentence that names no other period (with a caveat saying so)."""
     vocab = vocab or entities.vocabulary()
     text = sentence.text
     found_periods = periods.find(text, published, lang)
@@ -368,6 +398,7 @@ def propose(
         mentions = entities.mentions(text, lang, vocab)
     ctx = _Context(sentence, lang, published, vocab, figures, found_periods, mentions, carry)
     ctx.closure_mode = closure_mode
+    ctx.story_period = story_period
     series = entities.main_series(ctx.mentions, vocab)
     if series is None and series_carry is not None and figures:
         series, ctx.series_carried = series_carry, True
@@ -457,6 +488,12 @@ def _base_of(ctx: _Context, fig: Figure) -> Period | None:
     return None
 
 
+def _later(p: Period, than: Period) -> bool:
+    """Does ``p`` begin after ``than`` ends (2022 after 2021)?"""
+    a, b = periods.month_span(p.spec), periods.month_span(than.spec)
+    return a is not None and b is not None and a[0] > b[1]
+
+
 def _holds(fig: Figure, period: Period) -> bool:
     return fig.start <= period.start and period.end <= fig.end
 
@@ -492,6 +529,40 @@ def _after(ctx: _Context, fig: Figure, kind: str, within: int = 40) -> Period | 
     return None
 
 
+def _ranks_places(ctx: _Context, fig: Figure) -> str | None:
+    """The words that make a superlative rank places ("the world's deadliest land route",
+    "the busiest crossing"), or None when it ranks periods ("the deadliest year")."""
+    text = fold(ctx.sentence.text)
+    noun = PLACE_NOUN[ctx.lang]
+    # English puts the noun after the superlative ("deadliest land route"); Spanish before it,
+    # inside the rank's words ("la ruta más mortífera"), or right after ("el mayor cruce")
+    after = re.match(rf"\W*(?:\w+\W+){{0,2}}?{noun}", text[fig.end :], re.I)
+    inside = ctx.lang == "es" and re.search(rf"\b{noun}", fold(fig.text), re.I)
+    world = re.search(WORLD[ctx.lang], text[max(0, fig.start - 25) : fig.end + 40], re.I)
+    if world is None and re.search(TIME_RANK[ctx.lang], text[fig.end : fig.end + 60], re.I):
+        return None
+    if after or inside or world:
+        return ctx.sentence.text[fig.start : fig.end + (after.end() if after else 0)]
+    return None
+
+
+def _wider_whole(ctx: _Context, fig: Figure) -> str | None:
+    """For IOM's deaths: the wider whole a figure counts ("the 1,457 deaths across the
+    Americas", "worldwide"): named in the figure's own clause (up to the next figure or comma),
+    or anywhere in a sentence that names neither of the kit's two areas."""
+    text = fold(ctx.sentence.text)  # same length: offsets hold in the sentence
+    wider, area = re.compile(WIDER[ctx.lang], re.I), re.compile(AREA_WORDS[ctx.lang], re.I)
+    stop = min((f.start for f in ctx.figures if f.start > fig.end), default=len(text))
+    comma = re.search(r"[,;]", text[fig.end : stop])
+    stop = fig.end + comma.start() if comma else stop
+    m = wider.search(text, fig.end, stop)
+    if m is None and area.search(text, fig.end, stop):
+        return None
+    if m is None and not area.search(text):
+        m = wider.search(text)
+    return ctx.sentence.text[m.start() : m.end()] if m else None
+
+
 def _unmapped(ctx: _Context, fig: Figure, reason: str) -> Proposal:
     return ctx.proposal("unmapped", [(fig.start, fig.end)], reason=reason, test=fig.test)
 
@@ -511,6 +582,21 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         return _unmapped(
             ctx, fig, "Crossings of what? Name the traffic (trucks, trains, pedestrians, vehicles)."
         )
+    if series.key == "missing-migrants":
+        wider = _wider_whole(ctx, fig)
+        if wider:
+            return _unmapped(
+                ctx, fig, f"Counts {wider!r}: the kit keeps IOM's figures for two areas only, the Darién "
+                "and the US–Mexico border (data/processed/missing_migrants_annual.csv).",
+            )  # fmt: skip
+    if fig.kind == "rank":
+        places = _ranks_places(ctx, fig)
+        if places:
+            return _unmapped(
+                ctx, fig, f"Ranks places ({places!r}), not periods: rank_in_series compares a series' own "
+                "months or years. Where a table holds those places, map it by hand with metric rank and "
+                "`by`; the kit has no table of the world's routes or borders.",
+            )  # fmt: skip
     # "264 per day", "4,488 a day on average": the daily average over the period
     daily = bool(re.search(DAILY[ctx.lang], ctx.sentence.text, re.I))
     main = _nearest([p for p in ctx.periods if p.kind in MAIN_KINDS], fig, ctx.figures)
@@ -568,6 +654,8 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         freq = _freq(spec, series.freq)
         table, column = series.record_source(freq)
         params = {"table": table, "column": column, "freq": freq, "period": spec}
+        if series.key == "missing-migrants":  # one area's years, never the two areas added up
+            params = {**_table_params(series, ctx), "freq": freq, "period": spec}
         history = series.history_caveat(freq)
         if _nationwide(ctx, series):
             params = {**_table_params(series, ctx), "freq": freq, "period": spec}
@@ -596,6 +684,9 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         bases = {id(b) for f in ctx.figures for b in [_base_of(ctx, f)] if b is not None}
         others = [p for p in ctx.periods if p.kind in MAIN_KINDS and id(p) not in bases]
         target = _nearest(others, fig, ctx.figures) or ctx.carry
+        carried_far = False
+        if target is None and ctx.story_period is not None and _later(ctx.story_period, based):
+            target, carried_far = ctx.story_period, True  # "The toll was 8% lower than in 2021"
         if target is None:
             return _unmapped(
                 ctx, fig, f"A change from {_period_words(based.spec)} to when? No later period named."
@@ -608,7 +699,12 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         if daily:
             params["per"] = "day"
         caveat = (
-            "" if target in others else f"{_period_words(target.spec)}: the period of the sentence before."
+            ""
+            if target in others
+            else f"{_period_words(target.spec)}: the period the story last named (this sentence names "
+            "only the one it is measured from)."
+            if carried_far
+            else f"{_period_words(target.spec)}: the period of the sentence before."
         )
         return ctx.proposal(
             "claim", spans, metric="change", params=params, test=fig.test, caveat=caveat,

@@ -99,6 +99,7 @@ def draft_story(
                     series_carry=series[0],
                     closure_mode=mode,
                     mentions=found,
+                    story_period=last,
                 )
             else:
                 proposals += propose(
@@ -109,12 +110,13 @@ def draft_story(
                     carry,
                     closure_mode=None if modes else mode,
                     mentions=found,
+                    story_period=last,
                 )
             mode = modes[0] if modes else mode
             carry = own or carry
             if named is not None:
                 series = (named, carry)
-        last = carry
+        last = carry or last
     draft = Draft(
         slug=slug or slugify(headline),
         published=published,
