@@ -89,7 +89,12 @@ labels = [
     f"{m:,}" if y in (latest["year"], previous["year"]) else ""
     for y, m in zip(annual["year"], annual["migrants"], strict=True)
 ]
-charts.bar_labels(ax, bars, labels, fontweight="bold")
+texts = charts.bar_labels(ax, bars, labels, fontweight="bold")
+# the year before's label ends at its bar's right edge: centred, it runs into the record's bar
+# at the mobile width
+before = list(annual["year"]).index(previous["year"])
+texts[before].set_horizontalalignment("right")
+texts[before].xy = (bars[before].get_x() + bars[before].get_width(), bars[before].get_height())
 ax.set_xticks([y for y in annual["year"] if y % 5 == 0 or y == latest["year"]])
 ax.tick_params(axis="x", length=0)
 charts.number_axis(ax, style="compact")

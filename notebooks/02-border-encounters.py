@@ -367,7 +367,8 @@ ax.text(
     color=charts.BLUE,
 )
 ax.set_ylim(0, best["apprehensions"] * 1.28)
-ax.set_xlim(first_year - 1, annual["fiscal_year"].iloc[-1] + 1)
+# room left of the first bar for its year's label, which met the y axis's 0 at the mobile width
+ax.set_xlim(first_year - 3, annual["fiscal_year"].iloc[-1] + 1)
 ax.tick_params(axis="x", length=0)
 charts.number_axis(ax, style="compact")
 chart.save(

@@ -175,12 +175,14 @@ for i, c in in_window.iterrows():
         label = charts.t("closures-timeline.bar_days", mode=mode, days=c["days_closed"])
     else:
         label = charts.t("closures-timeline.bar_open", mode=mode, still=still_closed(c["last_day"]))
+    # a bar that ends just before the talks has its label on its left, off the talks' line
+    before_talks = end < STORY_DAY < end + pd.Timedelta(days=15) and start - WINDOW[0] > pd.Timedelta(days=25)
     ax.text(
-        end + pd.Timedelta(days=1),
+        start - pd.Timedelta(days=1) if before_talks else end + pd.Timedelta(days=1),
         y,
         label,
         va="center",
-        ha="left",
+        ha="right" if before_talks else "left",
         fontsize=9,
         color=charts.TEXT,
         bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
