@@ -139,6 +139,24 @@ def test_saving_without_alt_text_fails_and_writes_nothing(kit, alt):
     assert list(kit.iterdir()) == []
 
 
+def test_a_label_that_runs_off_the_mobile_image_fails_and_writes_nothing(kit):
+    chart, data = small_chart()
+    callout = "Deportations (dark blue): 3,548 in 2015, 516 in 2024, fewer every year since then"
+    chart.ax.annotate(callout, (2020, 200_000), xytext=(2020.5, 250_000), ha="left", fontsize=10)
+    # it fits the desktop width: the mobile layout is the one that cannot hold it
+    with pytest.raises(
+        ValueError, match=r"test-chart \(540x824 px, en\): the text 'Deportations .*' runs off"
+    ):
+        chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")
+    assert list(kit.iterdir()) == []
+    # broken over two lines, it fits
+    chart, data = small_chart()
+    chart.ax.annotate(callout.replace(": ", ":\n", 1).replace(", f", ",\nf"), (2020, 200_000),
+                      xytext=(2020.5, 250_000), ha="left", fontsize=10)  # fmt: skip
+    chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")
+    assert (kit / "test-chart-mobile.png").exists()
+
+
 def test_csv_is_the_plotted_data(kit):
     chart, data = small_chart()
     chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")

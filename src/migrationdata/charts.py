@@ -1180,6 +1180,32 @@ class Chart:
         for labels, gap, _start in self._apart:
             if labels:
                 _spread(labels[0].axes, labels, gap)
+        self._check_inside(renderer)
+
+    def _check_inside(self, renderer) -> None:
+        """No text may run off the image: a label the layout could not fit (a one-line callout
+        too long for the mobile width, say) is an error naming the chart, the size, the edition
+        and the words, never a clipped chart published."""
+        fig = self.fig
+        w, h = fig.bbox.width, fig.bbox.height
+
+        def off(box) -> bool:
+            return box.x0 < -1 or box.y0 < -1 or box.x1 > w + 1 or box.y1 > h + 1
+
+        texts = [t for t in fig.texts if t.get_text().strip()]
+        for ax in fig.axes:
+            if not off(ax.get_tightbbox(renderer)):
+                continue
+            # the culprit among the axes' own words, else its ticks or legend
+            texts += [t for t in ax.texts if t.get_visible() and t.get_text().strip()] or [ax]
+        for art in texts:
+            if off(art.get_window_extent(renderer) if art not in fig.axes else art.get_tightbbox(renderer)):
+                words = repr(art.get_text()) if art not in fig.axes else "of the axes (ticks or legend)"
+                raise ValueError(
+                    f"chart {self.slug} ({self.width}x{self.height} px, {self.lang}): the text {words} "
+                    "runs off the image. What to do: shorten it, break it over two lines (\\n in the "
+                    "locale), or move it inside the plot."
+                )
 
     # -- export
 
