@@ -463,9 +463,15 @@ def test_a_record_year_of_deaths_is_ranked_among_the_same_area_s_years():
         "the highest",
     )
     assert (value.params["where"], value.test) == ({"area": "darien"}, "147")
-    # "in history" ranks periods too, though a place noun follows the superlative
-    text = "CBP recorded its lowest southwest border crossings in history in March."
-    assert [p.metric for p in proposals(text)] == ["rank_in_series"]
+    # "in history" ranks periods too, though a place noun follows the superlative; so does a
+    # place after a preposition or a number
+    for text in (
+        "CBP recorded its lowest southwest border crossings in history in March.",
+        "Encounters hit a record high at the border in December.",
+    ):
+        assert [p.metric for p in proposals(text)] == ["rank_in_series"], text
+    text = "Encounters at the southwest border reached a record 301,981 border encounters in December."
+    assert [p.metric for p in proposals(text)] == ["rank_in_series", "value"]
 
 
 @pytest.mark.parametrize(

@@ -536,7 +536,10 @@ def _ranks_places(ctx: _Context, fig: Figure) -> str | None:
     noun = PLACE_NOUN[ctx.lang]
     # English puts the noun after the superlative ("deadliest land route"); Spanish before it,
     # inside the rank's words ("la ruta más mortífera"), or right after ("el mayor cruce")
-    after = re.match(rf"\W*(?:\w+\W+){{0,2}}?{noun}", text[fig.end :], re.I)
+    # up to two words before the noun, neither a number ("a record 301,981 border encounters")
+    # nor a preposition or article ("a record high at the border" ranks months)
+    word = r"(?!(?:at|in|on|of|for|to|the|a|an|along|across|from|into|by|with|near|en|de|del|la|el|los|las)\b)[^\W\d_]+\s+"
+    after = re.match(rf"\s*(?:{word}){{0,2}}?{noun}", text[fig.end :], re.I)
     inside = ctx.lang == "es" and re.search(rf"\b{noun}", fold(fig.text), re.I)
     world = re.search(WORLD[ctx.lang], text[max(0, fig.start - 25) : fig.end + 40], re.I)
     if world is None and re.search(TIME_RANK[ctx.lang], text[fig.end : fig.end + 60], re.I):
