@@ -107,6 +107,34 @@ def test_png_is_twice_the_css_size_and_mobile_variant_follows(kit, size):
         assert not (kit / "test-chart-mobile.png").exists()
 
 
+def test_png_is_opaque_rgb_with_the_pixels_matplotlib_draws(kit):
+    """The PNG drops only the alpha channel: its pixels are those of matplotlib's own RGBA PNG
+    of the same figure, at 192 dpi; a figure with see-through parts is refused, not flattened."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    chart, data = small_chart()
+    chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")
+    ours = Image.open(kit / "test-chart.png")
+    assert ours.mode == "RGB" and round(ours.info["dpi"][0]) == 192
+
+    chart, data = small_chart()
+    chart.layout()
+    theirs = io.BytesIO()
+    chart.fig.savefig(theirs, format="png", dpi=192)
+    rgba = np.asarray(Image.open(theirs))
+    assert rgba.shape[2] == 4 and (rgba[..., 3] == 255).all()
+    assert np.array_equal(np.asarray(ours), rgba[..., :3])
+
+    chart, data = small_chart(slug="see-through")
+    chart.fig.patch.set_alpha(0.5)
+    with pytest.raises(ValueError, match="see-through: part of the image is transparent"):
+        chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")
+    assert not (kit / "see-through.png").exists()
+
+
 def test_svg_keeps_text_as_text_and_rebuilds_byte_for_byte(kit, tmp_path_factory):
     chart, data = small_chart()
     chart.save(data=data, alt_text="Bar chart: 520,085 crossings in 2023.")
