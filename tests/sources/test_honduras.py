@@ -52,6 +52,18 @@ def test_2023_by_nationality_adds_up():
     assert 0 < by.iloc[0]["share"] < 1
 
 
+def test_inm_s_china_is_coded_twn_by_the_republisher():
+    """INM reported 12,184 people from China for 2023 (EFE, 5 January 2024); the republished
+    file has them under TWN (12,188, four added by later revisions) and no CHN row from 2022 to
+    October 2024, so a count of China takes both codes (honduras.AS_REPORTED)."""
+    df = honduras.monthly_by_nationality()
+    year = df["month"].dt.year
+    assert int(df.loc[(year == 2023) & (df["nationality_iso3"] == "TWN"), "migrants"].sum()) == 12_188
+    chn = df[df["nationality_iso3"] == "CHN"]
+    assert not ((chn["month"] >= "2022-01-01") & (chn["month"] < "2024-11-01")).any()
+    assert honduras.AS_REPORTED["CHN"] == ("CHN", "TWN")
+
+
 def test_fetch_from_mirror_reproduces_committed_tables(mirror, tmp_data):
     report = fetch_source(honduras.SOURCE, mirror=str(mirror), base=tmp_data)
     assert report.status == "updated", report.error
