@@ -44,8 +44,9 @@ KNOWN_REPEATS = frozenset(
 #: nationalities INM reports under a name the republisher coded otherwise: the code a story's
 #: country means -> the codes that hold its people in this table. INM's "China" is coded TWN
 #: (Taiwan) in the republished file: INM's 2023 figure for China, 12,184 (reported on
-#: 5 January 2024), is TWN's 12,188 here; its 6,608 to 20 September 2023 and 5,438 to 23 July
-#: fall inside TWN's January-September and January-July counts; and CHN has no row in 2022,
+#: 5 January 2024), is TWN's 12,188 here; its 6,608 to 20 September 2023 lies between TWN's
+#: 6,288 to August and 6,858 to September, its 5,438 to 23 July between 4,654 to June and 5,634
+#: to July; and CHN has no row in 2022,
 #: 2023 or 2024 before November (TWN's rows begin in March 2022). From then on both appear, so a
 #: count of China takes both.
 AS_REPORTED = {"CHN": ("CHN", "TWN")}
