@@ -37,6 +37,11 @@ KNOWN_RELEASES = {
     "cbp_provisional": {
         "2026-07-01": "2026-08-22",
     },
+    # INM Honduras gave 2023's whole-year count (545,043, the sum of the months here) on Friday
+    # 5 January 2024, as EFE reported that day: December was out five days after it ended
+    "honduras": {
+        "2023-12-01": "2024-01-05",
+    },
     # Banxico's February 2025 remittances were out on 1 April 2025 (BBVA Research's note of that
     # day quotes them): a day before the usual lag from a 28-day month
     "remittances": {
