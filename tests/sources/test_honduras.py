@@ -62,6 +62,12 @@ def test_inm_s_china_is_coded_twn_by_the_republisher():
     chn = df[df["nationality_iso3"] == "CHN"]
     assert not ((chn["month"] >= "2022-01-01") & (chn["month"] < "2024-11-01")).any()
     assert honduras.AS_REPORTED["CHN"] == ("CHN", "TWN")
+    # the loader a chart reads names them as INM does, seventh in 2023 as in INM's list
+    by = honduras.by_nationality(2023)
+    assert "TWN" not in set(by["nationality_iso3"]) and by["migrants"].sum() == 545_043
+    china = by[by["nationality_iso3"] == "CHN"].iloc[0]
+    assert (china["nationality"], china["nationality_es"], china["migrants"]) == ("China", "China", 12_188)
+    assert list(by["nationality_iso3"][:8]) == ["VEN", "CUB", "HTI", "ECU", "COL", "GIN", "CHN", "SEN"]
 
 
 def test_fetch_from_mirror_reproduces_committed_tables(mirror, tmp_data):

@@ -20,6 +20,7 @@ import pandas as pd
 
 from migrationdata import processed, rdata, schemas
 from migrationdata.catalog import Column, RemoteFile, Source, Table
+from migrationdata.countries import english_name, spanish_name
 from migrationdata.errors import DataError
 
 GDIDATA_COMMIT = "c9e4cc69cebd91d6cfca5f4107e2406e4de2c6ff"
@@ -284,9 +285,18 @@ def demographics() -> pd.DataFrame:
 
 
 def by_nationality(year: int) -> pd.DataFrame:
-    """Entries in ``year`` by nationality, largest first, with each one's share."""
+    """Entries in ``year`` by nationality, largest first, with each one's share. Nationalities
+    are named as INM reports them: the codes in :data:`AS_REPORTED` count as one (TWN's rows
+    are INM's China, so they are China here, as in INM's own figures)."""
     df = monthly_by_nationality()
-    df = df[df["month"].dt.year == year]
+    df = df[df["month"].dt.year == year].copy()
+    for code, codes in AS_REPORTED.items():
+        rows = df["nationality_iso3"].isin(codes)
+        df.loc[rows, ["nationality_iso3", "nationality", "nationality_es"]] = (
+            code,
+            english_name(code),
+            spanish_name(code),
+        )
     out = df.groupby(["nationality_iso3", "nationality", "nationality_es"], as_index=False)["migrants"].sum()
     out["share"] = out["migrants"] / out["migrants"].sum()
     return out.sort_values(["migrants", "nationality_iso3"], ascending=[False, True]).reset_index(drop=True)
