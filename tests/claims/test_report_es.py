@@ -338,3 +338,31 @@ def test_the_seed_storys_outlet_and_missing_address_are_worded_in_spanish(report
     put(tmp_path, "with-an-address", data)
     with pytest.raises(Exception, match="url_es words an unknown address in Spanish"):
         load_story(tmp_path / "with-an-address")
+
+
+def test_a_storys_notes_in_spanish_replace_the_labelled_english(reports, tmp_path):
+    """notes_es, a person's Spanish for the story's notes, is what the Spanish edition prints,
+    with no "original text" label; the English edition keeps the notes; notes_es without the
+    notes it renders is an error."""
+    es = (reports / "honduras-2023-efe-es" / "es" / "factcheck.md").read_text()
+    line = next(ln for ln in es.splitlines() if ln.startswith("Nota:"))
+    assert line.startswith("Nota: El INM dio el año completo el mismo día") and "texto original" not in line
+    en = (reports / "honduras-2023-efe-es" / "factcheck.md").read_text()
+    assert "INM gave the whole year on the day the story ran" in en and "El INM dio" not in en
+    # a story with notes and no notes_es keeps the English, labelled, in Spanish
+    data = seed_data()
+    data["notes"] = "Checked against the <b>first</b> release."
+    root, out = tmp_path / "stories", tmp_path / "out"
+    put(root, "noted", data)
+    write_reports(out, root=root)
+    html = (out / "noted" / "es" / "factcheck.html").read_text()
+    assert 'Nota: <span lang="en">Checked against the &lt;b&gt;first&lt;/b&gt; release.</span>' in html
+    data["notes_es"] = "Cotejado con la <b>primera</b> publicación."
+    put(root, "noted", data)
+    write_reports(out, root=root)
+    html = (out / "noted" / "es" / "factcheck.html").read_text()
+    assert "<p>Nota: Cotejado con la &lt;b&gt;primera&lt;/b&gt; publicación.</p>" in html
+    del data["notes"]
+    put(root, "noted", data)
+    with pytest.raises(Exception, match="notes_es renders the story's notes in Spanish"):
+        load_story(root / "noted")

@@ -203,6 +203,13 @@ class Words:
     def pair(self, english: str) -> tuple[str, bool]:
         return english, not self.english
 
+    def notes(self, story) -> tuple[str, bool]:
+        """The story's notes in this edition: a person's Spanish (``notes_es``) where written,
+        else the English, flagged as the original text."""
+        if not self.english and getattr(story, f"notes_{self.lang}", None):
+            return getattr(story, f"notes_{self.lang}").strip(), False
+        return self.pair(story.notes.strip())
+
     def _translated(self, r: Result, field: str, english: str) -> tuple[str, bool]:
         if self.english:
             return english, False
@@ -522,7 +529,7 @@ def report_markdown(story: Story, rows: list[Row], view: View, w: Words | None =
     out += [
         f"{w('the_story')}: {_story_line(story, w)}",
         "",
-        *([f"{w.common('note')}: {_said_md(w.pair(story.notes.strip()), w)}", ""] if story.notes else []),
+        *([f"{w.common('note')}: {_said_md(w.notes(story), w)}", ""] if story.notes else []),
         w("md.intro", published=pub, when=now, slug=story.slug),
         "",
         w(
@@ -873,8 +880,9 @@ def docs_markdown() -> str:
         "where a claim has them: the claim, caveat and reason rendered in Spanish by a person (never by a",
         "machine). Where one is missing it shows the English, labelled as the original text. A `caveat_es`",
         "or `reason_es` without the English it renders is an error. At the story's level, `outlet_es` words",
-        'the outlet in Spanish ("Reescritura web de una nota de Reuters"), and `url_es` the reason for an',
-        'unknown address (`desconocida: …`, beside `url: "unknown: …"`); the headline stays in its own language.',
+        'the outlet in Spanish ("Reescritura web de una nota de Reuters"), `notes_es` the notes, and `url_es`',
+        'the reason for an unknown address (`desconocida: …`, beside `url: "unknown: …"`); the headline stays',
+        "in its own language.",
         "",
         "Besides `claims:`, a story may list under `unmapped:` the figures no claim checks yet, each with",
         "`paragraph`, `words`, `reason` and optionally `test` (`migrationdata draft` writes them: no series",

@@ -145,6 +145,9 @@ class StoryFile(BaseModel):
         None, description="why text.txt may be stored, or why only a paraphrase is"
     )
     notes: str | None = None
+    notes_es: str | None = Field(
+        None, min_length=1, description="the notes in Spanish (Mexico), written by a person, for the Spanish report"
+    )
     claims: list[ClaimEntry]
     unmapped: list[Unmapped] = Field(
         default_factory=list, description="figures no claim checks yet, each with the reason"
@@ -164,6 +167,8 @@ class StoryFile(BaseModel):
                 "url_es words an unknown address in Spanish; this story has an address (url), "
                 "which both editions link: remove url_es"
             )
+        if self.notes_es and not self.notes:
+            raise ValueError("notes_es renders the story's notes in Spanish; write the notes (in English) too")
         return self
 
 
@@ -209,6 +214,7 @@ class Story:
     text_licence: str | None = None
     paragraphs: list[str] | None = None
     notes: str | None = None
+    notes_es: str | None = None  # the notes as a person wrote them in Spanish
     unmapped: list[dict] = field(default_factory=list)  # paragraph, words, reason, [test]
     outlet_es: str | None = None  # the outlet as the Spanish report words it
     url_es: str | None = None  # for an unknown address, the why in Spanish
@@ -571,6 +577,7 @@ def load_story(path: Path | str) -> Story:
         text_licence=sf.text_licence,
         paragraphs=paras,
         notes=sf.notes,
+        notes_es=sf.notes_es,
         unmapped=[u.model_dump(exclude_none=True) for u in sf.unmapped],
     )
 
