@@ -146,7 +146,9 @@ class StoryFile(BaseModel):
     )
     notes: str | None = None
     notes_es: str | None = Field(
-        None, min_length=1, description="the notes in Spanish (Mexico), written by a person, for the Spanish report"
+        None,
+        min_length=1,
+        description="the notes in Spanish (Mexico), written by a person, for the Spanish report",
     )
     claims: list[ClaimEntry]
     unmapped: list[Unmapped] = Field(
@@ -168,7 +170,9 @@ class StoryFile(BaseModel):
                 "which both editions link: remove url_es"
             )
         if self.notes_es and not self.notes:
-            raise ValueError("notes_es renders the story's notes in Spanish; write the notes (in English) too")
+            raise ValueError(
+                "notes_es renders the story's notes in Spanish; write the notes (in English) too"
+            )
         return self
 
 
