@@ -203,3 +203,24 @@ def test_the_spanish_gallery_names_publishers_and_months_in_spanish():
     en = {t["table"]: t for t in gallery.data_as_of(gallery.sidecars(FIGURES))}
     assert en["cbp_southwest_monthly"]["publisher"].startswith("U.S. Customs and Border Protection")
     assert en["cbp_southwest_monthly"]["data_to"] == "Nov 2025"
+
+
+def test_the_gallery_reads_the_sidecars_english_month_whatever_the_locale(monkeypatch):
+    """The sidecar's "Nov 2025" is read by name, not by strptime's locale-bound %b: a process
+    whose time locale is Spanish still writes the Spanish month (simulated here by a strptime
+    that knows no English month names)."""
+    import datetime as dt
+
+    from migrationdata import gallery
+
+    class NoEnglish(dt.datetime):
+        @classmethod
+        def strptime(cls, *_args):
+            raise ValueError("unconverted month name")
+
+    monkeypatch.setattr(gallery.dt, "datetime", NoEnglish)
+    assert gallery._period_in("Nov 2025", "es") == "nov 2025"
+    assert gallery._period_in("Aug 2025", "es") == "ago 2025"
+    assert (
+        gallery._period_in("FY2025", "es") == "FY2025" and gallery._period_in("Nov 2025", "en") == "Nov 2025"
+    )

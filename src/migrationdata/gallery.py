@@ -18,6 +18,7 @@ import hashlib
 import html
 import json
 import os
+import re
 from pathlib import Path
 
 from migrationdata import i18n, paths
@@ -102,11 +103,16 @@ def _period_in(label: str, lang: str) -> str:
     and calendar years) read the same in every edition."""
     if lang == i18n.DEFAULT or not label:
         return label
-    try:
-        month = dt.datetime.strptime(label, "%b %Y").date()
-    except ValueError:
+    # the sidecar's English month, read by name rather than by strptime's %b, which follows
+    # the process's locale (a desk machine set to es_MX would not read "Nov")
+    m = re.fullmatch(r"([A-Z][a-z]{2}) (\d{4})", label.strip())
+    if not m or m.group(1) not in _MONTHS:
         return label
+    month = dt.date(int(m.group(2)), _MONTHS.index(m.group(1)) + 1, 1)
     return i18n.date(month, lang, "month_year_short")
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _strip_label(source: str) -> str:
