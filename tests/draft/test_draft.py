@@ -389,3 +389,96 @@ def test_a_change_from_a_year_with_no_later_year_named_is_to_the_year_the_story_
         "down about 8%",
     )
     assert change.caveat.startswith("2022: the period the story last named")
+
+
+HONDURAS_ES = """\
+Medio millón de migrantes atravesaron Honduras
+
+El Instituto Nacional de Migración (INM) de Honduras contó el jueves unos 545.043 migrantes, la mayoría de ellos venezolanos, que cruzaron el país durante 2023.
+
+De acuerdo con el INM, quienes ingresaron entre el 1 de enero y el 31 de diciembre superan en un 188,6 % a los 188.858 extranjeros contados en 2022.
+
+Del total, 228.889 eran venezolanos. Les siguieron Cuba (85.969), Haití (82.249) y China (12.184).
+
+Los 135.752 migrantes restantes llegaron de más de treinta países.
+
+Las autoridades abrieron cuatro centros de atención para migrantes irregulares.
+"""
+
+HONDURAS_EN = """\
+Half a million migrants crossed Honduras
+
+The INM of Honduras counted about 545,043 migrants, most of them Venezuelans, who passed through Honduras in 2023.
+
+According to the INM, those who entered between January 1 and December 31 were 188.6% more than the 188,858 foreigners counted in 2022.
+
+Of that total, 228,889 were Venezuelans. Next came Cuba (85,969) and Haiti (82,249).
+
+The remaining 147,936 migrants came from more than thirty countries.
+"""
+
+
+def _honduras(text, lang):
+    draft = draft_story(text, date(2024, 1, 5), lang, evaluator=None)
+    return draft, [(p.paragraph, p.metric, p.params, p.test) for p in draft.entries]
+
+
+def test_a_story_on_inm_honduras_is_honduras_count_not_mexico_s():
+    """Honduras' INM named once, then "el INM" alone; a whole year given by its first and last
+    days; a list of nationalities with their counts, of the total named last (2023, not 2022,
+    the change's base); "the remaining" as the rest of that list; countries are not people."""
+    hn, nat = (
+        {"table": "honduras_monthly", "column": "migrants"},
+        {
+            "table": "honduras_monthly_nationality",
+            "column": "migrants",
+        },
+    )
+
+    def of(code):
+        return {**nat, "where": {"nationality_iso3": code}, "period": "2023"}
+
+    draft, entries = _honduras(HONDURAS_ES, "es")
+    assert entries == [
+        (2, "value", {**hn, "period": "2023"}, "about 545,043"),
+        (2, "share", of("VEN"), "more than 50%"),
+        (3, "change", {**hn, "from": "2022", "to": "2023", "measure": "percent"}, "up 188.6%"),
+        (3, "value", {**hn, "period": "2022"}, "188,858"),
+        (4, "value", of("VEN"), "228,889"),
+        (4, "value", of("CUB"), "85,969"),
+        (4, "value", of("HTI"), "82,249"),
+        (4, "value", of(["CHN", "TWN"]), "12,184"),
+        (5, "value", {**nat, "exclude": {"nationality_iso3": ["VEN", "CUB", "HTI", "CHN", "TWN"]}, "period": "2023"},
+         "135,752"),
+    ]  # fmt: skip
+    assert "coded TWN" in draft.entries[7].caveat
+    assert [(p.paragraph, p.reason.split(":")[0]) for p in draft.unmapped] == [
+        (1, "Period ambiguous"),  # the headline's half a million
+        (5, "A number of countries (nationalities), not of people"),
+    ]
+    assert all(p.params.get("table") != "mexico_irregular_monthly" for p in draft.entries)
+
+    draft, entries = _honduras(HONDURAS_EN, "en")
+    assert entries == [
+        (2, "value", {**hn, "period": "2023"}, "about 545,043"),
+        (2, "share", of("VEN"), "more than 50%"),
+        (3, "change", {**hn, "from": "2022", "to": "2023", "measure": "percent"}, "up 188.6%"),
+        (3, "value", {**hn, "period": "2022"}, "188,858"),
+        (4, "value", of("VEN"), "228,889"),
+        (4, "value", of("CUB"), "85,969"),
+        (4, "value", of("HTI"), "82,249"),
+        (5, "value", {**nat, "exclude": {"nationality_iso3": ["VEN", "CUB", "HTI"]}, "period": "2023"}, "147,936"),
+    ]  # fmt: skip
+
+
+def test_a_story_on_inm_honduras_is_checked_against_honduras_tables():
+    if not engine.available():
+        pytest.skip("the claims engine is not installed")
+    draft = draft_story(HONDURAS_ES, date(2024, 1, 5), "es")
+    verdicts = {(p.paragraph, p.metric, p.test): p.evaluations["publication"].verdict for p in draft.entries}
+    assert verdicts[(2, "value", "about 545,043")] == "supported"
+    # Venezuelans were 42%: the largest group, not a majority
+    assert verdicts[(2, "share", "more than 50%")] == "not-supported"
+    assert verdicts[(3, "change", "up 188.6%")] == "supported"
+    # INM's China is TWN's 12,188 in the file: a revision of four, within the 0.2% tolerance
+    assert verdicts[(4, "value", "12,184")] == "supported-with-caveat"

@@ -239,3 +239,31 @@ def test_digits_follow_each_languages_separators():
     assert parse_digits("1,234.5", "en") == 1234.5
     assert parse_digits("1.234,5", "es") == 1234.5
     assert parse_digits("1\u00a0234", "es") == 1234
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "test", "words"),
+    [
+        ("superan en un 188,6 % a los 188.858 de 2022", "es", "up 188.6%", "superan en un 188,6 %"),
+        ("were 188.6% more than the 188,858 of 2022", "en", "up 188.6%", "188.6%"),
+        ("were 188.6% higher than in 2022", "en", "up 188.6%", "188.6%"),
+    ],
+)
+def test_surpassing_by_a_percentage_is_a_rise(text, lang, test, words):
+    change = spot(text, lang)[0]
+    assert (change.kind, change.test, change.text) == ("change", test, words)
+    # "superan los 500.000" is still a qualifier ("more than"), not a rise
+    assert only("superan los 500.000 migrantes", "es").test == "more than 500,000"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "words"),
+    [
+        ("545.043 migrantes, la mayoría de ellos venezolanos", "es", "la mayoría de ellos"),
+        ("500,000 migrants, most of them Venezuelans", "en", "most of them"),
+        ("500,000 migrants, mostly from Venezuela", "en", "mostly"),
+    ],
+)
+def test_most_of_them_is_more_than_half(text, lang, words):
+    majority = [f for f in spot(text, lang) if f.majority]
+    assert [(f.kind, f.test, f.text) for f in majority] == [("percent", "more than 50%", words)]

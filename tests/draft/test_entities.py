@@ -6,7 +6,14 @@ import csv
 
 import pytest
 
-from migrationdata.draft.entities import DECLARED_RESIDUALS, SERIES, main_series, mentions, vocabulary
+from migrationdata.draft.entities import (
+    DECLARED_RESIDUALS,
+    SERIES,
+    main_series,
+    mentions,
+    same_institute,
+    vocabulary,
+)
 from migrationdata.paths import processed_dir
 from migrationdata.sources import cbp
 
@@ -120,3 +127,57 @@ def test_every_series_with_a_table_names_a_column_of_it():
         with (processed_dir() / f"{s.table}.csv").open(encoding="utf-8") as fh:
             header = next(csv.reader(fh))
         assert s.column in header, (s.key, s.table, s.column, header)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("El Instituto Nacional de Migración (INM) de Honduras dio la cifra del año.", "es"),
+        ("Los migrantes atravesaron Honduras camino del norte.", "es"),
+        ("Medio millón de personas cruzaron Honduras.", "es"),
+        ("Honduras' National Migration Institute gave the year's figure.", "en"),
+        ("The INM of Honduras gave the year's figure.", "en"),
+        ("Half a million people crossed Honduras.", "en"),
+        ("Half a million people passed through Honduras.", "en"),
+    ],
+)
+def test_honduras_institute_and_the_way_across_honduras_name_inm_honduras_count(text, lang):
+    named = mentions(text, lang)
+    assert main_series(named).key == "honduras"
+    # Honduras is the publisher or the way, not the people's nationality
+    assert not [m for m in named if m.kind == "nationality"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("El Instituto Nacional de Migración (INM) presentó a más extranjeros.", "es"),
+        ("The National Migration Institute (INM) detained more foreigners.", "en"),
+    ],
+)
+def test_the_institute_alone_is_mexico_s(text, lang):
+    assert main_series(mentions(text, lang)).key == "mexico-enforcement"
+
+
+def test_a_bare_inm_is_the_institute_the_story_named_with_its_country():
+    first, institute = same_institute(mentions("El INM de Honduras dio la cifra.", "es"), None)
+    assert institute == "honduras" and main_series(first).key == "honduras"
+    later, institute = same_institute(mentions("Según el INM, entraron más.", "es"), institute)
+    assert institute == "honduras" and main_series(later).key == "honduras"
+    # a story that names no institute's country keeps the vocabulary's reading: Mexico's
+    alone, institute = same_institute(mentions("Según el INM, entraron más.", "es"), None)
+    assert institute is None and main_series(alone).key == "mexico-enforcement"
+    # ...and one that goes on to Mexico's by name reads the bare one after as Mexico's again
+    _, institute = same_institute(mentions("El INM de México detuvo a más.", "es"), "honduras")
+    assert institute == "mexico-enforcement"
+
+
+def test_migrants_from_honduras_are_a_nationality_and_a_listed_country_its_count():
+    assert ("nationality", "HND") in found("Unos 20.000 migrantes de Honduras cruzaron el Darién.", "es")
+    assert ("nationality", "HND") in found("Migrants from Honduras crossed the Darién.", "en")
+    listed = [
+        m.key for m in mentions("Detrás quedaron Cuba (85.969), Haití (82.249) y Guinea (12.902).", "es")
+    ]
+    assert listed == ["CUB", "HTI", "GIN"]
+    # heading for the United States is the route, not a nationality
+    assert not found("Cruzaron camino de Estados Unidos.", "es") & {("nationality", "USA")}

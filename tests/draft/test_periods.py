@@ -116,3 +116,22 @@ def test_published_accepts_a_date_or_an_iso_datetime(given):
 def test_a_published_date_that_does_not_parse_says_what_to_give(given):
     with pytest.raises(DraftError, match="YYYY-MM-DD"):
         parse_published(given)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "spec", "kind"),
+    [
+        # read on 5 January 2024: the latest such span up to that day
+        ("entre el 1 de enero y el 31 de diciembre", "es", "2023", "year"),
+        ("del 1 de enero al 30 de junio de 2023", "es", "2023-01..2023-06", "range"),
+        ("entre el 1 y el 30 de noviembre", "es", "2023-11", "month"),
+        ("between January 1 and December 31", "en", "2023", "year"),
+        ("from 1 January to 31 March 2023", "en", "2023-01..2023-03", "range"),
+        # days that are not whole months: no period the monthly tables hold
+        ("entre el 1 de enero y el 20 de septiembre", "es", "", "days"),
+        ("between January 1 and September 20", "en", "", "days"),
+    ],
+)
+def test_a_span_of_days_is_its_whole_months_or_no_period(text, lang, spec, kind):
+    (found,) = find(text, date(2024, 1, 5), lang)
+    assert (found.spec, found.kind, found.text) == (spec, kind, text)

@@ -491,3 +491,116 @@ def test_a_border_figure_beside_the_world_s_superlative_is_the_border_s():
     value, rank = proposals(text)
     assert (value.kind, value.params["where"], value.test) == ("claim", {"area": "us_mexico_border"}, "686")
     assert rank.kind == "unmapped"
+
+
+HN = {"table": "honduras_monthly", "column": "migrants"}
+HN_NAT = {"table": "honduras_monthly_nationality", "column": "migrants"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        (
+            "El Instituto Nacional de Migración (INM) de Honduras contó unos 545.043 migrantes, la mayoría "
+            "de ellos venezolanos, que atravesaron el país en 2023.",
+            "es",
+            [
+                ("value", {**HN, "period": "2023"}, "about 545,043"),
+                ("share", {**HN_NAT, "where": {"nationality_iso3": "VEN"}, "period": "2023"}, "more than 50%"),
+            ],
+        ),
+        (
+            "Honduras' National Migration Institute counted about 545,043 migrants, most of them Venezuelans, "
+            "who crossed the country in 2023.",
+            "en",
+            [
+                ("value", {**HN, "period": "2023"}, "about 545,043"),
+                ("share", {**HN_NAT, "where": {"nationality_iso3": "VEN"}, "period": "2023"}, "more than 50%"),
+            ],
+        ),
+        (
+            "Según el INM de Honduras, los que ingresaron entre el 1 de enero y el 31 de diciembre superan en "
+            "un 188,6 % a los 188.858 extranjeros contados en 2022.",
+            "es",
+            [
+                ("change", {**HN, "from": "2022", "to": "2023", "measure": "percent"}, "up 188.6%"),
+                ("value", {**HN, "period": "2022"}, "188,858"),
+            ],
+        ),
+        (
+            "According to the INM of Honduras, those who entered between January 1 and December 31 were "
+            "188.6% more than the 188,858 foreigners counted in 2022.",
+            "en",
+            [
+                ("change", {**HN, "from": "2022", "to": "2023", "measure": "percent"}, "up 188.6%"),
+                ("value", {**HN, "period": "2022"}, "188,858"),
+            ],
+        ),
+        (
+            "Entries that passed through Honduras between January 1 and December 31 were 188.6% higher than "
+            "the 188,858 of 2022.",
+            "en",
+            [
+                ("change", {**HN, "from": "2022", "to": "2023", "measure": "percent"}, "up 188.6%"),
+                ("value", {**HN, "period": "2022"}, "188,858"),
+            ],
+        ),
+        (
+            "In 2023 the INM of Honduras counted Cuba (85,969), Haiti (82,249) and Senegal (8,964).",
+            "en",
+            [
+                ("value", {**HN_NAT, "where": {"nationality_iso3": code}, "period": "2023"}, test)
+                for code, test in (("CUB", "85,969"), ("HTI", "82,249"), ("SEN", "8,964"))
+            ],
+        ),
+        (
+            "En 2023 cruzaron Honduras 228.889 venezolanos y 46.086 migrantes de Ecuador.",
+            "es",
+            [
+                ("value", {**HN_NAT, "where": {"nationality_iso3": "VEN"}, "period": "2023"}, "228,889"),
+                ("value", {**HN_NAT, "where": {"nationality_iso3": "ECU"}, "period": "2023"}, "46,086"),
+            ],
+        ),
+    ],
+)  # fmt: skip
+def test_inm_honduras_count_its_change_and_its_nationalities(text, lang, expected):
+    assert claims(text, lang) == expected
+
+
+def test_inm_honduras_china_is_both_codes_the_republished_file_uses():
+    (china,) = proposals("El INM de Honduras contó 12.184 migrantes de China en 2023.", "es")
+    assert (china.params, china.test) == (
+        {**HN_NAT, "where": {"nationality_iso3": ["CHN", "TWN"]}, "period": "2023"},
+        "12,184",
+    )
+    assert "coded TWN" in china.caveat
+
+
+def test_most_of_several_peoples_is_no_share_and_the_total_keeps_no_nationality():
+    # "mostly Venezuelans and Ecuadorians" weighs them together: no one group's share to test
+    assert claims("Más de 500.000 migrantes cruzaron el Darién en 2023, en su mayoría venezolanos y ecuatorianos.", "es") == [
+        ("value", {"table": "darien_monthly", "column": "migrants", "period": "2023"}, "more than 500,000")
+    ]  # fmt: skip
+    # "most of them" with no people after it is not a statistic
+    assert claims("Most of them crossed the Darién at night in 2023.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "reason"),
+    [
+        ("El INM de Honduras contó 120.000 migrantes entre el 1 de enero y el 20 de septiembre.", "es", "A span of days"),
+        ("Honduras' National Migration Institute counted 120,000 between January 1 and September 20.", "en", "A span of days"),
+        ("Los migrantes que cruzaron Honduras en 2023 procedían de más de treinta países.", "es", "A number of countries"),
+        ("Migrants who crossed Honduras in 2023 came from 30 countries.", "en", "A number of countries"),
+        ("Los 54.664 migrantes restantes cruzaron Honduras en 2023.", "es", "The remaining after which groups?"),
+    ],
+)  # fmt: skip
+def test_what_inm_honduras_figures_cannot_be_mapped_to_says_why(text, lang, reason):
+    found = proposals(text, lang)
+    assert [p.kind for p in found] == ["unmapped"]
+    assert found[0].reason.startswith(reason)
+
+
+def test_facilities_are_not_a_count_of_migrants():
+    text = "El Gobierno habilitó cuatro centros de atención al migrante irregular en Honduras en 2023."
+    assert [p for p in proposals(text, "es") if p.kind in ("claim", "unmapped")] == []

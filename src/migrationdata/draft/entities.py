@@ -130,9 +130,13 @@ SERIES: tuple[Series, ...] = (
     Series(
         "mexico-enforcement", "Mexico's enforcement: foreigners detained or returned (UPM)", "Mexico's enforcement",
         "mexico_irregular_monthly", "events", "year",
-        {"en": r"mexic(?:o|an)(?:'s)? (?:authorities|immigration|migration institute|enforcement|deport\w*|detain\w*|detentions)|"
+        # "National Migration Institute" and "INM" alone are Mexico's unless the story named
+        # Honduras' institute (see same_institute)
+        {"en": r"mexic(?:o|an)(?:'s)? (?:authorities|immigration|(?:national )?migration institute|enforcement|deport\w*|detain\w*|detentions)|"
+               r"(?:national migration institute|\bINM\b)(?: \(INM\))? (?:of|in) mexico|"
                r"national migration institute|\bINM\b|deported by mexico|detained (?:in|by) mexico",
-         "es": r"instituto nacional de migración|\bINM\b|unidad de política migratoria|autoridades mexicanas|"
+         "es": r"(?:instituto nacional de migración|\bINM\b)(?: \(INM\))? (?:de méxico|mexicano)|"
+               r"instituto nacional de migración|\bINM\b|unidad de política migratoria|autoridades mexicanas|"
                r"detenid[oa]s en méxico|deportad[oa]s (?:por|desde) méxico|presentad[oa]s ante"},
         priority=5,
     ),
@@ -140,8 +144,16 @@ SERIES: tuple[Series, ...] = (
         # Honduras' count of people entering irregularly (INM Honduras); "from Honduras" is a
         # nationality, not this count
         "honduras", "Irregular entries into Honduras (INM)", "Honduras", "honduras_monthly", "migrants", "year",
-        {"en": r"(?<!from )(?<!of )\bhonduras\b(?=.*\b(?:entr(?:y|ies|ants?|ed)|irregular\w*|registered|recorded)\b)",
-         "es": r"(?<!de )(?<!desde )\bhonduras\b(?=.*\b(?:ingres\w*|entrad\w*|irregular\w*|registr\w*)\b)"},
+        # Honduras' INM by name, a way across the country ("crossed Honduras", "atravesaron
+        # Honduras"), or the country with an entry word after it
+        {"en": r"\bhonduras'?s? (?:national )?migration institute(?: \(INM\))?|\bhonduran (?:national )?migration institute|"
+               r"(?:national migration institute|\bINM\b)(?: \(INM\))? (?:of|in) honduras|\bhonduras'?s? INM\b|"
+               r"\b(?:cross(?:ed|es|ing)?|passed through|pass(?:es|ing)? through|transit(?:ed|s|ing)?(?: through)?)\s+honduras\b|"
+               r"(?<!from )(?<!of )\bhonduras\b(?=.*\b(?:entr(?:y|ies|ants?|ed)|irregular\w*|registered|recorded)\b)",
+         "es": r"(?:instituto nacional de migración|\bINM\b)(?: \(INM\))? (?:de honduras|hondureñ[oa])|"
+               r"\b(?:cruz(?:aron|an|ó|a|ar)|atraves(?:aron|aban|an|ó|ar)|transit(?:aron|an|ó|ar)(?: por)?|"
+               r"pas(?:aron|an|ó|ar) por)\s+honduras\b|"
+               r"(?<!de )(?<!desde )\bhonduras\b(?=.*\b(?:ingres\w*|entrad\w*|irregular\w*|registr\w*)\b)"},
         priority=4,
     ),
     Series(
@@ -223,6 +235,7 @@ class Vocabulary:
     country_names: dict[str, tuple[str, str]] = field(default_factory=dict)  # ISO-3 -> (en, es)
     # (table, grouping column) -> the publisher's residual groups ("Other", "OOO"), left out of ranks
     residual_groups: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    honduras_nationalities: set[str] = field(default_factory=set)  # ISO-3 codes in INM Honduras' table
 
 
 def _distinct(table: str, columns: list[str], root: Path | None) -> dict[str, set[str]]:
@@ -273,8 +286,9 @@ def vocabulary(root: Path | None = None) -> Vocabulary:
         elif name.lower().startswith("other"):
             residual.append(name)
     nationalities = _distinct("darien_monthly", ["nationality_iso3"], root)["nationality_iso3"]
+    honduras = _distinct("honduras_monthly_nationality", ["nationality_iso3"], root)["nationality_iso3"]
     names = {}
-    for code in set(citizenships) | nationalities:
+    for code in set(citizenships) | nationalities | honduras:
         en, es = english_name(code), spanish_name(code)
         if en and code != "OOO":
             names[code] = (en, es or en)
@@ -291,7 +305,9 @@ def vocabulary(root: Path | None = None) -> Vocabulary:
                 sorted(set(residual) | set(DECLARED_RESIDUALS[("cbp_encounters", "citizenship")]))
             ),
             ("darien_monthly", "nationality_iso3"): tuple(sorted(nationalities & {"OOO"})),
+            ("honduras_monthly_nationality", "nationality_iso3"): tuple(sorted(honduras & {"OOO"})),
         },
+        honduras_nationalities=honduras,
     )
 
 
@@ -341,18 +357,69 @@ def mentions(sentence: str, lang: str, vocab: Vocabulary | None = None) -> list[
     for mode, pattern in CLOSURE_MODES[lang].items():
         for m in _finditer(rf"\b(?:{fold(pattern)})\b", sentence):
             found.append(Mention("closure-mode", mode, sentence[m.start() : m.end()], m.start(), m.end()))
+    found = _outer(found)
     if not any(f.kind == "series" for f in found):
         found += _implied(sentence, lang)
     return sorted(found, key=lambda f: (f.start, -f.end))
+
+
+def _outer(found: list[Mention]) -> list[Mention]:
+    """The longer name wins: a series named inside another series' longer name ("INM" in
+    "Instituto Nacional de Migración (INM) de Honduras") is that one's, and a country inside a
+    series' name ("INM of Honduras") is the publisher's, not a nationality."""
+    series = [f for f in found if f.kind == "series"]
+
+    def inside(f: Mention) -> bool:
+        return any(
+            s is not f
+            and s.key != f.key
+            and s.start <= f.start
+            and f.end <= s.end
+            and s.end - s.start > f.end - f.start
+            for s in series
+        )
+
+    return [f for f in found if f.kind not in ("series", "nationality") or not inside(f)]
+
+
+#: the name Mexico's and Honduras' migration institutes both go by, said alone
+INSTITUTE = r"(?:instituto nacional de migracion|national migration institute|INM)(?: \(INM\))?"
+
+
+def same_institute(found: list[Mention], institute: str | None) -> tuple[list[Mention], str | None]:
+    """ "El INM" said alone is the institute the story named with its country: Honduras' once
+    the story named "el INM de Honduras", Mexico's otherwise (the series vocabulary's default).
+    Returns the sentence's mentions, bare institutes read so, and the institute the story names
+    from this sentence on."""
+    for f in found:
+        if f.kind != "series" or f.key not in ("honduras", "mexico-enforcement"):
+            continue
+        bare = re.fullmatch(INSTITUTE, fold(f.text), re.IGNORECASE)
+        if f.key == "honduras" and re.search(r"\b(?:INM|institut[eo])\b", f.text, re.IGNORECASE):
+            institute = "honduras"
+        elif f.key == "mexico-enforcement" and not bare:
+            institute = "mexico-enforcement"
+    if institute != "honduras":
+        return found, institute
+    out = [
+        Mention("series", "honduras", f.text, f.start, f.end)
+        if f.kind == "series"
+        and f.key == "mexico-enforcement"
+        and re.fullmatch(INSTITUTE, fold(f.text), re.I)
+        else f
+        for f in found
+    ]
+    return out, institute
 
 
 #: the words before "of <country>" / "de <país>" that make the country an institution's, not
 #: the people's: "the government of Panama", "el Servicio Nacional de Migración de Panamá"
 INSTITUTION = {
     "en": r"\b(?:government|ministry|minister|president|authorities|service|institute|agency|office|"
-    r"embassy|migration|immigration|police|army|coast guard|capital|city)\s*$",
+    r"embassy|migration|immigration|police|army|coast guard|capital|city)(?:\s*\([A-Z]{2,6}\))?\s*$",
     "es": r"\b(?:gobierno|ministerio|ministro|ministra|presidente|presidenta|autoridades|servicio|instituto|"
-    r"agencia|oficina|embajada|migracion|inmigracion|policia|ejercito|cancilleria|capital|ciudad|defensoria)\s*$",
+    r"agencia|oficina|embajada|migracion|inmigracion|policia|ejercito|cancilleria|capital|ciudad|defensoria)"
+    r"(?:\s*\([A-Z]{2,6}\))?\s*$",  # with its acronym: "Instituto Nacional de Migración (INM) de Honduras"
 }
 
 
@@ -365,16 +432,24 @@ def _nationalities(sentence: str, lang: str, vocab: Vocabulary) -> list[Mention]
     for code, (en, es) in vocab.country_names.items():
         name = en if lang == "en" else es
         # a country is a nationality only as where people come from: "from Venezuela",
-        # "de Venezuela", "nationals of Haiti"; Mexico is where everyone crosses from, so
-        # "from Mexico" is the route, not the people's nationality
+        # "de Venezuela", "nationals of Haiti"; Mexico is where everyone crosses from and the
+        # United States where they head ("camino de Estados Unidos"), so either is the route,
+        # not the people's nationality
         lead = (
             r"(?:from|of|nationals of|citizens of)"
             if lang == "en"
             else r"(?:de|procedentes de|originari[oa]s de)"
         )
-        for m in _finditer(rf"\b{lead}\s+(?P<n>{re.escape(fold(name))})\b", sentence):
-            if code == "MEX":
+        # or as a list gives them, each with its count in brackets: "Cuba (85.969), Haití (82.249)"
+        listed = rf"\b(?P<n>{re.escape(fold(name))})(?=\s*\(\s*\d)"
+        seen = set()
+        for m in [
+            *_finditer(rf"\b{lead}\s+(?P<n>{re.escape(fold(name))})\b", sentence),
+            *_finditer(listed, sentence),
+        ]:
+            if code in ("MEX", "USA") or m.start("n") in seen:
                 continue
+            seen.add(m.start("n"))
             if re.search(INSTITUTION[lang], fold(sentence[: m.start()]), re.IGNORECASE):
                 continue  # "Servicio Nacional de Migración de Panamá": a publisher, not a people
             out.append(

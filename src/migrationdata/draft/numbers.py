@@ -67,7 +67,10 @@ QUALIFIERS = {
 UP = {
     "en": r"rose|rising|risen|increased|increasing|grew|growing|jumped|climbed|surged|soared|up|gained|higher|"
     r"rise|increase|jump|gain|surge",
-    "es": r"aumentó|aumentaron|subió|subieron|creció|crecieron|se incrementó|se incrementaron|repuntó|alza|aumento|incremento|más",
+    # "superan en un 188,6 % a los 188.858 de 2022": surpassing by a percentage is a rise from
+    # what is surpassed (with "en": "superan los 500.000" is a qualifier, "más de")
+    "es": r"aumentó|aumentaron|subió|subieron|creció|crecieron|se incrementó|se incrementaron|repuntó|alza|aumento|incremento|más|"
+    r"supera(?:n|ron)? en|superó en",
 }
 DOWN = {
     "en": r"fell|falling|fallen|dropped|dropping|declined|declining|decreased|down|plunged|slid|sank|lower|shrank|"
@@ -173,6 +176,15 @@ FRACTIONS = {
            (r"tres cuartas partes", 75.0), (r"una cuarta parte|un cuarto", 25.0)],
 }  # fmt: skip
 
+#: "most of them Venezuelans", "la mayoría de ellos venezolanos": a group's share over half
+#: (read only with the group named right after it: see propose)
+MAJORITY = {
+    "en": r"most of them(?: were)?|most of whom(?: were)?|the majority of them(?: were)?|the majority(?: were)?|"
+    r"mostly",
+    "es": r"la mayoría de (?:ellos|ellas|los cuales|las cuales)(?: eran| son| fueron)?|la mayoría(?: eran| son| fueron)|"
+    r"en su mayoría|mayoritariamente",
+}
+
 DURATION_UNITS = {
     "en": {"day": "days", "days": "days", "hour": "hours", "hours": "hours", "week": "weeks", "weeks": "weeks",
            "month": "months", "months": "months"},
@@ -199,6 +211,7 @@ class Figure:
     direction: str = ""  # up | down, for changes
     test: str = ""  # the newsroom-language test the engine parses
     spelled: bool = False  # a number written as a word with no scale ("two", "cinco")
+    majority: bool = False  # "most of them": over half, of the group named after it
 
     def overlaps(self, other: Figure) -> bool:
         return self.start < other.end and other.start < self.end
@@ -293,6 +306,7 @@ def spot(sentence: str, lang: str = "en") -> list[Figure]:
     found += _vague(sentence, lang)
     found += _fraction_changes(sentence, lang)
     found += _fractions(sentence, lang)
+    found += _majorities(sentence, lang)
     found += _quantities(sentence, lang)
     # longer and more specific spans win: "down 42%" over "42%", "half a million" over "a"
     order = {
@@ -546,4 +560,13 @@ def _fractions(sentence: str, lang: str) -> list[Figure]:
             fig.qualifier = qual or "about"
             fig.test = f"{fig.qualifier} {pct:g}%"
             out.append(fig)
+    return out
+
+
+def _majorities(sentence: str, lang: str) -> list[Figure]:
+    out = []
+    for m in re.finditer(rf"\b(?:{MAJORITY[lang]})\b", sentence, re.IGNORECASE):
+        fig = Figure(kind="percent", text=m.group(0), start=m.start(), end=m.end(), value=50.0)
+        fig.qualifier, fig.majority, fig.test = "more than", True, "more than 50%"
+        out.append(fig)
     return out

@@ -41,6 +41,7 @@ class Period:
     start: int
     end: int
     relative: bool = False  # resolved against the publication day
+    by_days: bool = False  # named by its first and last days ("del 1 de enero al 31 de diciembre")
 
     @property
     def year(self) -> int | None:
@@ -102,6 +103,11 @@ def _rules(lang: str):
                 r"\s+(?:de(?:l)?\s+)?(?:(?:año\s+)?(?P<y>(?:19|20)\d\d)|(?P<rel>este año|el año pasado|año pasado))\b",
             ),
             (
+                "day_range",
+                rf"\b(?:entre|del|desde)\s+(?:el\s+)?(?P<d1>\d{{1,2}})(?:\s+de\s+(?P<m1>{M}))?(?:\s+(?:de|del)\s+(?P<y1>\d{{4}}))?"
+                rf"\s+(?:y|al|a|hasta)\s+(?:el\s+)?(?P<d2>\d{{1,2}})\s+de\s+(?P<m2>{M})(?:\s+(?:de|del)\s+(?P<y2>\d{{4}}))?\b",
+            ),
+            (
                 "range",
                 rf"\b(?:de|entre|desde)\s+(?P<m1>{M})(?:\s+(?:de\s+)?(?P<y1>\d{{4}}))?\s+(?:a|y|hasta)\s+(?P<m2>{M})(?:\s+(?:de(?:l)?\s+)?(?P<y2>\d{{4}}))?\b",
             ),
@@ -143,6 +149,13 @@ def _rules(lang: str):
             r"\b(?:the\s+)?(?:(?P<half>first|second)\s+half|(?P<quarter>first|second|third|fourth)\s+quarter|"
             r"first\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months)"
             r"\s+of\s+(?:(?P<y>(?:19|20)\d\d)|(?P<rel>this year|last year|the year))\b|\bQ(?P<q>[1-4])\s+(?P<qy>(?:19|20)\d\d)\b",
+        ),
+        (
+            "day_range",
+            # "between January 1 and December 31", "from 1 January to 31 December 2023"
+            rf"\b(?:from|between)\s+(?:(?P<m1>{M})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?|(?P<d1b>\d{{1,2}})\s+(?P<m1b>{M}))"
+            rf"(?:,?\s+(?P<y1>\d{{4}}))?\s+(?:and|to|through|until)\s+"
+            rf"(?:(?P<m2>{M})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?|(?P<d2b>\d{{1,2}})\s+(?P<m2b>{M}))(?:,?\s+(?P<y2>\d{{4}}))?\b",
         ),
         (
             "range",
@@ -258,6 +271,8 @@ def _resolve(kind: str, m: re.Match, published: date, lang: str) -> Period | Non
         y2 = int(g["y2"]) if g.get("y2") else (int(g["y1"]) if g.get("y1") else latest_month(m2, published))
         y1 = int(g["y1"]) if g.get("y1") else (y2 if m1 <= m2 else y2 - 1)
         return make(f"{y1}-{m1:02d}..{y2}-{m2:02d}", "range", not g.get("y2"))
+    if kind == "day_range":
+        return _day_range(g, published, lang, text, start, end)
     if kind == "part_year":
         return _part_of_year(g, published, make)
     if kind == "fiscal_year":
@@ -328,6 +343,35 @@ def _resolve(kind: str, m: re.Match, published: date, lang: str) -> Period | Non
     if kind == "year":
         return make(g["y"], "year")
     return None  # pragma: no cover
+
+
+def _day_range(g: dict, published: date, lang: str, text: str, start: int, end: int) -> Period | None:
+    """ "entre el 1 de enero y el 31 de diciembre", "between January 1 and December 31": whole
+    months from the first day of one to the last of another are those months (the whole year
+    when January to December), the latest such span up to the publication day when no year is
+    named; a span that starts or ends inside a month has no period the monthly tables hold
+    (``spec`` "", kind ``days``: its figures are left unmapped, saying so)."""
+    m2 = _month_number(g.get("m2") or g.get("m2b"), lang)
+    m1 = _month_number(g.get("m1") or g.get("m1b"), lang) if (g.get("m1") or g.get("m1b")) else m2
+    d1, d2 = int(g.get("d1") or g.get("d1b")), int(g.get("d2") or g.get("d2b"))
+    y2 = int(g["y2"]) if g.get("y2") else (int(g["y1"]) if g.get("y1") else None)
+    if y2 is None:
+        y2 = published.year if (m2, d2) <= (published.month, published.day) else published.year - 1
+    y1 = int(g["y1"]) if g.get("y1") else (y2 if (m1, d1) <= (m2, d2) else y2 - 1)
+    try:
+        first, last = date(y1, m1, d1), date(y2, m2, d2)
+    except ValueError:
+        return None
+    relative = not (g.get("y1") or g.get("y2"))
+    whole = first.day == 1 and (last + timedelta(days=1)).day == 1 and first <= last
+    if not whole:
+        return Period("", "days", text, start, end, relative, by_days=True)
+    a, b = f"{first.year}-{first.month:02d}", f"{last.year}-{last.month:02d}"
+    if a == b:
+        return Period(a, "month", text, start, end, relative, by_days=True)
+    if first.month == 1 and last.month == 12 and first.year == last.year:
+        return Period(str(first.year), "year", text, start, end, relative, by_days=True)
+    return Period(f"{a}..{b}", "range", text, start, end, relative, by_days=True)
 
 
 COUNTS = {**WORD_NUMBERS["en"], **WORD_NUMBERS["es"]}  # "the first six months", "los primeros seis meses"

@@ -32,6 +32,7 @@ from migrationdata.draft.entities import Mention, Series, Vocabulary, fold
 from migrationdata.draft.numbers import Figure
 from migrationdata.draft.periods import Period
 from migrationdata.draft.sentences import Sentence
+from migrationdata.sources.honduras import AS_REPORTED
 
 #: the least share of a crossing's traffic that makes it "key" (house rule; confirm per story)
 KEY_SHARE = "at least 25%"
@@ -130,6 +131,7 @@ class Proposal:
     tolerance: str = ""  # extra room for a number test ("0.2%": a publisher's revision)
     printed: float | None = None  # an exact count as printed (to allow for revisions)
     evaluations: dict = field(default_factory=dict)  # "publication" / "now" -> engine.Evaluation
+    group: tuple = ()  # a count of one nationality: (table, column, by, value), for "the remaining"
 
     def entry(self) -> dict:
         """The claim dict the engine evaluates (and story.yaml holds)."""
@@ -201,6 +203,8 @@ BASE_BETWEEN = {
     "en": r"\b(?:from|than|compared (?:with|to)|against|over|as (?:in|during|on|for))\b",
     "es": r"\b(?:desde|que|frente(?: al?)?|respecto(?: al?)?|comparad[oa] con|con respecto(?: al?)?|en relación con)\b",
 }
+#: "superan en un 188,6 % a los 188.858 de 2022": what is surpassed, after "a", is the base
+SURPASS = {"en": r"(?:exceed|surpass)\w*", "es": r"super(?:a|o)\w*"}
 #: a range read as its two ends when a change is measured over it: "fell by half between
 #: December 2023 and January 2024" compares the two months, it does not sum them
 ENDPOINTS = {"en": r"(?:from|between)\b", "es": r"(?:de|entre|desde)\b"}
@@ -315,7 +319,24 @@ def _group_params(series: Series, code: str, vocab: Vocabulary) -> tuple[dict, s
         return {"table": "cbp_encounters", "column": "encounters", "by": "citizenship", "where": where}, (
             vocab.cbp_citizenships[code]
         )
+    if series.key == "honduras":
+        # INM's name for a people may sit under other codes in the republished table
+        codes = [c for c in AS_REPORTED.get(code, (code,)) if c in vocab.honduras_nationalities]
+        if codes:
+            table = {"table": "honduras_monthly_nationality", "column": "migrants", "by": "nationality_iso3"}
+            return table, codes[0] if len(codes) == 1 else codes
     return None
+
+
+def _group_caveat(series: Series, code: str, vocab: Vocabulary) -> str:
+    """What an editor must know about a people's rows in the series' table."""
+    if series.key == "honduras" and len(AS_REPORTED.get(code, ())) > 1:
+        codes = AS_REPORTED[code]
+        return (
+            f"INM's {_country(code, vocab)} is coded {' and '.join(c for c in codes if c != code)} in the "
+            f"republished file (gdidata): counted as {' + '.join(codes)}."
+        )
+    return ""
 
 
 def _rank_params(params: dict, vocab: Vocabulary) -> dict:
@@ -347,6 +368,8 @@ class _Context:
     story_period: Period | None = None  # the period the paragraphs before ended on
     series_carried: bool = False  # the sentence names no series: the story's last one is used
     closure_mode: str | None = None  # the kind of crossing the story last said was closed
+    # nationalities the story listed with their counts: (table, column, by, period) -> codes
+    listed: dict = field(default_factory=dict)
 
     def has(self, pattern: str) -> re.Match | None:
         return re.search(pattern, fold(self.sentence.text), re.IGNORECASE)
@@ -370,6 +393,7 @@ def propose(
     closure_mode: str | None = None,
     mentions: list[Mention] | None = None,
     story_period: Period | None = None,
+    listed: dict | None = None,
 ) -> list[Proposal]:
     """Every proposal for one sentence (none for a sentence that states nothing checkable).
     ``carry``: the period the paragraph's sentence before spoke of ("In March ... This is a
@@ -380,7 +404,9 @@ def propose(
     none ("The crossings reopened five days later"). ``mentions``: the sentence's
     :func:`entities.mentions`, where the caller has them already. ``story_period``: the period
     the paragraphs before ended on, the later end of a change measured "than in 2021" in a
-    sentence that names no other period (with a caveat saying so)."""
+    sentence that names no other period (with a caveat saying so). ``listed``: the nationalities
+    the story listed with their counts before this sentence, (table, column, by, period) ->
+    codes, what "the remaining 54,664" leaves out."""
     vocab = vocab or entities.vocabulary()
     text = sentence.text
     found_periods = periods.find(text, published, lang)
@@ -399,6 +425,7 @@ def propose(
     ctx = _Context(sentence, lang, published, vocab, figures, found_periods, mentions, carry)
     ctx.closure_mode = closure_mode
     ctx.story_period = story_period
+    ctx.listed = listed or {}
     series = entities.main_series(ctx.mentions, vocab)
     if series is None and series_carry is not None and figures:
         series, ctx.series_carried = series_carry, True
@@ -413,8 +440,15 @@ def propose(
         others = [m for m in ctx.mentions if not (m.kind == "series" and m.key == "closures")]
         series = entities.main_series(others, vocab)
     for fig in figures:
+        if fig.kind == "count" and re.match(COUNTRIES[lang], fold(text[fig.end :]), re.IGNORECASE):
+            if fig.spelled and not fig.qualifier:
+                continue  # "the two countries": a word, not a statistic
+            out.append(_unmapped(ctx, fig, COUNTRIES_REASON))  # "more than thirty countries"
+            continue
         if fig.kind == "count" and fig.spelled:
-            continue  # "the two countries": a word, not a statistic
+            continue  # "four centres": a word, not a statistic
+        if fig.majority and _nationality_of(ctx, fig) is None:
+            continue  # "most of them crossed at night": no group to weigh
         out.append(_figure(ctx, fig, series))
     if ctx.series_carried:
         note = f"The sentence names no series: read as {series.label}, the one the story named last."
@@ -481,9 +515,13 @@ def _base_of(ctx: _Context, fig: Figure) -> Period | None:
         (f.start for f in ctx.figures if f.kind in ("change", "multiple") and f.start > fig.start),
         default=len(text),
     )
+    surpassed = re.match(SURPASS[ctx.lang], fold(fig.text), re.IGNORECASE)
     for p in ctx.periods:
         if p.kind in MAIN_KINDS and fig.end <= p.start < stop:
-            if re.search(BASE_BETWEEN[ctx.lang], fold(text[fig.end : p.start]), re.IGNORECASE):
+            between = fold(text[fig.end : p.start])
+            if re.search(BASE_BETWEEN[ctx.lang], between, re.IGNORECASE) or (
+                surpassed and re.match(r"\s+al?\b", between, re.IGNORECASE)
+            ):
                 return p
     return None
 
@@ -503,6 +541,7 @@ def _ends(ctx: _Context, period: Period | None) -> bool:
     return (
         period is not None
         and period.kind == "range"
+        and not period.by_days  # "from 1 January to 30 June" is the whole span
         and bool(re.match(ENDPOINTS[ctx.lang], period.text, re.IGNORECASE))
         and period.spec.count("..") == 1
     )
@@ -515,6 +554,103 @@ def _follows(ctx: _Context, fig: Figure, words: dict, kinds: tuple[str, ...]) ->
     return bool(re.search(words[ctx.lang], before, re.IGNORECASE)) and any(
         f.kind in kinds and f.end <= fig.start for f in ctx.figures
     )
+
+
+#: the words between a nationality and the count that is its own: "Cuba (85.969)", "Cuba: 85,969"
+COUNT_AFTER_GROUP = r"\s*[(:]?\s*"
+#: ...and between a count (or "most of them") and the nationality after it: "228.889 eran
+#: venezolanos", "5,000 Haitians", "3,000 migrants were from Venezuela"
+GROUP_AFTER_COUNT = {
+    "en": r"\s+(?:(?:migrants|people|of them)\s+)?(?:(?:were|are)\s+)?(?:(?:from|nationals of|citizens of)\s+)?",
+    "es": r"\s+(?:(?:migrantes|personas|de ellos)\s+)?(?:(?:eran|son|fueron)\s+)?"
+    r"(?:(?:de|procedentes de|originari[oa]s de)\s+)?",
+}
+#: another people right after the one named: "mostly from Venezuela and Cuba" weighs them together
+AND_ANOTHER = {"en": r"\s*(?:,|and|or)\s*", "es": r"\s*(?:,|y|e|o)\s*"}
+
+
+def _bound(ctx: _Context, fig: Figure, m: Mention) -> bool:
+    """Is the nationality the one this figure counts, named right beside it?"""
+    text = ctx.sentence.text
+    if m.end <= fig.start and re.fullmatch(COUNT_AFTER_GROUP, text[m.end : fig.start]):
+        return not fig.majority
+    return fig.end <= m.start and bool(
+        re.fullmatch(GROUP_AFTER_COUNT[ctx.lang], text[fig.end : m.start], re.I)
+    )
+
+
+def _peoples(ctx: _Context, fig: Figure) -> list[Mention]:
+    """The nationalities a figure is said of, named right beside it: one ("Cuba (85.969)",
+    "228.889 eran venezolanos"), or for "most of them" each people listed after it ("en su
+    mayoría venezolanos y ecuatorianos")."""
+    found = ctx.of_kind("nationality")
+    own = next((m for m in found if _bound(ctx, fig, m)), None)
+    if own is None or not fig.majority:
+        return [own] if own else []
+    out, text = [own], ctx.sentence.text
+    for n in found:
+        if n.start > out[-1].end and re.fullmatch(AND_ANOTHER[ctx.lang], text[out[-1].end : n.start], re.I):
+            out.append(n)
+    return out
+
+
+def _nationality_of(ctx: _Context, fig: Figure) -> Mention | None:
+    """The nationality a figure counts: the one named right beside it, else the sentence's
+    first that no other figure holds so (in "545.043 migrantes, la mayoría de ellos
+    venezolanos" the Venezuelans are the majority's, not the total's). "Most of them" weighs a
+    people named right after it, alone: "mostly Venezuelans and Ecuadorians" weighs them
+    together, which no share of one group tests."""
+    own = _peoples(ctx, fig)
+    if fig.majority:
+        # a country named after it, whether the kit reads it as a people or not ("from
+        # Venezuela, Ecuador and Haiti"): the list goes on
+        goes_on = own and re.match(
+            AND_ANOTHER[ctx.lang] + r"(?:(?:from|de)\s+)?[A-ZÁÉÍÓÚ]", ctx.sentence.text[own[-1].end :]
+        )
+        return own[0] if len(own) == 1 and not goes_on else None
+    if own:
+        return own[0]
+    held = {id(m) for f in ctx.figures if f is not fig for m in _peoples(ctx, f)}
+    return next((m for m in ctx.of_kind("nationality") if id(m) not in held), None)
+
+
+#: the rest after the groups a story listed: "los 54.664 migrantes restantes", "the remaining 54,664"
+REMAINING = {
+    "en": (r"\b(?:the\s+)?(?:remaining|other|rest of the)\s+$", r"\s+(?:\w+\s+)?remaining\b"),
+    "es": (
+        r"\b(?:l[oa]s\s+)?(?:otr[oa]s|restantes|demás)\s+$|\bel resto,?\s+(?:de\s+)?$",
+        r"\s+(?:\w+\s+)?restantes\b",
+    ),
+}
+
+
+def _remaining(ctx: _Context, fig: Figure, series: Series, spec: str) -> tuple | None:
+    """For "the remaining N": ((table, column, by), codes) of the nationalities the story listed
+    with their counts in this series and period ([] when it listed none); None when the figure
+    is not a remainder."""
+    before, after = REMAINING[ctx.lang]
+    text = fold(ctx.sentence.text)
+    if fig.kind != "count" or not (
+        re.search(before, text[max(0, fig.start - 30) : fig.start], re.I)
+        or re.match(after, text[fig.end :], re.I)
+    ):
+        return None
+    for (table, column, by, period), codes in ctx.listed.items():
+        group = _group_params(series, codes[0], ctx.vocab) if period == spec else None
+        if group is not None and group[0]["table"] == table:
+            return (table, column, by), list(codes)
+    return []
+
+
+#: a count of countries, not of people: "más de treinta países"
+COUNTRIES = {
+    "en": r"\s+(?:other\s+|different\s+)?(?:countries|nationalities|nations)\b",
+    "es": r"\s+(?:otros\s+|distintos\s+|diferentes\s+)?(?:paises|nacionalidades|naciones)\b",
+}
+COUNTRIES_REASON = (
+    "A number of countries (nationalities), not of people: no metric counts the distinct "
+    "nationalities in a table; count them by hand if the story rests on it."
+)
 
 
 def _future(ctx: _Context) -> Period | None:
@@ -610,6 +746,12 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         )
         if held is not None:
             main = _nearest([p for p in ctx.periods if p.kind in MAIN_KINDS], held, ctx.figures) or main
+    days = next((p for p in ctx.periods if p.kind == "days"), None)
+    if main is None and days is not None:
+        return _unmapped(
+            ctx, fig, f"A span of days ({days.text!r}) that is not whole months: the tables count "
+            "months, so no period holds it.",
+        )  # fmt: skip
     if main is None and ctx.series_carried:
         main = ctx.carry  # what the story last spoke of, the period with the series
     if main is None and _future(ctx) is not None and fig.kind != "rank":
@@ -765,24 +907,24 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         )  # fmt: skip
 
     if fig.kind == "percent":
-        if not nationality:
+        group_of = _nationality_of(ctx, fig)
+        if group_of is None:
             return _unmapped(
                 ctx, fig, "A share of what? The sentence names no group (nationality) to divide."
             )
-        group = _group_params(series, nationality[0].key, ctx.vocab)
+        group = _group_params(series, group_of.key, ctx.vocab)
         if group is None:
-            return _unmapped(
-                ctx, fig, f"{base['series']} has no figures by nationality for {nationality[0].text}."
-            )
+            return _unmapped(ctx, fig, f"{base['series']} has no figures by nationality for {group_of.text}.")
         params, value = group
         by = params.pop("by")
         where = dict(params.pop("where", {}))
         params.update(where={**where, by: value}, period=spec)
         if where:
             params["of"] = where
-        who = _country(nationality[0].key, ctx.vocab)
+        who = _country(group_of.key, ctx.vocab)
+        caveat = " ".join(c for c in (caveat, _group_caveat(series, group_of.key, ctx.vocab)) if c)
         return ctx.proposal(
-            "claim", spans + [(nationality[0].start, nationality[0].end)], metric="share", params=params,
+            "claim", spans + [(group_of.start, group_of.end)], metric="share", params=params,
             test=fig.test, caveat=caveat, period=spec,
             claim=f"{who}'s share of {base['series']}, {_period_words(spec)}: {fig.test}.", **base,
         )  # fmt: skip
@@ -794,8 +936,28 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
     params = {**_table_params(series, ctx), "period": spec}
     # "63% of the 520,085 people": the whole the share was taken of, not the group's count
     whole = _follows(ctx, fig, WHOLE, kinds=("percent",))
-    if nationality and not whole:
-        group = _group_params(series, nationality[0].key, ctx.vocab)
+    group_of = None if whole else _nationality_of(ctx, fig)
+    group_listed: tuple = ()  # (table, column, by, value) of the nationality counted
+    listed = _remaining(ctx, fig, series, spec)
+    if listed is not None and group_of is None:
+        # "the remaining 54,664": the rest after the groups the story listed with their figures
+        if not listed:
+            return _unmapped(
+                ctx, fig, "The remaining after which groups? The story lists no nationalities with "
+                f"figures for {base['series']}, {_period_words(spec)}, before it.",
+            )  # fmt: skip
+        (table, column, by), codes = listed
+        params = {"table": table, "column": column, "exclude": {by: codes}, "period": spec}
+        caveat = " ".join(
+            c
+            for c in (
+                caveat,
+                f"The rest after the nationalities the story listed before it ({', '.join(codes)}).",
+            )
+            if c
+        )
+    elif group_of is not None:
+        group = _group_params(series, group_of.key, ctx.vocab)
         if group is not None:
             gp, value = group
             params = {
@@ -804,17 +966,21 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
                 "where": {**gp.get("where", {}), gp["by"]: value},
                 "period": spec,
             }
-            spans.append((nationality[0].start, nationality[0].end))
+            spans.append((group_of.start, group_of.end))
+            caveat = " ".join(c for c in (caveat, _group_caveat(series, group_of.key, ctx.vocab)) if c)
+            group_listed = (gp["table"], gp["column"], gp["by"], value)
     if latest:
         params["latest"] = True
     if daily:
         params["per"] = "day"
     exact = fig.kind == "count" and not fig.qualifier and not daily
-    return ctx.proposal(
+    proposal = ctx.proposal(
         "claim", spans, metric="value", params=params, test=fig.test, caveat=caveat, period=spec,
         printed=fig.value if exact else None,
         claim=f"{base['series']}, {_period_words(spec)}: {fig.test}.", **base,
     )  # fmt: skip
+    proposal.group = group_listed
+    return proposal
 
 
 # ------------------------------------------------------------------------------ closures

@@ -75,6 +75,8 @@ def draft_story(
     last = None  # the period the paragraph before ended on
     series = None  # the series the story named last, with the period it went with
     mode = None  # the kind of crossing the story last said was closed
+    institute = None  # whose "INM" the story named with its country (Honduras' or Mexico's)
+    listed: dict = {}  # nationalities listed with their counts since a series was last named
     for para in paras:
         if para.boilerplate or para.heading:
             continue  # a site's furniture, or a subhead summing up the paragraphs below it
@@ -83,11 +85,16 @@ def draft_story(
         opens_on_it = para.sentences and re.match(ANAPHORA[lang], para.sentences[0].text, re.IGNORECASE)
         carry = last if opens_on_it else None
         for sentence in para.sentences:
-            found = entities.mentions(sentence.text, lang, vocab)
+            found, institute = entities.same_institute(
+                entities.mentions(sentence.text, lang, vocab), institute
+            )
             named = entities.main_series(found, vocab)
+            if named is not None:
+                listed = {}  # "the remaining" are the rest of the groups listed since
             own = main_period(sentence.text, published, lang)
             # a closure sentence naming no kind of crossing goes on about the last one named
             modes = [m.key for m in found if m.kind == "closure-mode"]
+            before = len(proposals)
             if named is None and series is not None:
                 # a sentence naming no series goes on about the last one, in its period
                 proposals += propose(
@@ -100,6 +107,7 @@ def draft_story(
                     closure_mode=mode,
                     mentions=found,
                     story_period=last,
+                    listed=listed,
                 )
             else:
                 proposals += propose(
@@ -111,7 +119,13 @@ def draft_story(
                     closure_mode=None if modes else mode,
                     mentions=found,
                     story_period=last,
+                    listed=listed,
                 )
+            for p in proposals[before:]:
+                if p.group and p.kind == "claim":
+                    table, column, by, value = p.group
+                    codes = listed.setdefault((table, column, by, p.period), [])
+                    codes += [c for c in (value if isinstance(value, list) else [value]) if c not in codes]
             mode = modes[0] if modes else mode
             carry = own or carry
             if named is not None:
