@@ -442,6 +442,8 @@ def test_a_story_on_inm_honduras_is_honduras_count_not_mexico_s():
     assert entries == [
         (2, "value", {**hn, "period": "2023"}, "about 545,043"),
         (2, "share", of("VEN"), "more than 50%"),
+        (2, "rank", {**nat, "by": "nationality_iso3", "group": "VEN", "period": "2023",
+                     "exclude": {"nationality_iso3": ["OOO"]}}, "the highest"),
         (3, "change", {**hn, "from": "2022", "to": "2023", "measure": "percent"}, "up 188.6%"),
         (3, "value", {**hn, "period": "2022"}, "188,858"),
         (4, "value", of("VEN"), "228,889"),
@@ -451,7 +453,7 @@ def test_a_story_on_inm_honduras_is_honduras_count_not_mexico_s():
         (5, "value", {**nat, "exclude": {"nationality_iso3": ["VEN", "CUB", "HTI", "CHN", "TWN"]}, "period": "2023"},
          "135,752"),
     ]  # fmt: skip
-    assert "coded TWN" in draft.entries[7].caveat
+    assert "coded TWN" in draft.entries[8].caveat
     assert [(p.paragraph, p.reason.split(":")[0]) for p in draft.unmapped] == [
         (1, "Period ambiguous"),  # the headline's half a million
         (5, "A number of countries (nationalities), not of people"),
@@ -462,6 +464,8 @@ def test_a_story_on_inm_honduras_is_honduras_count_not_mexico_s():
     assert entries == [
         (2, "value", {**hn, "period": "2023"}, "about 545,043"),
         (2, "share", of("VEN"), "more than 50%"),
+        (2, "rank", {**nat, "by": "nationality_iso3", "group": "VEN", "period": "2023",
+                     "exclude": {"nationality_iso3": ["OOO"]}}, "the highest"),
         (3, "change", {**hn, "from": "2022", "to": "2023", "measure": "percent"}, "up 188.6%"),
         (3, "value", {**hn, "period": "2022"}, "188,858"),
         (4, "value", of("VEN"), "228,889"),
@@ -479,6 +483,7 @@ def test_a_story_on_inm_honduras_is_checked_against_honduras_tables():
     assert verdicts[(2, "value", "about 545,043")] == "supported"
     # Venezuelans were 42%: the largest group, not a majority
     assert verdicts[(2, "share", "more than 50%")] == "not-supported"
+    assert verdicts[(2, "rank", "the highest")] == "supported"  # but the largest group by far
     assert verdicts[(3, "change", "up 188.6%")] == "supported"
     # INM's China is TWN's 12,188 in the file: a revision of four, within the 0.2% tolerance
     assert verdicts[(4, "value", "12,184")] == "supported-with-caveat"

@@ -507,6 +507,11 @@ HN_NAT = {"table": "honduras_monthly_nationality", "column": "migrants"}
             [
                 ("value", {**HN, "period": "2023"}, "about 545,043"),
                 ("share", {**HN_NAT, "where": {"nationality_iso3": "VEN"}, "period": "2023"}, "more than 50%"),
+                (
+                    "rank",
+                    {**HN_NAT, "by": "nationality_iso3", "group": "VEN", "period": "2023", "exclude": {"nationality_iso3": ["OOO"]}},
+                    "the highest",
+                ),
             ],
         ),
         (
@@ -516,6 +521,11 @@ HN_NAT = {"table": "honduras_monthly_nationality", "column": "migrants"}
             [
                 ("value", {**HN, "period": "2023"}, "about 545,043"),
                 ("share", {**HN_NAT, "where": {"nationality_iso3": "VEN"}, "period": "2023"}, "more than 50%"),
+                (
+                    "rank",
+                    {**HN_NAT, "by": "nationality_iso3", "group": "VEN", "period": "2023", "exclude": {"nationality_iso3": ["OOO"]}},
+                    "the highest",
+                ),
             ],
         ),
         (

@@ -450,6 +450,8 @@ def propose(
         if fig.majority and _nationality_of(ctx, fig) is None:
             continue  # "most of them crossed at night": no group to weigh
         out.append(_figure(ctx, fig, series))
+        if fig.majority and out[-1].kind == "claim" and out[-1].metric == "share":
+            out += [p for p in [_largest(ctx, fig, series, out[-1])] if p is not None]
     if ctx.series_carried:
         note = f"The sentence names no series: read as {series.label}, the one the story named last."
         for p in out:
@@ -462,6 +464,26 @@ def propose(
         if nc:
             out.append(nc)
     return out
+
+
+def _largest(ctx: _Context, fig: Figure, series: Series, share: Proposal) -> Proposal | None:
+    """Beside "most of them Venezuelans": were they at least the largest group? A majority the
+    data deny may be the plurality the writer meant, and the editor weighs the two (context,
+    not a claim). None for a people counted over several codes, which no rank takes as one."""
+    group_of = _nationality_of(ctx, fig)
+    group = _group_params(series, group_of.key, ctx.vocab) if group_of is not None else None
+    if group is None or isinstance(group[1], list):
+        return None
+    params, value = group
+    params = _rank_params({**params, "group": value, "period": share.period}, ctx.vocab)
+    who = _country(group_of.key, ctx.vocab)
+    return ctx.proposal(
+        "context", share.spans, metric="rank", params=params, test="the highest", topic=share.topic,
+        series=share.series, key=share.key, period=share.period,
+        claim=f"{who} the largest nationality in {share.series}, {_period_words(share.period)}.",
+        caveat="Beside the story's \"most of them\": if they were not a majority, whether they were at "
+        "least the largest group.",
+    )  # fmt: skip
 
 
 def _not_checkable(ctx: _Context) -> Proposal | None:
