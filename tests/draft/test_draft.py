@@ -487,3 +487,46 @@ def test_a_story_on_inm_honduras_is_checked_against_honduras_tables():
     assert verdicts[(3, "change", "up 188.6%")] == "supported"
     # INM's China is TWN's 12,188 in the file: a revision of four, within the 0.2% tolerance
     assert verdicts[(4, "value", "12,184")] == "supported-with-caveat"
+
+
+MEXICO_ES = """\
+Se dispara 77% la migración irregular en México en 2023
+
+En diciembre se llegaron a contar a diario 9 mil cruces irregulares hacia Estados Unidos.
+
+La migración irregular en México aumentó un 77% en 2023 con respecto a 2022, de acuerdo con el gobierno mexicano.
+
+La Unidad de Política Migratoria registró 782 mil 176 eventos de personas en situación migratoria irregular el año pasado, contra 441 mil 409 de 2022.
+
+Los migrantes de Asia sumaron 40 mil 120 en 2023, más de ocho veces los 4 mil 800 del año anterior.
+
+Entre las naciones de Sudamérica, Venezuela registró el mayor incremento, con 222 mil 994, un 131,8% más que en 2022, cuando fueron 96.197.
+"""
+
+
+def test_a_mexican_story_on_irregular_migration_is_upm_s_count():
+    """Mexico's "N mil M" as one number, irregular migration in Mexico as UPM's count, a region
+    as no nationality, a daily peak as no daily average, a people as the subject of its sentence,
+    and the largest rise as no rank of the total."""
+    mx = {"table": "mexico_irregular_monthly", "column": "events"}
+
+    def ven(**params):
+        return {**mx, "where": {"nationality_iso3": "VEN"}, **params}
+
+    draft = draft_story(MEXICO_ES, date(2024, 2, 17), "es", evaluator=None)
+    assert [(p.paragraph, p.metric, p.params, p.test) for p in draft.entries] == [
+        (1, "change", {**mx, "from": "2022", "to": "2023", "measure": "percent"}, "up 77%"),
+        (3, "change", {**mx, "from": "2022", "to": "2023", "measure": "percent"}, "up 77%"),
+        (4, "value", {**mx, "period": "2023"}, "782,176"),
+        (4, "value", {**mx, "period": "2022"}, "441,409"),
+        (6, "value", ven(period="2023"), "222,994"),
+        (6, "change", ven(**{"from": "2022", "to": "2023", "measure": "percent"}), "up 131.8%"),
+        (6, "value", ven(period="2022"), "96,197"),
+    ]  # fmt: skip
+    assert [(p.paragraph, p.test, p.reason.split(":")[0]) for p in draft.unmapped] == [
+        (2, "9,000", "A daily peak ('llegaron a contar a diario')"),
+        (5, "40,120", "A region (Asia), not a nationality"),
+        (5, "more than eight times", "A region (Asia), not a nationality"),
+        (5, "4,800", "A region (Asia), not a nationality"),
+        (6, "the highest", "A rank of changes ('el mayor incremento'"),
+    ]

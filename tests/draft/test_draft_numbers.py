@@ -267,3 +267,58 @@ def test_surpassing_by_a_percentage_is_a_rise(text, lang, test, words):
 def test_most_of_them_is_more_than_half(text, lang, words):
     majority = [f for f in spot(text, lang) if f.majority]
     assert [(f.kind, f.test, f.text) for f in majority] == [("percent", "more than 50%", words)]
+
+
+@pytest.mark.parametrize(
+    ("text", "tests"),
+    [
+        # Mexico's "N mil M" is one number, N*1000 + M
+        ("el año pasado cerró con 782 mil 176 eventos", ["782,176"]),
+        ("muy por encima de los 441 mil 409 casos de 2022", ["441,409"]),
+        ("más de 441 mil 409 personas", ["more than 441,409"]),
+        ("los 6 mil 672 de 2022", ["6,672"]),
+        # ...but not a list, a year after "mil", or a scale word after the three digits
+        ("unos 5 mil, 176 personas", ["about 5,000", "176"]),
+        ("10 mil 2023", ["10,000"]),
+        ("México recibió 64 mil 745 millones de dólares", ["$64.745 billion"]),
+        ("más de 500 mil migrantes", ["more than 500,000"]),
+        ("10 mil cruces", ["10,000"]),
+    ],
+)
+def test_mexican_thousands_are_one_figure(text, tests):
+    assert [f.test for f in spot(text, "es")] == tests
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "test", "words"),
+    [
+        ("más de ocho veces los 6 mil 672 de 2022", "es", "more than eight times", "más de ocho veces"),
+        ("ocho veces los de 2022", "es", "eight times", "ocho veces"),
+        ("more than eight times the 6,672 of 2022", "en", "more than eight times", "more than eight times"),
+        ("nearly five times as many", "en", "nearly five times", "nearly five times"),
+    ],
+)
+def test_multiples_past_four_are_times(text, lang, test, words):
+    fig = next(f for f in spot(text, lang) if f.kind == "multiple")
+    assert (fig.test, fig.text) == (test, words)
+
+
+def test_hasta_after_a_change_is_the_level_reached_not_a_ceiling():
+    figs = spot("creció a más del doble, hasta 345 mil 941 casos en 2023", "es")
+    assert [(f.kind, f.text, f.test) for f in figs] == [
+        ("multiple", "más del doble", "more than doubled"),
+        ("count", "345 mil 941", "345,941"),
+    ]
+    assert only("se esperan hasta 10 mil personas", "es").test == "at most 10,000"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "test"),
+    [
+        ("Migración irregular en México saltó un 77% en 2023", "es", "up 77%"),
+        ("Irregular migration leapt 77% in 2023", "en", "up 77%"),
+    ],
+)
+def test_a_jump_is_a_rise(text, lang, test):
+    fig = only(text, lang)
+    assert (fig.kind, fig.test) == ("change", test)

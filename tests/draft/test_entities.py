@@ -181,3 +181,79 @@ def test_migrants_from_honduras_are_a_nationality_and_a_listed_country_its_count
     assert listed == ["CUB", "HTI", "GIN"]
     # heading for the United States is the route, not a nationality
     assert not found("Cruzaron camino de Estados Unidos.", "es") & {("nationality", "USA")}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("La migración irregular en México creció un 77% en 2023 frente al año anterior.", "es"),
+        ("Migración irregular en México saltó un 77% en 2023", "es"),
+        ("El año cerró con 782 mil 176 eventos de personas en situación migratoria irregular.", "es"),
+        ("Según la Unidad de Política Migratoria, fueron 782 mil 176.", "es"),
+        ("La migración irregular creció 77%, según cifras que el gobierno mexicano difundió.", "es"),
+        # "irregular crossings" are Border Patrol's, but not in Mexico
+        ("Los cruces irregulares en México sumaron 500 mil en 2023.", "es"),
+        ("Irregular migration in Mexico jumped 77% in 2023.", "en"),
+        ("Mexico's Migration Policy Unit counted 782,176 irregular migrants in 2023.", "en"),
+        ("Irregular crossings in Mexico reached 500,000 in 2023.", "en"),
+    ],
+)
+def test_irregular_migration_in_mexico_is_upm_s_count(text, lang):
+    assert main_series(mentions(text, lang)).key == "mexico-enforcement"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("En diciembre se reportaron 10 mil cruces irregulares hacia Estados Unidos.", "es", "border-patrol"),
+        ("Irregular crossings at the southern border fell in January.", "en", "border-patrol"),
+        (
+            "El gobierno mexicano dijo que la Patrulla Fronteriza detuvo a más migrantes.",
+            "es",
+            "border-patrol",
+        ),
+    ],
+)
+def test_irregular_crossings_elsewhere_stay_border_patrol_s(text, lang, key):
+    assert main_series(mentions(text, lang)).key == key
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "regions"),
+    [
+        ("El mayor aumento fue el de los migrantes de África.", "es", {"Africa"}),
+        ("La migración desde Centroamérica y el Caribe subió más de 17%.", "es", {"Central America", "the Caribbean"}),
+        ("Entre los países sudamericanos, Venezuela tuvo el mayor repunte.", "es", {"South America"}),
+        ("Llegaron 59 mil africanos y 20 mil asiáticos.", "es", {"Africa", "Asia"}),
+        ("Migrants from Central America and Africans were detained.", "en", {"Central America", "Africa"}),
+        # a country, or a region named as where people head, is not one
+        ("Migrants from South Africa and the Central African Republic.", "en", set()),
+        ("Más de 500.000 migrantes cruzaron el Darién rumbo a Norteamérica.", "es", set()),
+        ("La Unión Europea aportó fondos.", "es", set()),
+    ],
+)  # fmt: skip
+def test_regions_are_named_apart_from_nationalities(text, lang, regions):
+    assert {key for kind, key in found(text, lang) if kind == "region"} == regions
+
+
+def test_mexico_s_table_knows_its_nationalities():
+    vocab = vocabulary()
+    assert {"VEN", "HND", "GTM", "HTI"} <= vocab.mexico_nationalities
+    assert vocab.residual_groups[("mexico_irregular_monthly", "nationality_iso3")] == ("OOO",)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "nationalities"),
+    [
+        # the subject of its clause, with its count after "con"/"with"
+        ("Entre los países sudamericanos, Venezuela tuvo el mayor repunte, con 222 mil 994.", "es", {"VEN"}),
+        ("Among South American countries, Venezuela had the largest rise, with 222,994.", "en", {"VEN"}),
+        # ...not a place in apposition, a publisher, or a country with no count after "con"
+        ("Panamá, con 500 mil migrantes en el Darién, pidió ayuda.", "es", set()),
+        ("Panamá registró, con 520 mil cruces en el Darién, un récord.", "es", set()),
+        ("Venezuela firmó un acuerdo con Colombia.", "es", set()),
+        ("Mexico agreed, with 10,000 troops, to patrol the border.", "en", set()),
+    ],
+)  # fmt: skip
+def test_a_country_as_the_subject_with_its_count_is_a_nationality(text, lang, nationalities):
+    assert {key for kind, key in found(text, lang) if kind == "nationality"} == nationalities

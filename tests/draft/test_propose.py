@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from migrationdata.draft.entities import vocabulary
 from migrationdata.draft.propose import main_period, propose
 from migrationdata.draft.sentences import Sentence
 from migrationdata.paths import processed_dir
@@ -614,3 +615,175 @@ def test_what_inm_honduras_figures_cannot_be_mapped_to_says_why(text, lang, reas
 def test_facilities_are_not_a_count_of_migrants():
     text = "El Gobierno habilitó cuatro centros de atención al migrante irregular en Honduras en 2023."
     assert [p for p in proposals(text, "es") if p.kind in ("claim", "unmapped")] == []
+
+
+MX = {"table": "mexico_irregular_monthly", "column": "events"}
+
+
+def mx_of(code, **params):
+    return {**MX, "where": {"nationality_iso3": code}, **params}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        (
+            "La migración irregular en México creció un 77% en 2023 frente al año anterior, según cifras "
+            "que el gobierno mexicano difundió el viernes.",
+            "es",
+            [("change", {**MX, "from": "2022", "to": "2023", "measure": "percent"}, "up 77%")],
+        ),
+        (
+            "Irregular migration in Mexico jumped 77% in 2023 from the year before, according to figures "
+            "the Mexican government released on Friday.",
+            "en",
+            [("change", {**MX, "from": "2022", "to": "2023", "measure": "percent"}, "up 77%")],
+        ),
+        (
+            "Según la Unidad de Política Migratoria, 2023 cerró con 782 mil 176 eventos de personas en "
+            "situación migratoria irregular, muy por encima de los 441 mil 409 casos de 2022.",
+            "es",
+            [
+                ("value", {**MX, "period": "2023"}, "782,176"),
+                ("value", {**MX, "period": "2022"}, "441,409"),
+            ],
+        ),
+        (
+            "Mexico's Migration Policy Unit counted 782,176 irregular migrants in 2023, far above the "
+            "441,409 of 2022.",
+            "en",
+            [
+                ("value", {**MX, "period": "2023"}, "782,176"),
+                ("value", {**MX, "period": "2022"}, "441,409"),
+            ],
+        ),
+        (
+            # a nationality in Mexico's table, a change for it, and a multiple of what it was
+            "Las autoridades mexicanas contaron 80 mil 120 migrantes de Haití en 2023, ocho veces los "
+            "10 mil de 2022.",
+            "es",
+            [
+                ("value", mx_of("HTI", period="2023"), "80,120"),
+                ("change", mx_of("HTI", **{"from": "2022", "to": "2023", "measure": "ratio"}), "eight times"),
+                ("value", mx_of("HTI", period="2022"), "10,000"),
+            ],
+        ),
+        (
+            "Mexican authorities detained 222,994 migrants from Venezuela in 2023, 131.8% more than in 2022.",
+            "en",
+            [
+                ("value", mx_of("VEN", period="2023"), "222,994"),
+                ("change", mx_of("VEN", **{"from": "2022", "to": "2023", "measure": "percent"}), "up 131.8%"),
+            ],
+        ),
+    ],
+)  # fmt: skip
+def test_mexico_s_irregular_migration_count_and_its_nationalities(text, lang, expected):
+    assert claims(text, lang) == expected
+
+
+def test_a_count_before_a_change_is_not_in_the_period_the_change_is_measured_from():
+    """ "con 222 mil 994, un 131,8% más que en 2022": the count is the later year's (the one the
+    story spoke of before), the change Venezuela's, and the count after "cuando" 2022's."""
+    text = (
+        "Entre los países sudamericanos, Venezuela tuvo el mayor repunte en México, con 222 mil 994, "
+        "un 131,8% más que en 2022, cuando se reportaron 96.197."
+    )
+    year = main_period("Las autoridades mexicanas contaron 782 mil 176 en 2023.", PUBLISHED, "es")
+    series = vocabulary().series["mexico-enforcement"]
+    found = propose(Sentence(1, 0, text, 0, len(text)), PUBLISHED, "es", carry=year, series_carry=series)
+    assert [(p.kind, p.metric, p.params, p.test) for p in found] == [
+        ("unmapped", "", {}, "the highest"),  # "el mayor repunte": a rank of changes
+        ("claim", "value", mx_of("VEN", period="2023"), "222,994"),
+        ("claim", "change", mx_of("VEN", **{"from": "2022", "to": "2023", "measure": "percent"}), "up 131.8%"),
+        ("claim", "value", mx_of("VEN", period="2022"), "96,197"),
+    ]  # fmt: skip
+    assert found[0].reason.startswith("A rank of changes ('el mayor repunte'")
+    assert found[1].caveat.startswith("2023: the period of the sentence before")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "tests", "region"),
+    [
+        (
+            "El mayor aumento en México fue el de los migrantes de África, que llegaron a 59.834 en 2023, "
+            "más de ocho veces los 6 mil 672 de 2022.",
+            "es",
+            ["59,834", "more than eight times", "6,672"],
+            "Africa",
+        ),
+        (
+            "Arrivals from Africa detained in Mexico reached 59,834 in 2023, more than eight times the 6,672 "
+            "of 2022.",
+            "en",
+            ["59,834", "more than eight times", "6,672"],
+            "Africa",
+        ),
+        (
+            "La migración irregular en México desde Sudamérica creció a más del doble, hasta 345 mil 941 "
+            "casos en 2023, frente a 159 mil 511 el año anterior.",
+            "es",
+            ["more than doubled", "345,941", "159,511"],
+            "South America",
+        ),
+        (
+            "La migración irregular en México desde Centroamérica y el Caribe subió más de 17% en 2023, en "
+            "particular la de Honduras, Guatemala y Haití.",
+            "es",
+            ["up more than 17%"],
+            "Central America and the Caribbean",
+        ),
+        ("Mexican authorities detained 59,000 Africans in 2023.", "en", ["59,000"], "Africa"),
+        ("Las autoridades mexicanas detuvieron a 59 mil asiáticos en 2023.", "es", ["59,000"], "Asia"),
+    ],
+)  # fmt: skip
+def test_a_figure_said_of_a_region_is_not_a_nationality_s_nor_the_total(text, lang, tests, region):
+    found = [p for p in proposals(text, lang) if p.kind != "unmapped" or p.test != "the highest"]
+    assert [(p.kind, p.test) for p in found] == [("unmapped", t) for t in tests]
+    assert all(p.reason.startswith(f"A region ({region}), not a nationality") for p in found)
+
+
+def test_the_largest_rise_ranks_changes_not_the_total():
+    for text, lang in (
+        ("El mayor aumento de la migración irregular en México fue el de Venezuela en 2023.", "es"),
+        ("Mexico's detentions of Venezuelans saw the highest increase in 2023.", "en"),
+    ):
+        found = proposals(text, lang)
+        assert [(p.kind, p.test) for p in found] == [("unmapped", "the highest")], text
+        assert found[0].reason.startswith("A rank of changes")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "words"),
+    [
+        ("En diciembre se llegaron a reportar a diario 10 mil cruces irregulares hacia Estados Unidos.", "es",
+         "llegaron a reportar a diario"),
+        ("En diciembre la Patrulla Fronteriza detuvo hasta 10 mil migrantes al día.", "es", "hasta 10 mil migrantes al día"),
+        ("Border Patrol recorded as many as 10,000 irregular crossings a day in December.", "en",
+         "as many as 10,000 irregular crossings a day"),
+        ("Border Patrol apprehensions peaked at 10,000 a day in December.", "en", "peaked at 10,000 a day"),
+        ("Border Patrol apprehended up to 10,000 migrants a day in December.", "en", "up to 10,000 migrants a day"),
+    ],
+)  # fmt: skip
+def test_a_daily_peak_is_not_the_daily_average_monthly_tables_give(text, lang, words):
+    (found,) = proposals(text, lang)
+    assert found.kind == "unmapped"
+    assert found.reason.startswith(f"A daily peak ({words!r}): the tables give monthly totals")
+    assert "daily average (metric value with per: day)" in found.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "test"),
+    [
+        ("En diciembre la Patrulla Fronteriza detuvo en promedio 8 mil migrantes al día.", "es", "8,000"),
+        ("Border Patrol apprehended an average of 8,000 migrants a day in December.", "en", "about 8,000"),
+    ],
+)
+def test_a_daily_average_is_still_checked_as_one(text, lang, test):
+    assert claims(text, lang) == [
+        (
+            "value",
+            {"table": "usbp_southwest_monthly", "column": "encounters", "period": "2023-12", "per": "day"},
+            test,
+        )
+    ]

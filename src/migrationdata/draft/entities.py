@@ -132,12 +132,22 @@ SERIES: tuple[Series, ...] = (
         "mexico_irregular_monthly", "events", "year",
         # "National Migration Institute" and "INM" alone are Mexico's unless the story named
         # Honduras' institute (see same_institute)
+        # UPM's count is of "events of people in an irregular migratory situation": irregular
+        # migration *in Mexico* is this count, not Border Patrol's "irregular crossings"
         {"en": r"mexic(?:o|an)(?:'s)? (?:authorities|immigration|(?:national )?migration institute|enforcement|deport\w*|detain\w*|detentions)|"
                r"(?:national migration institute|\bINM\b)(?: \(INM\))? (?:of|in) mexico|"
-               r"national migration institute|\bINM\b|deported by mexico|detained (?:in|by) mexico",
+               r"national migration institute|\bINM\b|deported by mexico|detained (?:in|by) mexico|"
+               r"irregular (?:migration|migrants|crossings) (?:in|through|across) mexico|"
+               r"(?:mexico'?s? )?migration policy unit|(?:in an )?irregular migratory (?:situation|status)|"
+               r"(?:mexican|mexico'?s?) government\b(?=.*\birregular (?:migration|migrants)\b)|"
+               r"\birregular (?:migration|migrants)\b(?=.*\b(?:mexican|mexico'?s?) government\b)",
          "es": r"(?:instituto nacional de migración|\bINM\b)(?: \(INM\))? (?:de méxico|mexicano)|"
                r"instituto nacional de migración|\bINM\b|unidad de política migratoria|autoridades mexicanas|"
-               r"detenid[oa]s en méxico|deportad[oa]s (?:por|desde) méxico|presentad[oa]s ante"},
+               r"detenid[oa]s en méxico|deportad[oa]s (?:por|desde) méxico|presentad[oa]s ante|"
+               r"(?:migración|migrantes|personas|cruces) (?:en situación )?irregular(?:es)? (?:en|por|a través de) méxico|"
+               r"situación migratoria irregular|eventos de personas|"
+               r"gobierno (?:mexicano|de méxico)\b(?=.*\b(?:migración|migrantes) irregular(?:es)?\b)|"
+               r"\b(?:migración|migrantes) irregular(?:es)?\b(?=.*\bgobierno (?:mexicano|de méxico)\b)"},
         priority=5,
     ),
     Series(
@@ -193,6 +203,25 @@ DEMONYMS = {
     "ROU": ("romanians?", "ruman[oa]s?"), "DOM": ("dominicans", "dominican[oa]s"), "SEN": ("senegalese", "senegaleses"),
 }  # fmt: skip
 
+#: continents and regions, which the kit's tables do not group nationalities by: a figure said
+#: of one is not a nationality's, nor the table's total (see propose). As where people head
+#: ("rumbo a Norteamérica") a region is not what a figure counts: see REGION_DESTINATION.
+REGIONS = {
+    "Africa": (r"(?<!south )(?<!central )africa(?:ns?)?(?! republic)", r"africa|african[oa]s"),
+    "South America": (r"south americ(?:a|ans?)", r"sudamerica|suramerica|america del sur|sudamerican[oa]s|suramerican[oa]s"),
+    "Central America": (r"central americ(?:a|ans?)", r"centroamerica|america central|centroamerican[oa]s"),
+    "the Caribbean": (r"(?:the )?caribbean(?! (?:sea|coast))", r"(?:el )?caribe(?! mexicano)|caribeñ[oa]s"),
+    "Asia": (r"asia(?:ns?)?(?! (?:minor|pacific))", r"asia|asiatic[oa]s"),
+    "Europe": (r"europe(?:ans?)?(?! union)", r"europa|europe[oa]s"),
+    "North America": (r"north america", r"norteamerica|america del norte"),
+    "Oceania": (r"oceania", r"oceania"),
+}  # fmt: skip
+#: a region named as where people head: not whom a figure counts
+REGION_DESTINATION = {
+    "en": r"\b(?:to|toward|towards|into|bound for|heading for|for)\s+(?:the\s+)?$",
+    "es": r"\b(?:hacia|rumbo a|camino (?:a|de)|con destino a|a)\s+(?:la\s+|el\s+)?$",
+}
+
 MEASURES = {
     # words that pick a BTS measure at a port
     "en": [(r"trains?|rail|railway|railroad", "Trains"), (r"trucks?|lorries", "Trucks"),
@@ -217,7 +246,7 @@ def fold(text: str) -> str:
 
 @dataclass
 class Mention:
-    kind: str  # series | nationality | port | sector | field-office | measure | closure-mode
+    kind: str  # series | nationality | region | port | sector | field-office | measure | closure-mode
     key: str  # series key, ISO-3, port name, area name, BTS measure, closure mode
     text: str
     start: int
@@ -236,6 +265,7 @@ class Vocabulary:
     # (table, grouping column) -> the publisher's residual groups ("Other", "OOO"), left out of ranks
     residual_groups: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     honduras_nationalities: set[str] = field(default_factory=set)  # ISO-3 codes in INM Honduras' table
+    mexico_nationalities: set[str] = field(default_factory=set)  # ISO-3 codes in UPM's table
 
 
 def _distinct(table: str, columns: list[str], root: Path | None) -> dict[str, set[str]]:
@@ -287,8 +317,9 @@ def vocabulary(root: Path | None = None) -> Vocabulary:
             residual.append(name)
     nationalities = _distinct("darien_monthly", ["nationality_iso3"], root)["nationality_iso3"]
     honduras = _distinct("honduras_monthly_nationality", ["nationality_iso3"], root)["nationality_iso3"]
+    mexico = _distinct("mexico_irregular_monthly", ["nationality_iso3"], root)["nationality_iso3"]
     names = {}
-    for code in set(citizenships) | nationalities | honduras:
+    for code in set(citizenships) | nationalities | honduras | mexico:
         en, es = english_name(code), spanish_name(code)
         if en and code != "OOO":
             names[code] = (en, es or en)
@@ -306,8 +337,10 @@ def vocabulary(root: Path | None = None) -> Vocabulary:
             ),
             ("darien_monthly", "nationality_iso3"): tuple(sorted(nationalities & {"OOO"})),
             ("honduras_monthly_nationality", "nationality_iso3"): tuple(sorted(honduras & {"OOO"})),
+            ("mexico_irregular_monthly", "nationality_iso3"): tuple(sorted(mexico & {"OOO"})),
         },
         honduras_nationalities=honduras,
+        mexico_nationalities=mexico,
     )
 
 
@@ -351,6 +384,7 @@ def mentions(sentence: str, lang: str, vocab: Vocabulary | None = None) -> list[
             if not any(f.start <= m.start() < f.end for f in found if f.kind in ("sector", "field-office")):
                 found.append(Mention("port", port, sentence[m.start() : m.end()], m.start(), m.end()))
     found += _nationalities(sentence, lang, vocab)
+    found += _regions(sentence, lang)
     for pattern, measure in MEASURES[lang]:
         for m in _finditer(rf"\b(?:{fold(pattern)})\b", sentence):
             found.append(Mention("measure", measure, sentence[m.start() : m.end()], m.start(), m.end()))
@@ -423,6 +457,19 @@ INSTITUTION = {
 }
 
 
+#: where a clause opens: the sentence's start, or after a comma, semicolon or colon
+SUBJECT_START = r"(?:^|(?<=[,;:])\s+)"
+#: ...and the count the subject has, later in its clause: "tuvo el mayor repunte, con 222 mil 994"
+#: (a verb first: "Panamá, con 500 mil migrantes en el Darién" is a place in apposition)
+SUBJECT_COUNT = {
+    "en": r"(?=\s+[^\W\d][^\d.;:()]{0,60}?\bwith\s+(?:[^\W\d]+\s+){0,2}\d)",
+    "es": r"(?=\s+[^\W\d][^\d.;:()]{0,60}?\bcon\s+(?:[^\W\d]+\s+){0,2}\d)",
+}
+#: countries whose institutes publish a series of the kit: as a subject, the publisher or the
+#: place ("Panamá registró, con 520 mil cruces, un récord"), not a people
+PUBLISHERS = ("PAN", "HND")
+
+
 def _nationalities(sentence: str, lang: str, vocab: Vocabulary) -> list[Mention]:
     out = []
     idx = 0 if lang == "en" else 1
@@ -442,10 +489,15 @@ def _nationalities(sentence: str, lang: str, vocab: Vocabulary) -> list[Mention]
         )
         # or as a list gives them, each with its count in brackets: "Cuba (85.969), Haití (82.249)"
         listed = rf"\b(?P<n>{re.escape(fold(name))})(?=\s*\(\s*\d)"
+        # or as the subject of its clause with its count after "con"/"with": "Entre los países
+        # sudamericanos, Venezuela tuvo el mayor repunte, con 222 mil 994" (a clause's opening
+        # word, never after a preposition: "en Panamá, con 500 mil" is a place)
+        subject = rf"{SUBJECT_START}(?P<n>{re.escape(fold(name))})\b{SUBJECT_COUNT[lang]}"
         seen = set()
         for m in [
             *_finditer(rf"\b{lead}\s+(?P<n>{re.escape(fold(name))})\b", sentence),
             *_finditer(listed, sentence),
+            *(_finditer(subject, sentence) if code not in PUBLISHERS else ()),
         ]:
             if code in ("MEX", "USA") or m.start("n") in seen:
                 continue
@@ -455,6 +507,19 @@ def _nationalities(sentence: str, lang: str, vocab: Vocabulary) -> list[Mention]
             out.append(
                 Mention("nationality", code, sentence[m.start("n") : m.end("n")], m.start("n"), m.end("n"))
             )
+    return out
+
+
+def _regions(sentence: str, lang: str) -> list[Mention]:
+    """Continents and regions named as where people come from ("migrantes de África",
+    "Central Americans"), not as where they head ("rumbo a Norteamérica")."""
+    idx = 0 if lang == "en" else 1
+    out = []
+    for key, pair in REGIONS.items():
+        for m in _finditer(rf"\b(?:{fold(pair[idx])})\b", sentence):
+            if re.search(REGION_DESTINATION[lang], fold(sentence[: m.start()]), re.IGNORECASE):
+                continue
+            out.append(Mention("region", key, sentence[m.start() : m.end()], m.start(), m.end()))
     return out
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from migrationdata.claims.numbers import read_digits
+from migrationdata.claims.numbers import MEXICAN_THOUSANDS, read_digits
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -66,26 +66,42 @@ QUALIFIERS = {
 
 UP = {
     "en": r"rose|rising|risen|increased|increasing|grew|growing|jumped|climbed|surged|soared|up|gained|higher|"
+    r"leapt|leaped|spiked|skyrocketed|"
     r"rise|increase|jump|gain|surge",
     # "superan en un 188,6 % a los 188.858 de 2022": surpassing by a percentage is a rise from
     # what is surpassed (with "en": "superan los 500.000" is a qualifier, "más de")
     "es": r"aumentó|aumentaron|subió|subieron|creció|crecieron|se incrementó|se incrementaron|repuntó|alza|aumento|incremento|más|"
+    r"saltó|saltaron|se disparó|se dispararon|"
+    # a headline's present tense: "Se dispara 77% la migración irregular"
+    r"se dispara|se disparan|salta|saltan|crece|crecen|aumenta|aumentan|sube|suben|"
     r"supera(?:n|ron)? en|superó en",
 }
 DOWN = {
     "en": r"fell|falling|fallen|dropped|dropping|declined|declining|decreased|down|plunged|slid|sank|lower|shrank|"
     r"drop|fall|decline|decrease|plunge",
-    "es": r"cayó|cayeron|bajó|bajaron|disminuyó|disminuyeron|descendió|se redujo|se redujeron|retrocedió|caída|baja|descenso|menos",
+    "es": r"cayó|cayeron|bajó|bajaron|disminuyó|disminuyeron|descendió|se redujo|se redujeron|retrocedió|caída|baja|descenso|menos|"
+    r"cae|caen|disminuye|disminuyen|se reduce|se reducen",
 }
 
+#: "eight times", "ocho veces": multiples past four have no verb of their own ("more than eight
+#: times": the ratio above eight)
+TIMES = {
+    "en": {"five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10},
+    "es": {"cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10},
+}
 MULTIPLES = {
     "en": [
+        *((rf"{word} times", float(n), f"{word} times") for word, n in TIMES["en"].items()),
         (r"quadrupl\w*|four times", 4.0, "quadrupled"),
         (r"tripl\w*|three times", 3.0, "tripled"),
         (r"doubl\w*|twice (?:as many|the)|two times", 2.0, "doubled"),
         (r"halved|halving|fell by half|dropped by half|cut in half|half as many", 0.5, "halved"),
     ],
     "es": [
+        *(
+            (rf"{word} veces", float(n), f"{english} times")
+            for (word, n), english in zip(TIMES["es"].items(), TIMES["en"], strict=True)
+        ),
         (r"se cuadruplicó|cuadruplic\w*|cuatro veces", 4.0, "quadrupled"),
         (r"más del triple", 3.0, "more than tripled"),
         (r"más del doble", 2.0, "more than doubled"),
@@ -224,15 +240,22 @@ def _num_pattern(lang: str) -> str:
     if lang == "es":
         # Spain (1.234.567,5; 1 234 567) and Mexico (1,234,567.5) write Spanish numbers: either
         # mark may group thousands (see parse_digits)
-        # and Mexico's "64 mil 745 millones" (64,745 million)
-        return r"\d{1,3}\s+mil\s+\d{1,3}(?=\s+mill(?:ones|ón)\b)|\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+        # and Mexico's "64 mil 745 millones" (64,745 million) and "782 mil 176" (782,176: "mil",
+        # one space, exactly three digits, then neither another digit nor a scale word, which
+        # would make it part of a larger number)
+        return (
+            r"\d{1,3}\s+mil\s+\d{1,3}(?=\s+mill(?:ones|ón)\b)|"
+            rf"{MEXICAN_THOUSANDS}(?![.,]\d)(?!\s+mil\b)|"
+            r"\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+        )
     return r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
 def parse_digits(text: str, lang: str, scaled: bool = False) -> float:
     """A printed number as the claims engine reads it (:func:`claims.numbers.read_digits`: in
     Spanish as Spain or Mexico writes it, a single mark before exactly three digits grouping
-    thousands), and Mexico's "64 mil 745" (before "millones") as 64,745."""
+    thousands), Mexico's "782 mil 176" as 782,176 and its "64 mil 745" (before "millones") as
+    64,745."""
     if lang == "es" and "mil" in text:
         thousands, _, rest = text.partition("mil")
         return float(int(thousands) * 1000 + int(rest))
@@ -333,8 +356,21 @@ def spot(sentence: str, lang: str = "en") -> list[Figure]:
             if fig.test in ranks:
                 continue
             ranks.add(fig.test)
+        _reached(sentence, fig, out, lang)
         out.append(fig)
     return out
+
+
+def _reached(sentence: str, fig: Figure, before: list[Figure], lang: str) -> None:
+    """ "creció a más del doble, hasta 345 mil 941 casos": "hasta" right after a change gives
+    the level reached ("to"), not a ceiling ("at most"); the count is read bare."""
+    said = re.match(r"hasta\s+", fig.text, re.IGNORECASE)
+    if lang != "es" or fig.qualifier != "at most" or not said:
+        return
+    if any(g.kind in ("change", "multiple") and 0 <= fig.start - g.end <= 40 for g in before):
+        fig.start += said.end()
+        fig.text, fig.qualifier = sentence[fig.start : fig.end], ""
+        fig.test = _test_for(fig)
 
 
 def _quantities(sentence: str, lang: str) -> list[Figure]:
@@ -460,7 +496,8 @@ def _multiples(sentence: str, lang: str) -> list[Figure]:
             # for the editor to weigh ("nearly four times": within 10% of four)
             said = (
                 f"{qual} {test}"
-                if qual in ("more than", "nearly") and test in ("doubled", "tripled")
+                if qual in ("more than", "nearly")
+                and (test in ("doubled", "tripled") or test.endswith(" times"))
                 else test
             )
             out.append(

@@ -228,6 +228,41 @@ DAILY = {
 }
 
 
+#: a daily figure given as a peak, not an average: "se llegaron a reportar a diario 10 mil",
+#: "as many as 10,000 a day", "peaked at 10,000 a day" (read in the figure's own words and
+#: those before it, back to the figure before)
+PEAK = {
+    "en": r"\b(?:as many as|up to|peak(?:ed|s|ing)?|at (?:its|their|the) (?:peak|height)|topped out|"
+    r"reached as (?:many|high) as|some days|on some days)\b",
+    "es": r"\blleg\w*\s+a\b|\bhasta\b|\bpicos?\b|\bpunto maximo\b|\bmomento mas algido\b|\balgunos dias\b",
+}
+#: ...unless the sentence says it is the average ("en promedio", "on average")
+AVERAGE = {
+    "en": r"\b(?:on average|an average|averag\w+|mean)\b",
+    "es": r"\b(?:en promedio|promedi\w+|de media|media diaria)\b",
+}
+DAILY_PEAK_REASON = (
+    "A daily peak ({words!r}): the tables give monthly totals, so no single day can be checked. What "
+    "they can give is the month's daily average (metric value with per: day), which a peak should be "
+    "above; map that by hand if the story rests on it."
+)
+#: "el mayor repunte", "the largest increase": a rank of changes (which group or place rose
+#: most), which no metric computes
+CHANGE_NOUN = {
+    "en": r"\s+(?:\w+\s+)?(?:increase|rise|jump|growth|gain|surge|drop|fall|decline|decrease)s?\b",
+    "es": r"\s+(?:aumento|repunte|incremento|alza|crecimiento|subida|salto|caida|descenso|baja|disminucion)\b",
+}
+CHANGE_RANK_REASON = (
+    "A rank of changes ({words!r}: which group rose or fell most), which the engine does not compute: "
+    "rank_in_series and rank compare levels, not changes. Compare the groups' changes by hand (metric "
+    "change, one entry per group) if the story rests on it."
+)
+REGION_REASON = (
+    "A region ({region}), not a nationality: the kit's tables count nationalities, with no grouping by "
+    "continent; sum the region's codes by hand (where: with a list) if the story rests on it."
+)
+
+
 def _is_base(ctx: _Context, p: Period) -> bool:
     """Is this the period a change is measured from ("from December", "than in 2022")?"""
     before = ctx.sentence.text[max(0, p.start - 25) : p.start]
@@ -319,6 +354,8 @@ def _group_params(series: Series, code: str, vocab: Vocabulary) -> tuple[dict, s
         return {"table": "cbp_encounters", "column": "encounters", "by": "citizenship", "where": where}, (
             vocab.cbp_citizenships[code]
         )
+    if series.key == "mexico-enforcement" and code in vocab.mexico_nationalities:
+        return {"table": "mexico_irregular_monthly", "column": "events", "by": "nationality_iso3"}, code
     if series.key == "honduras":
         # INM's name for a people may sit under other codes in the republished table
         codes = [c for c in AS_REPORTED.get(code, (code,)) if c in vocab.honduras_nationalities]
@@ -538,11 +575,15 @@ def _base_of(ctx: _Context, fig: Figure) -> Period | None:
         default=len(text),
     )
     surpassed = re.match(SURPASS[ctx.lang], fold(fig.text), re.IGNORECASE)
+    # "ocho veces los 6 mil 672 de 2022", "eight times the 6,672 of 2022": what it is a multiple of
+    times = fig.kind == "multiple" and re.search(r"(?:times|veces|doble|triple)$", fig.text, re.IGNORECASE)
     for p in ctx.periods:
         if p.kind in MAIN_KINDS and fig.end <= p.start < stop:
             between = fold(text[fig.end : p.start])
-            if re.search(BASE_BETWEEN[ctx.lang], between, re.IGNORECASE) or (
-                surpassed and re.match(r"\s+al?\b", between, re.IGNORECASE)
+            if (
+                re.search(BASE_BETWEEN[ctx.lang], between, re.IGNORECASE)
+                or (surpassed and re.match(r"\s+al?\b", between, re.IGNORECASE))
+                or (times and re.match(r"\s+(?:the|l[oa]s?|el|de l[oa]s|del)\b", between, re.IGNORECASE))
             ):
                 return p
     return None
@@ -724,11 +765,92 @@ def _wider_whole(ctx: _Context, fig: Figure) -> str | None:
     return ctx.sentence.text[m.start() : m.end()] if m else None
 
 
+def _region_of(ctx: _Context, fig: Figure) -> str | None:
+    """The region a figure is said of: named right after it ("59,834 Africans"), or the last of
+    the regions and nationalities named before it ("la migración desde Centroamérica y el Caribe
+    subió más de 17%, en particular la de Honduras": both regions; but "Entre los países
+    sudamericanos, Venezuela tuvo …, con 222 mil 994" is Venezuela's)."""
+    regions = ctx.of_kind("region")
+    if not regions:
+        return None
+    text = ctx.sentence.text
+    for r in regions:
+        if fig.end <= r.start and re.fullmatch(GROUP_AFTER_COUNT[ctx.lang], text[fig.end : r.start], re.I):
+            return r.key
+    if _peoples(ctx, fig):
+        return None
+    before = sorted(
+        (m for m in regions + ctx.of_kind("nationality") if m.end <= fig.start), key=lambda m: m.end
+    )
+    if not before or before[-1].kind != "region":
+        return None
+    named = [before[-1]]  # with the regions listed just before it: "Centroamérica y el Caribe"
+    for m in reversed(before[:-1]):
+        if m.kind != "region" or not re.fullmatch(AND_ANOTHER[ctx.lang], text[m.end : named[0].start], re.I):
+            break
+        named.insert(0, m)
+    keys = [m.key for m in named]
+    return keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} and {keys[-1]}"
+
+
+def _daily_peak(ctx: _Context, fig: Figure) -> str | None:
+    """The words that make a daily figure a peak ("se llegaron a reportar a diario"), or None."""
+    text = fold(ctx.sentence.text)
+    if re.search(AVERAGE[ctx.lang], text, re.I):
+        return None
+    daily = re.search(fold(DAILY[ctx.lang]), text, re.I)
+    if daily is None:
+        return None
+    start = max((f.end for f in ctx.figures if f.end <= fig.start), default=0)
+    peak = None
+    for m in re.finditer(PEAK[ctx.lang], text[start : fig.end], re.I):
+        peak = m
+    if peak is None:
+        return None
+    a, b = sorted((start + peak.start(), daily.start()))
+    words = ctx.sentence.text[a : max(start + peak.end(), daily.end())]
+    return words if len(words) <= 60 else ctx.sentence.text[start + peak.start() : start + peak.end()]
+
+
+def _ranks_changes(ctx: _Context, fig: Figure) -> str | None:
+    """ "el mayor repunte", "the largest increase": a rank of changes, not of levels."""
+    after = re.match(CHANGE_NOUN[ctx.lang], fold(ctx.sentence.text[fig.end :]), re.I)
+    return ctx.sentence.text[fig.start : fig.end + after.end()] if after else None
+
+
+#: a change said of the whole, not of the people named before it
+OVERALL = {"en": r"\b(?:overall|in all|in total|the total)\b", "es": r"\b(?:en total|el total|en conjunto)\b"}
+
+
+def _change_group(ctx: _Context, fig: Figure, series: Series) -> tuple[dict, Mention] | None:
+    """A change said of one people: the only nationality the sentence names, named before the
+    change ("Venezuela tuvo el mayor repunte, con 222 mil 994, un 131,8% más que en 2022"), in a
+    series with figures by nationality. The table, column and filter, and the mention."""
+    peoples = ctx.of_kind("nationality")
+    if len(peoples) != 1 or peoples[0].end > fig.start:
+        return None
+    if re.search(OVERALL[ctx.lang], fold(ctx.sentence.text[peoples[0].end : fig.start]), re.I):
+        return None
+    group = _group_params(series, peoples[0].key, ctx.vocab)
+    if group is None:
+        return None
+    gp, value = group
+    params = {"table": gp["table"], "column": gp["column"], "where": {**gp.get("where", {}), gp["by"]: value}}
+    return params, peoples[0]
+
+
 def _unmapped(ctx: _Context, fig: Figure, reason: str) -> Proposal:
     return ctx.proposal("unmapped", [(fig.start, fig.end)], reason=reason, test=fig.test)
 
 
 def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
+    if fig.kind == "rank":
+        changes = _ranks_changes(ctx, fig)
+        if changes:
+            return _unmapped(ctx, fig, CHANGE_RANK_REASON.format(words=changes))
+    region = _region_of(ctx, fig)
+    if region is not None:
+        return _unmapped(ctx, fig, REGION_REASON.format(region=region))
     if series is None:
         named = ", ".join(sorted({m.text for m in ctx.mentions})) or "nothing the kit has a name for"
         return _unmapped(ctx, fig, f"No series for what this figure counts (the sentence names {named}).")
@@ -760,7 +882,26 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
             )  # fmt: skip
     # "264 per day", "4,488 a day on average": the daily average over the period
     daily = bool(re.search(DAILY[ctx.lang], ctx.sentence.text, re.I))
-    main = _nearest([p for p in ctx.periods if p.kind in MAIN_KINDS], fig, ctx.figures)
+    peak = _daily_peak(ctx, fig) if daily and fig.kind in ("count", "change", "multiple", "vague") else None
+    if peak:
+        return _unmapped(ctx, fig, DAILY_PEAK_REASON.format(words=peak))
+    # a count before a change is not in the period the change is measured from: "con 222 mil
+    # 994, un 131,8% más que en 2022" is the later year's
+    bases = (
+        set()
+        if fig.kind in ("change", "multiple")
+        else {
+            id(b)
+            for f in ctx.figures
+            if f.kind in ("change", "multiple") and f.start >= fig.end
+            for b in [_base_of(ctx, f)]
+            if b is not None
+        }
+    )
+    main = _nearest([p for p in ctx.periods if p.kind in MAIN_KINDS and id(p) not in bases], fig, ctx.figures)
+    before_base = main is None and bool(bases) and ctx.carry is not None
+    if before_base:
+        main = ctx.carry
     if fig.kind == "rank":
         # "a record 301,981 in December": the record is the figure it stands before, in its period
         held = next(
@@ -848,7 +989,13 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
     based = _base_of(ctx, fig) if fig.kind in ("multiple", "change") else None
     if based is not None:
         # measured from a named period, to the sentence's other period or the one before it
-        bases = {id(b) for f in ctx.figures for b in [_base_of(ctx, f)] if b is not None}
+        bases = {
+            id(b)
+            for f in ctx.figures
+            if f.kind in ("multiple", "change")  # "222,994 migrants from Venezuela in 2023": no base
+            for b in [_base_of(ctx, f)]
+            if b is not None
+        }
         others = [p for p in ctx.periods if p.kind in MAIN_KINDS and id(p) not in bases]
         target = _nearest(others, fig, ctx.figures) or ctx.carry
         carried_far = False
@@ -862,6 +1009,12 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         if target in others:
             spans.append((target.start, target.end))
         params = {**_table_params(series, ctx), "from": based.spec, "to": target.spec}
+        label = base["series"]
+        group = _change_group(ctx, fig, series)
+        if group is not None:
+            params = {**group[0], "from": based.spec, "to": target.spec}
+            spans.append((group[1].start, group[1].end))
+            label = f"{_country(group[1].key, ctx.vocab)} in {label}"
         params["measure"] = "ratio" if fig.kind == "multiple" else "percent"
         if daily:
             params["per"] = "day"
@@ -875,7 +1028,7 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         )
         return ctx.proposal(
             "claim", spans, metric="change", params=params, test=fig.test, caveat=caveat,
-            claim=f"{base['series']}{', daily average' if daily else ''}: {_period_words(target.spec)} against "
+            claim=f"{label}{', daily average' if daily else ''}: {_period_words(target.spec)} against "
                   f"{_period_words(based.spec)}, {fig.test}.",
             period=target.spec, **base,
         )  # fmt: skip
@@ -894,6 +1047,11 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
             )
     else:
         spec, caveat = main.spec, ""
+        if before_base:
+            caveat = (
+                f"{_period_words(spec)}: the period of the sentence before (this sentence names only the "
+                "one the change after the figure is measured from)."
+            )
         if (
             _ends(ctx, main)
             and fig.kind in ("count", "money")
@@ -919,12 +1077,18 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         if prev is not None:
             spans.append((prev.start, prev.end))
         params = {**_table_params(series, ctx), "from": start, "to": spec}
+        label = base["series"]
+        group = _change_group(ctx, fig, series)
+        if group is not None:
+            params = {**group[0], "from": start, "to": spec}
+            spans.append((group[1].start, group[1].end))
+            label = f"{_country(group[1].key, ctx.vocab)} in {label}"
         params["measure"] = "ratio" if fig.kind == "multiple" else "percent"
         if daily:
             params["per"] = "day"
         return ctx.proposal(
             "claim", spans, metric="change", params=params, test=fig.test, caveat=caveat,
-            claim=f"{base['series']}: {_period_words(spec)} against {_period_words(start)}, {fig.test}.",
+            claim=f"{label}: {_period_words(spec)} against {_period_words(start)}, {fig.test}.",
             period=spec, **base,
         )  # fmt: skip
 
@@ -959,6 +1123,11 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
     # "63% of the 520,085 people": the whole the share was taken of, not the group's count
     whole = _follows(ctx, fig, WHOLE, kinds=("percent",))
     group_of = None if whole else _nationality_of(ctx, fig)
+    if group_of is None and not whole:
+        # "ocho veces los 10 mil de 2022": what a people's change is measured from is theirs too
+        changed = [f for f in ctx.figures if f.kind in ("change", "multiple") and f.end <= fig.start]
+        of_change = _change_group(ctx, changed[-1], series) if changed else None
+        group_of = of_change[1] if of_change else None
     group_listed: tuple = ()  # (table, column, by, value) of the nationality counted
     listed = _remaining(ctx, fig, series, spec)
     if listed is not None and group_of is None:
