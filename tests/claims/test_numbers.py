@@ -263,3 +263,76 @@ def test_a_failed_rounding_says_it_does_not_round():
     assert ok and "rounds to 520,000" in how
     ok, how = check(parse_test("510,000", "en"), fig(520_085))
     assert not ok and "520,085 does not round to 510,000" in how
+
+
+def test_a_figure_let_through_by_the_ledgers_tolerance_says_so():
+    """Where the ledger's tolerance (for a revision), not the printed precision, sets the window,
+    the explanation says so: 344,556 does not "round to" 345,941."""
+    from dataclasses import replace
+
+    ok, how = check(replace(parse_test("345 mil 941", "es"), tolerance_relative=0.005), fig(344_556))
+    assert ok and how == "344,556 is within the ledger's tolerance of 345,941 (from 344,211 to 347,671)"
+    ok, how = check(replace(parse_test("345 mil 941", "es"), tolerance_relative=0.001), fig(344_556))
+    assert not ok and "344,556 is not within the ledger's tolerance of 345,941" in how
+    ok, how = check(replace(parse_test("up 131.8%", "en"), tolerance_relative=0.01), change(2.30925))
+    assert ok and how == "+130.9% is within the ledger's tolerance of +131.8% (1.3 points)"
+    # a tolerance narrower than the printed precision leaves the rounding rule in charge
+    ok, how = check(replace(parse_test("520,000", "en"), tolerance=10), fig(520_085))
+    assert ok and "rounds to 520,000" in how
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "precision"),
+    [
+        # Mexico's "N mil M": "mil", one space, exactly three digits, one number
+        ("782 mil 176", 782_176, 1),
+        ("6 mil 672", 6_672, 1),
+        ("64 mil 745 millones", 64_745_000_000, 1_000_000),
+        ("10 mil", 10_000, 1_000),
+        ("500 mil", 500_000, 1_000),
+    ],
+)
+def test_mexican_thousands_are_one_number(text, value, precision):
+    q = parse_quantity(text, "es")
+    assert (q.value, q.precision) == (pytest.approx(value), pytest.approx(precision))
+
+
+@pytest.mark.parametrize("text", ["5 mil, 176", "10 mil 2023", "782 mil 17"])
+def test_a_number_after_mil_that_is_not_its_three_digits_is_not_read_into_it(text):
+    with pytest.raises(NumberError):
+        parse_quantity(text, "es")
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "passes"),
+    [
+        ("782 mil 176", 782_176, True),
+        ("782 mil 176", 778_907, False),
+        ("más de 441 mil 409", 441_410, True),
+        ("más de 441 mil 409", 441_409, False),
+        ("casi 222 mil 994", 222_143, True),
+    ],
+)
+def test_mexican_thousands_in_a_spanish_test(text, figure, passes):
+    ok, how = check(parse_test(text, "es"), fig(figure))
+    assert ok is passes, how
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "ratio", "passes"),
+    [
+        ("more than eight times", "en", 8.9, True),
+        ("more than eight times", "en", 7.9, False),
+        ("más de ocho veces", "es", 8.97, True),
+        ("ocho veces", "es", 8.5, True),
+        ("eight times", "en", 9.2, False),  # within 10% of 8: 7.2 to 8.8
+        ("casi cinco veces", "es", 4.6, True),
+        ("nearly five times", "en", 5.2, False),
+        ("ten times", "en", 10.0, True),
+    ],
+)
+def test_a_multiple_in_times_is_a_ratio(text, lang, ratio, passes):
+    test = parse_test(text, lang)
+    assert (test.kind, test.measure) == ("change", "ratio")
+    ok, how = check(test, change(ratio))
+    assert ok is passes, how

@@ -71,8 +71,13 @@ WORDS = {
     "doce": 12,
 }
 _SCALE_ALT = "|".join(sorted({re.escape(k) for lang in SCALES.values() for k in lang}, key=len, reverse=True))
+#: Mexico's "782 mil 176" (782,176) and "64 mil 745 millones" (64,745 million): "mil", one space
+#: and exactly three digits, one number (not "5 mil, 176" nor "10 mil 2023")
+MEXICAN_THOUSANDS = r"\d{1,3}[ \u00a0]mil[ \u00a0]\d{3}(?!\d)"
+_MEXICAN = re.compile(r"(\d{1,3})[ \u00a0]mil[ \u00a0](\d{3})")
 _NUMBER_RE = re.compile(
-    r"^(?P<sign>[-−+])?\s*(?P<usd>(?:US)?\$|USD\s*)?\s*(?P<digits>\d[\d.,\u00a0\u202f ]*\d|\d)"
+    r"^(?P<sign>[-−+])?\s*(?P<usd>(?:US)?\$|USD\s*)?\s*"
+    r"(?P<digits>" + MEXICAN_THOUSANDS + r"|\d[\d.,\u00a0\u202f ]*\d|\d)"
     r"\s*(?P<scale>"
     + _SCALE_ALT
     + r")?\.?\s*(?P<pct>%|per ?cent|por ?ciento)?\s*(?:(?:US)?\$|USD|dollars|dólares)?$",
@@ -91,13 +96,17 @@ class Quantity:
 
 
 def read_digits(raw: str, lang: str = "en", scaled: bool = False) -> float:
-    """The value of a printed digit string ("302,034", "1.234,5", "4.6"), as every test reads
-    it; ``scaled`` when a scale word follows ("1.2 million")."""
+    """The value of a printed digit string ("302,034", "1.234,5", "4.6", Mexico's "782 mil
+    176"), as every test reads it; ``scaled`` when a scale word follows ("1.2 million")."""
     return _digits(raw, lang, scaled)[0]
 
 
 def _digits(raw: str, lang: str, scaled: bool) -> tuple[float, float]:
     """The value of a digit string and the size of its last digit."""
+    mexican = _MEXICAN.fullmatch(raw.strip())
+    if mexican:  # "782 mil 176": thousands, then the three digits below them
+        raw = f"{mexican.group(1)},{mexican.group(2)}"
+        lang = "es"
     s = re.sub(r"[\u00a0\u202f ]", "", raw)
     seps = [(i, ch) for i, ch in enumerate(s) if ch in ".,"]
     decimal_at = None
@@ -498,11 +507,26 @@ def _rank(t: str) -> Test | None:
     return None
 
 
+#: "eight times", "more than eight times", "casi cinco veces": a multiple of the earlier value
+_TIMES = re.compile(
+    r"(?:(?P<q>more than|over|nearly|almost|más de|mas de|casi) )?(?P<n>\w+) (?:times|veces)"
+    r"(?: (?:as many|as much|over|the|más|mas))?"
+)
+
+
 def _change(t: str, lang: str) -> Test | None:
     if t in CHANGE_WORDS:
         measure, target, mode = CHANGE_WORDS[t]
         op = ">" if mode == ">" else ""
         return Test("change", measure=measure, value=target, mode=mode, op=op)
+    m = _TIMES.fullmatch(t)
+    if m and (m.group("n") in WORDS or m.group("n").isdigit()) and _number_count(m.group("n")) > 1:
+        q = m.group("q") or ""
+        mode = ">" if q in ("more than", "over", "más de", "mas de") else "nearly" if q else "multiple"
+        return Test(
+            "change", measure="ratio", value=float(_number_count(m.group("n"))), mode=mode,
+            op=">" if mode == ">" else "",
+        )  # fmt: skip
     # "down 42%", "fell by 42%", "a 42% decrease", "42% lower", "cayó 42%"
     direction, body = None, None
     for words, sign in ((DOWN, -1), (UP, 1)):
@@ -757,6 +781,20 @@ def check_words(test: Test, figure) -> tuple[bool, str, Phrase]:
             room = max(_half(test.precision), tol)
             lo, hi = target - room, target + room
             ok = lo <= v <= hi
+            if tol > _half(test.precision):
+                # the ledger's tolerance (for a revision) set the window, not the printed precision
+                return (
+                    ok,
+                    f"{tested_number_en(v)} {'is' if ok else 'is not'} within the ledger's tolerance of "
+                    f"{tested_number_en(target)} (from {tested_number_en(lo)} to {tested_number_en(hi)})",
+                    Phrase(
+                        how + ("within_tolerance" if ok else "within_tolerance_no"),
+                        value=nv,
+                        target=nt,
+                        lo=Num(lo, "test"),
+                        hi=Num(hi, "test"),
+                    ),
+                )
             return (
                 ok,
                 f"{tested_number_en(v)} {'rounds' if ok else 'does not round'} to {tested_number_en(target)} "
@@ -855,6 +893,18 @@ def check_words(test: Test, figure) -> tuple[bool, str, Phrase]:
         if test.mode == "exact":
             room = max(_half(test.precision), tol)
             ok = abs(p - target) <= room
+            if tol > _half(test.precision):  # the ledger's tolerance set the window
+                return (
+                    ok,
+                    f"{p:+.1f}% {'is' if ok else 'is not'} within the ledger's tolerance of {target:+g}% "
+                    f"({room:.1f} points)",
+                    Phrase(
+                        how + ("percent_within_tolerance" if ok else "percent_within_tolerance_no"),
+                        change=change,
+                        target=goal,
+                        room=Num(room, "fixed", 1),
+                    ),
+                )
             return (
                 ok,
                 f"{p:+.1f}% {'rounds' if ok else 'does not round'} to {target:+g}%",
@@ -969,6 +1019,10 @@ RULES = [
     ("among the top three / entre los tres primeros", "rank 3 or better"),
     ("doubled / tripled / halved / se duplicó", "the ratio to the earlier value within 10% of 2, 3 or 0.5"),
     ("more than doubled", "the ratio above 2"),
+    (
+        "eight times / ocho veces; more than eight times / más de ocho veces",
+        "the ratio within 10% of 8; with 'more than', above 8; with 'nearly' / 'casi', from 10% under 8 up to 8",
+    ),
     ("nearly doubled / almost tripled / casi se duplicó", "the ratio from 10% under 2 (or 3) up to 2 (or 3)"),
     (
         "down 42% / fell 42% / a 42% decrease / cayó 42%",
@@ -1015,7 +1069,9 @@ EXAMPLES_ES = [
     "1,2 millones",
     "el más alto",
     "se duplicó",
+    "más de ocho veces",
     "302.034",
+    "782 mil 176",
     "cayó 42%",
     "18 de diciembre de 2023",
     "el más bajo desde 2020",
