@@ -246,3 +246,34 @@ def test_seed_mexico_context_figures(seed):
     assert now["mexico-enforcement-after-talks"].value == pytest.approx((710_343 / 499_414 - 1) * 100)
     # on publication day UPM's bulletins ended at October 2023
     assert then["mexico-enforcement-dec-2023"].verdict == "not-checkable"
+
+
+def test_a_failing_condition_is_the_test_the_verdict_names():
+    """When the claim's own test passes and an ``also:`` condition fails, the verdict's note
+    names the condition, not the passing test as if it had failed ("more than $5 billion fails
+    (5.26 billion is above 5 billion)" was printed before)."""
+    r = evaluate_entry(
+        {
+            "metric": "value",
+            "params": {
+                "table": "remittances_monthly",
+                "column": "inflows_usd",
+                "period": "2024-09..2024-12",
+                "agg": "min",
+            },
+            "test": "more than $5 billion",
+            "also": [
+                {
+                    "metric": "value",
+                    "params": {"table": "remittances_monthly", "column": "inflows_usd", "period": "2024-08"},
+                    "test": "under $5 billion",
+                }
+            ],
+        },
+        None,
+    )
+    assert r.verdict == "not-supported"
+    assert r.note.startswith(
+        'The data contradict the claim: test "under $5 billion" fails (6.11 billion is not below'
+    )
+    assert "more than $5 billion" not in r.note

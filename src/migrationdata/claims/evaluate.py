@@ -227,9 +227,14 @@ def evaluate_claim(claim: Claim, as_of: date | None, recorded: str | None = None
         fig, ok, how, how_words = _run(reader, e.metric, claim.params, claim.test)
         complete = fig.complete
         refuted = not ok and _already_past(claim, fig)
+        # the test a failing verdict names: the claim's own, else the first condition that fails
+        # (a passing main test must not be reported as the one that failed)
+        failed = None if ok else (claim.test, how, how_words)
         conditions, condition_words = [], []
         for metric, params, test in claim.also:
             cfig, cok, chow, cwords = _run(reader, metric, params, test)
+            if not cok and failed is None:
+                failed = (test, chow, cwords)
             conditions.append(
                 f"{cfig.text} — test {test.describe()}: {'passes' if cok else 'fails'} ({chow})"
             )
@@ -273,6 +278,10 @@ def evaluate_claim(claim: Claim, as_of: date | None, recorded: str | None = None
         msg = f"the metric {e.metric} failed: {type(exc).__name__}: {exc}"
         return Result(verdict="error", figure=None, sources=[], note=msg, error=msg, rule="error", **base)
     said = dict(test=claim.test, how=how_words)
+    if failed is not None:
+        test_failed, how, said = failed[0], failed[1], dict(test=failed[0], how=failed[2])
+    else:
+        test_failed = claim.test
     if ok:
         rule = "passes" if complete else "passes-part"
         verdict = e.on_pass if complete else "supported-with-caveat"
@@ -283,7 +292,7 @@ def evaluate_claim(claim: Claim, as_of: date | None, recorded: str | None = None
     elif complete or refuted:
         rule = "fails" if complete else "fails-past"
         verdict = "not-supported"
-        note = f"The data contradict the claim: test {claim.test.describe()} fails ({how})."
+        note = f"The data contradict the claim: test {test_failed.describe()} fails ({how})."
         words = [Phrase("tests.note.fails", **said)]
         if not complete:
             note += " The months published so far already exceed it, and later months can only add."
@@ -292,7 +301,7 @@ def evaluate_claim(claim: Claim, as_of: date | None, recorded: str | None = None
         rule = "fails-part"
         verdict = "not-checkable"
         note = (
-            f"Test {claim.test.describe()} fails on the figures published so far ({how}), which do not "
+            f"Test {test_failed.describe()} fails on the figures published so far ({how}), which do not "
             "cover the whole period: the claim rested on figures not yet released."
         )
         words = [Phrase("tests.note.fails_part", **said)]
