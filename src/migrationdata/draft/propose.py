@@ -407,6 +407,8 @@ class _Context:
     closure_mode: str | None = None  # the kind of crossing the story last said was closed
     # nationalities the story listed with their counts: (table, column, by, period) -> codes
     listed: dict = field(default_factory=dict)
+    # ranks over the last N months or years: id(rank) -> (N, unit, figure of N, end of the words)
+    windows: dict = field(default_factory=dict)
 
     def has(self, pattern: str) -> re.Match | None:
         return re.search(pattern, fold(self.sentence.text), re.IGNORECASE)
@@ -476,6 +478,15 @@ def propose(
         # figures besides the closure's own belong to what else the sentence names
         others = [m for m in ctx.mentions if not (m.kind == "series" and m.key == "closures")]
         series = entities.main_series(others, vocab)
+    if series is not None:
+        # months listed each with its own figures ("March (down 3.4%), May and July (down 1%)")
+        listed_out, used = _month_list(ctx, series)
+        out += listed_out
+        figures = [f for f in figures if id(f) not in used]
+    # "the lowest in nine months": the nine months are the rank's window, not a duration
+    ctx.windows = rank_windows(text, figures, lang)
+    held = {id(w[2]) for w in ctx.windows.values() if w[2] is not None}
+    figures = [f for f in figures if id(f) not in held]
     for fig in figures:
         if fig.kind == "count" and re.match(COUNTRIES[lang], fold(text[fig.end :]), re.IGNORECASE):
             if fig.spelled and not fig.qualifier:
@@ -946,6 +957,15 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
                 test=fig.test, claim=f"{who}: {fig.test} among nationalities, {base['series']}, {_period_words(spec)}.",
                 period=spec, **base,
             )  # fmt: skip
+        window = ctx.windows.get(id(fig))
+        carried_window = (
+            main is None
+            and window is not None
+            and ctx.carry is not None
+            and _freq(ctx.carry.spec, "") == window[1]
+        )
+        if carried_window:  # "It was the lowest in nine months": the month the sentence before named
+            main = ctx.carry
         beaten = previous_period is not None and main is not None
         if beaten:  # "doubling the record from the previous year": that year was the record then
             spec = periods.previous(main.spec)
@@ -972,13 +992,23 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         if since is not None:
             params["since"] = since.spec
         # the record as the story could know it: periods up to the one it beat, or up to the
-        # month before it ran (later data are another story)
-        params["through"] = spec if beaten else month_before(ctx.published)
+        # month before it ran (later data are another story); "a record at the time", "then a
+        # record": up to the period itself
+        then = _at_the_time(ctx, fig)
+        params["through"] = spec if beaten or then else month_before(ctx.published)
+        if window is not None and window[1] == freq and freq in ("month", "year"):
+            # "the lowest in nine months": among the nine months ending with it
+            n, _, _, end = window
+            params["since"] = _shift_months(spec, -(n - 1)) if freq == "month" else str(int(spec) - n + 1)
+            params["through"] = spec
+            spans.append((fig.end, end))
         notes = (
             [] if main else [f"No period named: read as the latest complete {freq.replace('_', ' ')} then."]
         )
         if history:
             notes.append(f"'Record' can only mean since the table began: {history}")
+        if carried_window and not ctx.series_carried:
+            notes.append(f"{_period_words(spec)}: the period of the sentence before.")
         return ctx.proposal(
             "claim", spans, metric="rank_in_series", params=params, test=fig.test, caveat=" ".join(notes),
             on_pass=CAVEAT if history else "",
@@ -1094,6 +1124,9 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
 
     if fig.kind == "percent":
         group_of = _nationality_of(ctx, fig)
+        growth = _growth(ctx, fig, series, spec, spans, caveat) if group_of is None else None
+        if growth is not None:
+            return growth
         if group_of is None:
             return _unmapped(
                 ctx, fig, "A share of what? The sentence names no group (nationality) to divide."
@@ -1160,6 +1193,10 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
             spans.append((group_of.start, group_of.end))
             caveat = " ".join(c for c in (caveat, _group_caveat(series, group_of.key, ctx.vocab)) if c)
             group_listed = (gp["table"], gp["column"], gp["by"], value)
+    if not group_listed and not listed and not latest and not daily:
+        run = _run(ctx, fig, series, spec, spans, caveat)
+        if run is not None:
+            return run
     if latest:
         params["latest"] = True
     if daily:
@@ -1412,3 +1449,323 @@ def _context(ctx: _Context, series: Series | None) -> list[Proposal]:
             )
         )  # fmt: skip
     return out
+
+
+# ------------------------------------------------------------------------------ months listed
+
+#: months named bare, one after another, each with its own figures: "March (down 3.4%), May and
+#: July (down 1%)", "June was the year's highest month, with US$6.2 billion, followed by August
+#: with US$6.08 billion". English capitalises its months ("may rise" is a verb); a group opens
+#: the sentence or follows punctuation, "and" or "followed by", and is followed by its figures
+_EN_MONTHS = "|".join(m.capitalize() for m in periods.MONTHS["en"])
+_ES_MONTHS = "|".join(periods.MONTHS["es"] + ["setiembre"])
+MONTH_GROUP = {
+    "en": re.compile(
+        rf"(?:^|(?<=[:;,(])\s*|\b(?:and|then)\s+|\b(?:[Ff]ollowed by)\s+)"
+        rf"(?P<g>(?:{_EN_MONTHS})(?:\s*(?:,\s*and|,|and)\s+(?:{_EN_MONTHS}))*)\b"
+        r"(?=\s*\(|\s+(?:with|was|were|had|saw|received|brought|came)\b|\s*[,;:])"
+    ),
+    "es": re.compile(
+        rf"(?:^|(?<=[:;,(])\s*|\b(?:[yYeE]|luego)\s+|\b(?:[Ss]eguid[oa]s?\s+(?:de|por))\s+)"
+        rf"(?P<g>(?:{_ES_MONTHS})(?:\s*(?:,\s*y|,|y|e)\s+(?:{_ES_MONTHS}))*)\b"
+        r"(?=\s*\(|\s+(?:con|fue|fueron|tuvo|tuvieron|registro|registraron|recibio|sumo)\b|\s*[,;:])",
+        re.IGNORECASE,
+    ),
+}
+#: "followed by August": the next in the same ranking
+FOLLOWED = {"en": r"\bfollowed by\s+$", "es": r"\bseguid[oa]s?\s+(?:de|por)\s+$"}
+#: the rank of a month said within its year: "the year's highest month", "el mes más alto del año"
+YEAR_SCOPE = {
+    "en": r"\b(?:the|this|that) year's\b|\b(?:of|in) the year\b|\b(?:of|in) (?:19|20)\d\d\b|\b(?:19|20)\d\d's\b",
+    "es": r"\bdel ano\b|\bde(?:l)? (?:ano )?(?:19|20)\d\d\b|\ben el ano\b",
+}
+COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+RANK_PAIR_REASON = (
+    "A rank said of {n} months together ({words!r}): the engine tests one period's rank; map each "
+    "month by hand."
+)
+
+
+def _shift_months(spec: str, months: int) -> str:
+    """A month ``YYYY-MM`` moved by whole months."""
+    year, month = int(spec[:4]), int(spec[5:7])
+    index = year * 12 + month - 1 + months
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def _list_year(ctx: _Context) -> int | None:
+    """The year of months named without one: the sentence's ("in six months of 2024"), else the
+    year of the period the story went on from."""
+    for p in ctx.periods:
+        if p.kind == "year" and not _is_base(ctx, p):
+            return int(p.spec)
+    for p in (ctx.carry, ctx.story_period):
+        if p is not None and re.match(r"\d{4}(?:$|-)", p.spec):
+            return int(p.spec[:4])
+    return None
+
+
+def _month_groups(ctx: _Context) -> list[tuple[int, int, list[str]]]:
+    """The groups of bare months a sentence lists: (start, end, months as YYYY-MM)."""
+    text = fold(ctx.sentence.text) if ctx.lang == "es" else ctx.sentence.text
+    year = _list_year(ctx)
+    groups = []
+    for m in MONTH_GROUP[ctx.lang].finditer(text):
+        a, b = m.span("g")
+        inside = [p for p in ctx.periods if p.start < b and a < p.end]
+        if any(not (p.kind == "month" and p.relative) for p in inside):
+            continue  # "in March 2024", "from January to March": the period rules read them
+        specs = []
+        for word in re.findall(r"\w+", m.group("g")):
+            number = periods._month_number(word, ctx.lang)
+            if number is None:
+                continue  # "and", "y"
+            y = year if year is not None else periods.latest_month(number, ctx.published)
+            specs.append(f"{y}-{number:02d}")
+        groups.append((a, b, specs))
+    return groups
+
+
+def _month_list(ctx: _Context, series: Series) -> tuple[list[Proposal], set[int]]:
+    """Months listed each with its own figures: a change is that month's against the same month
+    a year earlier ("March (down 3.4%)"; "May and July (down 1%)" gives both months the change);
+    amounts go to the months in order ("January and February ..., with US$4.57 billion and
+    US$4.49 billion"); a rank said of a month ranks it within its year ("the year's highest
+    month"), the next month "followed by" is the second. The proposals, and the figures used."""
+    if series.key in ("closures", "crossings", "missing-migrants") or not series.available():
+        return [], set()
+    groups = _month_groups(ctx)
+    if not groups:
+        return [], set()
+    text = ctx.sentence.text
+    base = dict(topic=series.topic, series=series.label, key=series.key)
+    out: list[Proposal] = []
+    used: set[int] = set()
+    previous_rank: tuple[str, dict] | None = None  # the test and scope of the group before
+    for i, (a, b, months) in enumerate(groups):
+        stop = groups[i + 1][0] if i + 1 < len(groups) else len(text)
+        own = [f for f in ctx.figures if b <= f.start < stop]
+        amounts = [f for f in own if f.kind in ("money", "count") and not f.spelled]
+        changes = [f for f in own if f.kind == "change"]
+        ranks = [f for f in own if f.kind == "rank"]
+        month_span = (a, b)
+        if len(amounts) == len(months) or (len(amounts) == 1 and len(months) == 1):
+            for spec, fig in zip(months, amounts, strict=False):
+                if fig.kind == "money" and not series.column.endswith("usd"):
+                    continue
+                params = {**_table_params(series, ctx), "period": spec}
+                out.append(
+                    ctx.proposal(
+                        "claim", [(fig.start, fig.end), month_span], metric="value", params=params,
+                        test=fig.test, period=spec, printed=fig.value if fig.kind == "count" and not fig.qualifier else None,
+                        claim=f"{series.label}, {_period_words(spec)}: {fig.test}.", **base,
+                    )
+                )  # fmt: skip
+                used.add(id(fig))
+        if changes and (len(changes) == len(months) or len(changes) == 1):
+            pairs = (
+                zip(months, changes, strict=True)
+                if len(changes) == len(months)
+                else ((s, changes[0]) for s in months)
+            )
+            for spec, fig in pairs:
+                start = periods.previous(spec)
+                params = {**_table_params(series, ctx), "from": start, "to": spec, "measure": "percent"}
+                out.append(
+                    ctx.proposal(
+                        "claim", [(fig.start, fig.end), month_span], metric="change", params=params,
+                        test=fig.test, period=spec,
+                        claim=f"{series.label}: {_period_words(spec)} against {_period_words(start)}, {fig.test}.",
+                        **base,
+                    )
+                )  # fmt: skip
+            used.update(id(f) for f in changes)
+        rank = ranks[0] if ranks else None
+        if rank is not None and _ranks_places(ctx, rank) is None and _ranks_changes(ctx, rank) is None:
+            used.add(id(rank))
+            test = rank.test
+            if len(months) > 1:
+                side = {"the highest": "highest", "the lowest": "lowest"}.get(test)
+                if side is None or len(months) not in COUNT_WORDS:
+                    out.append(_unmapped(ctx, rank, RANK_PAIR_REASON.format(n=len(months), words=rank.text)))
+                    previous_rank = None
+                    continue
+                test = f"among the {COUNT_WORDS[len(months)]} {side}"
+            scope = _month_rank_scope(ctx, rank, months[0])
+            for spec in months:
+                out.append(_month_rank(ctx, series, spec, test, scope, [(rank.start, rank.end), month_span]))
+            previous_rank = (test, scope) if len(months) == 1 else None
+        elif (
+            previous_rank is not None
+            and len(months) == 1
+            and re.search(FOLLOWED[ctx.lang], fold(text[:a]), re.I)
+        ):
+            # "June was the year's highest month ..., followed by August": August the second
+            test, scope = previous_rank
+            nxt = {"the highest": "second-highest", "the lowest": "second-lowest"}.get(test)
+            if nxt:
+                follow = re.search(FOLLOWED[ctx.lang], fold(text[:a]), re.I)
+                out.append(_month_rank(ctx, series, months[0], nxt, scope, [(follow.start(), b)]))
+            previous_rank = None
+        else:
+            previous_rank = None
+    if not out:
+        return [], set()
+    # the months' own words are no longer periods for the sentence's other figures
+    ctx.periods = [p for p in ctx.periods if not any(p.start < b and a < p.end for a, b, _ in groups)]
+    # "in six months of 2024: March (...), ...": the number of months the list names
+    listed = sum(len(g[2]) for g in groups)
+    for f in ctx.figures:
+        if f.kind == "duration" and f.unit == "months" and f.value == listed and f.end <= groups[0][0]:
+            used.add(id(f))
+    return out, used
+
+
+def _month_rank_scope(ctx: _Context, rank: Figure, spec: str) -> dict:
+    """Which months a listed month is ranked among: its year's ("the year's highest month", or
+    a month named without its year), or every month up to the month before the story ran when
+    the words rank it in history ("the highest on record")."""
+    text = fold(ctx.sentence.text)
+    if re.search(TIME_RANK[ctx.lang], text[rank.end : rank.end + 60], re.I) and not re.search(
+        YEAR_SCOPE[ctx.lang], text, re.I
+    ):
+        since = next((p for p in ctx.periods if p.kind == "since"), None)
+        return {**({"since": since.spec} if since else {}), "through": month_before(ctx.published)}
+    year = spec[:4]
+    last = min(f"{year}-12", month_before(ctx.published))
+    scope = {"since": f"{year}-01", "through": last}
+    if not re.search(YEAR_SCOPE[ctx.lang], text, re.I):
+        scope["caveat"] = f"Ranked within {year}: the month is named without its year, as one of that year's."
+    return scope
+
+
+def _month_rank(ctx: _Context, series: Series, spec: str, test: str, scope: dict, spans) -> Proposal:
+    table, column = series.record_source("month")
+    scope = dict(scope)
+    caveat = scope.pop("caveat", "")
+    params = {"table": table, "column": column, "freq": "month", "period": spec, **scope}
+    within = f" of {spec[:4]}" if scope.get("since", "").startswith(spec[:4]) else ""
+    said = f"was {test}" if test.startswith(("the ", "among")) else f"was the {test}"
+    noun = "months" if test.startswith("among") else "month"
+    return ctx.proposal(
+        "claim", spans, metric="rank_in_series", params=params, test=test, caveat=caveat, period=spec,
+        topic=series.topic, series=series.label, key=series.key,
+        claim=f"{series.label}: {_period_words(spec)} {said} {noun}{within}.",
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ windows, runs, growth
+
+#: a record over the last N months or years: "the lowest monthly total in nine months", "el
+#: más bajo en nueve meses" (up to three words between the rank and "in")
+RANK_WINDOW = {
+    "en": r"^(?:\s+(?!in\b)[^\W\d]+){0,3}?\s+in\s+(?:the\s+)?(?:(?:last|past)\s+)?"
+    r"(?P<n>\d+|[a-z]+)\s+(?P<u>months?|years?)\b",
+    "es": r"^(?:\s+(?!en\b)[^\W\d]+){0,3}?\s+en\s+(?:(?:los\s+)?ultimos\s+)?"
+    r"(?P<n>\d+|[a-z]+)\s+(?P<u>mes(?:es)?|anos?)\b",
+}
+#: a record as it stood then: "itself a record at the time", "then a record", "entonces un récord"
+AT_THE_TIME = {
+    "en": (r"\b(?:then|the then)[- ]?\s*$", r"^\s*(?:at the time|back then|until then|at that time)\b"),
+    "es": (
+        r"\b(?:entonces|hasta entonces)\s+(?:(?:un|una|el|la)\s+)?$",
+        r"^\s*(?:en (?:ese|aquel) momento|hasta entonces|en su momento|entonces)\b",
+    ),
+}
+#: a percentage that is a growth rate: "growth ... was 25.9% in 2021", "el crecimiento fue de 25,9%"
+GROWTH = {"en": r"\bgrowth\b", "es": r"\bcrecimiento\b"}
+#: "the fourth month in a row above US$5 billion", "el cuarto mes consecutivo por encima de ..."
+RUN_ORDINALS = {
+    "en": {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+           "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12},
+    "es": {"segundo": 2, "tercer": 3, "tercero": 3, "cuarto": 4, "quinto": 5, "sexto": 6, "septimo": 7,
+           "octavo": 8, "noveno": 9, "decimo": 10},
+}  # fmt: skip
+ORDINAL_WORDS = {n: word for word, n in RUN_ORDINALS["en"].items()}
+RUN = {
+    "en": r"\b(?P<n>\w+)\s+(?:(?:straight|consecutive)\s+month\b|month\s+(?:in\s+a\s+row|running|straight)\b)"
+    r"\s*,?\s*(?:with\s+|at\s+)?$",
+    "es": r"\b(?P<n>\w+)\s+mes\s+consecutivo\s*,?\s*(?:con\s+|en\s+)?$",
+}
+
+
+def _count_word(word: str, lang: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    value = numbers.WORD_NUMBERS[lang].get(word.lower())
+    return int(value) if value and value >= 1 and value == int(value) else None
+
+
+def rank_windows(text: str, figures: list[Figure], lang: str) -> dict[int, tuple[int, str, Figure | None]]:
+    """For each rank said over the last N months or years ("the lowest in nine months"): N, the
+    unit (month | year) and the figure that printed N (consumed by the rank), by id(rank)."""
+    folded = fold(text)
+    out = {}
+    for fig in figures:
+        if fig.kind != "rank":
+            continue
+        m = re.match(RANK_WINDOW[lang], folded[fig.end :], re.I)
+        n = _count_word(m.group("n"), lang) if m else None
+        if n is None or n < 2:
+            continue
+        unit = "month" if m.group("u").lower().startswith("m") else "year"
+        a = fig.end + m.start("n")
+        held = next((f for f in figures if f.start <= a < f.end), None)
+        out[id(fig)] = (n, unit, held, fig.end + m.end())
+    return out
+
+
+def _at_the_time(ctx: _Context, fig: Figure) -> bool:
+    before, after = AT_THE_TIME[ctx.lang]
+    text = fold(ctx.sentence.text)
+    return bool(
+        re.search(before, text[max(0, fig.start - 25) : fig.start], re.I)
+        or re.match(after, text[fig.end : fig.end + 30], re.I)
+    )
+
+
+def _growth(ctx: _Context, fig: Figure, series: Series, spec: str, spans, caveat: str) -> Proposal | None:
+    """ "growth was 25.9% in 2021": the change over the year before (a month's, over the same
+    month a year earlier), up by the percentage."""
+    if not re.search(GROWTH[ctx.lang], fold(ctx.sentence.text[: fig.start]), re.I) or ".." in spec:
+        return None
+    start = periods.previous(spec)
+    if not start:
+        return None
+    test = f"up {fig.qualifier + ' ' if fig.qualifier else ''}{fig.value:g}%"
+    params = {**_table_params(series, ctx), "from": start, "to": spec, "measure": "percent"}
+    return ctx.proposal(
+        "claim", spans, metric="change", params=params, test=test, caveat=caveat, period=spec,
+        topic=series.topic, series=series.label, key=series.key,
+        claim=f"{series.label}: growth in {_period_words(spec)} (against {_period_words(start)}), {test}.",
+    )  # fmt: skip
+
+
+def _run(ctx: _Context, fig: Figure, series: Series, spec: str, spans, caveat: str) -> Proposal | None:
+    """ "the fourth month in a row above US$5 billion": every month of the run above the level,
+    tested on the lowest of them (the highest, for a run below it)."""
+    if fig.qualifier not in ("more than", "at least", "fewer than", "at most"):
+        return None
+    if not re.fullmatch(r"\d{4}-\d\d", spec):
+        return None
+    text = fold(ctx.sentence.text)
+    m = re.search(RUN[ctx.lang], text[max(0, fig.start - 60) : fig.start], re.I)
+    n = RUN_ORDINALS[ctx.lang].get(m.group("n").lower()) if m else None
+    if n is None:
+        return None
+    first = _shift_months(spec, -(n - 1))
+    agg = "min" if fig.qualifier in ("more than", "at least") else "max"
+    params = {**_table_params(series, ctx), "period": f"{first}..{spec}", "agg": agg}
+    before = _shift_months(first, -1)
+    note = (
+        f"'The {ORDINAL_WORDS.get(n, f'{n}th')} month in a row': every month from {_period_words(first)} to "
+        f"{_period_words(spec)}, tested on the {'lowest' if agg == 'min' else 'highest'} of them. Check by "
+        f"hand that {_period_words(before)} was not, for the run to begin where the story says."
+    )
+    a = max(0, fig.start - 60) + m.start()
+    return ctx.proposal(
+        "claim", [(a, fig.end), *spans[1:]], metric="value", params=params, test=fig.test,
+        caveat=" ".join(c for c in (caveat, note) if c), period=spec,
+        topic=series.topic, series=series.label, key=series.key,
+        claim=f"{series.label}: every month from {_period_words(first)} to {_period_words(spec)}, {fig.test}.",
+    )  # fmt: skip
