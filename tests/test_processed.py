@@ -29,6 +29,19 @@ def test_datapackage_describes_every_committed_table():
         assert all(s.get("sha256") for s in res["sources"]), f"{res['name']}: a source never retrieved"
 
 
+def test_a_table_made_from_one_file_cites_that_file_only():
+    """Mexico's and Honduras' tables each come from one of their source's files: the data
+    package (and every report citing them) names that file, not its neighbours."""
+    desc = json.loads((PROCESSED / "datapackage.json").read_text())
+    files = {r["name"]: [s["path"].rsplit("/", 1)[1] for s in r["sources"]] for r in desc["resources"]}
+    assert files["mexico_irregular_monthly"] == ["irreg_mexico_nat.rda"]
+    assert files["mexico_returns_monthly"] == ["irreg_mexico_exp.rda"]
+    assert files["honduras_monthly"] == ["irreg_honduras.rda"]
+    assert files["honduras_monthly_nationality"] == ["irreg_honduras_nat.rda"]
+    # a table built from all of its source's files still cites them all
+    assert len(files["darien_monthly"]) == 2
+
+
 def test_datapackage_is_valid_frictionless():
     from frictionless import Package, system
 

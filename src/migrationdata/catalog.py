@@ -64,8 +64,10 @@ class Table:
     schema: Callable[[], pa.DataFrameSchema]
     #: who compiled this table's numbers, when not the source's publisher (e.g. a third
     #: party's figures that a source carries beside the official ones); with ``carrier``,
-    #: ``licence`` and ``files`` (the raw files it is built from) it replaces the source's in
-    #: the provenance
+    #: ``licence`` and ``files`` it replaces the source's in the provenance. ``files`` alone
+    #: (the raw files the table is built from; default: every file of the source) narrows the
+    #: provenance of a table made from one of a source's files, so that a report cites only
+    #: the file its numbers came from
     publisher: str = ""
     carrier: str = ""
     licence: str = ""

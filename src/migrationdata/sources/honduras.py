@@ -110,6 +110,7 @@ MONTHLY = Table(
     ),
     primary_key=("month",),
     schema=_total_schema,
+    files=(TOTAL_FILE,),  # its numbers come from this file alone
 )
 
 NATIONALITY = Table(
@@ -135,6 +136,7 @@ NATIONALITY = Table(
     ),
     primary_key=("month", "nationality_iso3"),
     schema=_nat_schema,
+    files=(NAT_FILE,),  # its numbers come from this file alone
 )
 
 DEMOGRAPHICS = Table(
@@ -151,6 +153,7 @@ DEMOGRAPHICS = Table(
     ),
     primary_key=("month", "group"),
     schema=_dmg_schema,
+    files=(DMG_FILE,),  # its numbers come from this file alone
 )
 
 # ----------------------------------------------------------------------------- parsing

@@ -121,6 +121,7 @@ IRREGULAR = Table(
     ),
     primary_key=("month", "nationality_iso3"),
     schema=_nat_schema,
+    files=(NAT_FILE,),  # its numbers come from this file alone
 )
 
 DEMOGRAPHICS = Table(
@@ -143,6 +144,7 @@ DEMOGRAPHICS = Table(
     ),
     primary_key=("month", "sex", "age_group"),
     schema=_dmg_schema,
+    files=(DMG_FILE,),  # its numbers come from this file alone
 )
 
 RETURNS = Table(
@@ -164,6 +166,7 @@ RETURNS = Table(
     ),
     primary_key=("month", "nationality_iso3", "return_type"),
     schema=_returns_schema,
+    files=(EXP_FILE,),  # its numbers come from this file alone
 )
 
 # ----------------------------------------------------------------------------- parsing
