@@ -38,8 +38,20 @@ def test_a_table_made_from_one_file_cites_that_file_only():
     assert files["mexico_returns_monthly"] == ["irreg_mexico_exp.rda"]
     assert files["honduras_monthly"] == ["irreg_honduras.rda"]
     assert files["honduras_monthly_nationality"] == ["irreg_honduras_nat.rda"]
+    assert files["remittances_monthly"] == ["remesas_mensuales.csv"]
+    assert files["remittances_by_state"] == ["remesas_usa.csv"]
     # a table built from all of its source's files still cites them all
     assert len(files["darien_monthly"]) == 2
+    # a file read live (Banxico's own API, stored but not declared) is cited by the table it feeds
+    from migrationdata.sources import remittances
+
+    live = {
+        "files": {"remittances/sie_se27803.json": {"url": "https://www.banxico.org.mx/x", "sha256": "ab"}}
+    }
+    monthly = processed._source_entries(remittances.SOURCE, live, remittances.MONTHLY)
+    by_state = processed._source_entries(remittances.SOURCE, live, remittances.BY_STATE)
+    assert [e["title"].rsplit(": ", 1)[1] for e in monthly] == ["remesas_mensuales.csv", "sie_se27803.json"]
+    assert [e["title"].rsplit(": ", 1)[1] for e in by_state] == ["remesas_usa.csv"]
 
 
 def test_datapackage_is_valid_frictionless():

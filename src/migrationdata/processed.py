@@ -214,7 +214,7 @@ def _source_entries(source: Source, manifest: dict, table: Table | None = None) 
     declared = {rf.name for rf in source.files}
     for key, entry in sorted(manifest.get("files", {}).items()):
         sid, _, name = key.partition("/")
-        if sid == source.id and name not in declared and not only:
+        if sid == source.id and name not in declared and (not only or name in only):
             out.append(
                 {
                     "title": f"{source.publisher}: {name}",

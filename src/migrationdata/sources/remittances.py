@@ -134,6 +134,7 @@ MONTHLY = Table(
     ),
     primary_key=("month",),
     schema=_monthly_schema,
+    files=(MONTHLY_FILE, SIE_FILE),  # the files its numbers come from (Banxico's own, when read live)
 )
 
 BY_STATE = Table(
@@ -152,6 +153,7 @@ BY_STATE = Table(
     ),
     primary_key=("quarter", "state_code"),
     schema=_states_schema,
+    files=(STATES_FILE,),  # the files its numbers come from (Banxico's own, when read live)
 )
 
 # ----------------------------------------------------------------------------- parsing
