@@ -420,9 +420,14 @@ def latest_period(table: str, lang: str = i18n.DEFAULT) -> str:
     """How far the data behind a table reach, in words: ``Apr 2025`` (its last month), else
     the last month of its source's monthly tables (an annual table's final year may be a
     partial one), else ``FY2019`` or ``2019`` (``abr 2025``, ``año fiscal 2019`` in Spanish)."""
-    kind, when = _latest(table)
+    return _period_label(*_latest(table), lang)
+
+
+def _period_label(kind: str, when, lang: str) -> str:
+    """A table's latest period in an edition's words (shared by the sidecar and source line)."""
     if kind == "month":
-        return f"{when:%b %Y}" if lang == i18n.DEFAULT else i18n.date(when, lang, "month_year_short")
+        # every edition through i18n (CLDR), so the English "Nov 2025" never follows the locale
+        return i18n.date(when, lang, "month_year_short")
     if kind == "fiscal_year":
         return i18n.text("charts.common.fiscal_year", lang, year=when)
     return str(when) if kind else ""
@@ -490,12 +495,7 @@ class _SourceLine:
         self._periods = {t: _latest(t) for e in self.by_publisher.values() for t in e["tables"]}
 
     def _period(self, table: str, lang: str) -> str:
-        kind, when = self._periods[table]
-        if kind == "month":
-            return f"{when:%b %Y}" if lang == i18n.DEFAULT else i18n.date(when, lang, "month_year_short")
-        if kind == "fiscal_year":
-            return i18n.text("charts.common.fiscal_year", lang, year=when)
-        return str(when) if kind else ""
+        return _period_label(*self._periods[table], lang)
 
     def _sort_key(self, table: str):
         kind, when = self._periods[table]

@@ -18,7 +18,6 @@ import hashlib
 import html
 import json
 import os
-import re
 from pathlib import Path
 
 from migrationdata import i18n, paths
@@ -103,16 +102,13 @@ def _period_in(label: str, lang: str) -> str:
     and calendar years) read the same in every edition."""
     if lang == i18n.DEFAULT or not label:
         return label
-    # the sidecar's English month, read by name rather than by strptime's %b, which follows
-    # the process's locale (a desk machine set to es_MX would not read "Nov")
-    m = re.fullmatch(r"([A-Z][a-z]{2}) (\d{4})", label.strip())
-    if not m or m.group(1) not in _MONTHS:
+    # read back with the English names i18n wrote it with (charts.latest_period), not with
+    # strptime's %b, which follows the process's locale (a machine set to es_MX reads no "Nov")
+    name, _, year = label.strip().partition(" ")
+    english = {i18n.date(dt.date(2001, m, 1), i18n.DEFAULT, "month_short"): m for m in range(1, 13)}
+    if name not in english or not year.isdigit():
         return label
-    month = dt.date(int(m.group(2)), _MONTHS.index(m.group(1)) + 1, 1)
-    return i18n.date(month, lang, "month_year_short")
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    return i18n.date(dt.date(int(year), english[name], 1), lang, "month_year_short")
 
 
 def _strip_label(source: str) -> str:

@@ -420,6 +420,13 @@ def shift_years(spec: str, years: int) -> str:
     return ""
 
 
+def shift_months(spec: str, months: int) -> str:
+    """A month ``YYYY-MM`` moved by whole months (2024-12, -8 → 2024-04)."""
+    year, month = int(spec[:4]), int(spec[5:7])
+    index = year * 12 + month - 1 + months
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
 def month_span(spec: str) -> tuple[date, date] | None:
     """First and last day a period string covers (for windows such as closures')."""
     if re.fullmatch(r"\d{4}-\d\d-\d\d", spec):

@@ -999,7 +999,9 @@ def _figure(ctx: _Context, fig: Figure, series: Series | None) -> Proposal:
         if window is not None and window[1] == freq and freq in ("month", "year"):
             # "the lowest in nine months": among the nine months ending with it
             n, _, _, end = window
-            params["since"] = _shift_months(spec, -(n - 1)) if freq == "month" else str(int(spec) - n + 1)
+            params["since"] = (
+                periods.shift_months(spec, -(n - 1)) if freq == "month" else str(int(spec) - n + 1)
+            )
             params["through"] = spec
             spans.append((fig.end, end))
         notes = (
@@ -1486,13 +1488,6 @@ RANK_PAIR_REASON = (
 )
 
 
-def _shift_months(spec: str, months: int) -> str:
-    """A month ``YYYY-MM`` moved by whole months."""
-    year, month = int(spec[:4]), int(spec[5:7])
-    index = year * 12 + month - 1 + months
-    return f"{index // 12}-{index % 12 + 1:02d}"
-
-
 def _list_year(ctx: _Context) -> int | None:
     """The year of months named without one: the sentence's ("in six months of 2024"), else the
     year of the period the story went on from."""
@@ -1753,10 +1748,10 @@ def _run(ctx: _Context, fig: Figure, series: Series, spec: str, spans, caveat: s
     n = RUN_ORDINALS[ctx.lang].get(m.group("n").lower()) if m else None
     if n is None:
         return None
-    first = _shift_months(spec, -(n - 1))
+    first = periods.shift_months(spec, -(n - 1))
     agg = "min" if fig.qualifier in ("more than", "at least") else "max"
     params = {**_table_params(series, ctx), "period": f"{first}..{spec}", "agg": agg}
-    before = _shift_months(first, -1)
+    before = periods.shift_months(first, -1)
     note = (
         f"'The {ORDINAL_WORDS.get(n, f'{n}th')} month in a row': every month from {_period_words(first)} to "
         f"{_period_words(spec)}, tested on the {'lowest' if agg == 'min' else 'highest'} of them. Check by "

@@ -20,7 +20,6 @@ import pandas as pd
 
 from migrationdata import processed, rdata, schemas
 from migrationdata.catalog import Column, RemoteFile, Source, Table
-from migrationdata.countries import english_name, spanish_name
 from migrationdata.errors import DataError
 
 GDIDATA_COMMIT = "c9e4cc69cebd91d6cfca5f4107e2406e4de2c6ff"
@@ -292,14 +291,9 @@ def by_nationality(year: int) -> pd.DataFrame:
     are named as INM reports them: the codes in :data:`AS_REPORTED` count as one (TWN's rows
     are INM's China, so they are China here, as in INM's own figures)."""
     df = monthly_by_nationality()
-    df = df[df["month"].dt.year == year].copy()
-    for code, codes in AS_REPORTED.items():
-        rows = df["nationality_iso3"].isin(codes)
-        df.loc[rows, ["nationality_iso3", "nationality", "nationality_es"]] = (
-            code,
-            english_name(code),
-            spanish_name(code),
-        )
+    df = df[df["month"].dt.year == year]
+    as_reported = {c: code for code, codes in AS_REPORTED.items() for c in codes}
+    df = rdata.with_names(df.assign(nationality_iso3=df["nationality_iso3"].replace(as_reported)))
     out = df.groupby(["nationality_iso3", "nationality", "nationality_es"], as_index=False)["migrants"].sum()
     out["share"] = out["migrants"] / out["migrants"].sum()
     return out.sort_values(["migrants", "nationality_iso3"], ascending=[False, True]).reset_index(drop=True)
