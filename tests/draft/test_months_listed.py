@@ -261,6 +261,20 @@ def test_the_fourth_month_in_a_row_above_a_level_is_the_lowest_of_the_four(text,
     assert "fourth month in a row" in got[1].caveat and "August 2024 was not" in got[1].caveat
 
 
+def test_a_longer_run_reads_the_same_ordinal_words_as_the_engine():
+    """The run's ordinal comes from the engine's list of ordinal words (claims.numbers), folded:
+    "décimo" is read as it is written, with or without its accent."""
+    for text, lang in (
+        ("In December 2024, Mexico received US$5.2 billion in remittances, the tenth month in a row above "
+         "US$5 billion.", "en"),
+        ("En diciembre de 2024 las remesas sumaron 5.200 millones de dólares, el décimo mes consecutivo por "
+         "encima de 5.000 millones de dólares.", "es"),
+    ):  # fmt: skip
+        got = [p for p in proposals(text, lang) if p.kind == "claim"]
+        assert (got[1].params["period"], got[1].params["agg"]) == ("2024-03..2024-12", "min"), lang
+        assert "'The tenth month in a row'" in got[1].caveat and "February 2024 was not" in got[1].caveat
+
+
 def test_a_story_with_these_patterns_end_to_end():
     text = (
         "Mexico's remittances in 2024\n\n"

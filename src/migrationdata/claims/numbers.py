@@ -293,30 +293,16 @@ APPROX = [
     (("nearly", "almost", "just under", "casi", "poco menos de"), "nearly"),
     (("just over", "just above", "poco más de", "poco mas de"), "just-over"),
 ]
-ORDINALS = {
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "2nd": 2,
-    "3rd": 3,
-    "4th": 4,
-    "5th": 5,
-    "segundo": 2,
-    "segunda": 2,
-    "tercer": 3,
-    "tercero": 3,
-    "tercera": 3,
-    "cuarto": 4,
-    "cuarta": 4,
-    "quinto": 5,
-    "quinta": 5,
-}
+#: the ordinal words a test (or a story the draft reads) may use, by language, and the place
+#: each names: "the second-highest", "the fourth month in a row", "el tercer mes consecutivo"
+ORDINAL_WORDS = {
+    "en": {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+           "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12},
+    "es": {"segundo": 2, "segunda": 2, "tercer": 3, "tercero": 3, "tercera": 3, "cuarto": 4, "cuarta": 4,
+           "quinto": 5, "quinta": 5, "sexto": 6, "sexta": 6, "séptimo": 7, "séptima": 7, "octavo": 8,
+           "octava": 8, "noveno": 9, "novena": 9, "décimo": 10, "décima": 10},
+}  # fmt: skip
+ORDINALS = {**ORDINAL_WORDS["en"], **ORDINAL_WORDS["es"], "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 HIGH = (
     "highest",
     "largest",

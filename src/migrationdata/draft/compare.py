@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 
 from migrationdata.draft import engine
+from migrationdata.draft.context import Proposal
 from migrationdata.draft.periods import fiscal_year
-from migrationdata.draft.propose import Proposal
 from migrationdata.draft.story import Draft
 
 # the first ledger's metrics: the agreed metrics that measure the same thing

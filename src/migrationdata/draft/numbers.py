@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from migrationdata.claims.numbers import MEXICAN_THOUSANDS, read_digits
+from migrationdata.claims.numbers import MEXICAN_THOUSANDS, ORDINAL_WORDS, read_digits
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -113,6 +113,9 @@ MULTIPLES = {
     ],
 }
 
+#: the English word for a place, for a rank's test ("the third-highest")
+ENGLISH_ORDINAL = {n: word for word, n in ORDINAL_WORDS["en"].items()}
+#: the ordinals a rank's pattern (RANKS) spots, as stems in Spanish to take either gender
 ORDINALS = {
     "en": {"second": 2, "third": 3, "fourth": 4, "fifth": 5},
     "es": {"segund": 2, "tercer": 3, "cuart": 4, "quint": 5},
@@ -518,7 +521,7 @@ def _ranks(sentence: str, lang: str) -> list[Figure]:
             if pos is None:
                 stem = m.group(1).lower()
                 pos = ORDINALS[lang][stem]
-                ordinal = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}[pos]
+                ordinal = ENGLISH_ORDINAL[pos]
                 wording = test.format(ord=ordinal)
                 if "lowest" in test:
                     pos = -pos

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from migrationdata.draft.propose import Proposal
+from migrationdata.draft.context import Proposal
 from migrationdata.draft.story import Draft
 from migrationdata.paths import PACKAGE_DIR
 

@@ -18,7 +18,8 @@ from pathlib import Path
 import yaml
 
 from migrationdata.draft import engine, entities
-from migrationdata.draft.propose import CAVEAT, Proposal, main_period, propose
+from migrationdata.draft.context import CAVEAT, Proposal
+from migrationdata.draft.propose import main_period, propose
 from migrationdata.draft.sentences import Paragraph, paragraphs
 
 Evaluator = Callable[[dict, "date | None", date], "engine.Evaluation | None"]
