@@ -511,7 +511,7 @@ class _SourceLine:
             via = i18n.text("common.via", lang)
             name, carrier = publisher, entry["via"]
             if lang != i18n.DEFAULT:
-                name, carrier = _source_words(entry["key"], publisher, carrier, lang)
+                name, carrier = i18n.source_words(entry["key"], publisher, carrier, lang)
             text = name + (f", {via} {carrier}" if carrier else "")
             details = []
             # the latest period among the tables (months and years compared as dates)
@@ -534,25 +534,6 @@ class _SourceLine:
             return ""
         label = i18n.text("common.source" if len(parts) == 1 else "common.sources", lang)
         return f"{label}: " + "; ".join(parts) + "."
-
-
-def _source_words(key: str | None, publisher: str, carrier: str, lang: str) -> tuple[str, str]:
-    """A publisher's name and carrier in ``lang``, from ``[charts.sources.<source or table>]``.
-    The English entry there must read as the data package does: a publisher renamed in the
-    catalog of sources makes its translation stale, and that is an error, not a silent mix."""
-    out = []
-    for field, english in (("publisher", publisher), ("via", carrier)):
-        name = f"charts.sources.{key}.{field}"
-        if not english:
-            out.append("")
-            continue
-        if i18n.has(name) and i18n.text(name) != english:
-            raise TranslationError(
-                f"{name!r} in locales/en.toml reads {i18n.text(name)!r} but the data package now says "
-                f"{english!r}. What to do: update the key in en.toml and its translation in {lang}.toml."
-            )
-        out.append(i18n.text(name, lang))  # a missing key is an error naming it
-    return out[0], out[1]
 
 
 def _period_sort_key(label: str):

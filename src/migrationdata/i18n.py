@@ -134,6 +134,27 @@ def publisher(english: str, lang: str = DEFAULT) -> str:
     )
 
 
+def source_words(key: str | None, publisher_en: str, via_en: str, lang: str) -> tuple[str, str]:
+    """A publisher's name and carrier in ``lang``, from ``[charts.sources.<source or table>]``
+    (the charts' source lines, which know the source; :func:`publisher` serves pages that know
+    only the English name).
+    The English entry there must read as the data package does: a publisher renamed in the
+    catalog of sources makes its translation stale, and that is an error, not a silent mix."""
+    out = []
+    for field, english in (("publisher", publisher_en), ("via", via_en)):
+        name = f"charts.sources.{key}.{field}"
+        if not english:
+            out.append("")
+            continue
+        if has(name) and text(name) != english:
+            raise TranslationError(
+                f"{name!r} in locales/en.toml reads {text(name)!r} but the data package now says "
+                f"{english!r}. What to do: update the key in en.toml and its translation in {lang}.toml."
+            )
+        out.append(text(name, lang))  # a missing key is an error naming it
+    return out[0], out[1]
+
+
 def problems(lang: str, prefix: str = "") -> list[str]:
     """What keeps ``lang``'s catalog from matching the English one (under ``prefix``): keys
     missing or left empty, keys English does not have, and fields that differ."""
