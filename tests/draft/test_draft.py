@@ -530,3 +530,28 @@ def test_a_mexican_story_on_irregular_migration_is_upm_s_count():
         (5, "4,800", "A region (Asia), not a nationality"),
         (6, "the highest", "A rank of changes ('el mayor incremento'"),
     ]
+
+
+def test_encounters_alone_in_a_story_about_border_patrol_are_border_patrol_s():
+    """After "the Border Patrol had nearly 250,000 encounters", "the previous peak of about 224,000
+    encounters" is Border Patrol's too (CBP's total for May 2022 was 241,136), said in a caveat;
+    "total encounters" is CBP's total."""
+    text = (
+        "Border Patrol encounters in winter\n\n"
+        "The U.S. Border Patrol had nearly 250,000 encounters with migrants at the southwest border in "
+        "December 2023, a monthly record.\n\n"
+        "That topped the previous peak of about 224,000 encounters in May 2022.\n\n"
+        "Total encounters, ports of entry included, came to 302,034 in December 2023."
+    )
+    draft = draft_story(text, date(2024, 2, 15), "en", evaluator=None)
+    usbp = {"table": "usbp_southwest_monthly", "column": "encounters"}
+    got = [(p.paragraph, p.metric, p.params, p.test) for p in draft.entries]
+    assert got == [
+        (2, "value", {**usbp, "period": "2023-12"}, "nearly 250,000"),
+        (2, "rank_in_series", {**usbp, "freq": "month", "period": "2023-12", "through": "2024-01"}, "the highest"),
+        (3, "rank_in_series", {**usbp, "freq": "month", "period": "2022-05", "through": "2022-05"}, "the highest"),
+        (3, "value", {**usbp, "period": "2022-05"}, "about 224,000"),
+        (4, "value", {"table": "cbp_southwest_monthly", "column": "total", "period": "2023-12"}, "302,034"),
+    ]  # fmt: skip
+    said = [p for p in draft.entries if p.paragraph == 3]
+    assert all("The sentence says only 'encounters': read as Border Patrol" in p.caveat for p in said)

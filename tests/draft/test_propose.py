@@ -787,3 +787,60 @@ def test_a_daily_average_is_still_checked_as_one(text, lang, test):
             test,
         )
     ]
+
+
+USBP = {"table": "usbp_southwest_monthly", "column": "encounters"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "test", "rule"),
+    [
+        ("In April 2020 Border Patrol recorded about 16,000 apprehensions, among the lowest monthly totals in "
+         "decades.", "en", "among the five lowest", True),
+        ("In April 2020 Border Patrol recorded about 16,000 apprehensions, one of the lowest months on record.",
+         "en", "among the five lowest", True),
+        ("In April 2020 Border Patrol recorded about 16,000 apprehensions, one of the three lowest months on "
+         "record.", "en", "among the three lowest", False),
+        ("En abril de 2020 la Patrulla Fronteriza registró unas 16 mil aprehensiones, una de las cifras más "
+         "bajas de la historia.", "es", "among the five lowest", True),
+    ],
+)  # fmt: skip
+def test_among_the_lowest_without_a_number_is_among_the_five_said_as_a_house_rule(text, lang, test, rule):
+    got = [p for p in proposals(text, lang) if p.metric == "rank_in_series"]
+    assert [(p.params["period"], p.test) for p in got] == [("2020-04", test)]
+    assert ("house rule" in got[0].caveat) is rule
+    assert got[0].claim.endswith(f"April 2020 was {test} months.")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "words"),
+    [
+        ("Border Patrol apprehensions reached a record at the end of 2023.", "en", "at the end of 2023"),
+        ("Border Patrol apprehended more than 200,000 migrants a month in late 2023.", "en", "late 2023"),
+        ("Las aprehensiones de la Patrulla Fronteriza alcanzaron un récord a finales de 2023.", "es",
+         "a finales de 2023"),
+    ],
+)  # fmt: skip
+def test_the_end_of_a_year_names_no_month_so_the_figure_is_left_to_the_editor(text, lang, words):
+    got = proposals(text, lang)
+    assert got and all(p.kind == "unmapped" for p in got)
+    assert all(p.reason.startswith(f"{words!r} names no month") for p in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("That beat the previous peak of about 224,000 Border Patrol apprehensions in May 2022.", "en"),
+        ("Superó el récord anterior de unas 224 mil aprehensiones de la Patrulla Fronteriza, en mayo de 2022.",
+         "es"),
+    ],
+)  # fmt: skip
+def test_a_previous_peak_is_ranked_among_the_months_up_to_its_own(text, lang):
+    got = [(p.metric, p.params, p.test) for p in proposals(text, lang) if p.metric == "rank_in_series"]
+    assert got == [
+        (
+            "rank_in_series",
+            {**USBP, "freq": "month", "period": "2022-05", "through": "2022-05"},
+            "the highest",
+        )
+    ]

@@ -420,6 +420,33 @@ def _outer(found: list[Mention]) -> list[Mention]:
 INSTITUTE = r"(?:instituto nacional de migracion|national migration institute|INM)(?: \(INM\))?"
 
 
+#: "encounters" alone, the word every CBP series counts in: in a story about one of CBP's two
+#: components, the component's ("the previous peak of about 224,000 encounters" after "the
+#: Border Patrol had nearly 250,000 encounters")...
+BARE_ENCOUNTERS = {"en": r"encounters?", "es": r"encuentros?"}
+#: ...unless the sentence says it means them all
+ALL_ENCOUNTERS = {
+    "en": r"\b(?:total|overall|in all|combined|altogether|CBP|customs|ports?|field operations)\b",
+    "es": r"\b(?:total|totales|en conjunto|en total|CBP|aduanas|puertos?)\b",
+}
+COMPONENT_SERIES = ("border-patrol", "ports-of-entry")
+
+
+def bare_encounters(found: list[Mention], last: Series | None, sentence: str, lang: str) -> bool:
+    """Does the sentence name CBP's encounters by the word alone, in a story whose last series
+    was one component's (Border Patrol, or the ports of entry)? Then the story goes on about
+    that component: the sentence names no series of its own."""
+    named = [m for m in found if m.kind == "series"]
+    return (
+        last is not None
+        and last.key in COMPONENT_SERIES
+        and bool(named)
+        and all(m.key == "southwest" and re.fullmatch(BARE_ENCOUNTERS[lang], m.text, re.I) for m in named)
+        and not any(m.kind in ("sector", "field-office") for m in found)
+        and not re.search(ALL_ENCOUNTERS[lang], sentence, re.I)
+    )
+
+
 def same_institute(found: list[Mention], institute: str | None) -> tuple[list[Mention], str | None]:
     """ "El INM" said alone is the institute the story named with its country: Honduras' once
     the story named "el INM de Honduras", Mexico's otherwise (the series vocabulary's default).

@@ -165,6 +165,8 @@ def month_list(ctx: Context, series: Series) -> tuple[list[Proposal], set[int]]:
                     continue
                 test = f"among the {COUNT_WORDS[len(months)]} {side}"
             scope = _month_rank_scope(ctx, rank, months[0])
+            if rank.rule:
+                scope["caveat"] = " ".join(c for c in (scope.get("caveat", ""), rank.rule) if c)
             for spec in months:
                 out.append(_month_rank(ctx, series, spec, test, scope, [(rank.start, rank.end), month_span]))
             previous_rank = (test, scope) if len(months) == 1 else None

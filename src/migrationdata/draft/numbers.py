@@ -121,6 +121,42 @@ ORDINALS = {
     "es": {"segund": 2, "tercer": 3, "cuart": 4, "quint": 5},
 }
 
+#: "among the lowest", "one of the highest", "entre los más bajos" with no number: read as
+#: among the five (house rule, written in the caveat; confirm per story)
+AMONG_LEAST = 5
+AMONG_RULE = (
+    "'{words}' read as among the five {side} (the draft's house rule for a rank given without a number; "
+    "confirm per story)."
+)
+_COUNT = r"(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez)"
+#: a rank among the first N: (pattern, side, the test's word for the side)
+AMONG = {
+    "en": [
+        (
+            rf"(?:among|one of) the (?:{_COUNT} )?(?:highest|largest|biggest|busiest|most)(?: on record| ever)?",
+            "high",
+            "highest",
+        ),
+        (
+            rf"(?:among|one of) the (?:{_COUNT} )?(?:lowest|smallest|fewest)(?: on record| ever)?",
+            "low",
+            "lowest",
+        ),
+    ],
+    "es": [
+        (
+            rf"(?:entre|uno de|una de) (?:los|las) (?:{_COUNT} )?(?:\w+ )?(?:más alt[oa]s|mayores)(?: de (?:la|su) historia| registrad[oa]s)?",
+            "high",
+            "highest",
+        ),
+        (
+            rf"(?:entre|uno de|una de) (?:los|las) (?:{_COUNT} )?(?:\w+ )?(?:más baj[oa]s|menores)(?: de (?:la|su) historia| registrad[oa]s)?",
+            "low",
+            "lowest",
+        ),
+    ],
+}
+
 RANKS = {
     # (pattern, position from the top (negative: from the bottom), test wording)
     "en": [
@@ -135,7 +171,8 @@ RANKS = {
             r"(?:(?:a|the|new|previous|its) )?record[- ](?:high|highs|level|levels|number|numbers)|(?:a|the|new|previous|its) record|unprecedented|never before|highest(?: ever)?|"
             r"(?:the )?(?:largest|biggest|most numerous) (?:group|nationality|number|share)|"
             # "on record" only qualifies the superlative beside it ("the lowest on record")
-            r"the most ever|largest ever|first-ever|(?<!on )record|deadliest|busiest",
+            r"the most ever|largest ever|first-ever|(?<!on )record|deadliest|busiest|"
+            r"(?:(?:the|a|its) )?(?:previous|prior|former) (?:peak|high|record|record high)",
             1,
             "the highest",
         ),
@@ -155,7 +192,8 @@ RANKS = {
         (
             r"(?:cifra |nivel |máximo )?récord|sin precedentes|máximo histórico|nunca antes|"
             r"(?:el|la|los|las)(?: (?!segund|tercer|cuart|quint)\w+){0,2} más alt[oa]s?(?: de (?:la|su) historia| registrad[oa])?|(?:el|la) mayor|(?:el grupo|la nacionalidad) más numeros[oa]|"
-            r"(?:el|la) más numeros[oa]|(?:el|la|los|las)(?: \w+){0,2} más (?:mortífer[oa]|letal)(?:es|s)?",
+            r"(?:el|la) más numeros[oa]|(?:el|la|los|las)(?: \w+){0,2} más (?:mortífer[oa]|letal)(?:es|s)?|"
+            r"(?:el |su )?(?:récord|máximo|pico) anterior",
             1,
             "the highest",
         ),
@@ -231,6 +269,7 @@ class Figure:
     test: str = ""  # the newsroom-language test the engine parses
     spelled: bool = False  # a number written as a word with no scale ("two", "cinco")
     majority: bool = False  # "most of them": over half, of the group named after it
+    rule: str = ""  # the house rule its test rests on, for the caveat ("among the lowest": five)
 
     def overlaps(self, other: Figure) -> bool:
         return self.start < other.end and other.start < self.end
@@ -540,7 +579,42 @@ def _ranks(sentence: str, lang: str) -> list[Figure]:
                     test=wording,
                 )
             )
+    for pattern, side, word in AMONG[lang]:
+        for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", sentence, re.IGNORECASE):
+            said = m.group("n")
+            n = _count_of(said, lang) if said else AMONG_LEAST
+            if n is None or n < 2:
+                continue
+            wording = f"among the {ENGLISH_COUNT.get(n, str(n))} {word}"
+            rule = "" if said else AMONG_RULE.format(words=m.group(0), side=word)
+            out.append(
+                Figure(
+                    kind="rank", text=m.group(0), start=m.start(), end=m.end(),
+                    value=n if side == "high" else -n, test=wording, rule=rule,
+                )
+            )  # fmt: skip
     return out
+
+
+#: the English word the engine's tests use for a count of places ("among the three lowest")
+ENGLISH_COUNT = {
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+}
+
+
+def _count_of(word: str, lang: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    value = WORD_NUMBERS[lang].get(word.lower())
+    return int(value) if value else None
 
 
 def _vague(sentence: str, lang: str) -> list[Figure]:

@@ -36,7 +36,7 @@ WEEKDAYS = {
 @dataclass
 class Period:
     spec: str  # the engine's period string; "" when the words name no period the data hold
-    kind: str  # year | fiscal_year | month | range | day | since | previous | future
+    kind: str  # year | fiscal_year | month | range | day | since | previous | future | part
     text: str
     start: int
     end: int
@@ -103,6 +103,11 @@ def _rules(lang: str):
                 r"\s+(?:de(?:l)?\s+)?(?:(?:año\s+)?(?P<y>(?:19|20)\d\d)|(?P<rel>este año|el año pasado|año pasado))\b",
             ),
             (
+                "vague_part",
+                r"\b(?:a|hacia|para|al)\s+(?:(?:l[oa]s?|el)\s+)?(?:finales|fines|final|principios|inicios|comienzos|mediados|cierre)\s+"
+                r"(?:de(?:l)?\s+)?(?:(?:año\s+)?(?:19|20)\d\d|este año|el año pasado|año pasado)\b",
+            ),
+            (
                 "day_range",
                 rf"\b(?:entre|del|desde)\s+(?:el\s+)?(?P<d1>\d{{1,2}})(?:\s+de\s+(?P<m1>{M}))?(?:\s+(?:de|del)\s+(?P<y1>\d{{4}}))?"
                 rf"\s+(?:y|al|a|hasta)\s+(?:el\s+)?(?P<d2>\d{{1,2}})\s+de\s+(?P<m2>{M})(?:\s+(?:de|del)\s+(?P<y2>\d{{4}}))?\b",
@@ -149,6 +154,11 @@ def _rules(lang: str):
             r"\b(?:the\s+)?(?:(?P<half>first|second)\s+half|(?P<quarter>first|second|third|fourth)\s+quarter|"
             r"first\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months)"
             r"\s+of\s+(?:(?P<y>(?:19|20)\d\d)|(?P<rel>this year|last year|the year))\b|\bQ(?P<q>[1-4])\s+(?P<qy>(?:19|20)\d\d)\b",
+        ),
+        (
+            "vague_part",
+            r"\b(?:(?:at|by|toward|towards|until|near|in)\s+)?(?:the\s+)?(?:end|close|start|beginning|middle|turn)\s+of\s+"
+            r"(?:(?:19|20)\d\d|this year|last year|the year)\b|\b(?:late|early|mid-?)\s*(?:19|20)\d\d\b",
         ),
         (
             "day_range",
@@ -275,6 +285,9 @@ def _resolve(kind: str, m: re.Match, published: date, lang: str) -> Period | Non
         return _day_range(g, published, lang, text, start, end)
     if kind == "part_year":
         return _part_of_year(g, published, make)
+    if kind == "vague_part":
+        # "at the end of 2023", "a finales de 2023": no month the tables can hold (see propose)
+        return make("", "part")
     if kind == "fiscal_year":
         y = g.get("y") or g.get("y2") or g.get("y3")
         y = int(y) + (2000 if len(y) == 2 else 0)

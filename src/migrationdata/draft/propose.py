@@ -149,6 +149,10 @@ DAILY_PEAK_REASON = (
     "they can give is the month's daily average (metric value with per: day), which a peak should be "
     "above; map that by hand if the story rests on it."
 )
+PART_REASON = (
+    "{words!r} names no month: which months does the story mean? The tables count months and years; map "
+    "it by hand with the month (or months) the story's other paragraphs give."
+)
 CHANGE_RANK_REASON = (
     "A rank of changes ({words!r}: which group rose or fell most), which the engine does not compute: "
     "rank_in_series and rank compare levels, not changes. Compare the groups' changes by hand (metric "
@@ -174,6 +178,7 @@ def propose(
     mentions: list[Mention] | None = None,
     story_period: Period | None = None,
     listed: dict | None = None,
+    carried_words: str | None = None,
 ) -> list[Proposal]:
     """Every proposal for one sentence (none for a sentence that states nothing checkable).
     ``carry``: the period the paragraph's sentence before spoke of ("In March ... This is a
@@ -186,7 +191,9 @@ def propose(
     the paragraphs before ended on, the later end of a change measured "than in 2021" in a
     sentence that names no other period (with a caveat saying so). ``listed``: the nationalities
     the story listed with their counts before this sentence, (table, column, by, period) ->
-    codes, what "the remaining 54,664" leaves out."""
+    codes, what "the remaining 54,664" leaves out. ``carried_words``: the word the sentence
+    names its series by when the story reads it as its own series ("encounters" in a story
+    about Border Patrol), for the caveat."""
     vocab = vocab or entities.vocabulary()
     text = sentence.text
     found_periods = periods.find(text, published, lang)
@@ -242,7 +249,12 @@ def propose(
         if fig.majority and out[-1].kind == "claim" and out[-1].metric == "share":
             out += [p for p in [_largest(ctx, fig, series, out[-1])] if p is not None]
     if ctx.series_carried:
-        note = f"The sentence names no series: read as {series.label}, the one the story named last."
+        note = (
+            f"The sentence says only {carried_words!r}: read as {series.label}, the series the story named "
+            "last (check it is not CBP's total)."
+            if carried_words
+            else f"The sentence names no series: read as {series.label}, the one the story named last."
+        )
         for p in out:
             if p.kind in ("claim", "context"):
                 p.caveat = f"{p.caveat} {note}".strip()
@@ -423,6 +435,12 @@ def _daily_peak(ctx: Context, fig: Figure) -> str | None:
     return words if len(words) <= 60 else ctx.sentence.text[start + peak.start() : start + peak.end()]
 
 
+def _rank_words(test: str) -> str:
+    """A rank's test in the claim's words: "the highest" -> "was the highest", "among the five
+    lowest" -> "was among the five lowest"."""
+    return f"was {test}" if test.startswith("among") else test.replace("the ", "was the ")
+
+
 def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
     if fig.kind == "rank":
         changes = ranks_changes(ctx, fig)
@@ -489,6 +507,9 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         )
         if held is not None:
             main = _nearest([p for p in ctx.periods if p.kind in MAIN_KINDS], held, ctx.figures) or main
+    part = next((p for p in ctx.periods if p.kind == "part"), None)
+    if main is None and part is not None:
+        return unmapped(ctx, fig, PART_REASON.format(words=part.text))
     days = next((p for p in ctx.periods if p.kind == "days"), None)
     if main is None and days is not None:
         return unmapped(
@@ -523,7 +544,7 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             who = country(nationality[0].key, ctx.vocab)
             return ctx.proposal(
                 "claim", spans + [(nationality[0].start, nationality[0].end)], metric="rank", params=params,
-                test=fig.test, claim=f"{who}: {fig.test} among nationalities, {base['series']}, {period_words(spec)}.",
+                test=fig.test, caveat=fig.rule, claim=f"{who}: {fig.test} among nationalities, {base['series']}, {period_words(spec)}.",
                 period=spec, **base,
             )  # fmt: skip
         window = ctx.windows.get(id(fig))
@@ -576,6 +597,8 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         notes = (
             [] if main else [f"No period named: read as the latest complete {freq.replace('_', ' ')} then."]
         )
+        if fig.rule:
+            notes.append(fig.rule)
         if history:
             notes.append(f"'Record' can only mean since the table began: {history}")
         if carried_window and not ctx.series_carried:
@@ -583,7 +606,8 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         return ctx.proposal(
             "claim", spans, metric="rank_in_series", params=params, test=fig.test, caveat=" ".join(notes),
             on_pass=CAVEAT if history else "",
-            claim=f"{base['series']}: {period_words(spec)} {fig.test.replace('the ', 'was the ')} {freq.replace('_', ' ')}.",
+            claim=f"{base['series']}: {period_words(spec)} {_rank_words(fig.test)} {freq.replace('_', ' ')}"
+            f"{'s' if fig.test.startswith('among') else ''}.",
             period=spec, **base,
         )  # fmt: skip
 

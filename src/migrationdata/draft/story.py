@@ -90,6 +90,11 @@ def draft_story(
                 entities.mentions(sentence.text, lang, vocab), institute
             )
             named = entities.main_series(found, vocab)
+            said = None  # the word the sentence names its series by, when it goes on with the story's
+            if series is not None and entities.bare_encounters(found, series[0], sentence.text, lang):
+                said = next(m.text for m in found if m.kind == "series")
+                found = [m for m in found if m.kind != "series"]
+                named = None
             if named is not None:
                 listed = {}  # "the remaining" are the rest of the groups listed since
             own = main_period(sentence.text, published, lang)
@@ -105,6 +110,7 @@ def draft_story(
                     vocab,
                     carry or series[1],
                     series_carry=series[0],
+                    carried_words=said,
                     closure_mode=mode,
                     mentions=found,
                     story_period=last,

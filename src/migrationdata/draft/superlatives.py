@@ -113,10 +113,20 @@ def rank_windows(text: str, figures: list[Figure], lang: str) -> dict[int, tuple
     return out
 
 
+#: "the previous peak", "the prior record", "el récord anterior": the record as it stood when set
+PREVIOUS_RECORD = {
+    "en": r"(?:(?:the|a|its)\s+)?(?:previous|prior|former)\b",
+    "es": r"(?:(?:el|su)\s+)?(?:anterior\b|\w+\s+anterior\b)",
+}
+
+
 def at_the_time(ctx: Context, fig: Figure) -> bool:
+    """A record as things stood then ("a record at the time", "the previous peak"): ranked among
+    the periods up to its own."""
     before, after = AT_THE_TIME[ctx.lang]
     text = fold(ctx.sentence.text)
     return bool(
         re.search(before, text[max(0, fig.start - 25) : fig.start], re.I)
         or re.match(after, text[fig.end : fig.end + 30], re.I)
+        or re.match(PREVIOUS_RECORD[ctx.lang], fold(fig.text), re.I)
     )
