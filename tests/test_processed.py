@@ -54,6 +54,63 @@ def test_a_table_made_from_one_file_cites_that_file_only():
     assert [e["title"].rsplit(": ", 1)[1] for e in by_state] == ["remesas_usa.csv"]
 
 
+def test_provenance_of_undeclared_and_missing_files():
+    """How a table's sources are chosen when files are missing or undeclared: a table without
+    ``files`` cites every file of its source but a third party's; a declared file never
+    retrieved is still cited (without checksum); a stored file the source does not declare
+    counts for the table naming it, or, when no table names it (a release found live under a
+    new name), for every table of the source's publisher, never for a third party's table."""
+    from migrationdata.catalog import RemoteFile, Source, Table
+
+    def table(name, **kw):
+        return Table(name, name, "", (), (), schema=lambda: None, **kw)
+
+    a, b = table("a", files=("one.csv",)), table("b", files=("two.csv", "named_live.json"))
+    whole, theirs = table("whole"), table("theirs", publisher="Someone else", files=("third.json",))
+    src = Source(
+        id="s",
+        title="S",
+        publisher="P",
+        landing_page="https://example.org",
+        files=tuple(
+            RemoteFile(n, f"https://example.org/{n}", "csv", 1) for n in ("one.csv", "two.csv", "third.json")
+        ),
+        tables=(a, b, whole, theirs),
+        process=lambda paths: {},
+    )
+    stored = {"url": "https://example.org/x", "sha256": "ab", "retrieved_at": "2026-01-01T00:00:00Z"}
+    manifest = {
+        "files": {
+            "s/one.csv": stored,
+            "s/third.json": stored,
+            "s/named_live.json": stored,
+            "s/found_live.csv": stored,
+            "other/found_live.csv": stored,
+        }
+    }
+
+    def cited(t):
+        return [e["title"].rsplit(": ", 1)[1] for e in processed._source_entries(src, manifest, t)]
+
+    assert cited(a) == ["one.csv", "found_live.csv"]
+    assert cited(b) == ["two.csv", "found_live.csv", "named_live.json"]
+    assert cited(whole) == ["one.csv", "two.csv", "found_live.csv", "named_live.json"]
+    assert cited(theirs) == ["third.json"]
+    # two.csv was never retrieved: cited, with nothing to vouch for its bytes
+    entry = next(e for e in processed._source_entries(src, manifest, b) if e["title"].endswith("two.csv"))
+    assert entry["path"] == "https://example.org/two.csv" and "sha256" not in entry
+    # a file read live (Banxico's own API, stored but not declared) is cited by the table it feeds
+    from migrationdata.sources import remittances
+
+    live = {
+        "files": {"remittances/sie_se27803.json": {"url": "https://www.banxico.org.mx/x", "sha256": "ab"}}
+    }
+    monthly = processed._source_entries(remittances.SOURCE, live, remittances.MONTHLY)
+    by_state = processed._source_entries(remittances.SOURCE, live, remittances.BY_STATE)
+    assert [e["title"].rsplit(": ", 1)[1] for e in monthly] == ["remesas_mensuales.csv", "sie_se27803.json"]
+    assert [e["title"].rsplit(": ", 1)[1] for e in by_state] == ["remesas_usa.csv"]
+
+
 def test_datapackage_is_valid_frictionless():
     from frictionless import Package, system
 
