@@ -57,6 +57,32 @@ def test_a_table_made_from_one_file_cites_that_file_only():
     assert [e["title"].rsplit(": ", 1)[1] for e in by_state] == ["remesas_usa.csv"]
 
 
+def test_cbp_tables_cite_the_releases_and_history_files_they_combine():
+    """CBP's tables combine several releases and history files, each a different set (which
+    release feeds which month is checked against the data in tests/sources/test_cbp.py); the
+    OHSS workbook (a cross-check only) and the November 2023 state release (superseded in
+    every month, revised nowhere) feed none of them."""
+    desc = json.loads((PROCESSED / "datapackage.json").read_text())
+    files = {r["name"]: {s["title"].rsplit(": ", 1)[1] for s in r["sources"]} for r in desc["resources"]}
+    aor, aug = "cbp_resp.csv", "sbo-encounters-fy22-fy25-aug.csv"
+    fy25, nov = "nationwide-encounters-fy22-fy25-state.csv", "nationwide-encounters-fy23-fy26-nov-state.csv"
+    pdf_monthly = "usbp_monthly_encounters_fy2000-fy2020.csv.gz"
+    assert files["cbp_encounters"] == {aor, nov}
+    assert files["cbp_southwest_monthly"] == {aor, "cbp_state.csv", fy25, nov, aug}
+    assert files["usbp_southwest_monthly"] == {pdf_monthly, aor, aug}
+    assert files["usbp_southwest_annual"] == {
+        "southwest_border_apprehensions_1960_2019.csv",
+        pdf_monthly,
+        aor,
+        aug,
+    }
+    assert files["cbp_revisions"] == {aug, fy25}
+    assert files["cbp_southwest_provisional"] == {"southwest-monthly-totals-derived-2026-07.json"}
+    cited = set().union(*(f for name, f in files.items() if name.startswith(("cbp_", "usbp_"))))
+    assert "cbp-nationwide-encounters-fy20-fy23-state.csv" not in cited
+    assert not any(f.endswith(".xlsx") for f in cited)
+
+
 def test_provenance_of_undeclared_and_missing_files():
     """How a table's sources are chosen when files are missing or undeclared: a table without
     ``files`` cites every file of its source but a third party's; a declared file never
