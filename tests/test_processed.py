@@ -45,6 +45,10 @@ def test_a_table_made_from_one_file_cites_that_file_only():
     for name in ("darien_monthly", "darien_annual", "darien_annual_nationality"):
         assert files[name] == ["irreg_darien_nat.rda"], name
     assert files["darien_demographics"] == ["irreg_darien_dmg.rda"]
+    # sources of one file: that file
+    assert files["crossings_us_mexico"] == ["Border_Crossing_Entry_Data.csv"]
+    assert files["trade_us_mexico_monthly"] == ["bts_transborder_monthly_trends_1993_2025.csv"]
+    assert files["missing_migrants_incidents"] == files["missing_migrants_annual"] == ["iom_mmp.rda"]
     # a file read live (Banxico's own API, stored but not declared) is cited by the table it feeds
     from migrationdata.sources import remittances
 
@@ -81,6 +85,19 @@ def test_cbp_tables_cite_the_releases_and_history_files_they_combine():
     cited = set().union(*(f for name, f in files.items() if name.startswith(("cbp_", "usbp_"))))
     assert "cbp-nationwide-encounters-fy20-fy23-state.csv" not in cited
     assert not any(f.endswith(".xlsx") for f in cited)
+
+
+def test_every_table_names_the_files_it_is_built_from():
+    """No table falls back to citing every file of its source: each names its own, among its
+    source's declared files or the files a live refresh stores under a fixed name."""
+    from migrationdata.sources import bts, remittances, trade
+
+    live = {bts.API_FILE, trade.CENSUS_EXPORTS_FILE, trade.CENSUS_IMPORTS_FILE, remittances.SIE_FILE}
+    for source in all_sources():
+        declared = {rf.name for rf in source.files}
+        for table in source.tables:
+            assert table.files, f"{table.name} names no files"
+            assert set(table.files) <= declared | live, table.name
 
 
 def test_provenance_of_undeclared_and_missing_files():
@@ -128,16 +145,6 @@ def test_provenance_of_undeclared_and_missing_files():
     # two.csv was never retrieved: cited, with nothing to vouch for its bytes
     entry = next(e for e in processed._source_entries(src, manifest, b) if e["title"].endswith("two.csv"))
     assert entry["path"] == "https://example.org/two.csv" and "sha256" not in entry
-    # a file read live (Banxico's own API, stored but not declared) is cited by the table it feeds
-    from migrationdata.sources import remittances
-
-    live = {
-        "files": {"remittances/sie_se27803.json": {"url": "https://www.banxico.org.mx/x", "sha256": "ab"}}
-    }
-    monthly = processed._source_entries(remittances.SOURCE, live, remittances.MONTHLY)
-    by_state = processed._source_entries(remittances.SOURCE, live, remittances.BY_STATE)
-    assert [e["title"].rsplit(": ", 1)[1] for e in monthly] == ["remesas_mensuales.csv", "sie_se27803.json"]
-    assert [e["title"].rsplit(": ", 1)[1] for e in by_state] == ["remesas_usa.csv"]
 
 
 def test_datapackage_is_valid_frictionless():
