@@ -67,7 +67,9 @@ class Table:
     #: ``licence`` and ``files`` it replaces the source's in the provenance. ``files`` alone
     #: (the raw files the table is built from; default: every file of the source) narrows the
     #: provenance of a table made from one of a source's files, so that a report cites only
-    #: the file its numbers came from
+    #: the file its numbers came from. Every table names its own; a file a refresh stores that
+    #: no table names (a release found live under a new name) counts for all of the source's
+    #: publisher's tables (see ``processed._source_entries``)
     publisher: str = ""
     carrier: str = ""
     licence: str = ""

@@ -192,10 +192,14 @@ def sha256_of(name: str, base: Path | None = None) -> str:
 
 
 def _source_entries(source: Source, manifest: dict, table: Table | None = None) -> list[dict]:
-    """The raw files a table is built from: the ones it names (a table compiled by someone
-    other than the source's publisher), else every file of the source but those."""
+    """The raw files a table is built from: the ones it names (``Table.files``), else every
+    file of the source but those a third party's table names. A file stored for the source but
+    neither declared nor named by any table (e.g. a release found live under a new name) counts
+    for every table of the source's publisher, so that no stored file drops out of provenance."""
     only = table.files if table is not None else ()
     others = {f for t in source.tables if t.publisher for f in t.files}
+    named = {f for t in source.tables for f in t.files}
+    ours = table is None or not table.publisher
     publisher = (table.publisher if table is not None else "") or source.publisher
     out = []
     for rf in source.files:
@@ -214,7 +218,11 @@ def _source_entries(source: Source, manifest: dict, table: Table | None = None) 
     declared = {rf.name for rf in source.files}
     for key, entry in sorted(manifest.get("files", {}).items()):
         sid, _, name = key.partition("/")
-        if sid == source.id and name not in declared and (not only or name in only):
+        if (
+            sid == source.id
+            and name not in declared
+            and (not only or name in only or (ours and name not in named))
+        ):
             out.append(
                 {
                     "title": f"{source.publisher}: {name}",

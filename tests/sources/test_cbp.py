@@ -658,6 +658,47 @@ def test_rebuild_equals_the_committed_tables(built):
         assert (built / "processed" / f"{name}.csv").read_bytes() == committed.read_bytes(), name
 
 
+def test_each_table_cites_the_files_its_numbers_come_from(built, mirror):
+    """Table.files, checked against the data: the releases process() actually took each month
+    from (encounter_owners; the release columns of cbp_southwest_monthly; the pairs in
+    cbp_revisions), and the history files behind the Border Patrol series. A file only read to
+    cross-check (the OHSS workbook; the state releases a later one supersedes) is cited by none."""
+    releases = [
+        cbp.parse_release(mirror / "cbp" / rf.name)
+        for rf in cbp.SOURCE.files
+        if cbp.classify(mirror / "cbp" / rf.name) == "release"
+    ]
+    encounters = {rel.name for rel in cbp.encounter_owners(releases).values()}
+    assert set(cbp.ENCOUNTERS.files) == encounters == {cbp.AOR_MERGED_FILE, cbp.STATE_FY23_FY26_NOV_FILE}
+
+    sw = cbp.southwest_monthly()
+    from_sw = (set(sw["release"]) | set(sw["components_release"])) - {""}
+    assert set(cbp.SOUTHWEST_MONTHLY.files) == from_sw
+
+    usbp = cbp.usbp_history()
+    split = sw.set_index("month")["components_release"]
+    csv_months = usbp.loc[usbp["month"] >= cbp.FIRST_MONTH, "month"]
+    from_usbp = {cbp.USBP_HISTORY_FILE} | set(split[csv_months])
+    assert set(cbp.USBP_MONTHLY.files) == from_usbp
+    assert from_usbp == {cbp.USBP_HISTORY_FILE, cbp.AOR_MERGED_FILE, cbp.SOUTHWEST_AUG_FILE}
+
+    annual = cbp.usbp_annual()
+    years = set(annual["fiscal_year"])
+    month_fy = cbp.fiscal_year_of(usbp["month"])
+    from_annual = {cbp.SOUTHWEST_HISTORY_FILE} if min(years) < 2000 else set()
+    from_annual |= {cbp.USBP_HISTORY_FILE} if years & set(range(2000, 2020)) else set()
+    from_annual |= set(split[usbp.loc[month_fy.isin(years) & (usbp["month"] >= cbp.FIRST_MONTH), "month"]])
+    assert set(cbp.USBP_ANNUAL.files) == from_annual
+
+    log = cbp.revisions()
+    assert set(cbp.REVISIONS.files) == set(log["old_release"]) | set(log["new_release"])
+    assert cbp.PROVISIONAL_MONTHLY.files == (cbp.DERIVED_FILE,)
+
+    # every name a table cites is a file of the source
+    declared = {rf.name for rf in cbp.SOURCE.files}
+    assert all(set(t.files) <= declared for t in cbp.SOURCE.tables)
+
+
 def test_r_data_copy_reads_like_the_csv(mirror):
     from_rda = cbp.parse_release(mirror / "cbp" / "cbp_resp.rda")
     from_csv = cbp.parse_release(mirror / "cbp" / "cbp_resp.csv")

@@ -117,6 +117,25 @@ def test_parsers_read_the_rda_files_themselves(mirror):
     assert len(dmg) == 160
 
 
+def test_each_table_declares_the_file_its_numbers_come_from(mirror):
+    """tidy() reads the demographic file only to cross-check the nationality file's monthly
+    totals: without it, the three nationality tables come out the same (so they cite the
+    nationality file alone), and the demographic table is that file's rows, whatever the
+    nationality file holds (so it cites the demographic file alone)."""
+    nat = darien.parse_nationality(mirror / "darien" / darien.NAT_FILE)
+    dmg = darien.parse_demographics(mirror / "darien" / darien.DMG_FILE)
+    full = darien.tidy(nat.copy(), dmg.copy())
+    without_dmg = darien.tidy(nat.copy(), dmg.iloc[:0].copy())
+    for table in (darien.MONTHLY, darien.ANNUAL, darien.ANNUAL_NATIONALITY):
+        pd.testing.assert_frame_equal(full[table.name], without_dmg[table.name])
+        assert table.files == (darien.NAT_FILE,), table.name
+    # the nationality file's months outside the demographic file's: no cross-check, same table
+    before = nat[nat["t"] < dmg["t"].min()].copy()
+    alone = darien.tidy(before, dmg.copy())[darien.DEMOGRAPHICS.name]
+    pd.testing.assert_frame_equal(full[darien.DEMOGRAPHICS.name], alone)
+    assert darien.DEMOGRAPHICS.files == (darien.DMG_FILE,)
+
+
 # --- bad input --------------------------------------------------------------------------
 
 

@@ -167,6 +167,7 @@ CROSSINGS = Table(
     ),
     primary_key=("port_code", "measure", "month"),
     schema=_crossings_schema,
+    files=(EXPORT_FILE, API_FILE),  # process(): the full export (mirror), or the API's rows (live)
 )
 
 # ----------------------------------------------------------------------------- parsing

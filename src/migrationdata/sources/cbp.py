@@ -150,6 +150,17 @@ NATIONWIDE_NAME = re.compile(
 )
 OHSS_NAME = re.compile(r".*usbp.*\.xlsx", re.IGNORECASE)
 
+#: the files of this snapshot (see SOURCE.files), named once so that each table can say which
+#: of them its numbers come from (Table.files); checked against the data in tests/sources/test_cbp.py
+SOUTHWEST_AUG_FILE = "sbo-encounters-fy22-fy25-aug.csv"
+AOR_MERGED_FILE = "cbp_resp.csv"
+STATE_FY20_FY23_FILE = "cbp-nationwide-encounters-fy20-fy23-state.csv"
+STATE_MERGED_FILE = "cbp_state.csv"
+STATE_FY22_FY25_FILE = "nationwide-encounters-fy22-fy25-state.csv"
+STATE_FY23_FY26_NOV_FILE = "nationwide-encounters-fy23-fy26-nov-state.csv"
+USBP_HISTORY_FILE = "usbp_monthly_encounters_fy2000-fy2020.csv.gz"
+SOUTHWEST_HISTORY_FILE = "southwest_border_apprehensions_1960_2019.csv"
+
 # ----------------------------------------------------------------------------- schemas
 
 
@@ -377,6 +388,10 @@ ENCOUNTERS = Table(
         "encounter_type",
     ),
     schema=_encounters_schema,
+    # combine_encounters() / encounter_owners(): each month from the latest release of the most
+    # detailed layout; the merged AOR releases cover October 2019 - September 2024, the November
+    # 2025 state release every later month (the other releases are outranked in every month)
+    files=(AOR_MERGED_FILE, STATE_FY23_FY26_NOV_FILE),
 )
 
 SOUTHWEST_MONTHLY = Table(
@@ -424,6 +439,15 @@ SOUTHWEST_MONTHLY = Table(
     ),
     primary_key=("month",),
     schema=_southwest_schema,
+    # combine_southwest(): the releases its `release` and `components_release` columns name: totals
+    # from the three latest state releases, the usbp / ofo split from the AOR and Southwest ones
+    files=(
+        AOR_MERGED_FILE,
+        STATE_MERGED_FILE,
+        STATE_FY22_FY25_FILE,
+        STATE_FY23_FY26_NOV_FILE,
+        SOUTHWEST_AUG_FILE,
+    ),
 )
 
 USBP_MONTHLY = Table(
@@ -448,6 +472,9 @@ USBP_MONTHLY = Table(
     ),
     primary_key=("month",),
     schema=_usbp_monthly_schema,
+    # combine_usbp_history(): the FY2000-FY2020 PDF's months to September 2019, then the usbp
+    # column of cbp_southwest_monthly (its components_release: the AOR and Southwest releases)
+    files=(USBP_HISTORY_FILE, AOR_MERGED_FILE, SOUTHWEST_AUG_FILE),
 )
 
 USBP_ANNUAL = Table(
@@ -471,6 +498,9 @@ USBP_ANNUAL = Table(
     ),
     primary_key=("fiscal_year",),
     schema=_usbp_annual_schema,
+    # combine_usbp_annual(): the FY1960-FY2019 sector PDF to FY1999, then complete fiscal years
+    # of usbp_southwest_monthly (so its three files too; FY2025 lacks September's split)
+    files=(SOUTHWEST_HISTORY_FILE, USBP_HISTORY_FILE, AOR_MERGED_FILE, SOUTHWEST_AUG_FILE),
 )
 
 REVISIONS = Table(
@@ -515,6 +545,9 @@ REVISIONS = Table(
     ),
     primary_key=("month", "key", "old_release", "new_release"),
     schema=_revisions_schema,
+    # revision_log() and combine_usbp_history(): the two releases its rows compare (old_release,
+    # new_release); every other pair of releases, and the PDF against the CSVs, agree cell for cell
+    files=(SOUTHWEST_AUG_FILE, STATE_FY22_FY25_FILE),
 )
 
 #: marks every row of the third party's months: they are not CBP's own table
@@ -1046,28 +1079,32 @@ def _as_encounter_rows(rel: Release, month: pd.Timestamp) -> pd.DataFrame:
     return rows
 
 
-def combine_encounters(releases: list[Release]) -> pd.DataFrame:
-    """cbp_encounters: for each month, the latest release of the most detailed layout that
-    covers it (AOR, then state, then Southwest; see LAYOUT_PREFERENCE)."""
+def encounter_owners(releases: list[Release]) -> dict[pd.Timestamp, Release]:
+    """For each month of cbp_encounters, the release it is taken from: the latest release of
+    the most detailed layout that covers it (AOR, then state, then Southwest; see
+    LAYOUT_PREFERENCE)."""
     ordered = release_order(releases)
     owners = {
         layout: _owner_by_month([r for r in ordered if r.layout == layout]) for layout in LAYOUT_PREFERENCE
     }
-    pieces = []
+    out: dict[pd.Timestamp, Release] = {}
     for month in sorted(set().union(*owners.values())):
         if month < FIRST_MONTH:
             continue
-        rel = None
         for layout in LAYOUT_PREFERENCE:
             if month in owners[layout]:
-                rel = owners[layout][month]
+                out[month] = owners[layout][month]
                 break
             if owners[layout] and min(owners[layout]) < month < max(owners[layout]):
                 # a gap inside a more detailed series is left as a gap, for the schema to
                 # refuse, rather than quietly filled from a coarser release
                 break
-        if rel is not None:
-            pieces.append(_as_encounter_rows(rel, month))
+    return out
+
+
+def combine_encounters(releases: list[Release]) -> pd.DataFrame:
+    """cbp_encounters: each month from the release :func:`encounter_owners` picks for it."""
+    pieces = [_as_encounter_rows(rel, month) for month, rel in encounter_owners(releases).items()]
     if not pieces:
         raise DataError(
             "cbp", "no area-of-responsibility, state or Southwest release arrived; nothing to build"
@@ -1436,7 +1473,7 @@ def discover(fetcher) -> tuple[RemoteFile, ...]:
 
 HISTORY_FILES = (
     RemoteFile(
-        "usbp_monthly_encounters_fy2000-fy2020.csv.gz",
+        USBP_HISTORY_FILE,
         f"{GITHUB_RAW}/UWCHR/cbp/abd1f5749d38a0819668d4ecec1b8d72544084d4/import/output/"
         "usbp_monthly_encounters_fy2000-fy2020.csv.gz",
         "gzip",
@@ -1446,7 +1483,7 @@ HISTORY_FILES = (
         "(pipe-delimited, gzipped)",
     ),
     RemoteFile(
-        "southwest_border_apprehensions_1960_2019.csv",
+        SOUTHWEST_HISTORY_FILE,
         f"{GITHUB_RAW}/jacobkap/borderpatrol/7a691df9372bc6eecfa584bc80e272a9172a58e6/data/clean/"
         "southwest_border_apprehensions_1960_2019.csv",
         "csv",
@@ -1488,7 +1525,7 @@ SOURCE = Source(
     landing_page=NATIONWIDE_PAGE,
     files=(
         RemoteFile(
-            "sbo-encounters-fy22-fy25-aug.csv",
+            SOUTHWEST_AUG_FILE,
             f"{ARILAMSTEIN}/sbo-encounters-fy22-fy25-aug.csv",
             "csv",
             20_000_000,
@@ -1496,7 +1533,7 @@ SOURCE = Source(
             f"{SOUTHWEST_PAGE}",
         ),
         RemoteFile(
-            "cbp_resp.csv",
+            AOR_MERGED_FILE,
             f"{TIDYTUESDAY}/2c423bacc57e4632ff8550557e0bc823eefa31ab/data/2024/2024-11-26/cbp_resp.csv",
             "csv",
             60_000_000,
@@ -1504,14 +1541,14 @@ SOURCE = Source(
             "FY2021-FY2024 (Oct 2024) releases merged by tidytuesday, snake_case headers",
         ),
         RemoteFile(
-            "cbp-nationwide-encounters-fy20-fy23-state.csv",
+            STATE_FY20_FY23_FILE,
             f"{CBP_FILES}/assets/documents/2023-Nov/nationwide-encounters-fy20-fy23-state.csv",
             "csv",
             60_000_000,
             "CBP's nationwide encounters by state, FY2020-FY2023 (November 2023 release)",
         ),
         RemoteFile(
-            "cbp_state.csv",
+            STATE_MERGED_FILE,
             f"{TIDYTUESDAY}/11251e44b697715e016926751cc689b3310e171e/data/curated/border-patrol/cbp_state.csv",
             "csv",
             60_000_000,
@@ -1519,7 +1556,7 @@ SOURCE = Source(
             "tidytuesday, snake_case headers",
         ),
         RemoteFile(
-            "nationwide-encounters-fy22-fy25-state.csv",
+            STATE_FY22_FY25_FILE,
             f"{ICEACTIVITY}/nationwide-encounters-fy22-fy25-state.csv",
             "csv",
             60_000_000,
@@ -1527,7 +1564,7 @@ SOURCE = Source(
             f"September 2025, published November 2025), as listed on {NATIONWIDE_PAGE}",
         ),
         RemoteFile(
-            "nationwide-encounters-fy23-fy26-nov-state.csv",
+            STATE_FY23_FY26_NOV_FILE,
             f"{ICEACTIVITY}/nationwide-encounters-fy23-fy26-nov-state.csv",
             "csv",
             60_000_000,

@@ -28,6 +28,8 @@ from migrationdata.errors import DataError
 
 # pinned to the commit the mirror copied (PROVENANCE), never the moving main branch
 REPO_RAW = "https://raw.githubusercontent.com/iom/gdidata/c9e4cc69cebd91d6cfca5f4107e2406e4de2c6ff/data"
+NAT_FILE = "irreg_darien_nat.rda"
+DMG_FILE = "irreg_darien_dmg.rda"
 FIRST_MONTHLY = pd.Timestamp("2020-01-01")
 #: months SNM never published (the 2020 border closure): missing, never zero
 UNPUBLISHED_MONTHS = pd.DatetimeIndex(["2020-04-01", "2020-05-01", "2020-07-01"])
@@ -105,6 +107,7 @@ MONTHLY = Table(
     ),
     primary_key=("month", "nationality_iso3"),
     schema=_monthly_schema,
+    files=(NAT_FILE,),  # tidy(): its numbers come from this file alone (dmg only cross-checks them)
 )
 
 ANNUAL = Table(
@@ -130,6 +133,7 @@ ANNUAL = Table(
     ),
     primary_key=("year",),
     schema=_annual_schema,
+    files=(NAT_FILE,),  # tidy(): the file's annual rows to 2019, then its months summed
 )
 
 ANNUAL_NATIONALITY = Table(
@@ -149,6 +153,7 @@ ANNUAL_NATIONALITY = Table(
     ),
     primary_key=("year", "nationality_iso3"),
     schema=lambda: _annual_nationality_schema(),
+    files=(NAT_FILE,),  # tidy(): its numbers come from this file alone
 )
 
 
@@ -183,6 +188,7 @@ DEMOGRAPHICS = Table(
     ),
     primary_key=("month", "group"),
     schema=_demographics_schema,
+    files=(DMG_FILE,),  # tidy(): its numbers come from this file alone (nat only cross-checks them)
 )
 
 # ----------------------------------------------------------------------------- parsing
@@ -374,9 +380,7 @@ def tidy(nat: pd.DataFrame, dmg: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def process(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
-    return tidy(
-        parse_nationality(paths["irreg_darien_nat.rda"]), parse_demographics(paths["irreg_darien_dmg.rda"])
-    )
+    return tidy(parse_nationality(paths[NAT_FILE]), parse_demographics(paths[DMG_FILE]))
 
 
 SOURCE = Source(
@@ -387,15 +391,15 @@ SOURCE = Source(
     landing_page="https://www.migracion.gob.pa/estadisticas/",
     files=(
         RemoteFile(
-            "irreg_darien_nat.rda",
-            f"{REPO_RAW}/irreg_darien_nat.rda",
+            NAT_FILE,
+            f"{REPO_RAW}/{NAT_FILE}",
             "rda",
             2_000_000,
             "Crossings by nationality: annual 2010-2019, monthly from 2020",
         ),
         RemoteFile(
-            "irreg_darien_dmg.rda",
-            f"{REPO_RAW}/irreg_darien_dmg.rda",
+            DMG_FILE,
+            f"{REPO_RAW}/{DMG_FILE}",
             "rda",
             500_000,
             "Crossings by demographic group, monthly from 2021",

@@ -190,6 +190,7 @@ INCIDENTS = Table(
     ),
     primary_key=("date", "seq"),
     schema=_incidents_schema,
+    files=(FILE,),  # process(): its numbers come from this file alone
 )
 
 ANNUAL = Table(
@@ -212,6 +213,7 @@ ANNUAL = Table(
     ),
     primary_key=("year", "area"),
     schema=_annual_schema,
+    files=(FILE,),  # process(): the incidents, and the file's latest month
 )
 
 # ----------------------------------------------------------------------------- geography

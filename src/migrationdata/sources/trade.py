@@ -111,6 +111,8 @@ MONTHLY = Table(
     ),
     primary_key=("month",),
     schema=_trade_schema,
+    # process(): TransBorder's file; with Census's two files for the totals when read live
+    files=(TRANSBORDER_FILE, CENSUS_EXPORTS_FILE, CENSUS_IMPORTS_FILE),
 )
 
 # ----------------------------------------------------------------------------- parsing
