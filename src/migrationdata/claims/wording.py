@@ -79,7 +79,8 @@ class Num:
 class When:
     """A date or period: ``month`` (a timestamp), ``day`` (a date), ``period`` (a
     ``metrics.Period``), ``key`` (a ranked month, year or fiscal year of ``freq``),
-    ``iso`` (a date the English prints in ISO form)."""
+    ``iso`` (a date the English prints in ISO form), ``month_name`` (a month without its
+    year: June / junio)."""
 
     kind: str
     value: Any
@@ -301,6 +302,9 @@ def when(w: When, lang: str) -> str:
         return period(w.value, lang)
     if w.kind == "key":
         return key_label(w.value, w.freq, lang)
+    if w.kind == "month_name":
+        ts = pd.Timestamp(w.value)
+        return f"{ts:%B}" if lang == "en" else i18n.date(ts, lang, "month")
     if w.kind == "through":
         # Figure.data_through: "December 2023" or a year
         text = str(w.value)
