@@ -376,14 +376,14 @@ def test_rank_in_series_ranks_the_same_months_of_every_year():
     assert then.verdict == "supported" and then.value == 1
     assert then.figure.extra["value"] == 415_377_999_680 and then.figure.extra["count"] == 6
     assert then.display.startswith(
-        "January 2024 to June 2024: 415,377,999,680, the highest of 6 January-to-June periods from 2019 to 2024"
+        "January 2024 to June 2024: $415.4 billion, the highest of 6 January-to-June periods from 2019 to 2024"
     )
-    assert "lowest January 2020 to June 2020 (243,090,928,798)" in then.display
+    assert "lowest January 2020 to June 2020 ($243.1 billion)" in then.display
     # the English sentence is the English rendering of its words; the Spanish names the span
     assert render(then.figure.words, "en") == then.display
     es = render(then.figure.words, "es")
     assert es.startswith(
-        "enero de 2024 a junio de 2024: 415,377,999,680, el más alto de 6 periodos de enero a junio"
+        "enero de 2024 a junio de 2024: 415.4 mil millones de dólares, el más alto de 6 periodos de enero a junio"
     )
     # on the story's day: Census had released June 2024 on 7 August
     on_the_day = run("rank_in_series", TRADE_H1_2024, "a record", date(2024, 8, 12))
@@ -410,6 +410,27 @@ def test_rank_in_series_ranks_the_same_months_of_every_year():
     # a span across two years cannot be ranked year on year
     bad = run("rank_in_series", {**TRADE_H1_2024, "period": "2023-07..2024-06"}, "a record")
     assert bad.verdict == "error" and "runs across years" in bad.note
+
+
+def test_change_words_a_difference_in_dollars():
+    # June 2024 against June 2023, US–Mexico trade: $68,488,149,299 -> $69,929,699,006
+    p = {"table": "trade_us_mexico_monthly", "column": "total_usd", "from": "2023-06", "to": "2024-06"}
+    r = run("change", p, "up 2.1%")
+    assert r.verdict == "supported" and r.figure.extra["difference"] == 1_441_549_707
+    assert "+2.1% (1.02×, +$1.4 billion)" in r.display
+    assert render(r.figure.words, "en") == r.display
+    assert "(1.02 veces, +1.4 mil millones de dólares)" in render(r.figure.words, "es")
+    # a fall in dollars keeps its sign; a count's difference stays a count
+    down = run("change", {**p, "from": "2024-06", "to": "2023-06"}, "down 2.1%")
+    assert "-$1.4 billion" in down.display
+    trucks = {
+        "table": "crossings_us_mexico",
+        "column": "value",
+        "where": {"port": "Laredo", "measure": "Trucks"},
+        "from": "2023-06",
+        "to": "2024-06",
+    }
+    assert "(0.99×, -1,369)" in run("change", trucks, "down 1%").display
 
 
 def test_rank_in_series_fiscal_years_ranks_only_complete_ones():

@@ -708,6 +708,13 @@ def _money(v: float, unit: str) -> str:
     return count_en(v)
 
 
+def _signed_money(v: float, unit: str) -> str:
+    """A difference with its sign: +$1.4 billion, -$296,594; a count as +1,441."""
+    if unit != "usd":
+        return f"{v:+,.0f}"
+    return ("-" if v < 0 else "+") + _money(abs(v), unit)
+
+
 @metric(
     "value",
     ValueParams,
@@ -788,7 +795,7 @@ def change(reader: Reader, p: ChangeParams) -> Figure:
     per = {"day": " a day", "month": " a month", None: ""}[p.per]
     text = (
         f"{_money(va, money)}{per} in {a_per.label} → {_money(vb, money)}{per} in {b_per.label}: "
-        f"{pct:+.1f}% ({ratio:.2f}×, {diff:+,.0f}) — {_label(p.table, p.column, p.where, p.exclude)}"
+        f"{pct:+.1f}% ({ratio:.2f}×, {_signed_money(diff, money)}) — {_label(p.table, p.column, p.where, p.exclude)}"
     )
     if p.to_where is not None:
         text += f" vs {_where_text(p.to_where)}"
@@ -804,7 +811,7 @@ def change(reader: Reader, p: ChangeParams) -> Figure:
         to_period=When("period", b_per),
         percent=Num(pct, "signed", 1),
         ratio=Num(ratio, "fixed", 2),
-        difference=Num(diff, "signed", 0),
+        difference=Num(diff, "signed_money", unit=money),
         label=Label(p.table, p.column, p.where, p.exclude),
         versus=Phrase("metrics.versus", where=Where(p.to_where)) if p.to_where is not None else None,
         note=Phrase(
@@ -1253,10 +1260,11 @@ def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
         where = f"the lowest of {n} {unit} from {between}"
     else:
         where = f"rank {r} of {n} {unit} from {between} ({low} from the bottom)"
+    money = _unit(p.column)
     text = (
-        f"{lab(key)}: {count_en(v)}, {where} — {_label(p.table, p.column, p.where, p.exclude)}; "
-        f"highest {lab(top_k)} ({count_en(series[top_k])}), lowest {lab(bot_k)} "
-        f"({count_en(series[bot_k])})"
+        f"{lab(key)}: {_money(v, money)}, {where} — {_label(p.table, p.column, p.where, p.exclude)}; "
+        f"highest {lab(top_k)} ({_money(series[top_k], money)}), lowest {lab(bot_k)} "
+        f"({_money(series[bot_k], money)})"
     )
     done = bool(complete.get(key, True))
     if not done:
@@ -1276,13 +1284,13 @@ def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
     words = Phrase(
         "metrics.rank_in_series",
         key=when(key),
-        amount=Num(v),
+        amount=Num(v, "money", unit=money),
         place=place,
         label=Label(p.table, p.column, p.where, p.exclude),
         top=when(top_k),
-        top_amount=Num(series[top_k]),
+        top_amount=Num(series[top_k], "money", unit=money),
         bottom=when(bot_k),
-        bottom_amount=Num(series[bot_k]),
+        bottom_amount=Num(series[bot_k], "money", unit=money),
         note=None if done else Phrase("metrics.series.incomplete"),
     )
     return Figure(
@@ -1392,18 +1400,19 @@ def first_time(reader: Reader, p: FirstTimeParams) -> Figure:
     v = float(sums[key])
     top = earlier.idxmax()
     first = v > float(earlier.max())
+    money = _unit(p.column)
     text = (
-        f"{lab(key)}: {count_en(v)}; the highest before was {lab(top)} "
-        f"({count_en(earlier.max())}), in a series from {lab(earlier.index[0])} — "
+        f"{lab(key)}: {_money(v, money)}; the highest before was {lab(top)} "
+        f"({_money(earlier.max(), money)}), in a series from {lab(earlier.index[0])} — "
         f"{_label(p.table, p.column, p.where, p.exclude)}"
     )
     done = bool(complete.get(key, True))
     words = Phrase(
         "metrics.first_time",
         key=when(key),
-        amount=Num(v),
+        amount=Num(v, "money", unit=money),
         top=when(top),
-        top_amount=Num(earlier.max()),
+        top_amount=Num(earlier.max(), "money", unit=money),
         first=when(earlier.index[0]),
         label=Label(p.table, p.column, p.where, p.exclude),
     )

@@ -66,6 +66,8 @@ class Num:
     - ``money``: a count, or for ``*_usd`` columns ``$798.8 billion`` / ``$1,234``;
     - ``test``: as :func:`tested_number_en` (the test's own figures: 798.83 billion, 38.64, 0.05);
     - ``fixed``: ``decimals`` places (2.09), ``signed``: with its sign (+109.5, -217,882);
+    - ``signed_money``: a difference with its sign, in dollars for ``*_usd`` columns (+$1.4
+      billion), else as ``signed``;
     - ``share``: a fraction as a percentage with one decimal (0.632 -> 63.2%);
     - ``g``: as Python's ``{:g}`` (9.5, 10), ``signed_g``: ``{:+g}`` (+42)."""
 
@@ -222,6 +224,10 @@ def number(n: Num, lang: str) -> str:
         if abs(v) >= 1e9:
             return i18n.billions_of_dollars(v, lang)
         return _words("dollars", lang, amount=_local(v, lang, 0))
+    if style == "signed_money":
+        if n.unit != "usd":
+            return number(Num(v, "signed", 0), lang)
+        return ("-" if v < 0 else "+") + number(Num(abs(v), "money", unit="usd"), lang)
     if style == "test":
         if en:
             return tested_number_en(v)
