@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from migrationdata.claims import METRICS, Reader, evaluate_entry, parse_period
+from migrationdata.claims.wording import render
 from migrationdata.vintages import Vintage
 
 
@@ -356,6 +357,80 @@ def test_rank_in_series_record_lowest_since_and_cut():
         run("rank_in_series", {**aug24, "through": "2024-09"}, "the lowest since 2024").verdict == "supported"
     )
     assert run("rank_in_series", {**aug24, "through": "2024-09"}, "the lowest").verdict == "not-supported"
+
+
+TRADE_H1_2024 = {
+    "table": "trade_us_mexico_monthly",
+    "column": "total_usd",
+    "freq": "year",
+    "period": "2024-01..2024-06",
+}
+
+
+def test_rank_in_series_ranks_the_same_months_of_every_year():
+    # FreightWaves, 12 August 2024: January to June 2024, $415.4 billion, "the highest total
+    # ever recorded for the time period". Each year's January to June, from the processed CSV:
+    # 2019 308.89, 2020 243.09, 2021 319.97, 2022 384.67, 2023 396.60, 2024 415.38,
+    # 2025 432.55 ($ billions)
+    then = run("rank_in_series", {**TRADE_H1_2024, "through": "2024"}, "a record")
+    assert then.verdict == "supported" and then.value == 1
+    assert then.figure.extra["value"] == 415_377_999_680 and then.figure.extra["count"] == 6
+    assert then.display.startswith(
+        "January 2024 to June 2024: $415.4 billion, the highest of 6 January-to-June periods from 2019 to 2024"
+    )
+    assert "lowest January 2020 to June 2020 ($243.1 billion)" in then.display
+    # the English sentence is the English rendering of its words; the Spanish names the span
+    assert render(then.figure.words, "en") == then.display
+    es = render(then.figure.words, "es")
+    assert es.startswith(
+        "enero de 2024 a junio de 2024: 415.4 mil millones de dólares, el más alto de 6 periodos de enero a junio"
+    )
+    # on the story's day: Census had released June 2024 on 7 August
+    on_the_day = run("rank_in_series", TRADE_H1_2024, "a record", date(2024, 8, 12))
+    assert on_the_day.verdict == "supported" and on_the_day.figure.extra["count"] == 6
+    # a week earlier only January to May 2024 was out: the span is not complete
+    early = run("rank_in_series", TRADE_H1_2024, "a record", date(2024, 8, 6))
+    assert not early.figure.complete and early.figure.extra["value"] == 345_448_300_674
+    # today January to June 2025 ($432.6 billion) is higher
+    now = run("rank_in_series", TRADE_H1_2024, "a record")
+    assert now.value == 2 and now.verdict == "not-supported" and now.figure.extra["count"] == 7
+    # one month of every year: June 2024 ($69.93 billion) against the other Junes, June 2025
+    # ($72.98 billion) the highest
+    june = run("rank_in_series", {**TRADE_H1_2024, "period": "2024-06"}, "second-highest")
+    assert june.verdict == "supported" and june.figure.extra["value"] == 69_929_699_006
+    assert "of 7 June months from 2019 to 2025" in june.display
+    # fiscal years: October to December of each, FY2020 150.14 to FY2026 219.75; FY2024's
+    # 199.04 is behind FY2025 (207.60) and FY2026
+    q1 = {**TRADE_H1_2024, "freq": "fiscal_year", "period": "2023-10..2023-12"}
+    fy = run("rank_in_series", q1, "third-highest")
+    assert fy.verdict == "supported" and fy.value == 3 and fy.figure.extra["value"] == 199_038_396_611
+    assert "October 2023 to December 2023" in fy.display and "from FY2020 to FY2026" in fy.display
+    # a first, with the same months
+    assert run("first_time", {**TRADE_H1_2024, "period": "2024-01..2024-06"} | {"freq": "year"}, "true").value
+    # a span across two years cannot be ranked year on year
+    bad = run("rank_in_series", {**TRADE_H1_2024, "period": "2023-07..2024-06"}, "a record")
+    assert bad.verdict == "error" and "runs across years" in bad.note
+
+
+def test_change_words_a_difference_in_dollars():
+    # June 2024 against June 2023, US–Mexico trade: $68,488,149,299 -> $69,929,699,006
+    p = {"table": "trade_us_mexico_monthly", "column": "total_usd", "from": "2023-06", "to": "2024-06"}
+    r = run("change", p, "up 2.1%")
+    assert r.verdict == "supported" and r.figure.extra["difference"] == 1_441_549_707
+    assert "+2.1% (1.02×, +$1.4 billion)" in r.display
+    assert render(r.figure.words, "en") == r.display
+    assert "(1.02 veces, +1.4 mil millones de dólares)" in render(r.figure.words, "es")
+    # a fall in dollars keeps its sign; a count's difference stays a count
+    down = run("change", {**p, "from": "2024-06", "to": "2023-06"}, "down 2.1%")
+    assert "-$1.4 billion" in down.display
+    trucks = {
+        "table": "crossings_us_mexico",
+        "column": "value",
+        "where": {"port": "Laredo", "measure": "Trucks"},
+        "from": "2023-06",
+        "to": "2024-06",
+    }
+    assert "(0.99×, -1,369)" in run("change", trucks, "down 1%").display
 
 
 def test_rank_in_series_fiscal_years_ranks_only_complete_ones():

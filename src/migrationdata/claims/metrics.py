@@ -590,7 +590,10 @@ class RankInSeriesParams(TableParams):
     freq: Literal["month", "year", "fiscal_year"] = Field(
         description="what is ranked: months, years or fiscal years"
     )
-    period: PeriodText = Field(description="the month, year or fiscal year ranked")
+    period: PeriodText = Field(
+        description="the month, year or fiscal year ranked; with freq year (or fiscal_year), a month or "
+        "months inside one year (2024-01..2024-06) rank those months of every year"
+    )
     since: PeriodText | None = Field(None, description="rank only periods from this one on")
     through: PeriodText | None = Field(None, description="rank only periods up to this one")
 
@@ -705,6 +708,13 @@ def _money(v: float, unit: str) -> str:
     return count_en(v)
 
 
+def _signed_money(v: float, unit: str) -> str:
+    """A difference with its sign: +$1.4 billion, -$296,594; a count as +1,441."""
+    if unit != "usd":
+        return f"{v:+,.0f}"
+    return ("-" if v < 0 else "+") + _money(abs(v), unit)
+
+
 @metric(
     "value",
     ValueParams,
@@ -785,7 +795,7 @@ def change(reader: Reader, p: ChangeParams) -> Figure:
     per = {"day": " a day", "month": " a month", None: ""}[p.per]
     text = (
         f"{_money(va, money)}{per} in {a_per.label} → {_money(vb, money)}{per} in {b_per.label}: "
-        f"{pct:+.1f}% ({ratio:.2f}×, {diff:+,.0f}) — {_label(p.table, p.column, p.where, p.exclude)}"
+        f"{pct:+.1f}% ({ratio:.2f}×, {_signed_money(diff, money)}) — {_label(p.table, p.column, p.where, p.exclude)}"
     )
     if p.to_where is not None:
         text += f" vs {_where_text(p.to_where)}"
@@ -801,7 +811,7 @@ def change(reader: Reader, p: ChangeParams) -> Figure:
         to_period=When("period", b_per),
         percent=Num(pct, "signed", 1),
         ratio=Num(ratio, "fixed", 2),
-        difference=Num(diff, "signed", 0),
+        difference=Num(diff, "signed_money", unit=money),
         label=Label(p.table, p.column, p.where, p.exclude),
         versus=Phrase("metrics.versus", where=Where(p.to_where)) if p.to_where is not None else None,
         note=Phrase(
@@ -972,13 +982,78 @@ def rank(reader: Reader, p: RankParams) -> Figure:
     )
 
 
-def _series(reader: Reader, p, freq: str) -> tuple[pd.Series, pd.Series, str, str]:
-    """Sums by period of ``freq`` and whether each is complete; the table's time column."""
+def _span(period: Period, freq: str) -> tuple[int, ...] | None:
+    """The months of the year a year-on-year ranking compares, when ``period`` is a month or
+    a run of months inside one calendar year (``freq: year``) or one US fiscal year (``freq:
+    fiscal_year``): ``2024-01..2024-06`` ranks January to June of each year against each other
+    ("the highest first half on record"), ``2024-06`` ranks the Junes. None for a whole year
+    (or fiscal year), and for ``freq: month``."""
+    if freq == "month" or period.kind not in ("month", "range"):
+        return None
+    if period.start.month == 1 and period.end.month == 12 and freq == "year":
+        whole = period.start.year == period.end.year
+    elif period.start.month == 10 and period.end.month == 9 and freq == "fiscal_year":
+        whole = period.end.year == period.start.year + 1
+    else:
+        whole = False
+    if whole:
+        return None
+    months = period.months()
+    if freq == "year":
+        if period.start.year != period.end.year:
+            raise MetricError(
+                f"freq year ranks a calendar year, or months inside one (2024-01..2024-06); "
+                f"{period.text!r} runs across years"
+            )
+    elif fiscal_year(pd.Series([period.start, period.end])).nunique() != 1:
+        raise MetricError(
+            f"freq fiscal_year ranks a fiscal year, or months inside one (2023-10..2023-12); "
+            f"{period.text!r} runs across fiscal years"
+        )
+    return tuple(int(m.month) for m in months)
+
+
+def _span_period(key: int, span: tuple[int, ...], freq: str) -> Period:
+    """The months ``span`` of year (or fiscal year) ``key`` as a period: 2024, (1..6) ->
+    January 2024 to June 2024."""
+
+    def month(m: int) -> str:
+        y = key - 1 if freq == "fiscal_year" and m >= 10 else key
+        return f"{y}-{m:02d}"
+
+    a, b = month(span[0]), month(span[-1])
+    return parse_period(a if a == b else f"{a}..{b}")
+
+
+def _span_units(span: tuple[int, ...]) -> tuple[str, Phrase]:
+    """What a span ranking ranks: "January-to-June periods", "June months"."""
+    first, last = pd.Timestamp(2000, span[0], 1), pd.Timestamp(2000, span[-1], 1)
+    if len(span) == 1:
+        return f"{first:%B} months", Phrase("metrics.units.span_one", month=When("month_name", first))
+    return (
+        f"{first:%B}-to-{last:%B} periods",
+        Phrase("metrics.units.span", start=When("month_name", first), end=When("month_name", last)),
+    )
+
+
+def _series(
+    reader: Reader, p, freq: str, span: tuple[int, ...] | None = None
+) -> tuple[pd.Series, pd.Series, str, str]:
+    """Sums by period of ``freq`` and whether each is complete; the table's time column.
+    With ``span`` (months of the year), each year's sum is over those months only, and a
+    year is complete when it has them all."""
     df = reader.table(p.table)
     time = time_column(p.table)
     if p.column not in df.columns:
         raise MetricError(f"{p.table} has no column {p.column!r}")
     valued = df[df[p.column].notna()]
+    if span is not None:
+        if time != "month":
+            raise MetricError(
+                f"{p.table} is by {time.replace('_', ' ')}: months inside a year can be compared "
+                "only in a monthly table"
+            )
+        valued = valued[valued["month"].dt.month.isin(span)]
     if getattr(p, "through", None) and time == "month":
         # the series as it stood at the end of ``through``: later months do not exist yet
         valued = valued[valued["month"] <= parse_period(p.through).end]
@@ -987,15 +1062,16 @@ def _series(reader: Reader, p, freq: str) -> tuple[pd.Series, pd.Series, str, st
     rows = _filter(valued, p.where, p.exclude, p.table)
     if time == "month":
         present = pd.Series(sorted(set(valued["month"])))
+        whole = 12 if span is None else len(span)
         if freq == "month":
             key_all, key = present, rows["month"]
             months_per = pd.Series(1, index=present)
             need = 1
         elif freq == "year":
-            key_all, key, need = present.dt.year, rows["month"].dt.year, 12
+            key_all, key, need = present.dt.year, rows["month"].dt.year, whole
             months_per = present.groupby(key_all.values).size()
         else:
-            key_all, key, need = fiscal_year(present), fiscal_year(rows["month"]), 12
+            key_all, key, need = fiscal_year(present), fiscal_year(rows["month"]), whole
             months_per = present.groupby(key_all.values).size()
         if freq == "month":
             complete = pd.Series(True, index=present)
@@ -1016,7 +1092,7 @@ def _series(reader: Reader, p, freq: str) -> tuple[pd.Series, pd.Series, str, st
     return sums, complete, time, through
 
 
-def _short_keys(reader: Reader, p, freq: str) -> dict[Any, str]:
+def _short_keys(reader: Reader, p, freq: str, span: tuple[int, ...] | None = None) -> dict[Any, str]:
     """Periods of ``freq`` holding a month that lacks a part of the table (PARTITIONS) the
     metric does not filter on, or that does not break down a column it filters on (CBP's state
     releases lump Border Patrol and ports of entry): their totals would be short or read as 0,
@@ -1025,6 +1101,8 @@ def _short_keys(reader: Reader, p, freq: str) -> dict[Any, str]:
         return {}
     cols = [c for c in PARTITIONS.get(p.table, ()) if c not in (p.where or {}) and c not in (p.exclude or {})]
     df = reader.table(p.table)
+    if span is not None:
+        df = df[df["month"].dt.month.isin(span)]
     out: dict[Any, str] = {}
     for month, why in sorted(_not_broken_down(df, p.where, "month", p.table).items()):
         m = pd.Timestamp(month)
@@ -1056,12 +1134,24 @@ def _key_of(period: Period, freq: str) -> Any:
             raise MetricError(f"freq month ranks one month; {period.text!r} is not a month (YYYY-MM)")
         return period.start
     if freq == "year":
-        if period.kind != "year":
-            raise MetricError(f"freq year ranks one calendar year; {period.text!r} is not one (e.g. 2023)")
-        return period.start.year
-    if period.kind != "fy":
-        raise MetricError(f"freq fiscal_year ranks one fiscal year; {period.text!r} is not one (e.g. FY2023)")
-    return period.end.year
+        if period.kind == "year" or _span(period, freq) is not None:
+            return period.start.year
+        if period.kind == "range" and period.start.month == 1 and period.end.month == 12:
+            if period.start.year == period.end.year:
+                return period.start.year
+        raise MetricError(
+            f"freq year ranks one calendar year (e.g. 2023) or months inside one (2023-01..2023-06); "
+            f"{period.text!r} is neither"
+        )
+    if period.kind == "fy" or _span(period, freq) is not None:
+        return period.end.year if period.kind == "fy" else int(fiscal_year(pd.Series([period.start])).iloc[0])
+    if period.kind == "range" and period.start.month == 10 and period.end.month == 9:
+        if period.end.year == period.start.year + 1:
+            return period.end.year
+    raise MetricError(
+        f"freq fiscal_year ranks one fiscal year (e.g. FY2023) or months inside one (2022-10..2022-12); "
+        f"{period.text!r} is neither"
+    )
 
 
 def _key_label(key: Any, freq: str) -> str:
@@ -1093,12 +1183,24 @@ def _bounds(p, freq: str) -> tuple[Any, Any]:
     return lo, hi
 
 
+def _span_labels(span: tuple[int, ...] | None, freq: str):
+    """How a ranked key is named, in the English sentence and as a :class:`When`: the year
+    (``2024``, ``FY2024``, ``June 2024``) or, for a span, its months (``January 2024 to June
+    2024``)."""
+    if span is None:
+        return (lambda k: _key_label(k, freq)), (lambda k: When("key", k, freq))
+    return (lambda k: _span_period(k, span, freq).label), (
+        lambda k: When("period", _span_period(k, span, freq))
+    )
+
+
 @metric(
     "rank_in_series",
     RankInSeriesParams,
     "The rank of one month, year or fiscal year among all those of the same kind in the series "
-    "(optionally from `since` and up to `through`): 'the highest', 'a record', 'the lowest since 2020'. "
-    "Only complete years are ranked against it.",
+    "(optionally from `since` and up to `through`): 'the highest', 'a record', 'the lowest since 2020'; "
+    "or the same months of every year ('the highest first half on record': freq year, period "
+    "2024-01..2024-06). Only complete years (or spans) are ranked against it.",
     "rank (int, 1 = highest); `extra.rank_from_bottom` for 'the lowest'",
     {
         "metric": "rank_in_series",
@@ -1113,8 +1215,10 @@ def _bounds(p, freq: str) -> tuple[Any, Any]:
 )
 def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
     period = parse_period(p.period)
-    sums, complete, time, through = _series(reader, p, p.freq)
+    span = _span(period, p.freq)
+    sums, complete, time, through = _series(reader, p, p.freq, span)
     key = _key_of(period, p.freq)
+    lab, when = _span_labels(span, p.freq)
     if key not in sums.index:
         raise NotCheckable(
             f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
@@ -1127,7 +1231,7 @@ def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
                 ends=_ends_words(through),
             ),
         )
-    short = _short_keys(reader, p, p.freq)
+    short = _short_keys(reader, p, p.freq, span)
     if key in short:
         raise NotCheckable(short[key])
     lo, hi = _bounds(p, p.freq)
@@ -1144,44 +1248,49 @@ def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
     low = int((series < v).sum()) + 1
     n = len(series)
     top_k, bot_k = series.idxmax(), series.idxmin()
-    span = f"{_key_label(idx[0], p.freq)} to {_key_label(idx[-1], p.freq)}"
-    unit = "months" if p.freq == "month" else ("years" if p.freq == "year" else "fiscal years")
-    if r == 1:
-        where = f"the highest of {n} {unit} from {span}"
-    elif low == 1:
-        where = f"the lowest of {n} {unit} from {span}"
+    between = f"{_key_label(idx[0], p.freq)} to {_key_label(idx[-1], p.freq)}"
+    if span is None:
+        unit = "months" if p.freq == "month" else ("years" if p.freq == "year" else "fiscal years")
+        units = Phrase(f"metrics.units.{p.freq}")
     else:
-        where = f"rank {r} of {n} {unit} from {span} ({low} from the bottom)"
+        unit, units = _span_units(span)
+    if r == 1:
+        where = f"the highest of {n} {unit} from {between}"
+    elif low == 1:
+        where = f"the lowest of {n} {unit} from {between}"
+    else:
+        where = f"rank {r} of {n} {unit} from {between} ({low} from the bottom)"
+    money = _unit(p.column)
     text = (
-        f"{_key_label(key, p.freq)}: {count_en(v)}, {where} — {_label(p.table, p.column, p.where, p.exclude)}; "
-        f"highest {_key_label(top_k, p.freq)} ({count_en(series[top_k])}), lowest {_key_label(bot_k, p.freq)} "
-        f"({count_en(series[bot_k])})"
+        f"{lab(key)}: {_money(v, money)}, {where} — {_label(p.table, p.column, p.where, p.exclude)}; "
+        f"highest {lab(top_k)} ({_money(series[top_k], money)}), lowest {lab(bot_k)} "
+        f"({_money(series[bot_k], money)})"
     )
     done = bool(complete.get(key, True))
     if not done:
         text += " (the period ranked is not complete yet)"
-    span = dict(
+    ends = dict(
         count=n,
-        units=Phrase(f"metrics.units.{p.freq}"),
+        units=units,
         first=When("key", idx[0], p.freq),
         last=When("key", idx[-1], p.freq),
     )
     if r == 1:
-        place = Phrase("metrics.series.highest", **span)
+        place = Phrase("metrics.series.highest", **ends)
     elif low == 1:
-        place = Phrase("metrics.series.lowest", **span)
+        place = Phrase("metrics.series.lowest", **ends)
     else:
-        place = Phrase("metrics.series.rank", rank=r, from_bottom=low, **span)
+        place = Phrase("metrics.series.rank", rank=r, from_bottom=low, **ends)
     words = Phrase(
         "metrics.rank_in_series",
-        key=When("key", key, p.freq),
-        amount=Num(v),
+        key=when(key),
+        amount=Num(v, "money", unit=money),
         place=place,
         label=Label(p.table, p.column, p.where, p.exclude),
-        top=When("key", top_k, p.freq),
-        top_amount=Num(series[top_k]),
-        bottom=When("key", bot_k, p.freq),
-        bottom_amount=Num(series[bot_k]),
+        top=when(top_k),
+        top_amount=Num(series[top_k], "money", unit=money),
+        bottom=when(bot_k),
+        bottom_amount=Num(series[bot_k], "money", unit=money),
         note=None if done else Phrase("metrics.series.incomplete"),
     )
     return Figure(
@@ -1260,9 +1369,14 @@ def first_time(reader: Reader, p: FirstTimeParams) -> Figure:
     period = parse_period(p.period)
     freq = p.freq or {"month": "month", "year": "year", "fy": "fiscal_year"}.get(period.kind)
     if freq is None:
-        raise MetricError(f"first_time compares one month, year or fiscal year, not {period.text!r}")
-    sums, complete, time, through = _series(reader, p, freq)
+        raise MetricError(
+            f"first_time compares one month, year or fiscal year, not {period.text!r} "
+            "(for months inside a year, give freq: year)"
+        )
+    span = _span(period, freq)
+    sums, complete, time, through = _series(reader, p, freq, span)
     key = _key_of(period, freq)
+    lab, when = _span_labels(span, freq)
     if key not in sums.index:
         raise NotCheckable(
             f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}",
@@ -1274,7 +1388,7 @@ def first_time(reader: Reader, p: FirstTimeParams) -> Figure:
                 ends=None,
             ),
         )
-    short = _short_keys(reader, p, freq)
+    short = _short_keys(reader, p, freq, span)
     if key in short:
         raise NotCheckable(short[key])
     lo, _ = _bounds(p, freq)
@@ -1286,19 +1400,20 @@ def first_time(reader: Reader, p: FirstTimeParams) -> Figure:
     v = float(sums[key])
     top = earlier.idxmax()
     first = v > float(earlier.max())
+    money = _unit(p.column)
     text = (
-        f"{_key_label(key, freq)}: {count_en(v)}; the highest before was {_key_label(top, freq)} "
-        f"({count_en(earlier.max())}), in a series from {_key_label(earlier.index[0], freq)} — "
+        f"{lab(key)}: {_money(v, money)}; the highest before was {lab(top)} "
+        f"({_money(earlier.max(), money)}), in a series from {lab(earlier.index[0])} — "
         f"{_label(p.table, p.column, p.where, p.exclude)}"
     )
     done = bool(complete.get(key, True))
     words = Phrase(
         "metrics.first_time",
-        key=When("key", key, freq),
-        amount=Num(v),
-        top=When("key", top, freq),
-        top_amount=Num(earlier.max()),
-        first=When("key", earlier.index[0], freq),
+        key=when(key),
+        amount=Num(v, "money", unit=money),
+        top=when(top),
+        top_amount=Num(earlier.max(), "money", unit=money),
+        first=when(earlier.index[0]),
         label=Label(p.table, p.column, p.where, p.exclude),
     )
     return Figure(first, text, "bool", done or first, through, words=words)

@@ -66,6 +66,8 @@ class Num:
     - ``money``: a count, or for ``*_usd`` columns ``$798.8 billion`` / ``$1,234``;
     - ``test``: as :func:`tested_number_en` (the test's own figures: 798.83 billion, 38.64, 0.05);
     - ``fixed``: ``decimals`` places (2.09), ``signed``: with its sign (+109.5, -217,882);
+    - ``signed_money``: a difference with its sign, in dollars for ``*_usd`` columns (+$1.4
+      billion), else as ``signed``;
     - ``share``: a fraction as a percentage with one decimal (0.632 -> 63.2%);
     - ``g``: as Python's ``{:g}`` (9.5, 10), ``signed_g``: ``{:+g}`` (+42)."""
 
@@ -79,7 +81,8 @@ class Num:
 class When:
     """A date or period: ``month`` (a timestamp), ``day`` (a date), ``period`` (a
     ``metrics.Period``), ``key`` (a ranked month, year or fiscal year of ``freq``),
-    ``iso`` (a date the English prints in ISO form)."""
+    ``iso`` (a date the English prints in ISO form), ``month_name`` (a month without its
+    year: June / junio)."""
 
     kind: str
     value: Any
@@ -221,6 +224,10 @@ def number(n: Num, lang: str) -> str:
         if abs(v) >= 1e9:
             return i18n.billions_of_dollars(v, lang)
         return _words("dollars", lang, amount=_local(v, lang, 0))
+    if style == "signed_money":
+        if n.unit != "usd":
+            return number(Num(v, "signed", 0), lang)
+        return ("-" if v < 0 else "+") + number(Num(abs(v), "money", unit="usd"), lang)
     if style == "test":
         if en:
             return tested_number_en(v)
@@ -301,6 +308,9 @@ def when(w: When, lang: str) -> str:
         return period(w.value, lang)
     if w.kind == "key":
         return key_label(w.value, w.freq, lang)
+    if w.kind == "month_name":
+        ts = pd.Timestamp(w.value)
+        return f"{ts:%B}" if lang == "en" else i18n.date(ts, lang, "month")
     if w.kind == "through":
         # Figure.data_through: "December 2023" or a year
         text = str(w.value)
