@@ -322,3 +322,28 @@ def test_hasta_after_a_change_is_the_level_reached_not_a_ceiling():
 def test_a_jump_is_a_rise(text, lang, test):
     fig = only(text, lang)
     assert (fig.kind, fig.test) == ("change", test)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "test"),
+    [
+        ("US-Mexico trade hit $415B in the first half", 415e9, "$415 billion"),
+        ("remittances came to US$64.7B", 64.7e9, "$64.7 billion"),
+        ("trade reached $415.4bn", 415.4e9, "$415.4 billion"),
+    ],
+)
+def test_a_headline_s_b_after_a_dollar_sign_is_billions(text, value, test):
+    fig = only(text)
+    assert (fig.kind, fig.value, fig.test) == ("money", value, test)
+
+
+def test_a_b_after_a_number_without_a_currency_is_a_label():
+    assert [(f.kind, f.text) for f in spot("Figure 3b shows that 5,000 people crossed", "en")] == [
+        ("count", "5,000")
+    ]
+
+
+def test_added_up_to_is_a_total_not_a_ceiling():
+    fig = only("US-Mexico trade added up to $415.4 billion in the first half")
+    assert (fig.text, fig.test) == ("$415.4 billion", "$415.4 billion")
+    assert only("as many as up to 10,000 a day crossed").test == "at most 10,000"

@@ -40,7 +40,8 @@ WORD_NUMBERS = {
 }  # fmt: skip
 
 SCALES = {
-    "en": {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9},
+    # "b" only after a currency sign, as headlines write it ("$415B"): see _quantities
+    "en": {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9, "b": 1e9},
     # Spanish counts in the long scale: "mil millones" is a US billion, "billón" a trillion
     "es": {"mil millones": 1e9, "millones": 1e6, "millón": 1e6, "mil": 1e3, "billones": 1e12, "billón": 1e12},
 }
@@ -341,7 +342,13 @@ def _qualifier(before: str, lang: str) -> tuple[str, int]:
     m = _QUALIFIER[lang].search(window)
     if not m:
         return "", 0
+    if re.search(TOTALLED[lang], window[: m.start("q")], re.IGNORECASE) and m.group("q").lower() == "up to":
+        return "", 0  # "added up to $415.4 billion": a total, not a ceiling
     return _canonical(m.group("q"), lang), len(window) - m.start("q")
+
+
+#: a verb that makes "up to" a total: "added up to", "adds up to", "summed up to"
+TOTALLED = {"en": r"\b(?:add(?:ed|s|ing)?|summ(?:ed|ing)|sums?|tot(?:al)?(?:l?ed|s)?)\s*$", "es": r"(?!)"}
 
 
 def _canonical(said: str, lang: str) -> str:
@@ -434,6 +441,8 @@ def _quantities(sentence: str, lang: str) -> list[Figure]:
             after = sentence[m.end() : m.end() + 2]
             if re.match(r"^[-–]\d|^[/:]\d|^\s?[ap]\.?m\b", after, re.IGNORECASE):
                 continue  # ranges of years, times of day, fractions like 3/4
+        if scale_word and scale_word.lower() == "b" and not cur:
+            continue  # "3b" without a currency is a label ("Figure 3b"), not $3 billion
         base = parse_digits(num, lang, bool(scale_word)) if num else WORD_NUMBERS[lang][word.lower()]
         scale = SCALES[lang].get(scale_word, 1.0) if scale_word else 1.0
         if scale_word == "millón":
