@@ -844,3 +844,11 @@ def test_a_previous_peak_is_ranked_among_the_months_up_to_its_own(text, lang):
             "the highest",
         )
     ]
+
+
+def test_a_change_on_a_period_is_measured_from_it():
+    """ "up 9.4% on July 2023" (FreightWaves, Laredo's trucks): July 2023 is the base."""
+    text = "In July 2024 Laredo handled 258,924 northbound trucks, up 9.4% on July 2023."
+    got = [p for p in proposals(text) if p.metric == "change"]
+    assert [(p.params["from"], p.params["to"], p.test) for p in got] == [("2023-07", "2024-07", "up 9.4%")]
+    assert got[0].params["where"] == {"port": "Laredo", "measure": "Trucks"}

@@ -108,7 +108,7 @@ AREA_WORDS = {"en": r"\bborder\b|\bdarien\b", "es": r"\bfrontera\b|\bdarien\b"}
 BASE_BETWEEN = {
     # between a change and the period it is measured from: "14% decrease from February 2025",
     # "94% lower than 4,488 a day in March 2024"
-    "en": r"\b(?:from|than|compared (?:with|to)|against|over|as (?:in|during|on|for))\b",
+    "en": r"\b(?:from|than|compared (?:with|to)|against|over|on|as (?:in|during|on|for))\b",
     "es": r"\b(?:desde|que|frente(?: al?)?|respecto(?: al?)?|comparad[oa] con|con respecto(?: al?)?|en relación con)\b",
 }
 #: "superan en un 188,6 % a los 188.858 de 2022": what is surpassed, after "a", is the base
