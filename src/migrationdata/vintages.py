@@ -9,6 +9,7 @@ date wins.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -87,6 +88,18 @@ RELEASES = {
 }
 
 
+@functools.lru_cache(maxsize=65536)
+def release_day(source: str, month: pd.Timestamp) -> date:
+    """The day ``source`` published ``month``: the day on record (KNOWN_RELEASES), else the
+    month's end plus the publisher's usual lag. Kept per month: a story's claims ask about the
+    same months of the same tables on every date they are checked on."""
+    known = KNOWN_RELEASES.get(source, {}).get(month.strftime("%Y-%m-%d"))
+    if known:
+        return date.fromisoformat(known)
+    month_end = (month + pd.offsets.MonthEnd(0)).date()
+    return month_end + pd.Timedelta(days=RELEASES[source].lag_days)
+
+
 @dataclass(frozen=True)
 class Vintage:
     """What had been published by ``as_of`` (None: everything in the data now)."""
@@ -98,11 +111,7 @@ class Vintage:
         return "now" if self.as_of is None else self.as_of.isoformat()
 
     def released_on(self, source: str, month: pd.Timestamp) -> date:
-        known = KNOWN_RELEASES.get(source, {}).get(month.strftime("%Y-%m-%d"))
-        if known:
-            return date.fromisoformat(known)
-        month_end = (month + pd.offsets.MonthEnd(0)).date()
-        return month_end + pd.Timedelta(days=RELEASES[source].lag_days)
+        return release_day(source, pd.Timestamp(month))
 
     def published(self, source: str, month: pd.Timestamp) -> bool:
         return self.as_of is None or self.released_on(source, month) <= self.as_of
