@@ -767,26 +767,23 @@ def check_words(test: Test, figure) -> tuple[bool, str, Phrase]:
             room = max(_half(test.precision), tol)
             lo, hi = target - room, target + room
             ok = lo <= v <= hi
-            if tol > _half(test.precision):
-                # the ledger's tolerance (for a revision) set the window, not the printed precision
-                return (
-                    ok,
-                    f"{tested_number_en(v)} {'is' if ok else 'is not'} within the ledger's tolerance of "
-                    f"{tested_number_en(target)} (from {tested_number_en(lo)} to {tested_number_en(hi)})",
-                    Phrase(
-                        how + ("within_tolerance" if ok else "within_tolerance_no"),
-                        value=nv,
-                        target=nt,
-                        lo=Num(lo, "test"),
-                        hi=Num(hi, "test"),
-                    ),
+            # the ledger's tolerance (for a revision) may set the window, not the printed precision
+            widened = tol > _half(test.precision)
+            passes, fails, key = (
+                (
+                    "is within the ledger's tolerance of",
+                    "is not within the ledger's tolerance of",
+                    "within_tolerance",
                 )
+                if widened
+                else ("rounds to", "does not round to", "rounds")
+            )
             return (
                 ok,
-                f"{tested_number_en(v)} {'rounds' if ok else 'does not round'} to {tested_number_en(target)} "
+                f"{tested_number_en(v)} {passes if ok else fails} {tested_number_en(target)} "
                 f"(from {tested_number_en(lo)} to {tested_number_en(hi)})",
                 Phrase(
-                    how + ("rounds" if ok else "rounds_no"),
+                    how + (key if ok else f"{key}_no"),
                     value=nv,
                     target=nt,
                     lo=Num(lo, "test"),

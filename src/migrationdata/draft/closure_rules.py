@@ -38,14 +38,11 @@ def _window(ctx: Context) -> tuple[date, date, Period | None]:
     main = main_period_of(ctx) or next((p for p in ctx.periods if p.kind == "day"), None)
     if main is not None:
         first, last = periods.month_span(main.spec)
-        if main.kind == "day" and ctx.has(REOPENED[ctx.lang]):
+        if main.kind == "day" and ctx.has(REOPEN[ctx.lang]):
             first -= timedelta(days=7)  # "reopened on the 23rd": a closure that ended that week
     else:
         first, last = ctx.published - timedelta(days=90), ctx.published
     return first, min(last, ctx.published - timedelta(days=1)), main
-
-
-REOPENED = {"en": r"\breopen\w*", "es": r"\breabr\w*"}
 
 
 def _closure_rows(

@@ -18,7 +18,7 @@ from migrationdata.draft.context import (
     unmapped,
 )
 from migrationdata.draft.entities import Series, fold
-from migrationdata.draft.numbers import Figure
+from migrationdata.draft.numbers import ENGLISH_COUNT, ENGLISH_ORDINAL, Figure
 from migrationdata.draft.superlatives import TIME_RANK, ranks_changes, ranks_places
 
 #: months named bare, one after another, each with its own figures: "March (down 3.4%), May and
@@ -55,9 +55,6 @@ YEAR_SCOPE = {
     "en": r"\b(?:the|this|that) year's\b|\b(?:of|in) the year\b|\b(?:of|in) (?:19|20)\d\d\b|\b(?:19|20)\d\d's\b",
     "es": r"\bdel ano\b|\bde(?:l)? (?:ano )?(?:19|20)\d\d\b|\ben el ano\b",
 }
-
-
-COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
 
 RANK_PAIR_REASON = (
@@ -159,11 +156,11 @@ def month_list(ctx: Context, series: Series) -> tuple[list[Proposal], set[int]]:
             test = rank.test
             if len(months) > 1:
                 side = {"the highest": "highest", "the lowest": "lowest"}.get(test)
-                if side is None or len(months) not in COUNT_WORDS:
+                if side is None or len(months) not in ENGLISH_COUNT:
                     out.append(unmapped(ctx, rank, RANK_PAIR_REASON.format(n=len(months), words=rank.text)))
                     previous_rank = None
                     continue
-                test = f"among the {COUNT_WORDS[len(months)]} {side}"
+                test = f"among the {ENGLISH_COUNT[len(months)]} {side}"
             scope = _month_rank_scope(ctx, rank, months[0])
             if rank.rule:
                 scope["caveat"] = " ".join(c for c in (scope.get("caveat", ""), rank.rule) if c)
@@ -235,8 +232,6 @@ GROWTH = {"en": r"\bgrowth\b", "es": r"\bcrecimiento\b"}
 
 #: "the fourth month in a row above US$5 billion", "el cuarto mes consecutivo por encima de ..."
 RUN_ORDINALS = {lang: {fold(word): n for word, n in words.items()} for lang, words in ORDINAL_WORDS.items()}
-#: the English word for a place in a run, for the caveat
-RUN_WORDS = {n: word for word, n in ORDINAL_WORDS["en"].items()}
 
 
 RUN = {
@@ -280,7 +275,7 @@ def month_run(ctx: Context, fig: Figure, series: Series, spec: str, spans, cavea
     params = {**table_params(series, ctx), "period": f"{first}..{spec}", "agg": agg}
     before = periods.shift_months(first, -1)
     note = (
-        f"'The {RUN_WORDS.get(n, f'{n}th')} month in a row': every month from {period_words(first)} to "
+        f"'The {ENGLISH_ORDINAL.get(n, f'{n}th')} month in a row': every month from {period_words(first)} to "
         f"{period_words(spec)}, tested on the {'lowest' if agg == 'min' else 'highest'} of them. Check by "
         f"hand that {period_words(before)} was not, for the run to begin where the story says."
     )

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from migrationdata.claims.numbers import MEXICAN_THOUSANDS, ORDINAL_WORDS, read_digits
+from migrationdata.claims.numbers import WORDS as ENGINE_WORDS
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -591,7 +592,7 @@ def _ranks(sentence: str, lang: str) -> list[Figure]:
     for pattern, side, word in AMONG[lang]:
         for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", sentence, re.IGNORECASE):
             said = m.group("n")
-            n = _count_of(said, lang) if said else AMONG_LEAST
+            n = count_word(said, lang) if said else AMONG_LEAST
             if n is None or n < 2:
                 continue
             wording = f"among the {ENGLISH_COUNT.get(n, str(n))} {word}"
@@ -605,25 +606,17 @@ def _ranks(sentence: str, lang: str) -> list[Figure]:
     return out
 
 
-#: the English word the engine's tests use for a count of places ("among the three lowest")
-ENGLISH_COUNT = {
-    2: "two",
-    3: "three",
-    4: "four",
-    5: "five",
-    6: "six",
-    7: "seven",
-    8: "eight",
-    9: "nine",
-    10: "ten",
-}
+#: the English word the engine's tests read for a count of places ("among the three lowest"):
+#: the words its test grammar knows (claims.numbers.WORDS) that are English
+ENGLISH_COUNT = {n: w for w, n in ENGINE_WORDS.items() if w in WORD_NUMBERS["en"] and n >= 2}
 
 
-def _count_of(word: str, lang: str) -> int | None:
+def count_word(word: str, lang: str) -> int | None:
+    """A whole count written in digits or words ("9", "nine", "nueve"), else None."""
     if word.isdigit():
         return int(word)
     value = WORD_NUMBERS[lang].get(word.lower())
-    return int(value) if value else None
+    return int(value) if value and value >= 1 and value == int(value) else None
 
 
 def _vague(sentence: str, lang: str) -> list[Figure]:

@@ -87,13 +87,6 @@ AT_THE_TIME = {
 }
 
 
-def count_word(word: str, lang: str) -> int | None:
-    if word.isdigit():
-        return int(word)
-    value = numbers.WORD_NUMBERS[lang].get(word.lower())
-    return int(value) if value and value >= 1 and value == int(value) else None
-
-
 def rank_windows(text: str, figures: list[Figure], lang: str) -> dict[int, tuple[int, str, Figure | None]]:
     """For each rank said over the last N months or years ("the lowest in nine months"): N, the
     unit (month | year) and the figure that printed N (consumed by the rank), by id(rank)."""
@@ -103,7 +96,7 @@ def rank_windows(text: str, figures: list[Figure], lang: str) -> dict[int, tuple
         if fig.kind != "rank":
             continue
         m = re.match(RANK_WINDOW[lang], folded[fig.end :], re.I)
-        n = count_word(m.group("n"), lang) if m else None
+        n = numbers.count_word(m.group("n"), lang) if m else None
         if n is None or n < 2:
             continue
         unit = "month" if m.group("u").lower().startswith("m") else "year"
