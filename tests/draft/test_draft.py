@@ -324,7 +324,7 @@ def test_a_paragraph_that_goes_on_about_the_one_before_takes_its_period():
 def test_a_sentence_naming_no_series_goes_on_about_the_last_one_said_so():
     """A Spanish story as EFE writes it: the publisher's country is not a nationality, the
     paragraph about Venezuelans names no series and no year (the Darién's, 2024, with a caveat),
-    and a record over a quarter is left for a person (the engine ranks no quarters)."""
+    and a first quarter's record since 2010 is left for a person (the monthly table begins in 2020)."""
     text = (
         "El Darién se vacía\n\n"
         "Más de 300.500 migrantes cruzaron la selva del Darién en 2024, un 42 % menos que en 2023, "
@@ -352,7 +352,8 @@ def test_a_sentence_naming_no_series_goes_on_about_the_last_one_said_so():
     assert venezuelans[1].params["where"] == {"nationality_iso3": "VEN"}
     assert [p.kind for p in by_para[4]] == ["claim", "unmapped"]
     assert by_para[4][0].params["period"] == "2025-01..2025-03"
-    assert "ranks months, years and fiscal years" in by_para[4][1].reason
+    # the same months of each year are ranked from the monthly table, which begins in 2020
+    assert "the months of darien_monthly begin in January 2020" in by_para[4][1].reason
 
 
 def test_a_reopening_that_names_no_crossing_is_the_closure_the_story_spoke_of():

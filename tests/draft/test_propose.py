@@ -852,3 +852,94 @@ def test_a_change_on_a_period_is_measured_from_it():
     got = [p for p in proposals(text) if p.metric == "change"]
     assert [(p.params["from"], p.params["to"], p.test) for p in got] == [("2023-07", "2024-07", "up 9.4%")]
     assert got[0].params["where"] == {"port": "Laredo", "measure": "Trucks"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "columns"),
+    [
+        # each figure takes the direction its own clause names; a clause naming none, the one
+        # named nearest before it
+        (
+            "Mexico's exports to the U.S. reached $42.2 billion in December, up 2.8% from a year earlier, "
+            "while US exports to Mexico fell 1.5% to $27.7 billion.",
+            "en",
+            ["imports_usd", "imports_usd", "exports_usd", "exports_usd"],
+        ),
+        (
+            "Las exportaciones de México a Estados Unidos sumaron 42.2 mil millones de dólares en diciembre, "
+            "mientras que las exportaciones estadounidenses a México llegaron a 27.7 mil millones.",
+            "es",
+            ["imports_usd", "exports_usd"],
+        ),
+    ],
+)  # fmt: skip
+def test_a_trade_figure_takes_the_direction_of_its_own_clause(text, lang, columns):
+    found = [p for p in proposals(text, lang) if p.kind == "claim"]
+    assert [p.params["column"] for p in found] == columns
+    assert all(p.params["table"] == "trade_us_mexico_monthly" for p in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "names", "checked"),
+    [
+        ("In 2023, US trade with Canada was $382.6 billion and trade with China was $269.2 billion.", "en",
+         "Canada and China", []),
+        ("Canada ranked second in December at $64.3 billion, with China third at $45.4 billion.", "en",
+         "Canada and China", []),
+        # Mexico's own figure is checked; Canada's beside it is not
+        ("US-Mexico trade reached $798.8 billion in 2023, ahead of Canada's $782 billion.", "en", "Canada",
+         ["$798.8 billion"]),
+        ("En 2023, el comercio de Estados Unidos con Canadá fue de 782 mil millones de dólares.", "es", "Canada",
+         []),
+    ],
+)  # fmt: skip
+def test_another_partners_trade_is_not_checkable_against_mexicos(text, lang, names, checked):
+    # a sentence naming no series goes on about trade, the series the story named last
+    trade = vocabulary().series["trade"]
+    found = propose(Sentence(1, 0, text, 0, len(text)), PUBLISHED, lang, series_carry=trade)
+    (other,) = [p for p in found if p.kind == "not-checkable"]
+    assert other.topic == "Trade"
+    assert other.reason.startswith(f"US trade with {names}: the kit's trade table holds only US–Mexico trade")
+    assert [p.test for p in found if p.kind == "claim"] == checked
+    assert not [p for p in found if p.kind == "unmapped"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Mexico has been the top US trading partner for six months in a row, and for 16 of the last 17 months.",
+         "en"),
+        ("México fue el principal socio comercial de Estados Unidos por sexto mes consecutivo en 2023.", "es"),
+    ],
+)  # fmt: skip
+def test_mexicos_rank_among_all_trading_partners_is_not_checkable(text, lang):
+    (rank,) = proposals(text, lang)
+    assert (rank.kind, rank.topic) == ("not-checkable", "Trade")
+    assert "cannot say which country came first" in rank.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "period", "freq"),
+    [
+        ("US-Mexico trade from January to June 2023 was the highest on record for those months.", "en",
+         "2023-01..2023-06", "year"),
+        ("El comercio entre Estados Unidos y México de enero a junio de 2023 fue el más alto registrado.", "es",
+         "2023-01..2023-06", "year"),
+        ("US-Mexico trade from October 2022 to March 2023 was the highest on record.", "en",
+         "2022-10..2023-03", "fiscal_year"),
+    ],
+)  # fmt: skip
+def test_a_record_over_some_months_ranks_those_months_of_each_year(text, lang, period, freq):
+    ranks = [p for p in proposals(text, lang) if p.metric == "rank_in_series"]
+    assert [(p.params["period"], p.params["freq"], p.params["table"], p.test) for p in ranks] == [
+        (period, freq, "trade_us_mexico_monthly", "the highest")
+    ]
+    # the kit's trade table starts in 2019: a record is since then, said in the caveat
+    assert ranks[0].on_pass == "supported-with-caveat" and "January 2019" in ranks[0].caveat
+
+
+def test_a_record_over_months_across_two_years_and_fiscal_years_is_left_to_the_editor():
+    text = "US-Mexico trade from July 2022 to June 2023 was the highest on record."
+    unmapped = [p for p in proposals(text) if p.kind == "unmapped"]
+    assert [p.test for p in unmapped] == ["the highest"]
+    assert "not spans that run across years" in unmapped[0].reason

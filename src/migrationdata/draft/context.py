@@ -134,9 +134,10 @@ def nationwide(ctx: Context, series: Series) -> bool:
     )
 
 
-def table_params(series: Series, ctx: Context | None = None) -> dict:
+def table_params(series: Series, ctx: Context | None = None, fig: Figure | None = None) -> dict:
     """Table, column and filter for a series, narrowed to the sector, field office, port or
-    kind of traffic the sentence names, or widened to every border ("nationwide")."""
+    kind of traffic the sentence names, or widened to every border ("nationwide"); for trade,
+    the column the figure's own clause names (see :func:`trade_column`)."""
     params: dict = {"table": series.table, "column": series.column}
     where = dict(series.where)
     if ctx is not None:
@@ -155,7 +156,7 @@ def table_params(series: Series, ctx: Context | None = None) -> dict:
             if measures:
                 where["measure"] = measures[0].key
         if series.key == "trade":
-            params["column"] = trade_column(ctx) or series.column
+            params["column"] = trade_column(ctx, fig) or series.column
         if series.key == "missing-migrants":
             where["area"] = "darien" if ctx.has(r"\bdarien\b") else "us_mexico_border"
     if where:
@@ -189,8 +190,36 @@ TRADE_COLUMNS = {
 }
 
 
-def trade_column(ctx: Context) -> str | None:
-    return next((column for pattern, column in TRADE_COLUMNS[ctx.lang] if ctx.has(pattern)), None)
+def trade_column(ctx: Context, fig: Figure | None = None) -> str | None:
+    """The trade column a figure speaks of: the one its own clause names (from the last comma,
+    semicolon or "while" before it to the next after it), else the one named nearest before it
+    ("Mexico's exports reached $42.2 billion, up 2.8%": the 2.8% is imports too), else the
+    sentence's first. Without a figure, the sentence's first."""
+    text = fold(ctx.sentence.text)
+
+    def first_in(a: int, b: int) -> str | None:
+        return next(
+            (column for pattern, column in TRADE_COLUMNS[ctx.lang] if re.search(pattern, text[a:b], re.I)),
+            None,
+        )
+
+    if fig is not None:
+        cuts = [m.start() for m in re.finditer(CLAUSE_CUT[ctx.lang], text, re.I)]
+        end = min((c for c in cuts if c >= fig.end), default=len(text))
+        # the figure's clause, then each clause before it, nearest first
+        for start in sorted({0, *(c for c in cuts if c <= fig.start)}, reverse=True):
+            named = first_in(start, end)
+            if named:
+                return named
+            end = start
+    return first_in(0, len(text))
+
+
+#: where a clause of a trade sentence ends: a comma, semicolon or colon, or a contrast
+CLAUSE_CUT = {
+    "en": r"[,;:]|(?:while|whereas|but)",
+    "es": r"[,;:]|(?:mientras(?: que)?|pero|en tanto que)",
+}
 
 
 def group_params(series: Series, code: str, vocab: Vocabulary) -> tuple[dict, str] | None:

@@ -103,9 +103,12 @@ SERIES: tuple[Series, ...] = (
     ),
     Series(
         "trade", "US–Mexico goods trade (BTS TransBorder)", "Trade", "trade_us_mexico_monthly", "total_usd", "year",
-        {"en": r"\btrade\b|\btraded\b|commerce|\bgoods\b|exports|imports",
-         "es": r"comercio|intercambio comercial|exportaciones|importaciones|mercancías"},
+        {"en": r"\btrade\b|\btraded\b|\btrading partners?\b|commerce|\bgoods\b|exports|imports",
+         "es": r"comercio|intercambio comercial|socios? comercial(?:es)?|exportaciones|importaciones|mercancías"},
         record_table="trade_us_mexico_monthly", record_column="total_usd", priority=2,
+        short_history=(("*", "the kit's table starts in January 2019, while BTS TransBorder's file goes "
+                             "back to April 1993 (with air and vessel trade from about 2004): earlier "
+                             "years are checked by hand in that file."),),
     ),
     Series(
         # named by the ports and the kinds of traffic the data hold (see main_series)
@@ -293,6 +296,13 @@ def _distinct(table: str, columns: list[str], root: Path | None) -> dict[str, se
 #: sources/cbp.py's OTHER and GROUPED_OTHER, which a draft does not import: pandas). A rank
 #: leaves them out so that its entry means the same when a later release adds them.
 DECLARED_RESIDUALS = {("cbp_encounters", "citizenship"): ("Other", "Other (grouped)")}
+
+
+@cache
+def first_month(table: str, root: Path | None = None) -> str | None:
+    """The first month (YYYY-MM) a processed table holds, None without a month column."""
+    months = _distinct(table, ["month"], root)["month"]
+    return min(months)[:7] if months else None
 
 
 @cache

@@ -123,7 +123,7 @@ def month_list(ctx: Context, series: Series) -> tuple[list[Proposal], set[int]]:
             for spec, fig in zip(months, amounts, strict=False):
                 if fig.kind == "money" and not series.column.endswith("usd"):
                     continue
-                params = {**table_params(series, ctx), "period": spec}
+                params = {**table_params(series, ctx, fig), "period": spec}
                 out.append(
                     ctx.proposal(
                         "claim", [(fig.start, fig.end), month_span], metric="value", params=params,
@@ -140,7 +140,7 @@ def month_list(ctx: Context, series: Series) -> tuple[list[Proposal], set[int]]:
             )
             for spec, fig in pairs:
                 start = periods.previous(spec)
-                params = {**table_params(series, ctx), "from": start, "to": spec, "measure": "percent"}
+                params = {**table_params(series, ctx, fig), "from": start, "to": spec, "measure": "percent"}
                 out.append(
                     ctx.proposal(
                         "claim", [(fig.start, fig.end), month_span], metric="change", params=params,
@@ -250,7 +250,7 @@ def growth_rate(ctx: Context, fig: Figure, series: Series, spec: str, spans, cav
     if not start:
         return None
     test = f"up {fig.qualifier + ' ' if fig.qualifier else ''}{fig.value:g}%"
-    params = {**table_params(series, ctx), "from": start, "to": spec, "measure": "percent"}
+    params = {**table_params(series, ctx, fig), "from": start, "to": spec, "measure": "percent"}
     return ctx.proposal(
         "claim", spans, metric="change", params=params, test=test, caveat=caveat, period=spec,
         topic=series.topic, series=series.label, key=series.key,
@@ -272,7 +272,7 @@ def month_run(ctx: Context, fig: Figure, series: Series, spec: str, spans, cavea
         return None
     first = periods.shift_months(spec, -(n - 1))
     agg = "min" if fig.qualifier in ("more than", "at least") else "max"
-    params = {**table_params(series, ctx), "period": f"{first}..{spec}", "agg": agg}
+    params = {**table_params(series, ctx, fig), "period": f"{first}..{spec}", "agg": agg}
     before = periods.shift_months(first, -1)
     note = (
         f"'The {ENGLISH_ORDINAL.get(n, f'{n}th')} month in a row': every month from {period_words(first)} to "

@@ -58,6 +58,7 @@ from migrationdata.draft.numbers import Figure
 from migrationdata.draft.periods import Period
 from migrationdata.draft.sentences import Sentence
 from migrationdata.draft.superlatives import at_the_time, rank_windows, ranks_changes, ranks_places
+from migrationdata.draft.trade_rules import trade_rules
 
 #: a nationality the story names with no figure: background on whether it is a large group
 GROUP_CONTEXT_TEST = "among the top three"
@@ -231,6 +232,11 @@ def propose(
         listed_out, used = month_list(ctx, series)
         out += listed_out
         figures = [f for f in figures if id(f) not in used]
+    if series is not None and series.key == "trade":
+        # other partners' figures, and Mexico's rank among all partners: not in the kit's table
+        traded_out, used = trade_rules(ctx, figures)
+        out += traded_out
+        figures = [f for f in figures if id(f) not in used]
     # "the lowest in nine months": the nine months are the rank's window, not a duration
     ctx.windows = rank_windows(text, figures, lang)
     held = {id(w[2]) for w in ctx.windows.values() if w[2] is not None}
@@ -265,6 +271,24 @@ def propose(
         if nc:
             out.append(nc)
     return out
+
+
+#: series whose tables hold years only: no months to rank a span of them by
+YEARLY_ONLY = ("missing-migrants", "closures")
+
+
+def span_freq(spec: str) -> str | None:
+    """How a run of months is ranked against the same months of other years: ``year`` when it
+    lies inside one calendar year (January to June), ``fiscal_year`` when inside one US fiscal
+    year only (October to March), None when it runs across both."""
+    first, last = spec.split("..")
+    if not (re.fullmatch(r"\d{4}-\d\d", first) and re.fullmatch(r"\d{4}-\d\d", last)):
+        return None
+    (y1, m1), (y2, m2) = (map(int, first.split("-")), map(int, last.split("-")))
+    if y1 == y2:
+        return "year"
+    # October to December belong to the next fiscal year
+    return "fiscal_year" if y1 + (m1 >= 10) == y2 + (m2 >= 10) else None
 
 
 def _largest(ctx: Context, fig: Figure, series: Series, share: Proposal) -> Proposal | None:
@@ -564,19 +588,47 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             spec = main.spec
         else:
             spec = latest_complete(series.freq, ctx.published)
-        if ".." in spec:
-            return unmapped(
-                ctx, fig, f"A record over {period_words(spec)}: the engine ranks months, years and "
-                "fiscal years, not other spans of months.",
-            )  # fmt: skip
-        freq = freq_of(spec, series.freq)
-        table, column = series.record_source(freq)
-        params = {"table": table, "column": column, "freq": freq, "period": spec}
+        spanned = ".." in spec
+        if spanned:
+            # "the highest first half on record": those months of each year ranked against each
+            # other, from the series' monthly table
+            freq = span_freq(spec)
+            if freq is None or series.key in YEARLY_ONLY:
+                return unmapped(
+                    ctx, fig, f"A record over {period_words(spec)}: the engine ranks months, years, "
+                    "fiscal years and the same months of each year or fiscal year"
+                    + (f"; {base['series']} is yearly." if series.key in YEARLY_ONLY else
+                       ", not spans that run across years."),
+                )  # fmt: skip
+            params = {**table_params(series, ctx, fig), "freq": freq, "period": spec}
+            began = entities.first_month(params["table"])
+            since_year = re.search(r"\bsince (\d{4})\b", fig.test)
+            if began and since_year and int(since_year.group(1)) < int(began[:4]):
+                return unmapped(
+                    ctx, fig, f"{fig.test.capitalize()}: the months of {params['table']} begin in "
+                    f"{period_words(began)}, so those months of earlier years are checked by hand.",
+                )  # fmt: skip
+        else:
+            freq, began = freq_of(spec, series.freq), None
+            table, column = series.record_source(freq)
+            params = {"table": table, "column": column, "freq": freq, "period": spec}
         if series.key == "missing-migrants":  # one area's years, never the two areas added up
-            params = {**table_params(series, ctx), "freq": freq, "period": spec}
+            params = {**table_params(series, ctx, fig), "freq": freq, "period": spec}
         history = series.history_caveat(freq)
+        span_note = ""
+        if spanned and began and not history:
+            if series.record_source(freq)[0] != params["table"]:
+                # Darién: whole years from 2010 (the yearly table), months from 2020 only
+                history = (
+                    f"those months are ranked in each year of {params['table']}, which begins in "
+                    f"{period_words(began)}; the series' yearly records go back further."
+                )
+            else:
+                span_note = (
+                    f"Those months ranked in each year of {params['table']}, from {period_words(began)}."
+                )
         if nationwide(ctx, series):
-            params = {**table_params(series, ctx), "freq": freq, "period": spec}
+            params = {**table_params(series, ctx, fig), "freq": freq, "period": spec}
             history = NATIONWIDE_HISTORY
         since = next((p for p in ctx.periods if p.kind == "since"), None)
         if since is not None:
@@ -590,7 +642,7 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             # "the lowest in nine months": among the nine months ending with it
             n, _, _, end = window
             params["since"] = (
-                periods.shift_months(spec, -(n - 1)) if freq == "month" else str(int(spec) - n + 1)
+                periods.shift_months(spec, -(n - 1)) if freq == "month" else str(int(spec[:4]) - n + 1)
             )
             params["through"] = spec
             spans.append((fig.end, end))
@@ -601,13 +653,19 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             notes.append(fig.rule)
         if history:
             notes.append(f"'Record' can only mean since the table began: {history}")
+        if span_note:
+            notes.append(span_note)
         if carried_window and not ctx.series_carried:
             notes.append(f"{period_words(spec)}: the period of the sentence before.")
         return ctx.proposal(
             "claim", spans, metric="rank_in_series", params=params, test=fig.test, caveat=" ".join(notes),
             on_pass=CAVEAT if history else "",
-            claim=f"{base['series']}: {period_words(spec)} {_rank_words(fig.test)} {freq.replace('_', ' ')}"
-            f"{'s' if fig.test.startswith('among') else ''}.",
+            claim=f"{base['series']}: {period_words(spec)} {_rank_words(fig.test)} "
+            + (
+                f"for those months of any {freq.replace('_', ' ')}."
+                if spanned
+                else f"{freq.replace('_', ' ')}{'s' if fig.test.startswith('among') else ''}."
+            ),
             period=spec, **base,
         )  # fmt: skip
 
@@ -633,7 +691,7 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         spans = [(fig.start, fig.end), (based.start, based.end)]
         if target in others:
             spans.append((target.start, target.end))
-        params = {**table_params(series, ctx), "from": based.spec, "to": target.spec}
+        params = {**table_params(series, ctx, fig), "from": based.spec, "to": target.spec}
         label = base["series"]
         group = change_group(ctx, fig, series)
         if group is not None:
@@ -699,7 +757,7 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             start, spec = main.spec.split("..")
         if prev is not None:
             spans.append((prev.start, prev.end))
-        params = {**table_params(series, ctx), "from": start, "to": spec}
+        params = {**table_params(series, ctx, fig), "from": start, "to": spec}
         label = base["series"]
         group = change_group(ctx, fig, series)
         if group is not None:
@@ -743,7 +801,7 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         return unmapped(ctx, fig, f"A duration ({fig.text}) about {base['series']}: no rule measures it.")
     if fig.kind == "money" and not series.column.endswith("usd"):
         return unmapped(ctx, fig, f"An amount of money, but {base['series']} counts people.")
-    params = {**table_params(series, ctx), "period": spec}
+    params = {**table_params(series, ctx, fig), "period": spec}
     # "63% of the 520,085 people": the whole the share was taken of, not the group's count
     whole = _follows(ctx, fig, WHOLE, kinds=("percent",))
     group_of = None if whole else nationality_of(ctx, fig)
