@@ -495,3 +495,13 @@ def test_crossing_and_trade_charts_carry_the_provenance_figures():
     per_day = {r["month"]: r for r in _rows("rail-trade-per-day")}
     assert per_day["2023-12-01"]["rail_usd"] == "7208156527"  # Dec 2023 rail: X $2.39bn + M $4.82bn
     assert per_day["2023-12-01"]["rail_per_day_usd"] == "232521178.0"
+
+
+def test_an_annual_table_that_stops_earlier_than_its_publishers_months_says_its_own_last_year():
+    # OHSS's fiscal years end at FY2024 (1,530,523 apprehensions) while CBP's monthly releases
+    # run to November 2025: the annual chart's source line must not claim data to Nov 2025
+    assert charts.latest_period("usbp_southwest_annual") == "FY2024"
+    assert charts.latest_period("usbp_southwest_annual", "es") == "año fiscal 2024"
+    # Panama's yearly table holds 2025's first months: its months say how far that year goes
+    assert charts.latest_period("darien_annual") == "Apr 2025"
+    assert "data to FY2024" in charts.source_line(["usbp_southwest_annual"])

@@ -222,5 +222,6 @@ def test_the_gallery_reads_the_sidecars_english_month_whatever_the_locale(monkey
     assert gallery._period_in("Nov 2025", "es") == "nov 2025"
     assert gallery._period_in("Aug 2025", "es") == "ago 2025"
     assert (
-        gallery._period_in("FY2025", "es") == "FY2025" and gallery._period_in("Nov 2025", "en") == "Nov 2025"
+        gallery._period_in("FY2025", "es") == "año fiscal 2025"
+        and gallery._period_in("Nov 2025", "en") == "Nov 2025"
     )

@@ -418,8 +418,9 @@ def _last_month(table: str) -> pd.Timestamp | None:
 
 def latest_period(table: str, lang: str = i18n.DEFAULT) -> str:
     """How far the data behind a table reach, in words: ``Apr 2025`` (its last month), else
-    the last month of its source's monthly tables (an annual table's final year may be a
-    partial one), else ``FY2019`` or ``2019`` (``abr 2025``, ``año fiscal 2019`` in Spanish)."""
+    the last month of its source's monthly tables when that month falls in the table's last
+    year (an annual table's final year may be a partial one), else ``FY2024`` or ``2024``
+    (``abr 2025``, ``año fiscal 2024`` in Spanish)."""
     return _period_label(*_latest(table), lang)
 
 
@@ -453,13 +454,27 @@ def _latest_cached(table: str, _as_of, _mtime) -> tuple[str, object]:
             if m is not None
         ]
         last = max(months) if months else None
+        own = _last_year(table, spec)
+        if last is not None and own is not None and own[1] != _year_of(last, own[0]):
+            # the table is another compilation that stops earlier (OHSS's fiscal years end at
+            # FY2024 while CBP's monthly releases run on): its own last year, not the months'
+            return own
     if last is not None:
         return "month", last
+    return _last_year(table, spec) or ("", None)
+
+
+def _last_year(table: str, spec) -> tuple[str, int] | None:
     for name in ("fiscal_year", "year"):
         if name in spec.column_names:
             years = pd.read_csv(processed.table_path(table), usecols=[name])[name].dropna().astype(int)
             return name, int(years.max())
-    return "", None
+    return None
+
+
+def _year_of(month: pd.Timestamp, kind: str) -> int:
+    """The (fiscal) year a month falls in: October to December open the next US fiscal year."""
+    return month.year + (month.month >= 10) if kind == "fiscal_year" else month.year
 
 
 def source_line(tables: Sequence[str], credits: Sequence[str] = (), lang: str = i18n.DEFAULT) -> str:

@@ -18,6 +18,7 @@ import hashlib
 import html
 import json
 import os
+import re
 from pathlib import Path
 
 from migrationdata import i18n, paths
@@ -98,10 +99,14 @@ def data_as_of(metas: list[dict], lang: str = i18n.DEFAULT) -> list[dict]:
 
 
 def _period_in(label: str, lang: str) -> str:
-    """A sidecar's "Nov 2025" as the edition writes a month ("nov 2025"); other periods (fiscal
-    and calendar years) read the same in every edition."""
+    """A sidecar's "Nov 2025" as the edition writes a month ("nov 2025"), and "FY2024" as it
+    writes a fiscal year ("año fiscal 2024", as the chart's source line does); calendar years
+    read the same in every edition."""
     if lang == i18n.DEFAULT or not label:
         return label
+    fiscal = re.fullmatch(r"FY(\d{4})", label.strip())
+    if fiscal:
+        return i18n.text("charts.common.fiscal_year", lang, year=int(fiscal.group(1)))
     # read back with the English names i18n wrote it with (charts.latest_period), not with
     # strptime's %b, which follows the process's locale (a machine set to es_MX reads no "Nov")
     name, _, year = label.strip().partition(" ")
