@@ -17,8 +17,8 @@ from migrationdata.draft.entities import fold
 from migrationdata.draft.numbers import Figure
 
 #: country names that in English trade copy are more often something else: a US state
-#: (Georgia), a commodity (turkey), a first name (Jordan, Chad)
-NOT_A_PARTNER = {"GEO", "TUR", "JOR", "TCD"}
+#: (Georgia, New Jersey), a commodity (turkey), a first name (Jordan, Chad)
+NOT_A_PARTNER = {"GEO", "JEY", "TUR", "JOR", "TCD"}
 
 #: the partner of the kit's own table (the US is a side of every figure a US release gives,
 #: "US trade with Canada" included, so only Mexico tells the table's figures apart)
