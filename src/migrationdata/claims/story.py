@@ -247,9 +247,11 @@ class Story:
 # ----------------------------------------------------------------------------- YAML, safely
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # LibYAML's parser where PyYAML has it
     """Safe YAML where only true/false are booleans: ``on:``, ``no`` and ``yes`` stay words
-    (``on: 2023-12-20`` is a parameter, and Norway's code is NO)."""
+    (``on: 2023-12-20`` is a parameter, and Norway's code is NO). Parsed by LibYAML when PyYAML
+    was built with it (about ten times quicker than the pure-Python parser; the same nodes,
+    resolved by the same rules)."""
 
 
 _Loader.yaml_implicit_resolvers = {
