@@ -505,3 +505,5 @@ def test_an_annual_table_that_stops_earlier_than_its_publishers_months_says_its_
     # Panama's yearly table holds 2025's first months: its months say how far that year goes
     assert charts.latest_period("darien_annual") == "Apr 2025"
     assert "data to FY2024" in charts.source_line(["usbp_southwest_annual"])
+    assert "(datos hasta el año fiscal 2024," in charts.source_line(["usbp_southwest_annual"], lang="es")
+    assert "(datos hasta nov 2025," in charts.source_line(["cbp_southwest_monthly"], lang="es")

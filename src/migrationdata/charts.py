@@ -537,7 +537,9 @@ class _SourceLine:
                     last = labels[-1]
                 else:
                     last = self._period(max(dated, key=self._sort_key), lang)
-                details.append(i18n.text("common.data_to", lang, period=last))
+                fiscal = self._periods[max(dated, key=self._sort_key)][0] == "fiscal_year"
+                key = "common.data_to_fiscal_year" if fiscal else "common.data_to"
+                details.append(i18n.text(key, lang, period=last))
             if entry["retrieved"]:
                 day = _date_label(pd.Timestamp(max(entry["retrieved"])), lang)
                 details.append(i18n.text("common.retrieved", lang, date=day))
