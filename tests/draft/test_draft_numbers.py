@@ -100,6 +100,10 @@ def only(text: str, lang: str = "en"):
         ),
         ("miles de migrantes", "es", "vague", 2000, "at least 2,000", "miles"),
         ("cerrado durante cinco días", "es", "duration", 5, "5", "cinco días"),
+        # a span of years is how long, not how many ("a level unseen in at least 25 years")
+        ("unseen in at least 25 years", "en", "duration", 25, "25", "at least 25 years"),
+        ("a 25-year low", "en", "duration", 25, "25", "25-year"),
+        ("cayeron a un nivel no visto en 25 años", "es", "duration", 25, "25", "25 años"),
     ],
 )
 def test_figures_are_spotted_with_their_value_and_test(text, lang, kind, value, test, words):

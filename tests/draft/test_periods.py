@@ -33,6 +33,10 @@ PUBLISHED = date(2023, 12, 28)  # the seed story's day, a Thursday
         ("on Dec. 18", "en", "2023-12-18", "day"),
         ("on Monday", "en", "2023-12-25", "day"),
         ("since 2020", "en", "2020", "since"),
+        # the start of a ranking, however hedged, not a period the figure belongs to
+        ("since at least fiscal year 2000", "en", "FY2000", "since"),
+        ("since FY2000", "en", "FY2000", "since"),
+        ("February's tally", "en", "2023-02", "month"),
         ("next year's elections", "en", "", "future"),
         # Spanish
         ("en 2023", "es", "2023", "year"),
@@ -46,6 +50,7 @@ PUBLISHED = date(2023, 12, 28)  # the seed story's day, a Thursday
         ("el 18 de diciembre de 2023", "es", "2023-12-18", "day"),
         ("el lunes", "es", "2023-12-25", "day"),
         ("desde 2020", "es", "2020", "since"),
+        ("desde al menos el año fiscal 2000", "es", "FY2000", "since"),
         ("el próximo año", "es", "", "future"),
         # parts of a year: a range of its months
         ("in the first half of 2023", "en", "2023-01..2023-06", "range"),

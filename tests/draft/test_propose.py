@@ -943,3 +943,21 @@ def test_a_record_over_months_across_two_years_and_fiscal_years_is_left_to_the_e
     unmapped = [p for p in proposals(text) if p.kind == "unmapped"]
     assert [p.test for p in unmapped] == ["the highest"]
     assert "not spans that run across years" in unmapped[0].reason
+
+
+def test_a_months_record_since_a_hedged_fiscal_year_ranks_that_month_from_then():
+    # CBS News, 1 March 2025, on February's preliminary count (paraphrased)
+    text = "February's tally is the lowest monthly number of Border Patrol apprehensions since at least fiscal year 2000."
+    (rank,) = propose(Sentence(1, 0, text, 0, len(text)), date(2025, 3, 1), "en")
+    assert (rank.metric, rank.test) == ("rank_in_series", "the lowest")
+    assert rank.params == {
+        "table": "usbp_southwest_monthly", "column": "encounters", "freq": "month", "period": "2025-02",
+        "since": "FY2000", "through": "2025-02",
+    }  # fmt: skip
+
+
+def test_a_span_of_years_is_not_checked_as_a_count():
+    text = "Border Patrol apprehensions fell in February to a level unseen in at least 25 years."
+    found = propose(Sentence(1, 0, text, 0, len(text)), date(2025, 3, 1), "en")
+    assert [(p.kind, p.test) for p in found] == [("unmapped", "25")]
+    assert found[0].reason.startswith("A duration (at least 25 years)")

@@ -246,9 +246,9 @@ MAJORITY = {
 
 DURATION_UNITS = {
     "en": {"day": "days", "days": "days", "hour": "hours", "hours": "hours", "week": "weeks", "weeks": "weeks",
-           "month": "months", "months": "months"},
+           "month": "months", "months": "months", "year": "years", "years": "years"},
     "es": {"día": "days", "días": "days", "hora": "hours", "horas": "hours", "semana": "weeks",
-           "semanas": "weeks", "mes": "months", "meses": "months"},
+           "semanas": "weeks", "mes": "months", "meses": "months", "año": "years", "años": "years"},
 }  # fmt: skip
 
 # Numbers that are names, not quantities: "Title 42", "Bridge 1", "COVID-19"
@@ -433,8 +433,9 @@ def _quantities(sentence: str, lang: str) -> list[Figure]:
             value = WORD_NUMBERS[lang][word.lower()]
             if value < 1 or word.lower() in ("a", "an", "un", "una", "uno", "one"):
                 # "a"/"one" alone is an article more often than a count; keep it only as a duration
+                # of days to months ("un año" is the span of a change, "en un año")
                 dur = _duration_after(sentence, m.end(), lang)
-                if not dur or word.lower() in ("a", "an"):
+                if not dur or word.lower() in ("a", "an") or dur[0] == "years":
                     continue
         if num and not (scale_word or pct or cur or usd):
             if _YEAR.match(num) or NAME_BEFORE.search(sentence[: m.start()]):

@@ -89,6 +89,7 @@ def _months_alt(lang: str) -> str:
 
 def _rules(lang: str):
     M = _months_alt(lang)  # noqa: N806
+    M_CAPITALISED = "|".join(m.capitalize() for m in MONTHS["en"])  # noqa: N806
     if lang == "es":
         return [
             (
@@ -135,7 +136,11 @@ def _rules(lang: str):
                 "rel_year",
                 r"\b(?P<which>el año pasado|el pasado año|este año|en lo que va del año|en lo que va de año|el año anterior|un año antes|el próximo año|el año próximo|el año que viene)\b",
             ),
-            ("since", r"\bdesde\s+(?P<y>(?:19|20)\d\d)\b"),
+            (
+                "since",
+                r"\bdesde\s+(?:(?:al menos|por lo menos)\s+)?(?:el\s+)?(?:(?P<fy>año fiscal|AF)\s+)?"
+                r"(?P<y>(?:19|20)\d\d)\b",
+            ),
             (
                 "weekday",
                 r"\b(?:el|este|el pasado)\s+(?P<w>lunes|martes|miércoles|jueves|viernes|sábado|domingo)\b",
@@ -188,6 +193,8 @@ def _rules(lang: str):
             "month_bare",
             rf"\b(?:in|during|since|until|through|by|for|from|than|early|late|mid-?)\s+(?P<m>{M})\b",
         ),
+        # "February's tally": the month's own figure (capitalised: "may's" is no month)
+        ("month_bare", rf"(?-i:\b(?P<m>{M_CAPITALISED})['’]s\b)"),
         (
             "rel_month",
             r"\b(?P<which>last month|this month|earlier this month|so far this month|the previous month|the month before|a month earlier)\b",
@@ -196,7 +203,11 @@ def _rules(lang: str):
             "rel_year",
             r"\b(?P<which>last year|this year|so far this year|the previous year|the year before|a year earlier|a year ago|next year|next year's|the coming year)\b",
         ),
-        ("since", r"\bsince\s+(?P<y>(?:19|20)\d\d)\b"),
+        # "since 2000", "since at least fiscal year 2000", "since FY2000"
+        (
+            "since",
+            r"\bsince\s+(?:at\s+least\s+)?(?:(?P<fy>fiscal(?:\s+year)?|FY)\s?)?(?P<y>(?:19|20)\d\d)\b",
+        ),
         (
             "weekday",
             r"\b(?:on|last|this)\s+(?P<w>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
@@ -206,7 +217,14 @@ def _rules(lang: str):
     ]
 
 
-_RULES = {lang: [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _rules(lang)] for lang in ("en", "es")}
+# "since" first: "since at least fiscal year 2000" is the start of a ranking, not fiscal 2000
+_RULES = {
+    lang: [
+        (kind, re.compile(p, re.IGNORECASE))
+        for kind, p in sorted(_rules(lang), key=lambda rule: rule[0] != "since")
+    ]
+    for lang in ("en", "es")
+}
 
 
 def find(sentence: str, published: date, lang: str = "en") -> list[Period]:
@@ -344,7 +362,7 @@ def _resolve(kind: str, m: re.Match, published: date, lang: str) -> Period | Non
             return make(str(published.year - 1), "year", True)
         return make(str(published.year), "year", True)
     if kind == "since":
-        return make(g["y"], "since")
+        return make(f"FY{g['y']}" if g.get("fy") else g["y"], "since")
     if kind == "weekday":
         target = WEEKDAYS[lang].index(g["w"].lower())
         back = (published.weekday() - target) % 7
