@@ -961,3 +961,18 @@ def test_a_span_of_years_is_not_checked_as_a_count():
     found = propose(Sentence(1, 0, text, 0, len(text)), date(2025, 3, 1), "en")
     assert [(p.kind, p.test) for p in found] == [("unmapped", "25")]
     assert found[0].reason.startswith("A duration (at least 25 years)")
+
+
+def test_a_n_year_low_ranks_the_month_among_the_months_of_those_years():
+    text = "Border Patrol apprehensions hit a 25-year low in February."
+    (rank,) = propose(Sentence(1, 0, text, 0, len(text)), date(2025, 3, 1), "en")
+    assert (rank.metric, rank.test, rank.words) == (
+        "rank_in_series",
+        "the lowest",
+        "25-year low … in February",
+    )
+    assert (rank.params["period"], rank.params["since"], rank.params["through"]) == (
+        "2025-02",
+        "2000-03",
+        "2025-02",
+    )

@@ -57,7 +57,13 @@ from migrationdata.draft.month_rules import growth_rate, month_list, month_run
 from migrationdata.draft.numbers import Figure
 from migrationdata.draft.periods import Period
 from migrationdata.draft.sentences import Sentence
-from migrationdata.draft.superlatives import at_the_time, rank_windows, ranks_changes, ranks_places
+from migrationdata.draft.superlatives import (
+    at_the_time,
+    rank_windows,
+    ranks_changes,
+    ranks_places,
+    span_records,
+)
 from migrationdata.draft.trade_rules import trade_rules
 
 #: a nationality the story names with no figure: background on whether it is a large group
@@ -238,7 +244,9 @@ def propose(
         out += traded_out
         figures = [f for f in figures if id(f) not in used]
     # "the lowest in nine months": the nine months are the rank's window, not a duration
-    ctx.windows = rank_windows(text, figures, lang)
+    figures, spans = span_records(text, figures, lang)  # "a 25-year low"
+    ctx.figures = [next((f for f in figures if f.start == g.start), g) for g in ctx.figures]
+    ctx.windows = {**rank_windows(text, figures, lang), **spans}
     held = {id(w[2]) for w in ctx.windows.values() if w[2] is not None}
     figures = [f for f in figures if id(f) not in held]
     for fig in figures:
@@ -646,6 +654,13 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             )
             params["through"] = spec
             spans.append((fig.end, end))
+        elif window is not None and window[1] == "year" and freq == "month":
+            # "a 25-year low" said of a month: among the months of the 25 years ending with it
+            n, _, _, end = window
+            params["since"] = periods.shift_months(spec, -(12 * n - 1))
+            params["through"] = spec
+            if end > fig.end:
+                spans.append((fig.end, end))
         notes = (
             [] if main else [f"No period named: read as the latest complete {freq.replace('_', ' ')} then."]
         )

@@ -106,6 +106,29 @@ def rank_windows(text: str, figures: list[Figure], lang: str) -> dict[int, tuple
     return out
 
 
+def span_records(text: str, figures: list[Figure], lang: str) -> tuple[list[Figure], dict]:
+    """ "a 25-year low", "a three-month high": a record over the last N years or months, its span
+    said before it (English; Spanish says "el más bajo en 25 años", which rank_windows reads). The
+    span's duration becomes a rank, with its window as rank_windows gives one: (N, unit, None,
+    end)."""
+    if lang != "en":
+        return figures, {}
+    out, windows = [], {}
+    for fig in figures:
+        m = re.match(r"(?:\s+record)?\s+(?P<dir>low|high)s?\b", text[fig.end :], re.I)
+        if fig.kind != "duration" or fig.unit not in ("years", "months") or m is None or not fig.value:
+            out.append(fig)
+            continue
+        low = m.group("dir").lower() == "low"
+        rank = Figure(
+            kind="rank", text=text[fig.start : fig.end + m.end()], start=fig.start, end=fig.end + m.end(),
+            value=1, test="the lowest" if low else "the highest",
+        )  # fmt: skip
+        windows[id(rank)] = (int(fig.value), fig.unit[:-1], None, rank.end)
+        out.append(rank)
+    return out, windows
+
+
 #: "the previous peak", "the prior record", "el récord anterior": the record as it stood when set
 PREVIOUS_RECORD = {
     "en": r"(?:(?:the|a|its)\s+)?(?:previous|prior|former)\b",
