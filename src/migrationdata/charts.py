@@ -532,12 +532,13 @@ class _SourceLine:
             # the latest period among the tables (months and years compared as dates)
             dated = [t for t in entry["tables"] if self._periods[t][0]]
             if dated:
+                latest = max(dated, key=self._sort_key)
                 if lang == i18n.DEFAULT:  # as it always was: the labels sorted
                     labels = sorted({self._period(t, lang) for t in dated}, key=_period_sort_key)
                     last = labels[-1]
                 else:
-                    last = self._period(max(dated, key=self._sort_key), lang)
-                fiscal = self._periods[max(dated, key=self._sort_key)][0] == "fiscal_year"
+                    last = self._period(latest, lang)
+                fiscal = self._periods[latest][0] == "fiscal_year"
                 key = "common.data_to_fiscal_year" if fiscal else "common.data_to"
                 details.append(i18n.text(key, lang, period=last))
             if entry["retrieved"]:

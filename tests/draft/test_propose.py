@@ -865,6 +865,13 @@ def test_a_change_on_a_period_is_measured_from_it():
             "en",
             ["imports_usd", "imports_usd", "exports_usd", "exports_usd"],
         ),
+        # a contrast opens a clause without a comma
+        (
+            "Mexico's exports to the U.S. reached $42.2 billion in December while US exports to Mexico "
+            "reached $27.7 billion.",
+            "en",
+            ["imports_usd", "exports_usd"],
+        ),
         (
             "Las exportaciones de México a Estados Unidos sumaron 42.2 mil millones de dólares en diciembre, "
             "mientras que las exportaciones estadounidenses a México llegaron a 27.7 mil millones.",

@@ -217,8 +217,8 @@ def trade_column(ctx: Context, fig: Figure | None = None) -> str | None:
 
 #: where a clause of a trade sentence ends: a comma, semicolon or colon, or a contrast
 CLAUSE_CUT = {
-    "en": r"[,;:]|(?:while|whereas|but)",
-    "es": r"[,;:]|(?:mientras(?: que)?|pero|en tanto que)",
+    "en": r"[,;:]|\b(?:while|whereas|but)\b",
+    "es": r"[,;:]|\b(?:mientras(?: que)?|pero|en tanto que)\b",
 }
 
 
@@ -305,6 +305,11 @@ def main_period_of(ctx: Context) -> Period | None:
         if p.kind in MAIN_KINDS:
             return p
     return None
+
+
+def and_list(items: list[str]) -> str:
+    """ "Canada", "Canada and China", "Canada, China and Japan": names as an editor's note lists them."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def unmapped(ctx: Context, fig: Figure, reason: str) -> Proposal:

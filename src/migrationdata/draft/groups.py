@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from migrationdata.draft.context import Context, group_params
+from migrationdata.draft.context import Context, and_list, group_params
 from migrationdata.draft.entities import Mention, Series, fold
 from migrationdata.draft.numbers import Figure
 
@@ -125,7 +125,7 @@ def region_of(ctx: Context, fig: Figure) -> str | None:
             break
         named.insert(0, m)
     keys = [m.key for m in named]
-    return keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} and {keys[-1]}"
+    return and_list(keys)
 
 
 #: a change said of the whole, not of the people named before it

@@ -292,11 +292,10 @@ def span_freq(spec: str) -> str | None:
     first, last = spec.split("..")
     if not (re.fullmatch(r"\d{4}-\d\d", first) and re.fullmatch(r"\d{4}-\d\d", last)):
         return None
-    (y1, m1), (y2, m2) = (map(int, first.split("-")), map(int, last.split("-")))
-    if y1 == y2:
+    a, b = date.fromisoformat(f"{first}-01"), date.fromisoformat(f"{last}-01")
+    if a.year == b.year:
         return "year"
-    # October to December belong to the next fiscal year
-    return "fiscal_year" if y1 + (m1 >= 10) == y2 + (m2 >= 10) else None
+    return "fiscal_year" if periods.fiscal_year(a) == periods.fiscal_year(b) else None
 
 
 def _largest(ctx: Context, fig: Figure, series: Series, share: Proposal) -> Proposal | None:

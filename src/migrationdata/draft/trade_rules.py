@@ -12,7 +12,7 @@ from functools import cache
 import pycountry
 
 from migrationdata.countries import english_name, spanish_name
-from migrationdata.draft.context import Context, Proposal
+from migrationdata.draft.context import Context, Proposal, and_list
 from migrationdata.draft.entities import fold
 from migrationdata.draft.numbers import Figure
 
@@ -109,17 +109,14 @@ def trade_rules(ctx: Context, figures: list[Figure]) -> tuple[list[Proposal], se
     partnered = [(f, name) for f, name in partnered if name]
     if partnered:
         names = list(dict.fromkeys(name for _, name in partnered))
+        listed = and_list(names)
         out.append(
             ctx.proposal(
                 "not-checkable",
                 [(f.start, f.end) for f, _ in partnered],
                 topic="Trade",
-                reason=REASON["partner"].format(
-                    names=" and ".join(names)
-                    if len(names) < 3
-                    else ", ".join(names[:-1]) + " and " + names[-1]
-                ),
-                claim=f"(to paraphrase) the story's figures for US trade with {' and '.join(names)}.",
+                reason=REASON["partner"].format(names=listed),
+                claim=f"(to paraphrase) the story's figures for US trade with {listed}.",
             )  # fmt: skip
         )
         used |= {id(f) for f, _ in partnered}
