@@ -37,6 +37,7 @@ from pathlib import Path
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
+import numpy as np
 import pandas as pd
 
 from migrationdata import i18n, paths, processed, store
@@ -982,7 +983,7 @@ def _opaque_png(fig, slug: str) -> bytes:
     if rest:
         raise RuntimeError(f"chart {slug}: Agg drew {len(data)} bytes, not rows of {width} RGBA pixels")
     image = Image.frombuffer("RGBA", (width, height), data, "raw", "RGBA", 0, 1)
-    if image.getextrema()[3][0] != 255:
+    if np.frombuffer(data, dtype=np.uint8)[3::4].min() != 255:  # the alpha of every pixel
         raise ValueError(
             f"chart {slug}: part of the image is transparent, so it cannot be written as an opaque "
             "PNG. What to do: keep the house style's white figure and savefig facecolor."
@@ -1202,24 +1203,31 @@ class Chart:
             if all(abs(a - b) < 1 for a, b in zip(new, (left, right, bottom, top), strict=True)):
                 break
             left, right, bottom, top = new
+        # the boxes of the last pass hold for the figure as it stands, except those of axes whose
+        # end labels are now spread apart
+        boxes = dict(zip(map(id, axes), tight, strict=True))
         for labels, gap, _start in self._apart:
             if labels:
                 _spread(labels[0].axes, labels, gap)
-        self._check_inside(renderer)
+                boxes.pop(id(labels[0].axes), None)
+        self._check_inside(renderer, boxes)
 
-    def _check_inside(self, renderer) -> None:
+    def _check_inside(self, renderer, boxes: dict | None = None) -> None:
         """No text may run off the image: a label the layout could not fit (a one-line callout
         too long for the mobile width, say) is an error naming the chart, the size, the edition
-        and the words, never a clipped chart published."""
+        and the words, never a clipped chart published. ``boxes`` are the axes' tight boxes
+        already measured in this state of the figure (by ``id``), not measured again."""
         fig = self.fig
         w, h = fig.bbox.width, fig.bbox.height
+        boxes = boxes or {}
 
         def off(box) -> bool:
             return box.x0 < -1 or box.y0 < -1 or box.x1 > w + 1 or box.y1 > h + 1
 
         texts = [t for t in fig.texts if t.get_text().strip()]
         for ax in fig.axes:
-            if not off(ax.get_tightbbox(renderer)):
+            box = boxes.get(id(ax))
+            if not off(box if box is not None else ax.get_tightbbox(renderer)):
                 continue
             # the culprit among the axes' own words, else its ticks or legend
             texts += [t for t in ax.texts if t.get_visible() and t.get_text().strip()] or [ax]
