@@ -26,6 +26,7 @@ def test_the_vocabulary_of_the_spec_is_registered():
         "share",
         "rank",
         "rank_in_series",
+        "change_rank",
         "streak",
         "first_time",
         "closure",
@@ -431,6 +432,61 @@ def test_change_words_a_difference_in_dollars():
         "to": "2024-06",
     }
     assert "(0.99×, -1,369)" in run("change", trucks, "down 1%").display
+
+
+REMITTANCES_2025 = {"table": "remittances_monthly", "column": "inflows_usd", "freq": "year", "period": "2025"}
+
+
+def test_change_rank_finds_the_biggest_annual_fall_since_a_year():
+    # Banxico's inflows (PROVENANCE: 2024 $65.02 bn, 2025 $62.47 bn): 2025 fell 3.9%, the
+    # deepest fall since 2009's 15.5% ("the biggest annual decline in 16 years")
+    since = run("change_rank", {**REMITTANCES_2025, "since": "2010"}, "the lowest")
+    assert since.verdict == "supported"
+    assert since.figure.extra["count"] == 16 and since.figure.extra["rank_from_bottom"] == 1
+    assert since.figure.extra["change"] == pytest.approx(-3.9146, abs=1e-4)
+    assert "2025: -3.9% against 2024 ($62.5 billion against $65.0 billion)" in since.display
+    assert "highest 2021 (+25.9%)" in since.display
+    # the test's own 'since' does the same; over the whole series 2009 fell further
+    assert run("change_rank", REMITTANCES_2025, "the lowest since 2010").verdict == "supported"
+    whole = run("change_rank", REMITTANCES_2025, "the lowest")
+    assert whole.verdict == "not-supported" and whole.figure.extra["rank_from_bottom"] == 2
+    assert "lowest 2009 (-15.5%)" in whole.display and "30 years from 1996 to 2025" in whole.display
+    # a difference instead of a percent: the Border Patrol's FY2024 fell by 515,315 (2,045,838
+    # -> 1,530,523), the largest fall in the monthly table's fiscal years
+    fy = run(
+        "change_rank",
+        {"table": "usbp_southwest_monthly", "column": "encounters", "freq": "fiscal_year",
+         "period": "FY2024", "measure": "difference"},
+        "the lowest",
+    )  # fmt: skip
+    assert fy.verdict == "supported" and fy.figure.extra["change"] == -515_315
+
+
+def test_change_rank_months_against_a_year_before_or_the_month_before():
+    june = {"table": "remittances_monthly", "column": "inflows_usd", "freq": "month", "period": "2025-06"}
+    # June 2025 against June 2024: -15.6%; three months since October 2009 fell further
+    yoy = run("change_rank", {**june, "since": "2009-10"}, "the lowest")
+    assert yoy.verdict == "not-supported" and yoy.figure.extra["rank_from_bottom"] == 4
+    assert yoy.figure.extra["change"] == pytest.approx(-15.618, abs=1e-3)
+    assert "June 2025: -15.6% against June 2024" in yoy.display
+    prev = run("change_rank", {**june, "against": "previous"}, "the lowest")
+    assert "June 2025: -2.8% against May 2025" in prev.display
+    # a year has no month before: against previous is a ledger fault, named
+    wrong = run("change_rank", {**REMITTANCES_2025, "against": "previous"}, "the lowest")
+    assert wrong.verdict == "error" and "use freq month" in wrong.note
+    # the first year of the series has nothing to be measured from
+    first = run("change_rank", {**REMITTANCES_2025, "period": "1995"}, "the lowest")
+    assert first.verdict == "not-checkable" and "no complete 1994" in first.note
+
+
+def test_change_rank_as_the_story_could_know_it():
+    # on 21 January 2026 December 2025 was not out: the year is not complete, so a fall that
+    # holds on eleven months is supported with a caveat, never a plain 'supported'
+    early = run("change_rank", {**REMITTANCES_2025, "since": "2010"}, "the lowest", date(2026, 1, 21))
+    assert early.verdict == "supported-with-caveat" and not early.figure.complete
+    assert "not complete yet" in early.display
+    es = render(early.figure.words, "es")
+    assert "frente a 2024" in es and "el cambio más bajo de 16 años, de 2010 a 2025" in es
 
 
 def test_rank_in_series_fiscal_years_ranks_only_complete_ones():

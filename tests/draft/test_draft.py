@@ -529,7 +529,7 @@ def test_a_mexican_story_on_irregular_migration_is_upm_s_count():
         (5, "40,120", "A region (Asia), not a nationality"),
         (5, "more than eight times", "A region (Asia), not a nationality"),
         (5, "4,800", "A region (Asia), not a nationality"),
-        (6, "the highest", "A rank of changes ('el mayor incremento'"),
+        (6, "the highest", "A rank of changes ('el mayor incremento')"),
     ]
 
 

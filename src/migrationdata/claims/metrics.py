@@ -598,6 +598,17 @@ class RankInSeriesParams(TableParams):
     through: PeriodText | None = Field(None, description="rank only periods up to this one")
 
 
+class ChangeRankParams(RankInSeriesParams):
+    against: Literal["year_before", "previous"] = Field(
+        "year_before",
+        description="what each period's change is measured from: the same period a year earlier, or "
+        "(freq month) the month before",
+    )
+    measure: Literal["percent", "difference"] = Field(
+        "percent", description="the changes ranked: percent change or difference"
+    )
+
+
 class StreakParams(TableParams):
     by: str = Field(description="the grouping column")
     group: Scalar = Field(description="the group whose run of first places is counted")
@@ -1295,6 +1306,158 @@ def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
     )
     return Figure(
         r, text, "rank", done, through, extra={"rank_from_bottom": low, "count": n, "value": v}, words=words
+    )
+
+
+def _base_key(key: Any, freq: str, against: str) -> Any:
+    """The period a change is measured from: the year (or fiscal year) before, or for a month
+    the same month a year earlier, or with ``against: previous`` the month before."""
+    if freq != "month":
+        return key - 1
+    return pd.Timestamp(key) - pd.DateOffset(months=12 if against == "year_before" else 1)
+
+
+@metric(
+    "change_rank",
+    ChangeRankParams,
+    "The rank of one period's change among the changes of every period of the same kind in the "
+    "series (optionally from `since` and up to `through`): 'the biggest annual fall since 2009', "
+    "'the steepest rise on record'. Each month, year or fiscal year is measured against the same "
+    "period a year earlier (or, with `against: previous`, a month against the month before); "
+    "periods without a complete one to compare with are left out.",
+    "rank (int, 1 = the highest change, the biggest rise); `extra.rank_from_bottom` 1 = the biggest "
+    "fall; `extra.change` the change",
+    {
+        "metric": "change_rank",
+        "params": {
+            "table": "remittances_monthly",
+            "column": "inflows_usd",
+            "freq": "year",
+            "period": "2025",
+            "since": "2010",
+        },
+        "test": "the lowest",
+    },
+)
+def change_rank(reader: Reader, p: ChangeRankParams) -> Figure:
+    if p.against == "previous" and p.freq != "month":
+        raise MetricError("against: previous measures a month against the month before: use freq month")
+    period = parse_period(p.period)
+    span = _span(period, p.freq)
+    sums, complete, time, through = _series(reader, p, p.freq, span)
+    key = _key_of(period, p.freq)
+    lab, when = _span_labels(span, p.freq)
+    if key not in sums.index:
+        raise NotCheckable(
+            f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
+            + (f"; it ends at {through}" if through else ""),
+            Phrase(
+                "metrics.no_data_in",
+                period=When("period", period),
+                table=p.table,
+                as_of=reader.as_of_words,
+                ends=_ends_words(through),
+            ),
+        )
+    short = _short_keys(reader, p, p.freq, span)
+    if key in short:
+        raise NotCheckable(short[key])
+    base = _base_key(key, p.freq, p.against)
+    if base not in sums.index or not complete.get(base, False) or base in short:
+        raise NotCheckable(
+            f"{p.table} as published by {reader.as_of_label} has no complete {lab(base)} to measure "
+            f"{lab(key)}'s change from"
+        )
+    lo, hi = _bounds(p, p.freq)
+    keep = complete.copy()
+    keep[key] = True
+    ok = {k for k in sums.index if keep[k] and k not in short}
+
+    def change(k: Any) -> float | None:
+        b = _base_key(k, p.freq, p.against)
+        if b not in ok or (p.measure == "percent" and sums[b] == 0):
+            return None
+        diff = float(sums[k] - sums[b])
+        return diff / float(sums[b]) * 100 if p.measure == "percent" else diff
+
+    if p.measure == "percent" and sums[base] == 0:
+        raise MetricError(f"{lab(base)} is zero in {p.table}: no percent change from it")
+    changes = pd.Series(
+        {
+            k: c
+            for k in sums.index
+            if k in ok and (lo is None or k >= lo) and (hi is None or k <= hi)
+            for c in [change(k)]
+            if c is not None
+        },
+        dtype=float,
+    )
+    v = float(changes[key])
+    r = int((changes > v).sum()) + 1
+    low = int((changes < v).sum()) + 1
+    n = len(changes)
+    top_k, bot_k = changes.idxmax(), changes.idxmin()
+    idx = list(changes.index)
+    between = f"{_key_label(idx[0], p.freq)} to {_key_label(idx[-1], p.freq)}"
+    if span is None:
+        unit = "months" if p.freq == "month" else ("years" if p.freq == "year" else "fiscal years")
+        units = Phrase(f"metrics.units.{p.freq}")
+    else:
+        unit, units = _span_units(span)
+    money = _unit(p.column)
+    pct = p.measure == "percent"
+
+    def shown(x: float) -> str:
+        return f"{x:+.1f}%" if pct else _signed_money(x, money)
+
+    def num(x: float) -> Num:
+        return Num(x, "signed", 1) if pct else Num(x, "signed_money", unit=money)
+
+    if r == 1:
+        where = f"the highest change of {n} {unit} from {between}"
+    elif low == 1:
+        where = f"the lowest change of {n} {unit} from {between}"
+    else:
+        where = f"rank {r} of the changes of {n} {unit} from {between} ({low} from the bottom)"
+    text = (
+        f"{lab(key)}: {shown(v)} against {lab(base)} ({_money(float(sums[key]), money)} against "
+        f"{_money(float(sums[base]), money)}), {where} — {_label(p.table, p.column, p.where, p.exclude)}; "
+        f"highest {lab(top_k)} ({shown(changes[top_k])}), lowest {lab(bot_k)} ({shown(changes[bot_k])})"
+    )
+    done = bool(complete.get(key, True))
+    if not done:
+        text += " (the period ranked is not complete yet)"
+    ends = dict(count=n, units=units, first=When("key", idx[0], p.freq), last=When("key", idx[-1], p.freq))
+    if r == 1:
+        place = Phrase("metrics.changes.highest", **ends)
+    elif low == 1:
+        place = Phrase("metrics.changes.lowest", **ends)
+    else:
+        place = Phrase("metrics.changes.rank", rank=r, from_bottom=low, **ends)
+    words = Phrase(
+        "metrics.change_rank",
+        key=when(key),
+        change=num(v),
+        sign="%" if pct else "",
+        base=when(base),
+        amount=Num(float(sums[key]), "money", unit=money),
+        base_amount=Num(float(sums[base]), "money", unit=money),
+        place=place,
+        label=Label(p.table, p.column, p.where, p.exclude),
+        top=when(top_k),
+        top_change=num(changes[top_k]),
+        bottom=when(bot_k),
+        bottom_change=num(changes[bot_k]),
+        note=None if done else Phrase("metrics.series.incomplete"),
+    )
+    return Figure(
+        r,
+        text,
+        "rank",
+        done,
+        through,
+        extra={"rank_from_bottom": low, "count": n, "change": v, "value": float(sums[key])},
+        words=words,
     )
 
 

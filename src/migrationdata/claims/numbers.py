@@ -821,7 +821,7 @@ def check_words(test: Test, figure) -> tuple[bool, str, Phrase]:
         if unit != "rank":
             raise TestTypeError(
                 f"the test {what} is a rank, but the metric gives a {unit or 'number'} "
-                "(use rank or rank_in_series)"
+                "(use rank, rank_in_series or change_rank)"
             )
         extra = getattr(figure, "extra", {})
         r = int(value) if test.side == "high" else int(extra.get("rank_from_bottom", -1))
@@ -995,7 +995,7 @@ RULES = [
     ),
     ("nearly / almost / casi", "at most the number, and no more than 5% below it"),
     ("just over / poco más de", "above the number, and no more than 5% above it"),
-    ("the highest / a record / el más alto", "rank 1 from the top (rank or rank_in_series)"),
+    ("the highest / a record / el más alto", "rank 1 from the top (rank, rank_in_series or change_rank)"),
     ("second-highest, third-highest / el segundo más alto", "rank 2, 3 from the top"),
     ("the lowest / a record low / el más bajo", "rank 1 from the bottom"),
     ("the lowest since 2020 / desde 2020", "as above, ranking only the periods from 2020 on"),

@@ -491,6 +491,7 @@ _FIGURE_TESTS = {
     "share": {"threshold", "approx", "equals"},
     "rank": {"rank", "threshold", "equals"},
     "rank_in_series": {"rank", "threshold", "equals"},
+    "change_rank": {"rank", "threshold", "equals"},
     "streak": {"threshold", "approx", "equals"},
     "first_time": {"bool"},
     "closures_in_window": {"threshold", "approx", "equals"},
@@ -512,8 +513,10 @@ def _fits(metric_name: str, test: Test, params: dict) -> list[str]:
             out.append(
                 f"{test.describe()} is a percentage, but {metric_name} gives a count; use share or change"
             )
-        if test.since and metric_name != "rank_in_series":
-            out.append(f"{test.describe()} ranks 'since' a date: only rank_in_series takes since")
+        if test.since and metric_name not in ("rank_in_series", "change_rank"):
+            out.append(
+                f"{test.describe()} ranks 'since' a date: only rank_in_series and change_rank take since"
+            )
         return out
     return [
         f"{test.describe()} is a {test.kind} test, which {metric_name} cannot take "

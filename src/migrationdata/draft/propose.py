@@ -161,9 +161,10 @@ PART_REASON = (
     "it by hand with the month (or months) the story's other paragraphs give."
 )
 CHANGE_RANK_REASON = (
-    "A rank of changes ({words!r}: which group rose or fell most), which the engine does not compute: "
-    "rank_in_series and rank compare levels, not changes. Compare the groups' changes by hand (metric "
-    "change, one entry per group) if the story rests on it."
+    "A rank of changes ({words!r}): rank_in_series and rank compare levels, not changes. If it ranks "
+    "periods ('the biggest annual fall since 2009'), map it by hand with change_rank (the period, freq, "
+    "and since: the first period after the one it names); if it ranks groups (which nationality rose "
+    "most), compare their changes with change, one entry per group: no metric ranks groups' changes."
 )
 REGION_REASON = (
     "A region ({region}), not a nationality: the kit's tables count nationalities, with no grouping by "
