@@ -1205,6 +1205,41 @@ def _span_labels(span: tuple[int, ...] | None, freq: str):
     )
 
 
+def _ranked_period(reader: Reader, p) -> tuple:
+    """What a ranking of periods starts from: the span of months (or None), the sums by period
+    and whether each is complete, the month the data run to, the key of the period ranked and
+    the periods whose totals would be short (key -> why). Raises NotCheckable when the period
+    ranked has no data yet, or its total would be short."""
+    period = parse_period(p.period)
+    span = _span(period, p.freq)
+    sums, complete, _time, through = _series(reader, p, p.freq, span)
+    key = _key_of(period, p.freq)
+    if key not in sums.index:
+        raise NotCheckable(
+            f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
+            + (f"; it ends at {through}" if through else ""),
+            Phrase(
+                "metrics.no_data_in",
+                period=When("period", period),
+                table=p.table,
+                as_of=reader.as_of_words,
+                ends=_ends_words(through),
+            ),
+        )
+    short = _short_keys(reader, p, p.freq, span)
+    if key in short:
+        raise NotCheckable(short[key])
+    return span, sums, complete, through, key, short
+
+
+def _ranked_units(span: tuple[int, ...] | None, freq: str) -> tuple[str, Phrase]:
+    """What a ranking ranks, in the English sentence and as words: "fiscal years", "June months"."""
+    if span is not None:
+        return _span_units(span)
+    unit = "months" if freq == "month" else ("years" if freq == "year" else "fiscal years")
+    return unit, Phrase(f"metrics.units.{freq}")
+
+
 @metric(
     "rank_in_series",
     RankInSeriesParams,
@@ -1225,26 +1260,8 @@ def _span_labels(span: tuple[int, ...] | None, freq: str):
     },
 )
 def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
-    period = parse_period(p.period)
-    span = _span(period, p.freq)
-    sums, complete, time, through = _series(reader, p, p.freq, span)
-    key = _key_of(period, p.freq)
+    span, sums, complete, through, key, short = _ranked_period(reader, p)
     lab, when = _span_labels(span, p.freq)
-    if key not in sums.index:
-        raise NotCheckable(
-            f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
-            + (f"; it ends at {through}" if through else ""),
-            Phrase(
-                "metrics.no_data_in",
-                period=When("period", period),
-                table=p.table,
-                as_of=reader.as_of_words,
-                ends=_ends_words(through),
-            ),
-        )
-    short = _short_keys(reader, p, p.freq, span)
-    if key in short:
-        raise NotCheckable(short[key])
     lo, hi = _bounds(p, p.freq)
     keep = complete.copy()
     keep[key] = True
@@ -1260,11 +1277,7 @@ def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
     n = len(series)
     top_k, bot_k = series.idxmax(), series.idxmin()
     between = f"{_key_label(idx[0], p.freq)} to {_key_label(idx[-1], p.freq)}"
-    if span is None:
-        unit = "months" if p.freq == "month" else ("years" if p.freq == "year" else "fiscal years")
-        units = Phrase(f"metrics.units.{p.freq}")
-    else:
-        unit, units = _span_units(span)
+    unit, units = _ranked_units(span, p.freq)
     if r == 1:
         where = f"the highest of {n} {unit} from {between}"
     elif low == 1:
@@ -1342,26 +1355,8 @@ def _base_key(key: Any, freq: str, against: str) -> Any:
 def change_rank(reader: Reader, p: ChangeRankParams) -> Figure:
     if p.against == "previous" and p.freq != "month":
         raise MetricError("against: previous measures a month against the month before: use freq month")
-    period = parse_period(p.period)
-    span = _span(period, p.freq)
-    sums, complete, time, through = _series(reader, p, p.freq, span)
-    key = _key_of(period, p.freq)
+    span, sums, complete, through, key, short = _ranked_period(reader, p)
     lab, when = _span_labels(span, p.freq)
-    if key not in sums.index:
-        raise NotCheckable(
-            f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
-            + (f"; it ends at {through}" if through else ""),
-            Phrase(
-                "metrics.no_data_in",
-                period=When("period", period),
-                table=p.table,
-                as_of=reader.as_of_words,
-                ends=_ends_words(through),
-            ),
-        )
-    short = _short_keys(reader, p, p.freq, span)
-    if key in short:
-        raise NotCheckable(short[key])
     base = _base_key(key, p.freq, p.against)
     if base not in sums.index or not complete.get(base, False) or base in short:
         raise NotCheckable(
@@ -1399,11 +1394,7 @@ def change_rank(reader: Reader, p: ChangeRankParams) -> Figure:
     top_k, bot_k = changes.idxmax(), changes.idxmin()
     idx = list(changes.index)
     between = f"{_key_label(idx[0], p.freq)} to {_key_label(idx[-1], p.freq)}"
-    if span is None:
-        unit = "months" if p.freq == "month" else ("years" if p.freq == "year" else "fiscal years")
-        units = Phrase(f"metrics.units.{p.freq}")
-    else:
-        unit, units = _span_units(span)
+    unit, units = _ranked_units(span, p.freq)
     money = _unit(p.column)
     pct = p.measure == "percent"
 
