@@ -65,11 +65,17 @@ def value(period, test):
     ],
 )
 def test_each_month_listed_takes_its_own_change_against_the_same_month_a_year_earlier(text, lang):
+    # "the largest decline" said in September's brackets ranks September's change among 2024's
+    largest = [
+        ("change_rank", {**REM, "freq": "month", "period": "2024-09", "since": "2024-01", "through": "2024-12"},
+         "the lowest")
+    ] if lang == "en" else []  # fmt: skip
     assert claims(text, lang) == [
         change("2023-03", "2024-03", "down 3.4%"),
         change("2023-05", "2024-05", "down 1%"),
         change("2023-07", "2024-07", "down 1%"),
         change("2023-09", "2024-09", "down 4.6%"),
+        *largest,
         change("2023-10", "2024-10", "down 1.6%"),
         change("2023-12", "2024-12", "down 4.9%"),
     ]

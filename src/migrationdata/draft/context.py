@@ -42,6 +42,7 @@ class Proposal:
     printed: float | None = None  # an exact count as printed (to allow for revisions)
     evaluations: dict = field(default_factory=dict)  # "publication" / "now" -> engine.Evaluation
     group: tuple = ()  # a count of one nationality: (table, column, by, value), for "the remaining"
+    also: list = field(default_factory=list)  # further checks the claim needs ({metric, params, test})
 
     def entry(self) -> dict:
         """The claim dict the engine evaluates (and story.yaml holds)."""
@@ -52,6 +53,8 @@ class Proposal:
         if self.kind == "context":
             out["kind"] = "context"
         out.update(metric=self.metric, params=self.params, test=self.test)
+        if self.also:
+            out["also"] = self.also
         if self.tolerance:
             out["tolerance"] = self.tolerance
         if self.on_pass:

@@ -19,7 +19,7 @@ from migrationdata.draft.context import (
 )
 from migrationdata.draft.entities import Series, fold
 from migrationdata.draft.numbers import ENGLISH_COUNT, ENGLISH_ORDINAL, Figure
-from migrationdata.draft.superlatives import TIME_RANK, ranks_changes, ranks_places
+from migrationdata.draft.superlatives import TIME_RANK, fall_or_rise, ranks_changes, ranks_places
 
 #: months named bare, one after another, each with its own figures: "March (down 3.4%), May and
 #: July (down 1%)", "June was the year's highest month, with US$6.2 billion, followed by August
@@ -151,7 +151,18 @@ def month_list(ctx: Context, series: Series) -> tuple[list[Proposal], set[int]]:
                 )  # fmt: skip
             used.update(id(f) for f in changes)
         rank = ranks[0] if ranks else None
-        if rank is not None and ranks_places(ctx, rank) is None and ranks_changes(ctx, rank) is None:
+        changed = ranks_changes(ctx, rank) if rank is not None else None
+        if changed and rank.value == 1 and len(months) == 1 and ranks_places(ctx, rank) is None:
+            # "September (down 4.6%, the largest decline)": its change against a year earlier,
+            # ranked among its year's months'
+            used.add(id(rank))
+            scope = _month_rank_scope(ctx, rank, months[0])
+            side = fall_or_rise(ctx, changed)
+            out.append(
+                _month_change_rank(ctx, series, months[0], side, scope, [(rank.start, rank.end), month_span])
+            )
+            previous_rank = None
+        elif rank is not None and ranks_places(ctx, rank) is None and changed is None:
             used.add(id(rank))
             test = rank.test
             if len(months) > 1:
@@ -223,6 +234,20 @@ def _month_rank(ctx: Context, series: Series, spec: str, test: str, scope: dict,
         "claim", spans, metric="rank_in_series", params=params, test=test, caveat=caveat, period=spec,
         topic=series.topic, series=series.label, key=series.key,
         claim=f"{series.label}: {period_words(spec)} {said} {noun}{within}.",
+    )  # fmt: skip
+
+
+def _month_change_rank(ctx: Context, series: Series, spec: str, side: str, scope: dict, spans) -> Proposal:
+    table, column = series.record_source("month")
+    scope = dict(scope)
+    notes = [scope.pop("caveat", ""), "Each month against the same month a year earlier."]
+    params = {"table": table, "column": column, "freq": "month", "period": spec, **scope}
+    within = f" of {spec[:4]}" if scope.get("since", "").startswith(spec[:4]) else ""
+    what = "the deepest fall" if side == "lowest" else "the largest rise"
+    return ctx.proposal(
+        "claim", spans, metric="change_rank", params=params, test=f"the {side}", caveat=" ".join(n for n in notes if n),
+        period=spec, topic=series.topic, series=series.label, key=series.key,
+        claim=f"{series.label}: {period_words(spec)} against a year earlier, {what} of the months{within}.",
     )  # fmt: skip
 
 

@@ -159,6 +159,21 @@ AMONG = {
     ],
 }
 
+#: the change a superlative ranks when the noun follows it ("biggest annual decline", "la mayor
+#: caída anual"): up to one qualifying word, then the noun
+CHANGE_RANKED = {
+    "en": r"(?:\s+(?:annual|yearly|monthly|year-on-year|year-over-year|single-month|one-month|one-year))?"
+    r"\s+(?:increase|rise|jump|growth|gain|surge|drop|fall|decline|decrease|contraction|plunge|slump)s?",
+    "es": r"\s+(?:caída|caida|baja|descenso|disminución|disminucion|contracción|contraccion|aumento|alza|"
+    r"incremento|repunte|crecimiento|subida|salto)(?:\s+(?:anual|mensual|interanual))?",
+}
+
+#: a superlative of a change, the noun inside the rank's words
+CHANGE_SUPERLATIVE = {
+    "en": rf"(?:largest|biggest|steepest|sharpest|deepest|greatest|highest){CHANGE_RANKED['en']}",
+    "es": rf"(?:el|la) mayor{CHANGE_RANKED['es']}",
+}
+
 RANKS = {
     # (pattern, position from the top (negative: from the bottom), test wording)
     "en": [
@@ -168,6 +183,9 @@ RANKS = {
             "{ord}-highest",
         ),
         (r"(second|third|fourth|fifth)[- ](?:lowest|smallest|fewest)", None, "{ord}-lowest"),
+        # a superlative of a change ("the biggest annual decline", "the steepest drop"): its noun
+        # is part of the rank, so that "since 2009" after it is the ranking's start
+        (CHANGE_SUPERLATIVE["en"], 1, "the highest"),
         (
             r"all[- ]time (?:high|record)|record[- ](?:high|level|number|numbers|year|month|setting|breaking)|"
             r"(?:(?:a|the|new|previous|its) )?record[- ](?:high|highs|level|levels|number|numbers)|(?:a|the|new|previous|its) record|unprecedented|never before|highest(?: ever)?|"
@@ -191,6 +209,7 @@ RANKS = {
             "{ord}-highest",
         ),
         (r"(segund|tercer|cuart|quint)[oa]? (?:más baj[oa]|menor)", None, "{ord}-lowest"),
+        (CHANGE_SUPERLATIVE["es"], 1, "the highest"),
         (
             r"(?:cifra |nivel |máximo )?récord|sin precedentes|máximo histórico|nunca antes|"
             r"(?:el|la|los|las)(?: (?!segund|tercer|cuart|quint)\w+){0,2} más alt[oa]s?(?: de (?:la|su) historia| registrad[oa])?|(?:el|la) mayor|(?:el grupo|la nacionalidad) más numeros[oa]|"

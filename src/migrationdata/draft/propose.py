@@ -59,6 +59,7 @@ from migrationdata.draft.periods import Period
 from migrationdata.draft.sentences import Sentence
 from migrationdata.draft.superlatives import (
     at_the_time,
+    change_rank,
     rank_windows,
     ranks_changes,
     ranks_places,
@@ -151,6 +152,23 @@ AVERAGE = {
     "en": r"\b(?:on average|an average|averag\w+|mean)\b",
     "es": r"\b(?:en promedio|promedi\w+|de media|media diaria)\b",
 }
+#: an average per item, not a total: "$408 per transfer", "the $375 average", "la remesa
+#: promedio fue de 390 dólares" (the words just after the figure, or before it in its clause)
+PER_ITEM = {
+    "en": (
+        r"^\s*(?:(?:per|a|each|for each)\s+(?:transfers?|transactions?|remittances?|shipments?|operations?)|average)\b",
+        r"\baverage\s+(?:remittance|transfer|transaction|amount|sum)s?\b[^.;,]*$",
+    ),
+    "es": (
+        r"^\s*(?:de )?(?:dolares\s+)?(?:(?:por|en cada)\s+(?:envio|transferencia|operacion|remesa)|(?:en )?promedio)\b",
+        r"\b(?:(?:remesa|monto|envio)s? promedios?|promedio (?:por|de cada) (?:envio|remesa|operacion))\b[^.;]*$",
+    ),
+}
+PER_ITEM_REASON = (
+    "An average per transfer ({words!r}), not a total: the tables hold totals and counts (for "
+    "remittances, inflows_usd and inflows_transfers), and no metric divides one by the other. Check "
+    "it by hand from the two columns if the story rests on it."
+)
 DAILY_PEAK_REASON = (
     "A daily peak ({words!r}): the tables give monthly totals, so no single day can be checked. What "
     "they can give is the month's daily average (metric value with per: day), which a peak should be "
@@ -161,10 +179,9 @@ PART_REASON = (
     "it by hand with the month (or months) the story's other paragraphs give."
 )
 CHANGE_RANK_REASON = (
-    "A rank of changes ({words!r}): rank_in_series and rank compare levels, not changes. If it ranks "
-    "periods ('the biggest annual fall since 2009'), map it by hand with change_rank (the period, freq, "
-    "and since: the first period after the one it names); if it ranks groups (which nationality rose "
-    "most), compare their changes with change, one entry per group: no metric ranks groups' changes."
+    "A rank of changes ({words!r}): among groups (which nationality rose most), or of the smallest "
+    "change, which no metric ranks (change_rank ranks a period's change among other periods'). Compare "
+    "the groups' changes with change, one entry per group, if the story rests on it."
 )
 REGION_REASON = (
     "A region ({region}), not a nationality: the kit's tables count nationalities, with no grouping by "
@@ -474,10 +491,10 @@ def _rank_words(test: str) -> str:
 
 
 def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
-    if fig.kind == "rank":
-        changes = ranks_changes(ctx, fig)
-        if changes:
-            return unmapped(ctx, fig, CHANGE_RANK_REASON.format(words=changes))
+    changes = ranks_changes(ctx, fig) if fig.kind == "rank" else None
+    if changes and (fig.value != 1 or ctx.of_kind("nationality")):
+        # which group rose most, or the smallest rise: no metric ranks those
+        return unmapped(ctx, fig, CHANGE_RANK_REASON.format(words=changes))
     region = region_of(ctx, fig)
     if region is not None:
         return unmapped(ctx, fig, REGION_REASON.format(region=region))
@@ -515,6 +532,13 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
     peak = _daily_peak(ctx, fig) if daily and fig.kind in ("count", "change", "multiple", "vague") else None
     if peak:
         return unmapped(ctx, fig, DAILY_PEAK_REASON.format(words=peak))
+    if fig.kind in ("money", "count"):
+        folded = fold(ctx.sentence.text)
+        after, before = PER_ITEM[ctx.lang]
+        if re.match(after, folded[fig.end :], re.I) or re.search(
+            before, folded[max(0, fig.start - 80) : fig.start], re.I
+        ):
+            return unmapped(ctx, fig, PER_ITEM_REASON.format(words=fig.text))
     # a count before a change is not in the period the change is measured from: "con 222 mil
     # 994, un 131,8% más que en 2022" is the later year's
     bases = (
@@ -562,6 +586,8 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
     base = dict(topic=series.topic, series=label, key=series.key)
     nationality = ctx.of_kind("nationality")
 
+    if changes:
+        return change_rank(ctx, fig, series, main, spans, base, changes)
     if fig.kind == "rank":
         previous_period = _after(ctx, fig, "previous")
         if re.search(GROUP_RANK[ctx.lang], ctx.sentence.text, re.IGNORECASE) and nationality:

@@ -6,10 +6,20 @@ from __future__ import annotations
 
 import re
 
-from migrationdata.draft import numbers
-from migrationdata.draft.context import Context
-from migrationdata.draft.entities import fold
+from migrationdata.draft import numbers, periods
+from migrationdata.draft.context import (
+    CAVEAT,
+    Context,
+    Proposal,
+    freq_of,
+    latest_complete,
+    month_before,
+    period_words,
+    unmapped,
+)
+from migrationdata.draft.entities import Series, fold
 from migrationdata.draft.numbers import Figure
+from migrationdata.draft.periods import Period
 
 #: a superlative that ranks places, not periods: "the world's deadliest land route", "the
 #: busiest crossing", "la ruta más mortífera del mundo" (a place noun in or just after the
@@ -33,11 +43,18 @@ WORLD = {
 }
 
 
-#: "el mayor repunte", "the largest increase": a rank of changes (which group or place rose
-#: most), which no metric computes
+#: "el mayor repunte", "the largest increase": a rank of changes, of periods (change_rank) or
+#: of groups (which no metric computes)
 CHANGE_NOUN = {
-    "en": r"\s+(?:\w+\s+)?(?:increase|rise|jump|growth|gain|surge|drop|fall|decline|decrease)s?\b",
-    "es": r"\s+(?:aumento|repunte|incremento|alza|crecimiento|subida|salto|caida|descenso|baja|disminucion)\b",
+    "en": r"\s+(?:\w+\s+)?(?:increase|rise|jump|growth|gain|surge|drop|fall|decline|decrease|contraction"
+    r"|plunge|slump)s?\b",
+    "es": r"\s+(?:aumento|repunte|incremento|alza|crecimiento|subida|salto|caida|descenso|baja|disminucion"
+    r"|contraccion)\b",
+}
+#: the change nouns that are falls: "the biggest fall" is the lowest change
+FALL_NOUN = {
+    "en": r"\b(?:drop|fall|decline|decrease|contraction|plunge|slump)s?\b",
+    "es": r"\b(?:caida|descenso|baja|disminucion|contraccion)\b",
 }
 
 
@@ -62,9 +79,97 @@ def ranks_places(ctx: Context, fig: Figure) -> str | None:
 
 
 def ranks_changes(ctx: Context, fig: Figure) -> str | None:
-    """ "el mayor repunte", "the largest increase": a rank of changes, not of levels."""
+    """ "el mayor repunte", "the largest increase", "the biggest annual fall": a rank of changes,
+    not of levels (the noun just after the rank, or inside it)."""
+    if re.search(numbers.CHANGE_SUPERLATIVE[ctx.lang], fig.text, re.I):
+        return re.sub(r"\s+(?:since|desde)\s+\d{4}$", "", fig.text)
     after = re.match(CHANGE_NOUN[ctx.lang], fold(ctx.sentence.text[fig.end :]), re.I)
     return ctx.sentence.text[fig.start : fig.end + after.end()] if after else None
+
+
+def fall_or_rise(ctx: Context, words: str) -> str:
+    """The side a superlative of a change ranks: "lowest" for a fall ("the biggest decline" is
+    the lowest change), "highest" for a rise."""
+    return "lowest" if re.search(FALL_NOUN[ctx.lang], fold(words), re.I) else "highest"
+
+
+def change_rank(
+    ctx: Context, fig: Figure, series: Series, main: Period | None, spans: list, base: dict, words: str
+) -> Proposal:
+    """ "the biggest annual fall since 2009", "the steepest drop in 16 years", "la mayor caída
+    anual desde 2009": the period's change (against the same period a year earlier) ranked
+    among the series' other periods'. "Since 2009" says 2009's change was at least as big, so
+    the ranking starts the period after it, and a second check ranks 2009 in (second-lowest);
+    "in 16 years" ranks the 16 periods ending with it."""
+    spec = main.spec if main else latest_complete(series.freq, ctx.published)
+    if ".." in spec:
+        return unmapped(
+            ctx, fig, f"A rank of changes over {period_words(spec)} ({words!r}): map it by hand with "
+            "change_rank (months inside one year rank those months of each year).",
+        )  # fmt: skip
+    freq = freq_of(spec, series.freq)
+    table, column = series.record_source(freq)
+    params: dict = {"table": table, "column": column, "freq": freq, "period": spec}
+    side = fall_or_rise(ctx, words)
+    falls = side == "lowest"
+    what = "the deepest fall" if falls else "the largest rise"
+    notes = []
+    also: list[dict] = []
+    window = ctx.windows.get(id(fig))
+    since = re.search(r"since (\d{4})$", fig.test)
+    unit = freq.replace("_", " ")
+    if window is not None and window[1] == ("month" if freq == "month" else "year"):
+        # "the biggest decline in 16 years": among the 16 periods ending with it
+        n, _, _, end = window
+        first = periods.shift_months(spec, -(n - 1)) if freq == "month" else _years_back(spec, n - 1)
+        params.update(since=first, through=spec)
+        gap = ctx.sentence.text[fig.end : end]
+        if gap.strip():
+            spans.append((end - len(gap.lstrip()), end))
+        when = f"in {n} {unit}s"
+    elif since is not None:
+        year = int(since.group(1))
+        named = {"year": str(year), "fiscal_year": f"FY{year}", "month": str(year)}[freq]
+        after = {"year": str(year + 1), "fiscal_year": f"FY{year + 1}", "month": f"{year + 1}-01"}[freq]
+        params.update(since=after, through=month_before(ctx.published))
+        if freq == "month":
+            notes.append(
+                f"'Since {year}' read as from January {year + 1}: the story says a month of {year} "
+                "changed as much; check which."
+            )
+        else:
+            also.append(
+                {"metric": "change_rank", "params": {**params, "since": named}, "test": f"second-{side}"}
+            )
+            notes.append(
+                f"'Since {year}' says {period_words(named)}'s change was {'deeper' if falls else 'larger'}: "
+                f"ranked from the {unit} after it, and (second check) with it."
+            )
+        when = f"since {year}"
+    else:
+        params["through"] = month_before(ctx.published)
+        when = "on record"
+        history = series.history_caveat(freq)
+        if history:
+            notes.append(f"'On record' can only mean since the table began: {history}")
+    if freq == "month":
+        notes.append(
+            "Each month against the same month a year earlier; if the story means the month before, "
+            "set against: previous."
+        )
+    proposal = ctx.proposal(
+        "claim", spans, metric="change_rank", params=params, test=f"the {side}", caveat=" ".join(notes),
+        on_pass=CAVEAT if when == "on record" and notes else "",
+        claim=f"{base['series']}: {period_words(spec)} against a year earlier, {what} {when}.",
+        period=spec, **base,
+    )  # fmt: skip
+    proposal.also = also
+    return proposal
+
+
+def _years_back(spec: str, n: int) -> str:
+    """2025, 15 -> 2010; FY2025, 15 -> FY2010."""
+    return f"FY{int(spec[2:]) - n}" if spec.startswith("FY") else str(int(spec[:4]) - n)
 
 
 #: a record over the last N months or years: "the lowest monthly total in nine months", "el
