@@ -50,7 +50,7 @@ def test_since_a_year_ranks_from_the_year_after_and_checks_that_year_was_deeper(
             "test": "second-lowest",
         }
     ]
-    assert "2009's change was deeper" in p.caveat
+    assert "2009's change was deeper" in p.caveat, p.caveat
 
 
 def test_a_rise_is_the_highest_change():

@@ -300,22 +300,36 @@ def test_the_whole_a_share_was_taken_of_is_not_the_groups_count():
     assert found["value"].test == "520,085"
 
 
+def test_a_record_since_a_year_ranks_from_the_year_after_it():
+    # "the fewest since 1970" says FY1970 had fewer: ranked from FY1971, and a second check
+    # that FY1970 comes first with it (the annual table begins in FY1960)
+    (rank,) = proposals("Border Patrol apprehensions in fiscal year 2023 were the fewest since 1970.")
+    assert (rank.metric, rank.test, rank.params["since"]) == ("rank_in_series", "the lowest", "FY1971")
+    assert rank.also == [
+        {"metric": "rank_in_series", "params": {**rank.params, "since": "FY1970"}, "test": "second-lowest"}
+    ]
+    assert "fiscal year 1970 was lower" in rank.caveat
+    # a month: which month of 2000 is not said, so from January 2001, with a note and no second check
+    (rank,) = proposals("Border Patrol apprehensions in December 2023 were the highest since 2000.")
+    assert (rank.test, rank.params["since"], rank.also) == ("the highest", "2001-01", [])
+    assert "a month of 2000 was higher" in rank.caveat
+
+
 @pytest.mark.parametrize(
-    ("text", "test"),
+    "text",
     [
-        (
-            "Border Patrol apprehensions in December 2023 were the highest since 2000.",
-            "the highest since 2000",
-        ),
-        (
-            "Border Patrol apprehensions in fiscal year 2023 were the fewest since 1970.",
-            "the lowest since 1970",
-        ),
+        # hedged: where the series begins, not a year that was lower
+        "Border Patrol apprehensions in March 2024 were the lowest since at least fiscal year 2000.",
+        # the table's first year: nothing before it in the data to have been lower
+        "Border Patrol apprehensions in March 2024 were the lowest since 1999.",
+        # a year holding the period: the months since it began
+        "Border Patrol apprehensions in March 2024 were the lowest since 2024.",
     ],
 )
-def test_a_record_since_a_year_is_a_rank_over_the_years_since(text, test):
+def test_a_hedged_or_inner_since_starts_the_ranking_there(text):
     (rank,) = proposals(text)
-    assert (rank.metric, rank.test) == ("rank_in_series", test)
+    assert rank.also == [] and "Since" not in rank.caveat
+    assert rank.test.startswith("the lowest")
 
 
 @pytest.mark.parametrize(

@@ -306,6 +306,20 @@ def first_month(table: str, root: Path | None = None) -> str | None:
 
 
 @cache
+def first_year(table: str, root: Path | None = None) -> int | None:
+    """The first calendar year a processed table holds (by its month, year or fiscal year
+    column: a fiscal year's first months are the calendar year before), None if it has none."""
+    found = _distinct(table, ["month", "year", "fiscal_year"], root)
+    if found["month"]:
+        return int(min(found["month"])[:4])
+    if found["year"]:
+        return min(int(y) for y in found["year"])
+    if found["fiscal_year"]:
+        return min(int(y) for y in found["fiscal_year"]) - 1
+    return None
+
+
+@cache
 def vocabulary(root: Path | None = None) -> Vocabulary:
     """The names the data hold, read once per process from the processed tables."""
     crossings = _distinct("crossings_us_mexico", ["port"], root)

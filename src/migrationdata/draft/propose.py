@@ -63,6 +63,7 @@ from migrationdata.draft.superlatives import (
     rank_windows,
     ranks_changes,
     ranks_places,
+    since_after,
     span_records,
 )
 from migrationdata.draft.trade_rules import trade_rules
@@ -690,6 +691,19 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         notes = (
             [] if main else [f"No period named: read as the latest complete {freq.replace('_', ' ')} then."]
         )
+        test, also = fig.test, []
+        if window is None and not beaten and not then:
+            # "the lowest since 1970": from FY1971, and FY1970 lower still
+            said = re.fullmatch(r"the (lowest|highest)(?: since ((?:19|20)\d\d))?", fig.test)
+            if said is not None:
+                if said.group(2):
+                    params["since"] = said.group(2)
+                also, note = since_after(ctx, params, spec, freq, said.group(1), "rank_in_series")
+                if note:
+                    test = f"the {said.group(1)}"
+                    notes.append(note)
+                elif said.group(2):
+                    params.pop("since")  # the test keeps its own "since"
         if fig.rule:
             notes.append(fig.rule)
         if history:
@@ -698,8 +712,8 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             notes.append(span_note)
         if carried_window and not ctx.series_carried:
             notes.append(f"{period_words(spec)}: the period of the sentence before.")
-        return ctx.proposal(
-            "claim", spans, metric="rank_in_series", params=params, test=fig.test, caveat=" ".join(notes),
+        proposal = ctx.proposal(
+            "claim", spans, metric="rank_in_series", params=params, test=test, caveat=" ".join(notes),
             on_pass=CAVEAT if history else "",
             claim=f"{base['series']}: {period_words(spec)} {_rank_words(fig.test)} "
             + (
@@ -709,6 +723,8 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             ),
             period=spec, **base,
         )  # fmt: skip
+        proposal.also = also
+        return proposal
 
     based = _base_of(ctx, fig) if fig.kind in ("multiple", "change") else None
     if based is not None:

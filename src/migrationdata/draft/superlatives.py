@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from migrationdata.draft import numbers, periods
+from migrationdata.draft import entities, numbers, periods
 from migrationdata.draft.context import (
     CAVEAT,
     Context,
@@ -128,24 +128,12 @@ def change_rank(
             spans.append((end - len(gap.lstrip()), end))
         when = f"in {n} {unit}s"
     elif since is not None:
-        year = int(since.group(1))
-        named = {"year": str(year), "fiscal_year": f"FY{year}", "month": str(year)}[freq]
-        after = {"year": str(year + 1), "fiscal_year": f"FY{year + 1}", "month": f"{year + 1}-01"}[freq]
-        params.update(since=after, through=month_before(ctx.published))
-        if freq == "month":
-            notes.append(
-                f"'Since {year}' read as from January {year + 1}: the story says a month of {year} "
-                "changed as much; check which."
-            )
-        else:
-            also.append(
-                {"metric": "change_rank", "params": {**params, "since": named}, "test": f"second-{side}"}
-            )
-            notes.append(
-                f"'Since {year}' says {period_words(named)}'s change was {'deeper' if falls else 'larger'}: "
-                f"ranked from the {unit} after it, and (second check) with it."
-            )
-        when = f"since {year}"
+        params.update(since=since.group(1), through=month_before(ctx.published))
+        also, note = since_after(
+            ctx, params, spec, freq, side, "change_rank", "change", "deeper" if falls else "larger"
+        )
+        notes += [note] if note else []
+        when = f"since {since.group(1)}"
     else:
         params["through"] = month_before(ctx.published)
         when = "on record"
@@ -165,6 +153,53 @@ def change_rank(
     )  # fmt: skip
     proposal.also = also
     return proposal
+
+
+#: "since at least fiscal year 2000", "since records began in 2010": the series' start, not a
+#: year that was lower
+HEDGED_SINCE = {
+    "en": r"\bsince at least\b|\brecords? (?:began|begin|start)|\bsince (?:the )?(?:data|records|series) (?:began|start)",
+    "es": r"\bdesde (?:al|por lo) menos\b|\bdesde que (?:hay|existen|se tienen|inici[oa]n?) (?:los )?(?:registros?|datos)"
+    r"|\bdesde el inicio de (?:los )?registros?",
+}
+
+
+def since_after(
+    ctx: Context, params: dict, spec: str, freq: str, side: str, metric: str, what: str = "", more: str = ""
+) -> tuple[list[dict], str]:
+    """A record "since 1970" says 1970 was at least as low (or high): the ranking in ``params``
+    starts the period after it, and a second check (returned, for ``also``) ranks 1970 in, where
+    the period ranked must come second. Left as it is when the story hedges ("since at least
+    fiscal year 2000": where the series begins), when the year named holds the period ("the
+    lowest since 2024" of a month of 2024) or begins the table (it cannot have been lower in the
+    data), or for a rank that is not a record. For months the
+    year's month is unknown: from January of the year after, with a note. Returns (also, note)."""
+    named = str(params.get("since") or "")
+    year = re.fullmatch(r"(?:FY)?(\d{4})", named)
+    if (
+        year is None
+        or side not in ("lowest", "highest")
+        or re.search(HEDGED_SINCE[ctx.lang], fold(ctx.sentence.text), re.I)
+        or int(year.group(1)) >= int(re.sub(r"\D", "", spec)[:4])
+        or int(year.group(1)) <= (entities.first_year(params["table"]) or 0)
+    ):
+        return [], ""
+    y = int(year.group(1))
+    more = more or {"lowest": "lower", "highest": "higher"}[side]
+    subject = f"{what} " if what else ""
+    if freq == "month":
+        params["since"] = f"{y + 1}-01"
+        return [], (
+            f"'Since {y}' says a month of {y} {f'had a {more} {what}' if what else f'was {more}'}: ranked from "
+            f"January {y + 1}; check which month the story means."
+        )
+    named = f"FY{y}" if freq == "fiscal_year" else str(y)
+    params["since"] = f"FY{y + 1}" if freq == "fiscal_year" else str(y + 1)
+    check = {"metric": metric, "params": {**params, "since": named}, "test": f"second-{side}"}
+    return [check], (
+        f"'Since {y}' says {period_words(named)}'s {subject}was {more}: ranked from the "
+        f"{freq.replace('_', ' ')} after it, and (second check) with it."
+    ).replace("'s was", " was")
 
 
 def _years_back(spec: str, n: int) -> str:
