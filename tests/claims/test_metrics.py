@@ -434,6 +434,28 @@ def test_change_words_a_difference_in_dollars():
     assert "(0.99×, -1,369)" in run("change", trucks, "down 1%").display
 
 
+def test_value_per_column_is_an_average_per_item():
+    # December 2025: $5,384,222,296 over 13,376,445 transfers = $402.52 a transfer (the story's
+    # $408 was Banxico's first figure); December 2024: $5,258,990,736 / 14,099,611 = $372.99
+    p = {"table": "remittances_monthly", "column": "inflows_usd", "per_column": "inflows_transfers"}
+    dec = run("value", {**p, "period": "2025-12"}, "$408")
+    assert dec.verdict == "not-supported"
+    assert dec.figure.value == pytest.approx(5_384_222_296 / 13_376_445)
+    assert dec.display.startswith("$403 per inflows_transfers in remittances_monthly — inflows_usd")
+    assert run("value", {**p, "period": "2024-12"}, "$373").verdict == "supported"
+    # a year: its dollars over its transfers, not the mean of twelve monthly averages
+    year = run("value", {**p, "period": "2025"}, "about $394")
+    assert year.verdict == "supported" and year.figure.value == pytest.approx(62_471_698_979 / 158_609_803)
+    es = render(dec.figure.words, "es")
+    assert es.startswith("403 dólares por envíos de remesas recibidos en México")
+    # per_column divides a sum: with per or agg it is a ledger fault, named
+    assert run("value", {**p, "period": "2025", "agg": "max"}, "$400").verdict == "error"
+    assert (
+        "no column 'transfers'"
+        in run("value", {**p, "per_column": "transfers", "period": "2025"}, "$400").note
+    )
+
+
 REMITTANCES_2025 = {"table": "remittances_monthly", "column": "inflows_usd", "freq": "year", "period": "2025"}
 
 

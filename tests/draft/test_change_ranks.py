@@ -1,6 +1,6 @@
 """A superlative of a change ("the biggest annual decline in 16 years", "the biggest fall since
 2009", "la mayor caída anual desde 2009") proposed as change_rank, checked by the engine on
-Banxico's series; an average per transfer left to the editor, never read as a total."""
+Banxico's series; an average per transfer as dollars over transfers, never read as a total."""
 
 from __future__ import annotations
 
@@ -65,17 +65,27 @@ def test_a_group_s_rise_or_the_smallest_change_stays_with_the_editor():
 
 
 @pytest.mark.parametrize(
-    ("text", "lang", "words"),
+    ("text", "lang", "period", "test"),
     [
-        ("The average remittance sent in December 2025 was $408 per transfer.", "en", "$408"),
-        ("That was more than the $375 average recorded in December 2024 for remittances.", "en", "$375"),
-        ("La remesa promedio de diciembre de 2025 fue de 402 dólares.", "es", "402 dólares"),
+        ("The average remittance sent in December 2025 was $408 per transfer.", "en", "2025-12", "$408"),
+        ("That was more than the $375 average recorded in December 2024 for remittances.", "en", "2024-12", "$375"),
+        ("La remesa promedio de diciembre de 2025 fue de 402 dólares.", "es", "2025-12", "$402"),
     ],
-)
-def test_an_average_per_transfer_is_not_a_total(text, lang, words):
-    found = proposals(text, lang)
-    assert [p.kind for p in found] == ["unmapped"]
-    assert found[0].reason.startswith(f"An average per transfer ('{words}')")
+)  # fmt: skip
+def test_an_average_remittance_is_dollars_over_transfers(text, lang, period, test):
+    (p,) = proposals(text, lang)
+    assert (p.kind, p.metric, p.test) == ("claim", "value", test)
+    assert p.params == {
+        "table": "remittances_monthly",
+        "column": "inflows_usd",
+        "period": period,
+        "per_column": "inflows_transfers",
+    }
+
+
+def test_an_average_per_item_with_no_count_of_items_is_not_a_total():
+    (p,) = proposals("US-Mexico trade averaged $1.2 million per shipment in 2023.")
+    assert p.kind == "unmapped" and p.reason.startswith("An average per item ('$1.2 million')")
 
 
 def test_a_total_beside_an_average_is_still_a_total():

@@ -546,6 +546,11 @@ class ValueParams(TableParams):
         False,
         description="for a month not yet published, use the latest month before it (flagged incomplete)",
     )
+    per_column: str | None = Field(
+        None,
+        description="divide the sum by this column's sum over the same rows: an average per item "
+        "(inflows_usd per inflows_transfers, the average remittance)",
+    )
 
 
 class ChangeParams(TableParams):
@@ -705,6 +710,20 @@ def _total(sl: Slice, column: str, agg: str = "sum", per: str | None = None) -> 
     return v
 
 
+def _per_item(sl: Slice, p: ValueParams) -> float:
+    """The period's sum of ``p.column`` over its sum of ``p.per_column``, over the rows holding
+    both: the average remittance is the dollars received over the transfers that brought them."""
+    if p.per or p.agg != "sum":
+        raise MetricError("per_column divides the period's sum by another column's: leave per and agg out")
+    if p.per_column not in sl.rows.columns:
+        raise MetricError(f"{p.table} has no column {p.per_column!r}")
+    both = sl.rows[[p.column, p.per_column]].dropna()
+    items = float(both[p.per_column].sum())
+    if items == 0:
+        raise NotCheckable(f"no {p.per_column} in {p.table} for {sl.period.label}: nothing to divide by")
+    return float(both[p.column].sum()) / items
+
+
 def _unit(column: str) -> str:
     return "usd" if column.endswith("_usd") else "count"
 
@@ -740,13 +759,19 @@ def _signed_money(v: float, unit: str) -> str:
 def value(reader: Reader, p: ValueParams) -> Figure:
     period = parse_period(p.period)
     sl = take(reader, p.table, p.column, p.where, p.exclude, period, latest=p.latest)
-    v = _total(sl, p.column, p.agg, p.per)
     unit = _unit(p.column)
+    if p.per_column:
+        v = _per_item(sl, p)
+        per = f" per {_label(p.table, p.per_column, {})}"
+        per_words: Phrase | None = Phrase("metrics.per.column", column=Label(p.table, p.per_column, {}))
+    else:
+        v = _total(sl, p.column, p.agg, p.per)
+        per = {"day": " a day", "month": " a month", None: ""}[p.per]
+        per_words = _per_words(p.per)
     step = "month" if sl.time == "month" else "year"
     how = {"sum": "", "mean": f"average per {step}, ", "max": f"highest {step}, ", "min": f"lowest {step}, "}[
         p.agg
     ]
-    per = {"day": " a day", "month": " a month", None: ""}[p.per]
     text = f"{_money(v, unit)}{per} — {how}{_label(p.table, p.column, p.where, p.exclude)}, {sl.period.label}"
     note = None
     if p.latest and sl.period.start != period.start:
@@ -758,7 +783,7 @@ def value(reader: Reader, p: ValueParams) -> Figure:
     words = Phrase(
         "metrics.value",
         amount=Num(v, "money", unit=unit),
-        per=_per_words(p.per),
+        per=per_words,
         how=Phrase(f"metrics.how.{p.agg}_{step}") if p.agg != "sum" else None,
         label=Label(p.table, p.column, p.where, p.exclude),
         period=When("period", sl.period),
@@ -767,7 +792,11 @@ def value(reader: Reader, p: ValueParams) -> Figure:
     fallback = p.latest and sl.period.start != period.start
     # a plain sum of counts only grows as the period's missing months come in
     monotone = (
-        p.agg == "sum" and p.per is None and not fallback and bool((sl.rows[p.column].dropna() >= 0).all())
+        p.agg == "sum"
+        and p.per is None
+        and not p.per_column
+        and not fallback
+        and bool((sl.rows[p.column].dropna() >= 0).all())
     )
     return Figure(
         v,

@@ -166,10 +166,12 @@ PER_ITEM = {
     ),
 }
 PER_ITEM_REASON = (
-    "An average per transfer ({words!r}), not a total: the tables hold totals and counts (for "
-    "remittances, inflows_usd and inflows_transfers), and no metric divides one by the other. Check "
-    "it by hand from the two columns if the story rests on it."
+    "An average per item ({words!r}), not a total, in a series with no count of items to divide by "
+    "(value's per_column divides remittances' dollars by their transfers); check it by hand if the "
+    "story rests on it."
 )
+#: the count of items a dollar column is divided by for an average per item
+PER_ITEM_COLUMN = {"inflows_usd": "inflows_transfers", "outflows_usd": "outflows_transfers"}
 DAILY_PEAK_REASON = (
     "A daily peak ({words!r}): the tables give monthly totals, so no single day can be checked. What "
     "they can give is the month's daily average (metric value with per: day), which a peak should be "
@@ -533,13 +535,16 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
     peak = _daily_peak(ctx, fig) if daily and fig.kind in ("count", "change", "multiple", "vague") else None
     if peak:
         return unmapped(ctx, fig, DAILY_PEAK_REASON.format(words=peak))
+    per_item = None
     if fig.kind in ("money", "count"):
         folded = fold(ctx.sentence.text)
         after, before = PER_ITEM[ctx.lang]
         if re.match(after, folded[fig.end :], re.I) or re.search(
             before, folded[max(0, fig.start - 80) : fig.start], re.I
         ):
-            return unmapped(ctx, fig, PER_ITEM_REASON.format(words=fig.text))
+            per_item = PER_ITEM_COLUMN.get(series.column) if fig.kind == "money" else None
+            if per_item is None:
+                return unmapped(ctx, fig, PER_ITEM_REASON.format(words=fig.text))
     # a count before a change is not in the period the change is measured from: "con 222 mil
     # 994, un 131,8% más que en 2022" is the later year's
     bases = (
@@ -899,7 +904,7 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             spans.append((group_of.start, group_of.end))
             caveat = " ".join(c for c in (caveat, group_caveat(series, group_of.key, ctx.vocab)) if c)
             group_listed = (gp["table"], gp["column"], gp["by"], value)
-    if not group_listed and not listed and not latest and not daily:
+    if not group_listed and not listed and not latest and not daily and not per_item:
         run = month_run(ctx, fig, series, spec, spans, caveat)
         if run is not None:
             return run
@@ -907,11 +912,18 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         params["latest"] = True
     if daily:
         params["per"] = "day"
+    said = fig.test
+    if per_item:
+        params["per_column"] = per_item
+        said = f"{fig.test} per transfer on average"
+        caveat = " ".join(
+            c for c in (caveat, f"An average per transfer: {params['column']} over {per_item}.") if c
+        )
     exact = fig.kind == "count" and not fig.qualifier and not daily
     proposal = ctx.proposal(
         "claim", spans, metric="value", params=params, test=fig.test, caveat=caveat, period=spec,
         printed=fig.value if exact else None,
-        claim=f"{base['series']}, {period_words(spec)}: {fig.test}.", **base,
+        claim=f"{base['series']}, {period_words(spec)}: {said}.", **base,
     )  # fmt: skip
     proposal.group = group_listed
     return proposal
