@@ -320,8 +320,8 @@ def test_a_record_since_a_year_ranks_from_the_year_after_it():
     [
         # hedged: where the series begins, not a year that was lower
         "Border Patrol apprehensions in March 2024 were the lowest since at least fiscal year 2000.",
-        # the table's first year: nothing before it in the data to have been lower
-        "Border Patrol apprehensions in March 2024 were the lowest since 1999.",
+        # a year before the table's months (October 1999): the data cannot say it was lower
+        "Border Patrol apprehensions in March 2024 were the lowest since 1998.",
         # a year holding the period: the months since it began
         "Border Patrol apprehensions in March 2024 were the lowest since 2024.",
     ],

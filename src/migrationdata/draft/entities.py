@@ -47,7 +47,11 @@ class Series:
         for f, table, column in self.record_by_freq:
             if f == freq:
                 return table, column
-        return self.record_table or self.table, self.record_column or self.column
+        table, column = self.record_table or self.table, self.record_column or self.column
+        if freq == "month" and first_month(table) is None:
+            # a yearly record table (the Darién's from 2010) holds no months to rank
+            return self.table, self.column
+        return table, column
 
     def history_caveat(self, freq: str) -> str:
         """Why a record at this frequency can only be checked since the table began ("" when
@@ -507,6 +511,13 @@ INSTITUTION = {
     r"(?:\s*\([A-Z]{2,6}\))?\s*$",  # with its acronym: "Instituto Nacional de Migración (INM) de Honduras"
 }
 
+#: ...or after it, in English's possessive: "figures from Panama's National Migration Service"
+INSTITUTION_AFTER = {
+    "en": r"^['’]s\s+(?:[^\W\d]+\s+){0,3}(?:government|ministry|minister|president|authorities|service|"
+    r"institute|agency|office|embassy|police|army|coast guard)\b",
+    "es": r"(?!)",
+}
+
 
 #: where a clause opens: the sentence's start, or after a comma, semicolon or colon
 SUBJECT_START = r"(?:^|(?<=[,;:])\s+)"
@@ -553,7 +564,9 @@ def _nationalities(sentence: str, lang: str, vocab: Vocabulary) -> list[Mention]
             if code in ("MEX", "USA") or m.start("n") in seen:
                 continue
             seen.add(m.start("n"))
-            if re.search(INSTITUTION[lang], fold(sentence[: m.start()]), re.IGNORECASE):
+            if re.search(INSTITUTION[lang], fold(sentence[: m.start()]), re.IGNORECASE) or re.match(
+                INSTITUTION_AFTER[lang], sentence[m.end("n") :], re.IGNORECASE
+            ):
                 continue  # "Servicio Nacional de Migración de Panamá": a publisher, not a people
             out.append(
                 Mention("nationality", code, sentence[m.start("n") : m.end("n")], m.start("n"), m.end("n"))

@@ -138,7 +138,8 @@ def _rules(lang: str):
             ),
             (
                 "since",
-                r"\bdesde\s+(?:(?:al menos|por lo menos)\s+)?(?:el\s+)?(?:(?P<fy>año fiscal|AF)\s+)?"
+                r"\bdesde\s+(?:(?:al menos|por lo menos)\s+)?(?:(?:el|la|los|las)\s+(?:[\w-]+\s+){1,6}?en\s+)?"
+                r"(?:el\s+)?(?:(?P<fy>año fiscal|AF)\s+)?"
                 r"(?P<y>(?:19|20)\d\d)\b",
             ),
             (
@@ -206,7 +207,9 @@ def _rules(lang: str):
         # "since 2000", "since at least fiscal year 2000", "since FY2000"
         (
             "since",
-            r"\bsince\s+(?:at\s+least\s+)?(?:(?P<fy>fiscal(?:\s+year)?|FY)\s?)?(?P<y>(?:19|20)\d\d)\b",
+            # "since the COVID-19 border closures in 2020": an event, dated
+            r"\bsince\s+(?:at\s+least\s+)?(?:the\s+(?:[\w-]+\s+){1,5}?(?:in|of)\s+)?"
+            r"(?:(?P<fy>fiscal(?:\s+year)?|FY)\s?)?(?P<y>(?:19|20)\d\d)\b",
         ),
         (
             "weekday",

@@ -170,6 +170,15 @@ PER_ITEM_REASON = (
     "(value's per_column divides remittances' dollars by their transfers); check it by hand if the "
     "story rests on it."
 )
+#: "the monthly average of 155,000 over the past four years": a mean over a span said loosely
+AVERAGE_OF = {
+    "en": r"\b(?:(?:monthly|yearly|annual)\s+)?average\s+of\s*$",
+    "es": r"\bpromedio\s+(?:mensual\s+|anual\s+)?de\s*$",
+}
+AVERAGE_REASON = (
+    "An average ({words!r}) over months or years the sentence gives loosely: map it by hand with value "
+    "and agg: mean over the months meant (the average of their monthly totals)."
+)
 #: the count of items a dollar column is divided by for an average per item
 PER_ITEM_COLUMN = {"inflows_usd": "inflows_transfers", "outflows_usd": "outflows_transfers"}
 DAILY_PEAK_REASON = (
@@ -535,6 +544,12 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
     peak = _daily_peak(ctx, fig) if daily and fig.kind in ("count", "change", "multiple", "vague") else None
     if peak:
         return unmapped(ctx, fig, DAILY_PEAK_REASON.format(words=peak))
+    if (
+        fig.kind in ("money", "count")
+        and not daily
+        and re.search(AVERAGE_OF[ctx.lang], fold(ctx.sentence.text[max(0, fig.start - 40) : fig.start]), re.I)
+    ):
+        return unmapped(ctx, fig, AVERAGE_REASON.format(words=fig.text))
     per_item = None
     if fig.kind in ("money", "count"):
         folded = fold(ctx.sentence.text)
@@ -673,6 +688,7 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         since = next((p for p in ctx.periods if p.kind == "since"), None)
         if since is not None:
             params["since"] = since.spec
+            spans.append((since.start, since.end))
         # the record as the story could know it: periods up to the one it beat, or up to the
         # month before it ran (later data are another story); "a record at the time", "then a
         # record": up to the period itself

@@ -147,7 +147,7 @@ def change_rank(
         )
     proposal = ctx.proposal(
         "claim", spans, metric="change_rank", params=params, test=f"the {side}", caveat=" ".join(notes),
-        on_pass=CAVEAT if when == "on record" and notes else "",
+        on_pass=CAVEAT if any(n.startswith("'On record'") for n in notes) else "",
         claim=f"{base['series']}: {period_words(spec)} against a year earlier, {what} {when}.",
         period=spec, **base,
     )  # fmt: skip
@@ -171,8 +171,8 @@ def since_after(
     starts the period after it, and a second check (returned, for ``also``) ranks 1970 in, where
     the period ranked must come second. Left as it is when the story hedges ("since at least
     fiscal year 2000": where the series begins), when the year named holds the period ("the
-    lowest since 2024" of a month of 2024) or begins the table (it cannot have been lower in the
-    data), or for a rank that is not a record. For months the
+    lowest since 2024" of a month of 2024) or comes before the table (the data cannot say it was
+    lower: the ranking starts where they do), or for a rank that is not a record. For months the
     year's month is unknown: from January of the year after, with a note. Returns (also, note)."""
     named = str(params.get("since") or "")
     year = re.fullmatch(r"(?:FY)?(\d{4})", named)
@@ -181,7 +181,7 @@ def since_after(
         or side not in ("lowest", "highest")
         or re.search(HEDGED_SINCE[ctx.lang], fold(ctx.sentence.text), re.I)
         or int(year.group(1)) >= int(re.sub(r"\D", "", spec)[:4])
-        or int(year.group(1)) <= (entities.first_year(params["table"]) or 0)
+        or int(year.group(1)) < (entities.first_year(params["table"]) or 0)
     ):
         return [], ""
     y = int(year.group(1))
