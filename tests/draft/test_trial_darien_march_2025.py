@@ -67,3 +67,20 @@ def test_a_monthly_average_over_years_said_loosely_is_left_to_the_editor():
         ("value", "7,180"),
         ("rank_in_series", "the lowest"),
     ]
+
+
+def test_the_same_month_last_year_repeats_the_month_the_sentence_before_named():
+    march = periods.find("Only 194 migrants crossed the Darién in March 2025.", PUBLISHED)[0]
+    text = (
+        "This marks a 99% decrease compared to the same month last year, when nearly 37,000 people "
+        "crossed the Darién."
+    )
+    found = propose(Sentence(1, 1, text, 0, len(text)), PUBLISHED, "en", carry=march)
+    assert [
+        (p.metric, p.params.get("from"), p.params.get("to"), p.params.get("period"), p.test) for p in found
+    ] == [
+        ("change", "2024-03", "2025-03", None, "down 99%"),
+        ("value", None, None, "2024-03", "nearly 37,000"),
+    ]
+    # without a month before it, "the same month last year" has nothing to repeat
+    assert [p for p in periods.find(text, PUBLISHED) if "same month" in p.text] == []

@@ -230,8 +230,10 @@ _RULES = {
 }
 
 
-def find(sentence: str, published: date, lang: str = "en") -> list[Period]:
-    """Every period the sentence names, left to right, longer phrases first where they overlap."""
+def find(sentence: str, published: date, lang: str = "en", carry: Period | None = None) -> list[Period]:
+    """Every period the sentence names, left to right, longer phrases first where they overlap.
+    ``carry``: the period the sentence before spoke of, which "the same month last year" repeats
+    when this sentence names none before it."""
     found: list[Period] = []
     same: list[tuple[Period, int | None]] = []
     for kind, rx in _RULES[lang]:
@@ -247,7 +249,7 @@ def find(sentence: str, published: date, lang: str = "en") -> list[Period]:
             if period is not None:
                 found.append(period)
     for period, year in same:
-        _same_period(period, year, found)
+        _same_period(period, year, found, carry)
     for period in found:
         if re.search(MONTH_BEFORE[lang], period.text, re.IGNORECASE):
             _month_before(period, found)
@@ -275,14 +277,17 @@ def _month_before(period: Period, found: list[Period]) -> None:
     period.spec, period.kind = f"{before.year}-{before.month:02d}", "month"
 
 
-def _same_period(period: Period, year: int | None, found: list[Period]) -> None:
+def _same_period(period: Period, year: int | None, found: list[Period], carry: Period | None = None) -> None:
     """ "the same period of 2024", "el mismo periodo del año pasado": the months of the
-    sentence's period named before it, in that year (a year earlier when none is named)."""
+    sentence's period named before it (else of the sentence before's), in that year (a year
+    earlier when none is named)."""
     before = [
         p
         for p in found
         if p.end <= period.start and p.kind in ("month", "range") and p.spec and p is not period
     ]
+    if not before and carry is not None and carry.kind in ("month", "range") and carry.spec:
+        before = [carry]  # "This marks a 99% decrease compared to the same month last year"
     if not before:
         return  # no period to repeat: left out, the change says it has no base
     spec = before[-1].spec

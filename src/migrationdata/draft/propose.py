@@ -233,7 +233,7 @@ def propose(
     about Border Patrol), for the caveat."""
     vocab = vocab or entities.vocabulary()
     text = sentence.text
-    found_periods = periods.find(text, published, lang)
+    found_periods = periods.find(text, published, lang, carry)
     spotted = numbers.spot(text, lang)
     # "the fewest since 1970": the rank took its "since" into its test; that period is the
     # ranking's start, not a period of the sentence
