@@ -212,14 +212,14 @@ RANKS = {
         (CHANGE_SUPERLATIVE["es"], 1, "the highest"),
         (
             r"(?:cifra |nivel |máximo )?récord|sin precedentes|máximo histórico|nunca antes|"
-            r"(?:el|la|los|las)(?: (?!segund|tercer|cuart|quint)\w+){0,2} más alt[oa]s?(?: de (?:la|su) historia| registrad[oa])?|(?:el|la) mayor|(?:el grupo|la nacionalidad) más numeros[oa]|"
+            r"(?:el|la|los|las|su|sus)(?: (?!segund|tercer|cuart|quint)\w+){0,2} más alt[oa]s?(?: de (?:la|su) historia| registrad[oa])?|(?:el|la) mayor|(?:el grupo|la nacionalidad) más numeros[oa]|"
             r"(?:el|la) más numeros[oa]|(?:el|la|los|las)(?: \w+){0,2} más (?:mortífer[oa]|letal)(?:es|s)?|"
             r"(?:el |su )?(?:récord|máximo|pico) anterior",
             1,
             "the highest",
         ),
         (
-            r"(?:el|la|los|las)(?: (?!segund|tercer|cuart|quint)\w+){0,2} más baj[oa]s?(?: de (?:la|su) historia| registrad[oa])?|"
+            r"(?:el|la|los|las|su|sus)(?: (?!segund|tercer|cuart|quint)\w+){0,2} más baj[oa]s?(?: de (?:la|su) historia| registrad[oa])?|"
             r"mínimo histórico|(?:el|la) menor",
             -1,
             "the lowest",

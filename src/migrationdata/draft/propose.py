@@ -641,6 +641,10 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             spans.append((previous_period.start, previous_period.end))
         elif main is not None:
             spec = main.spec
+        elif window is not None and window[1] == "year" and entities.first_month(series.table):
+            # "cayó a su nivel más bajo en dos años", no period named: the latest month's level,
+            # among the months of those years
+            spec = latest_complete("month", ctx.published)
         else:
             spec = latest_complete(series.freq, ctx.published)
         spanned = ".." in spec

@@ -1,7 +1,9 @@
-"""From a trial on a story of April 2025 about the Darién's March (194 crossings, 99% fewer than a
-year earlier, "the lowest numbers since the COVID-19 border closures in 2020"): the possessive
-publisher, a dated event as the start of a record, and the Darién's months ranked on its
-monthly table (its yearly table, from 2010, holds no months)."""
+"""From trials on stories about the Darién (April 2025: March's 194 crossings, 99% fewer than a
+year earlier, "the lowest numbers since the COVID-19 border closures in 2020"; September 2024,
+in Spanish: "su nivel más bajo en dos años"): the possessive publisher, a dated event as the
+start of a record, the Darién's months ranked on its monthly table (its yearly table, from
+2010, holds no months), "the same month last year" after a month named the sentence before,
+and a record in N years with no period named."""
 
 from __future__ import annotations
 
@@ -84,3 +86,20 @@ def test_the_same_month_last_year_repeats_the_month_the_sentence_before_named():
     ]
     # without a month before it, "the same month last year" has nothing to repeat
     assert [p for p in periods.find(text, PUBLISHED) if "same month" in p.text] == []
+
+
+def test_its_lowest_level_in_two_years_with_no_period_is_the_latest_month():
+    # Reuters' Spanish wire of September 2024: "cayó a su nivel más bajo en dos años", the month
+    # named only in the next paragraph: August 2024 (16,603), the lowest of the 24 months from
+    # September 2022
+    text = (
+        "El número de migrantes que cruzan la selva del Darién cayó a su nivel más bajo en dos años "
+        "después de que Panamá impusiera controles más estrictos."
+    )
+    (p,) = propose(Sentence(1, 0, text, 0, len(text)), date(2024, 9, 5), "es")
+    assert (p.metric, p.test) == ("rank_in_series", "the lowest")
+    assert p.params == {
+        "table": "darien_monthly", "column": "migrants", "freq": "month", "period": "2024-08",
+        "since": "2022-09", "through": "2024-08",
+    }  # fmt: skip
+    assert "No period named: read as the latest complete month then." in p.caveat
