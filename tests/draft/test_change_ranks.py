@@ -114,3 +114,36 @@ def test_the_engine_confirms_2025_the_deepest_fall_since_2009():
         assert p.evaluations["now"].verdict == "supported"
         assert "2025: -3.9% against 2024" in p.evaluations["now"].figure
         assert "the lowest change of 16 years from 2010 to 2025" in p.evaluations["now"].figure
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "params", "second"),
+    [
+        # "since" a few words after the superlative
+        (
+            "Remittances to Mexico fell 3.9% in 2025, the biggest fall in remittances since 2009.",
+            date(2026, 2, 3),
+            {**REM, "since": "2010", "through": "2026-01"},
+            "2009",
+        ),
+        # a month's change "in 16 years": among the months of those 16 years
+        (
+            "Remittances to Mexico plunged 16.2% in June 2025, the steepest monthly drop in 16 years.",
+            date(2025, 7, 3),
+            {**REM, "freq": "month", "period": "2025-06", "since": "2009-07", "through": "2025-06"},
+            None,
+        ),
+        (
+            "Remittances to Mexico plunged 16.2% in June 2025, the steepest drop in nine months.",
+            date(2025, 7, 3),
+            {**REM, "freq": "month", "period": "2025-06", "since": "2024-10", "through": "2025-06"},
+            None,
+        ),
+    ],
+)
+def test_where_the_ranking_of_changes_starts(text, published, params, second):
+    (p,) = [
+        p for p in propose(Sentence(1, 0, text, 0, len(text)), published, "en") if p.metric == "change_rank"
+    ]
+    assert p.params == params and p.test == "the lowest"
+    assert [a["params"]["since"] for a in p.also] == ([second] if second else [])

@@ -116,24 +116,38 @@ def change_rank(
     notes = []
     also: list[dict] = []
     window = ctx.windows.get(id(fig))
-    since = re.search(r"since (\d{4})$", fig.test)
+    # "the biggest fall since 2009", or "the biggest fall in remittances since 2009"
+    said = re.search(r"since (\d{4})$", fig.test)
+    elsewhere = next((p for p in ctx.periods if p.kind == "since"), None)
+    since = said.group(1) if said else (re.sub(r"\D", "", elsewhere.spec)[:4] if elsewhere else None)
     unit = freq.replace("_", " ")
-    if window is not None and window[1] == ("month" if freq == "month" else "year"):
-        # "the biggest decline in 16 years": among the 16 periods ending with it
-        n, _, _, end = window
-        first = periods.shift_months(spec, -(n - 1)) if freq == "month" else _years_back(spec, n - 1)
+    if window is not None:
+        # "the biggest decline in 16 years": among the 16 periods ending with it (a month: the
+        # months of those 16 years)
+        n, wunit, _, end = window
+        months = n if wunit == "month" else 12 * n
+        if freq == "month":
+            first = periods.shift_months(spec, -(months - 1))
+        else:
+            first = _years_back(spec, n - 1) if wunit == "year" else None
+        if first is None:
+            return unmapped(
+                ctx, fig, f"A rank of {unit}s' changes over {n} months ({words!r}): map it by hand."
+            )
         params.update(since=first, through=spec)
         gap = ctx.sentence.text[fig.end : end]
         if gap.strip():
             spans.append((end - len(gap.lstrip()), end))
-        when = f"in {n} {unit}s"
+        when = f"in {n} {wunit}s"
     elif since is not None:
-        params.update(since=since.group(1), through=month_before(ctx.published))
+        if elsewhere is not None and not said:
+            spans.append((elsewhere.start, elsewhere.end))
+        params.update(since=since, through=month_before(ctx.published))
         also, note = since_after(
             ctx, params, spec, freq, side, "change_rank", "change", "deeper" if falls else "larger"
         )
         notes += [note] if note else []
-        when = f"since {since.group(1)}"
+        when = f"since {since}"
     else:
         params["through"] = month_before(ctx.published)
         when = "on record"
