@@ -147,3 +147,11 @@ def test_where_the_ranking_of_changes_starts(text, published, params, second):
     ]
     assert p.params == params and p.test == "the lowest"
     assert [a["params"]["since"] for a in p.also] == ([second] if second else [])
+
+
+def test_the_draft_page_shows_the_second_check():
+    from migrationdata.draft.report import render
+
+    text = "Remittances to Mexico declined by 4.6% in 2025, marking the biggest fall since 2009."
+    page = render(draft_story(text, PUBLISHED, "en", evaluator=None))
+    assert "<dt>and</dt><dd>since: 2009, test second-lowest</dd>" in page

@@ -101,6 +101,15 @@ def _card(p: Proposal, ref: str, ident: str) -> dict:
         "metric": p.metric,
         "params": ", ".join(f"{k}: {v}" for k, v in p.params.items()),
         "test": p.test + (f" (tolerance {p.tolerance})" if p.tolerance else ""),
+        # a second check, by what it changes: "since: 2009, test second-lowest"
+        "also": [
+            ", ".join(
+                [f"{k}: {v}" for k, v in a["params"].items() if p.params.get(k) != v]
+                + ([f"metric {a['metric']}"] if a["metric"] != p.metric else [])
+                + [f"test {a['test']}"]
+            )
+            for a in p.also
+        ],
         "reason": p.reason,
         "caveat": p.caveat,
         "publication": show(evs.get("publication")),
