@@ -27,6 +27,7 @@ def test_the_vocabulary_of_the_spec_is_registered():
         "rank",
         "rank_in_series",
         "change_rank",
+        "change_months",
         "streak",
         "first_time",
         "closure",
@@ -454,6 +455,29 @@ def test_value_per_column_is_an_average_per_item():
         "no column 'transfers'"
         in run("value", {**p, "per_column": "transfers", "period": "2025"}, "$400").note
     )
+
+
+def test_change_months_counts_the_months_that_fell_or_rose():
+    # Banxico, each month of 2025 against the same month of 2024: January +2.5%, March +3.2% and
+    # December +2.4% rose; April to November fell (-11.6% ... -5.1%): eight running to November
+    r = {"table": "remittances_monthly", "column": "inflows_usd"}
+    run_ = run("change_months", {**r, "period": "2025-11", "direction": "fall", "consecutive": True}, "8")
+    assert run_.verdict == "supported" and run_.figure.extra["months"][0] == "2025-04"
+    assert run_.display.startswith("8 months running fell against the same month a year earlier, April 2025")
+    rose = run("change_months", {**r, "period": "2025", "direction": "rise"}, "3")
+    assert rose.verdict == "supported"
+    assert rose.figure.extra["months"] == ["2025-01", "2025-03", "2025-12"]
+    es = render(rose.figure.words, "es")
+    assert es.startswith("3 de 12 meses subieron frente al mismo mes del año anterior")
+    # on 21 January 2026 December was not out: two of eleven, which later months could change
+    early = run("change_months", {**r, "period": "2025", "direction": "rise"}, "3", date(2026, 1, 21))
+    assert early.verdict == "not-checkable" and early.figure.value == 2
+    # the month before instead: March 2025 against February
+    prev = run("change_months", {**r, "period": "2025-03", "direction": "rise", "against": "previous"}, "1")
+    assert prev.verdict == "supported"
+    # a yearly table has no months to count
+    assert run("change_months", {"table": "darien_annual", "column": "migrants", "period": "2023",
+                                 "direction": "fall"}, "1").verdict == "error"  # fmt: skip
 
 
 REMITTANCES_2025 = {"table": "remittances_monthly", "column": "inflows_usd", "freq": "year", "period": "2025"}

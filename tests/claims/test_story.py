@@ -56,7 +56,7 @@ def test_every_committed_story_loads():
             lambda c: c.update(metric="no_such_metric"),
             "darien-2023-half-million",
             "metric",
-            "unknown metric 'no_such_metric'; known metrics: change, change_rank, closure, closures_in_window",
+            "unknown metric 'no_such_metric'; known metrics: change, change_months, change_rank, closure",
         ),
         (
             lambda c: c["params"].update(colum="migrants"),

@@ -614,6 +614,22 @@ class ChangeRankParams(RankInSeriesParams):
     )
 
 
+class ChangeMonthsParams(TableParams):
+    period: PeriodText = Field(
+        description="the months counted (a year, fiscal year or range of months); with consecutive, "
+        "the run ends at its last month"
+    )
+    direction: Literal["fall", "rise"] = Field(description="count the months that fell, or rose")
+    against: Literal["year_before", "previous"] = Field(
+        "year_before", description="each month against the same month a year earlier, or the month before"
+    )
+    consecutive: bool = Field(
+        False,
+        description="count the run of such months ending with the period's last month, however far back "
+        "it goes ('the eighth straight month of declines')",
+    )
+
+
 class StreakParams(TableParams):
     by: str = Field(description="the grouping column")
     group: Scalar = Field(description="the group whose run of first places is counted")
@@ -1534,6 +1550,98 @@ def streak(reader: Reader, p: StreakParams) -> Figure:
         label=Label(p.table, p.column, p.where, p.exclude),
     )
     return Figure(count, text, "count", True, f"{valued['month'].max():%B %Y}", words=words)
+
+
+@metric(
+    "change_months",
+    ChangeMonthsParams,
+    "How many months fell (or rose) against the same month a year earlier (or the month before): "
+    "within a period ('growth in just three months of 2025'), or running up to its last month "
+    "('the eighth straight month of year-on-year declines').",
+    "count of months (int); `extra.months` lists them",
+    {
+        "metric": "change_months",
+        "params": {
+            "table": "remittances_monthly",
+            "column": "inflows_usd",
+            "period": "2025-11",
+            "direction": "fall",
+            "consecutive": True,
+        },
+        "test": "8",
+    },
+)
+def change_months(reader: Reader, p: ChangeMonthsParams) -> Figure:
+    if time_column(p.table) != "month":
+        raise MetricError("change_months counts months: give a monthly table")
+    period = parse_period(p.period)
+    sums, complete, _time, through = _series(reader, p, "month")
+    ok = {k for k in sums.index if complete.get(k, True)}
+    wanted = [pd.Timestamp(m) for m in period.months()]
+    present = [m for m in wanted if m in ok]
+    if not present or (p.consecutive and present[-1] != wanted[-1]):
+        raise NotCheckable(
+            f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
+            + (f"; it ends at {through}" if through else "")
+        )
+    step = 12 if p.against == "year_before" else 1
+
+    def moved(m: pd.Timestamp) -> bool | None:
+        base = m - pd.DateOffset(months=step)
+        if base not in ok:
+            return None
+        diff = float(sums[m] - sums[base])
+        return diff < 0 if p.direction == "fall" else diff > 0
+
+    if p.consecutive:
+        months, m = [], wanted[-1]
+        while m in ok and moved(m):
+            months.insert(0, m)
+            m = m - pd.DateOffset(months=1)
+        if moved(wanted[-1]) is None:
+            raise NotCheckable(f"{p.table} has no month to measure {wanted[-1]:%B %Y} against")
+        done = True
+    else:
+        flags = {m: moved(m) for m in present}
+        if any(v is None for v in flags.values()):
+            first = next(m for m, v in flags.items() if v is None)
+            raise NotCheckable(f"{p.table} has no month to measure {first:%B %Y} against")
+        months = [m for m, v in flags.items() if v]
+        done = len(present) == len(wanted)
+    count = len(months)
+    did = "fell" if p.direction == "fall" else "rose"
+    against = "the same month a year earlier" if p.against == "year_before" else "the month before"
+    label = _label(p.table, p.column, p.where, p.exclude)
+    listed = ", ".join(f"{m:%B %Y}" for m in months) or "none"
+    if p.consecutive:
+        span = f", {months[0]:%B %Y} to {months[-1]:%B %Y}" if months else ""
+        text = f"{count} month{'s' if count != 1 else ''} running {did} against {against}{span} — {label}"
+    else:
+        text = f"{count} of {len(present)} months {did} against {against} — {label}, {period.label}: {listed}"
+        if not done:
+            text += f" (the months published by {reader.as_of_label})"
+    words = Phrase(
+        "metrics.change_months_run" if p.consecutive else "metrics.change_months",
+        count=count,
+        total=len(present),
+        months_word=Phrase("metrics.units.streak_month" if count == 1 else "metrics.units.streak_months")
+        if p.consecutive
+        else None,
+        did=Phrase(f"metrics.did.{p.direction}"),
+        against=Phrase(f"metrics.against.{p.against}"),
+        span=Phrase("metrics.streak_span", first=When("month", months[0]), last=When("month", months[-1]))
+        if p.consecutive and months
+        else None,
+        label=Label(p.table, p.column, p.where, p.exclude),
+        period=When("period", period),
+        months=Seq([When("month", m) for m in months], "metrics.list_separator")
+        if months
+        else Phrase("metrics.none"),
+        note=None if done else Phrase("metrics.published_by", as_of=reader.as_of_words),
+    )
+    return Figure(
+        count, text, "count", done, through, extra={"months": [f"{m:%Y-%m}" for m in months]}, words=words
+    )
 
 
 @metric(

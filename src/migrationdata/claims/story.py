@@ -493,6 +493,7 @@ _FIGURE_TESTS = {
     "rank_in_series": {"rank", "threshold", "equals"},
     "change_rank": {"rank", "threshold", "equals"},
     "streak": {"threshold", "approx", "equals"},
+    "change_months": {"threshold", "approx", "equals"},
     "first_time": {"bool"},
     "closures_in_window": {"threshold", "approx", "equals"},
 }
