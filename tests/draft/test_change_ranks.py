@@ -155,3 +155,31 @@ def test_the_draft_page_shows_the_second_check():
     text = "Remittances to Mexico declined by 4.6% in 2025, marking the biggest fall since 2009."
     page = render(draft_story(text, PUBLISHED, "en", evaluator=None))
     assert "<dt>and</dt><dd>since: 2009, test second-lowest</dd>" in page
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "Remittances to Mexico reached $5.125 billion in November 2025, down 5.7% from a year "
+            "earlier, marking eight consecutive months of year-over-year declines.",
+            "en",
+        ),
+        ("November 2025 marked the eighth straight month of declining remittances to Mexico.", "en"),
+        (
+            "Las remesas a México sumaron 5,125 millones de dólares en noviembre de 2025, su octavo mes "
+            "consecutivo de caídas anuales.",
+            "es",
+        ),
+    ],
+)
+def test_a_run_of_falls_is_counted_back_from_its_month(text, lang):
+    found = propose(Sentence(1, 0, text, 0, len(text)), date(2026, 1, 5), lang)
+    (run,) = [p for p in found if p.metric == "change_months"]
+    assert run.params == {
+        "table": "remittances_monthly", "column": "inflows_usd", "period": "2025-11",
+        "direction": "fall", "consecutive": True,
+    }  # fmt: skip
+    assert run.test == "8"
+    # the number of the run is not a count of remittances
+    assert not [p for p in found if p.test == "8" and p.metric != "change_months"]

@@ -18,7 +18,7 @@ from migrationdata.draft.context import (
     unmapped,
 )
 from migrationdata.draft.entities import Series, fold
-from migrationdata.draft.numbers import ENGLISH_COUNT, ENGLISH_ORDINAL, Figure
+from migrationdata.draft.numbers import ENGLISH_COUNT, ENGLISH_ORDINAL, WORD_NUMBERS, Figure
 from migrationdata.draft.superlatives import TIME_RANK, fall_or_rise, ranks_changes, ranks_places
 
 #: months named bare, one after another, each with its own figures: "March (down 3.4%), May and
@@ -311,3 +311,56 @@ def month_run(ctx: Context, fig: Figure, series: Series, spec: str, spans, cavea
         topic=series.topic, series=series.label, key=series.key,
         claim=f"{series.label}: every month from {period_words(first)} to {period_words(spec)}, {fig.test}.",
     )  # fmt: skip
+
+
+#: "the eighth straight month of year-over-year declines", "eight consecutive months of
+#: declining remittances", "su octavo mes consecutivo de caídas anuales"
+CHANGE_RUN = {
+    "en": r"\b(?P<n>\w+)\s+(?:straight|consecutive)\s+months?\s+of\s+(?:(?:year-over-year|year-on-year|annual|yearly)\s+)?"
+    r"(?P<noun>declines?|falls?|drops?|decreases?|declining|falling|increases?|rises?|gains?|growth|rising|growing)\b",
+    "es": r"\b(?P<n>\w+)\s+mes(?:es)?\s+consecutivos?\s+(?:de|con)\s+(?P<noun>caidas?|bajas?|descensos?|"
+    r"disminuciones|aumentos?|alzas?|incrementos?|crecimiento)\b",
+}
+CHANGE_RUN_FALLS = r"^(?:declin|fall|drop|decreas|caida|baja|descenso|disminucion)"
+
+
+def change_run(ctx: Context, series: Series) -> list[Proposal]:
+    """ "November marked the eighth straight month of year-over-year declines": how many months
+    running, to the sentence's month, fell (or rose) against the same month a year earlier."""
+    text = fold(ctx.sentence.text)
+    m = re.search(CHANGE_RUN[ctx.lang], text, re.I)
+    if m is None or not series.available() or not entities_monthly(series):
+        return []
+    word = m.group("n").lower()
+    n = RUN_ORDINALS[ctx.lang].get(word) or WORD_NUMBERS[ctx.lang].get(word)
+    n = n or (int(word) if word.isdigit() else None)
+    month = next((p for p in ctx.periods if p.kind == "month" and re.fullmatch(r"\d{4}-\d\d", p.spec)), None)
+    month = month or (
+        ctx.carry if ctx.carry is not None and re.fullmatch(r"\d{4}-\d\d", ctx.carry.spec) else None
+    )
+    if not isinstance(n, int) or n < 2 or month is None:
+        return []
+    falls = bool(re.match(CHANGE_RUN_FALLS, m.group("noun"), re.I))
+    spec = month.spec
+    params = {
+        "table": series.table, "column": series.column, "period": spec,
+        "direction": "fall" if falls else "rise", "consecutive": True,
+    }  # fmt: skip
+    spans = [(m.start(), m.end())] + ([(month.start, month.end)] if month in ctx.periods else [])
+    what = "fell" if falls else "rose"
+    return [
+        ctx.proposal(
+            "claim", spans, metric="change_months", params=params, test=str(n), period=spec,
+            topic=series.topic, series=series.label, key=series.key,
+            caveat="Each month against the same month a year earlier; the run is counted back from "
+            f"{period_words(spec)} for as long as it lasts, so {n} means it began {n} months before.",
+            claim=f"{series.label}: {n} months running to {period_words(spec)} {what} against a year earlier.",
+        )
+    ]  # fmt: skip
+
+
+def entities_monthly(series: Series) -> bool:
+    """Whether the series' own table counts months (a run of months can be counted on it)."""
+    from migrationdata.draft.entities import first_month
+
+    return first_month(series.table) is not None

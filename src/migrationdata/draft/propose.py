@@ -53,7 +53,7 @@ from migrationdata.draft.context import (
 )
 from migrationdata.draft.entities import Mention, Series, Vocabulary, fold
 from migrationdata.draft.groups import change_group, nationality_of, region_of, remaining
-from migrationdata.draft.month_rules import growth_rate, month_list, month_run
+from migrationdata.draft.month_rules import change_run, growth_rate, month_list, month_run
 from migrationdata.draft.numbers import Figure
 from migrationdata.draft.periods import Period
 from migrationdata.draft.sentences import Sentence
@@ -268,6 +268,12 @@ def propose(
         listed_out, used = month_list(ctx, series)
         out += listed_out
         figures = [f for f in figures if id(f) not in used]
+        # "the eighth straight month of year-over-year declines": a run of falls to its month
+        runs = change_run(ctx, series)
+        out += runs
+        if runs:
+            within = runs[0].spans[0]
+            figures = [f for f in figures if not (within[0] <= f.start and f.end <= within[1])]
     if series is not None and series.key == "trade":
         # other partners' figures, and Mexico's rank among all partners: not in the kit's table
         traded_out, used = trade_rules(ctx, figures)
