@@ -1285,6 +1285,37 @@ def _ranked_units(span: tuple[int, ...] | None, freq: str) -> tuple[str, Phrase]
     return unit, Phrase(f"metrics.units.{freq}")
 
 
+#: where a ranked period stands, in the English sentence: among levels, or among changes
+_PLACE_EN = {
+    "series": ("the highest of {n} {unit} from {between}", "the lowest of {n} {unit} from {between}",
+               "rank {r} of {n} {unit} from {between} ({low} from the bottom)"),
+    "changes": ("the highest change of {n} {unit} from {between}", "the lowest change of {n} {unit} from {between}",
+                "rank {r} of the changes of {n} {unit} from {between} ({low} from the bottom)"),
+}  # fmt: skip
+
+
+def _place(ranked: pd.Series, v: float, span: tuple[int, ...] | None, freq: str, kind: str) -> tuple:
+    """Where ``v`` stands among ``ranked`` (periods by key): its rank from the top and from the
+    bottom, how many, the top and bottom keys, and that place in the English sentence and as
+    words (``metrics.<kind>.highest`` / ``lowest`` / ``rank``)."""
+    r = int((ranked > v).sum()) + 1
+    low = int((ranked < v).sum()) + 1
+    n = len(ranked)
+    first, last = ranked.index[0], ranked.index[-1]
+    unit, units = _ranked_units(span, freq)
+    high_en, low_en, rank_en = _PLACE_EN[kind]
+    between = f"{_key_label(first, freq)} to {_key_label(last, freq)}"
+    ends = dict(count=n, units=units, first=When("key", first, freq), last=When("key", last, freq))
+    if r == 1:
+        text, place = high_en, Phrase(f"metrics.{kind}.highest", **ends)
+    elif low == 1:
+        text, place = low_en, Phrase(f"metrics.{kind}.lowest", **ends)
+    else:
+        text, place = rank_en, Phrase(f"metrics.{kind}.rank", rank=r, from_bottom=low, **ends)
+    where = text.format(n=n, unit=unit, between=between, r=r, low=low)
+    return r, low, n, ranked.idxmax(), ranked.idxmin(), where, place
+
+
 @metric(
     "rank_in_series",
     RankInSeriesParams,
@@ -1317,18 +1348,7 @@ def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
     ]
     series = sums.loc[idx]
     v = float(sums[key])
-    r = int((series > v).sum()) + 1
-    low = int((series < v).sum()) + 1
-    n = len(series)
-    top_k, bot_k = series.idxmax(), series.idxmin()
-    between = f"{_key_label(idx[0], p.freq)} to {_key_label(idx[-1], p.freq)}"
-    unit, units = _ranked_units(span, p.freq)
-    if r == 1:
-        where = f"the highest of {n} {unit} from {between}"
-    elif low == 1:
-        where = f"the lowest of {n} {unit} from {between}"
-    else:
-        where = f"rank {r} of {n} {unit} from {between} ({low} from the bottom)"
+    r, low, n, top_k, bot_k, where, place = _place(series, v, span, p.freq, "series")
     money = _unit(p.column)
     text = (
         f"{lab(key)}: {_money(v, money)}, {where} — {_label(p.table, p.column, p.where, p.exclude)}; "
@@ -1338,18 +1358,6 @@ def rank_in_series(reader: Reader, p: RankInSeriesParams) -> Figure:
     done = bool(complete.get(key, True))
     if not done:
         text += " (the period ranked is not complete yet)"
-    ends = dict(
-        count=n,
-        units=units,
-        first=When("key", idx[0], p.freq),
-        last=When("key", idx[-1], p.freq),
-    )
-    if r == 1:
-        place = Phrase("metrics.series.highest", **ends)
-    elif low == 1:
-        place = Phrase("metrics.series.lowest", **ends)
-    else:
-        place = Phrase("metrics.series.rank", rank=r, from_bottom=low, **ends)
     words = Phrase(
         "metrics.rank_in_series",
         key=when(key),
@@ -1433,13 +1441,7 @@ def change_rank(reader: Reader, p: ChangeRankParams) -> Figure:
         dtype=float,
     )
     v = float(changes[key])
-    r = int((changes > v).sum()) + 1
-    low = int((changes < v).sum()) + 1
-    n = len(changes)
-    top_k, bot_k = changes.idxmax(), changes.idxmin()
-    idx = list(changes.index)
-    between = f"{_key_label(idx[0], p.freq)} to {_key_label(idx[-1], p.freq)}"
-    unit, units = _ranked_units(span, p.freq)
+    r, low, n, top_k, bot_k, where, place = _place(changes, v, span, p.freq, "changes")
     money = _unit(p.column)
     pct = p.measure == "percent"
 
@@ -1449,12 +1451,6 @@ def change_rank(reader: Reader, p: ChangeRankParams) -> Figure:
     def num(x: float) -> Num:
         return Num(x, "signed", 1) if pct else Num(x, "signed_money", unit=money)
 
-    if r == 1:
-        where = f"the highest change of {n} {unit} from {between}"
-    elif low == 1:
-        where = f"the lowest change of {n} {unit} from {between}"
-    else:
-        where = f"rank {r} of the changes of {n} {unit} from {between} ({low} from the bottom)"
     text = (
         f"{lab(key)}: {shown(v)} against {lab(base)} ({_money(float(sums[key]), money)} against "
         f"{_money(float(sums[base]), money)}), {where} — {_label(p.table, p.column, p.where, p.exclude)}; "
@@ -1463,13 +1459,6 @@ def change_rank(reader: Reader, p: ChangeRankParams) -> Figure:
     done = bool(complete.get(key, True))
     if not done:
         text += " (the period ranked is not complete yet)"
-    ends = dict(count=n, units=units, first=When("key", idx[0], p.freq), last=When("key", idx[-1], p.freq))
-    if r == 1:
-        place = Phrase("metrics.changes.highest", **ends)
-    elif low == 1:
-        place = Phrase("metrics.changes.lowest", **ends)
-    else:
-        place = Phrase("metrics.changes.rank", rank=r, from_bottom=low, **ends)
     words = Phrase(
         "metrics.change_rank",
         key=when(key),

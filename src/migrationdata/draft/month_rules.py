@@ -17,7 +17,7 @@ from migrationdata.draft.context import (
     table_params,
     unmapped,
 )
-from migrationdata.draft.entities import Series, fold
+from migrationdata.draft.entities import Series, first_month, fold
 from migrationdata.draft.numbers import ENGLISH_COUNT, ENGLISH_ORDINAL, WORD_NUMBERS, Figure
 from migrationdata.draft.superlatives import TIME_RANK, fall_or_rise, ranks_changes, ranks_places
 
@@ -321,7 +321,6 @@ CHANGE_RUN = {
     "es": r"\b(?P<n>\w+)\s+mes(?:es)?\s+consecutivos?\s+(?:de|con)\s+(?P<noun>caidas?|bajas?|descensos?|"
     r"disminuciones|aumentos?|alzas?|incrementos?|crecimiento)\b",
 }
-CHANGE_RUN_FALLS = r"^(?:declin|fall|drop|decreas|caida|baja|descenso|disminucion)"
 
 
 def change_run(ctx: Context, series: Series) -> list[Proposal]:
@@ -329,7 +328,7 @@ def change_run(ctx: Context, series: Series) -> list[Proposal]:
     running, to the sentence's month, fell (or rose) against the same month a year earlier."""
     text = fold(ctx.sentence.text)
     m = re.search(CHANGE_RUN[ctx.lang], text, re.I)
-    if m is None or not series.available() or not entities_monthly(series):
+    if m is None or not series.available() or first_month(series.table) is None:
         return []
     word = m.group("n").lower()
     n = RUN_ORDINALS[ctx.lang].get(word) or WORD_NUMBERS[ctx.lang].get(word)
@@ -340,7 +339,7 @@ def change_run(ctx: Context, series: Series) -> list[Proposal]:
     )
     if not isinstance(n, int) or n < 2 or month is None:
         return []
-    falls = bool(re.match(CHANGE_RUN_FALLS, m.group("noun"), re.I))
+    falls = fall_or_rise(ctx, m.group("noun")) == "lowest"
     spec = month.spec
     params = {
         "table": series.table, "column": series.column, "period": spec,
@@ -357,10 +356,3 @@ def change_run(ctx: Context, series: Series) -> list[Proposal]:
             claim=f"{series.label}: {n} months running to {period_words(spec)} {what} against a year earlier.",
         )
     ]  # fmt: skip
-
-
-def entities_monthly(series: Series) -> bool:
-    """Whether the series' own table counts months (a run of months can be counted on it)."""
-    from migrationdata.draft.entities import first_month
-
-    return first_month(series.table) is not None

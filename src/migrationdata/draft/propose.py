@@ -727,14 +727,13 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             # "the lowest since 1970": from FY1971, and FY1970 lower still
             said = re.fullmatch(r"the (lowest|highest)(?: since ((?:19|20)\d\d))?", fig.test)
             if said is not None:
-                if said.group(2):
-                    params["since"] = said.group(2)
-                also, note = since_after(ctx, params, spec, freq, said.group(1), "rank_in_series")
-                if note:
-                    test = f"the {said.group(1)}"
+                named = said.group(2) or params.get("since")
+                after, also, note = since_after(
+                    ctx, named, params, spec, freq, said.group(1), "rank_in_series"
+                )
+                if after:  # else the test keeps its own "since"
+                    params["since"], test = after, f"the {said.group(1)}"
                     notes.append(note)
-                elif said.group(2):
-                    params.pop("since")  # the test keeps its own "since"
         if fig.rule:
             notes.append(fig.rule)
         if history:

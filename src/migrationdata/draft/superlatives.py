@@ -53,8 +53,8 @@ CHANGE_NOUN = {
 }
 #: the change nouns that are falls: "the biggest fall" is the lowest change
 FALL_NOUN = {
-    "en": r"\b(?:drop|fall|decline|decrease|contraction|plunge|slump)s?\b",
-    "es": r"\b(?:caida|descenso|baja|disminucion|contraccion)\b",
+    "en": r"\b(?:drop|fall|declin|decreas|contraction|plung|slump)",
+    "es": r"\b(?:caida|descenso|baja|disminuci|contraccion)",
 }
 
 
@@ -143,9 +143,10 @@ def change_rank(
         if elsewhere is not None and not said:
             spans.append((elsewhere.start, elsewhere.end))
         params.update(since=since, through=month_before(ctx.published))
-        also, note = since_after(
-            ctx, params, spec, freq, side, "change_rank", "change", "deeper" if falls else "larger"
+        after, also, note = since_after(
+            ctx, since, params, spec, freq, side, "change_rank", "change", "deeper" if falls else "larger"
         )
+        params["since"] = after or since
         notes += [note] if note else []
         when = f"since {since}"
     else:
@@ -179,17 +180,27 @@ HEDGED_SINCE = {
 
 
 def since_after(
-    ctx: Context, params: dict, spec: str, freq: str, side: str, metric: str, what: str = "", more: str = ""
-) -> tuple[list[dict], str]:
+    ctx: Context,
+    named: str | None,
+    params: dict,
+    spec: str,
+    freq: str,
+    side: str,
+    metric: str,
+    what: str = "",
+    more: str = "",
+) -> tuple[str | None, list[dict], str]:
     """A record "since 1970" says 1970 was at least as low (or high): the ranking in ``params``
-    starts the period after it, and a second check (returned, for ``also``) ranks 1970 in, where
-    the period ranked must come second. Left as it is when the story hedges ("since at least
-    fiscal year 2000": where the series begins), when the year named holds the period ("the
-    lowest since 2024" of a month of 2024) or comes before the table (the data cannot say it was
-    lower: the ranking starts where they do), or for a rank that is not a record. For months the
-    year's month is unknown: from January of the year after, with a note. Returns (also, note)."""
-    named = str(params.get("since") or "")
-    year = re.fullmatch(r"(?:FY)?(\d{4})", named)
+    should start the period after it, with a second check (for ``also``) that ranks 1970 in,
+    where the period ranked must come second. Nothing changes when the story hedges ("since at
+    least fiscal year 2000": where the series begins), when the year named holds the period
+    ("the lowest since 2024" of a month of 2024) or comes before the table (the data cannot say
+    it was lower: the ranking starts where they do), or for a rank that is not a record. For
+    months the year's month is unknown: from January of the year after, with a note.
+
+    Returns (the ``since`` to rank from, or None to leave it as it was; the second checks; the
+    note for the editor). ``what`` names what was lower ("change": "2009's change was deeper")."""
+    year = re.fullmatch(r"(?:FY)?(\d{4})", str(named or ""))
     if (
         year is None
         or side not in ("lowest", "highest")
@@ -197,23 +208,30 @@ def since_after(
         or int(year.group(1)) >= int(re.sub(r"\D", "", spec)[:4])
         or int(year.group(1)) < (entities.first_year(params["table"]) or 0)
     ):
-        return [], ""
+        return None, [], ""
     y = int(year.group(1))
     more = more or {"lowest": "lower", "highest": "higher"}[side]
-    subject = f"{what} " if what else ""
     if freq == "month":
-        params["since"] = f"{y + 1}-01"
-        return [], (
-            f"'Since {y}' says a month of {y} {f'had a {more} {what}' if what else f'was {more}'}: ranked from "
-            f"January {y + 1}; check which month the story means."
+        had = f"had a {more} {what}" if what else f"was {more}"
+        return (
+            f"{y + 1}-01",
+            [],
+            (
+                f"'Since {y}' says a month of {y} {had}: ranked from January {y + 1}; check which month "
+                "the story means."
+            ),
         )
     named = f"FY{y}" if freq == "fiscal_year" else str(y)
-    params["since"] = f"FY{y + 1}" if freq == "fiscal_year" else str(y + 1)
     check = {"metric": metric, "params": {**params, "since": named}, "test": f"second-{side}"}
-    return [check], (
-        f"'Since {y}' says {period_words(named)}'s {subject}was {more}: ranked from the "
-        f"{freq.replace('_', ' ')} after it, and (second check) with it."
-    ).replace("'s was", " was")
+    subject = f"{period_words(named)}'s {what}" if what else period_words(named)
+    return (
+        f"FY{y + 1}" if freq == "fiscal_year" else str(y + 1),
+        [check],
+        (
+            f"'Since {y}' says {subject} was {more}: ranked from the {freq.replace('_', ' ')} after it, "
+            "and (second check) with it."
+        ),
+    )
 
 
 def _years_back(spec: str, n: int) -> str:
