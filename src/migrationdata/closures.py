@@ -31,10 +31,13 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import pandas as pd
+import lazy_loader
 
 from migrationdata.errors import DataError
 from migrationdata.paths import REPO_DIR
+
+# pandas loads on first use: a refresh that finds nothing new never needs it
+pd = lazy_loader.load("pandas")
 
 MODES = ("rail", "vehicle", "pedestrian", "whole port")
 STATES = ("AZ", "CA", "NM", "TX")  # the four border states

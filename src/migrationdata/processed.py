@@ -14,7 +14,7 @@ import json
 import warnings
 from pathlib import Path
 
-import pandas as pd
+import lazy_loader
 
 from migrationdata import closures
 from migrationdata.catalog import Source, Table, all_sources, table_owner
@@ -23,6 +23,9 @@ from migrationdata.errors import DataError, LoadError
 from migrationdata.paths import data_dir, processed_dir
 from migrationdata.store import inert_text, read_manifest, restore_text, write_bytes_atomic
 from migrationdata.terms import PROJECT_TERMS, terms_for
+
+# pandas loads on first use: a refresh that finds nothing new never needs it
+pd = lazy_loader.load("pandas")
 
 PANDAS_DTYPES = {"integer": "Int64", "number": "float64", "string": "string", "boolean": "boolean"}
 

@@ -13,10 +13,13 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import pandas as pd
+import lazy_loader
 
 from migrationdata import countries
 from migrationdata.errors import DataError
+
+# pandas loads on first use: a refresh that finds nothing new never needs it
+pd = lazy_loader.load("pandas")
 
 
 def read_frame(path: Path, expected_object: str, columns: list[str]) -> pd.DataFrame:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pandas as pd
+import lazy_loader
+
+# pandas loads on first use: a refresh that finds nothing new never needs it
+pd = lazy_loader.load("pandas")
 
 if TYPE_CHECKING:  # pandera is imported only when a table is validated, not by loaders
     import pandera.pandas as pa

@@ -13,8 +13,11 @@ import functools
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
-import pandas as pd
+import lazy_loader
+
+# pandas and numpy load on first use: a refresh that finds nothing new never needs them
+np = lazy_loader.load("numpy")
+pd = lazy_loader.load("pandas")
 
 #: Months whose first release date is known (PROVENANCE, CBP's press releases): source ->
 #: {month: release date}

@@ -11,6 +11,8 @@ import dataclasses
 import hashlib
 import json
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -294,6 +296,34 @@ def test_a_real_source_in_a_fresh_clone_is_unchanged(mirror, tmp_data):
         entry["sha256"]
         == hashlib.sha256((mirror / "darien" / "irreg_darien_nat.rda").read_bytes()).hexdigest()
     )
+
+
+def test_a_refresh_that_finds_nothing_new_never_loads_pandas(mirror, tmp_data):
+    """The command a cron job runs every morning: when every file is the same, the tables are
+    not parsed again, so pandas (over a second to import) is never loaded; the modules that
+    declare the sources hold it behind a lazy proxy until a parser touches it."""
+    assert fetch_source(darien.SOURCE, mirror=str(mirror), base=tmp_data).status == "updated"
+    assert fetch_source(trade.SOURCE, mirror=str(mirror), base=tmp_data).status == "updated"
+
+    def refresh(*extra: str) -> str:
+        probe = (
+            "import sys\n"
+            "from migrationdata.cli import main\n"
+            f"code = main(['fetch', 'darien', 'trade', '--mirror', {str(mirror)!r}, *{extra!r}])\n"
+            "print(code, 'pandas loaded' if 'pandas.core.frame' in sys.modules else 'no pandas')\n"
+        )
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    out = refresh()
+    assert out.count(" unchanged ") == 2 and out.endswith("0 no pandas\n"), out
+    # a raw file lost from the folder is fetched again; the same bytes still need no parsing
+    (tmp_data / "raw" / "trade" / trade.SOURCE.files[0].name).unlink()
+    out = refresh()
+    assert out.count(" unchanged ") == 2 and out.endswith("0 no pandas\n"), out
+    # parsing again (as after a parser fix) loads it as usual
+    assert refresh("--reprocess").endswith("0 pandas loaded\n")
 
 
 # ----------------------------------------------------------------------------- 4. advice

@@ -29,14 +29,18 @@ import io
 import os
 import warnings
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-import pandas as pd
+import lazy_loader
 
 from migrationdata import processed, schemas
 from migrationdata.catalog import Column, RemoteFile, RevisionPolicy, Source, Table
 from migrationdata.errors import DataError, FetchError
+
+# pandas loads on first use: a refresh that finds nothing new never needs it
+pd = lazy_loader.load("pandas")
 
 LANDING_PAGE = "https://data.bts.gov/Research-and-Statistics/Border-Crossing-Entry-Data/keg4-3bc2/about_data"
 EXPORT_URL = "https://data.bts.gov/api/views/keg4-3bc2/rows.csv?accessType=DOWNLOAD"
@@ -45,7 +49,7 @@ EXPORT_FILE = "Border_Crossing_Entry_Data.csv"
 API_FILE = "crossings_us_mexico_api.csv"
 
 BORDER = "US-Mexico Border"
-FIRST_MONTH = pd.Timestamp("2019-01-01")
+FIRST_MONTH = datetime(2019, 1, 1)
 MEASURES = (
     "Bus Passengers",
     "Buses",

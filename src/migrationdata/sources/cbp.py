@@ -40,14 +40,18 @@ import re
 import warnings
 import zlib
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
-import pandas as pd
+import lazy_loader
 
 from migrationdata import countries, processed, schemas
 from migrationdata.catalog import Column, RemoteFile, RevisionPolicy, Source, Table
 from migrationdata.errors import DataError, FetchError
+
+# pandas loads on first use: a refresh that finds nothing new never needs it
+pd = lazy_loader.load("pandas")
 
 NATIONWIDE_PAGE = "https://www.cbp.gov/newsroom/stats/nationwide-encounters"
 SOUTHWEST_PAGE = "https://www.cbp.gov/document/stats/southwest-land-border-encounters"
@@ -55,18 +59,18 @@ OHSS_PAGE = "https://ohss.dhs.gov/khsm/cbp-encounters"
 CBP_FILES = "https://www.cbp.gov/sites/default/files"
 GITHUB_RAW = "https://raw.githubusercontent.com"
 
-FIRST_MONTH = pd.Timestamp("2019-10-01")  # FY2020, the first year of CBP's encounter CSVs
-USBP_FIRST_MONTH = pd.Timestamp("1999-10-01")  # FY2000, the first month of the USBP PDF
+FIRST_MONTH = datetime(2019, 10, 1)  # FY2020, the first year of CBP's encounter CSVs
+USBP_FIRST_MONTH = datetime(1999, 10, 1)  # FY2000, the first month of the USBP PDF
 FIRST_FISCAL_YEAR = 1960
-TITLE42_FIRST = pd.Timestamp("2020-03-01")
-TITLE42_LAST = pd.Timestamp("2023-05-01")  # the order ended on 11 May 2023
+TITLE42_FIRST = datetime(2020, 3, 1)
+TITLE42_LAST = datetime(2023, 5, 1)  # the order ended on 11 May 2023
 # OHSS's FY2000-FY2001 USBP figures are far below CBP's own (FY2000 by 77,259), so the
 # cross-check starts in FY2002; from then on the two agree within a few hundred a month.
-OHSS_CHECK_FROM = pd.Timestamp("2001-10-01")
+OHSS_CHECK_FROM = datetime(2001, 10, 1)
 
 FY_MONTHS = ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP")
 MONTH_NUMBER = {abbv: (i + 9) % 12 + 1 for i, abbv in enumerate(FY_MONTHS)}
-OHSS_MONTHS = {f"{i + 1:02d} {pd.Timestamp(2001, n, 1):%B}": n for i, n in enumerate(MONTH_NUMBER.values())}
+OHSS_MONTHS = {f"{i + 1:02d} {datetime(2001, n, 1):%B}": n for i, n in enumerate(MONTH_NUMBER.values())}
 
 USBP = "U.S. Border Patrol"
 OFO = "Office of Field Operations"

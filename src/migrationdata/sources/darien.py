@@ -18,21 +18,25 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from datetime import datetime
 from pathlib import Path
 
-import pandas as pd
+import lazy_loader
 
 from migrationdata import countries, processed, rdata, schemas
 from migrationdata.catalog import Column, RemoteFile, RevisionPolicy, Source, Table
 from migrationdata.errors import DataError
 
+# pandas loads on first use: a refresh that finds nothing new never needs it
+pd = lazy_loader.load("pandas")
+
 # pinned to the commit the mirror copied (PROVENANCE), never the moving main branch
 REPO_RAW = "https://raw.githubusercontent.com/iom/gdidata/c9e4cc69cebd91d6cfca5f4107e2406e4de2c6ff/data"
 NAT_FILE = "irreg_darien_nat.rda"
 DMG_FILE = "irreg_darien_dmg.rda"
-FIRST_MONTHLY = pd.Timestamp("2020-01-01")
+FIRST_MONTHLY = datetime(2020, 1, 1)
 #: months SNM never published (the 2020 border closure): missing, never zero
-UNPUBLISHED_MONTHS = pd.DatetimeIndex(["2020-04-01", "2020-05-01", "2020-07-01"])
+UNPUBLISHED_MONTHS = ("2020-04-01", "2020-05-01", "2020-07-01")
 
 # ----------------------------------------------------------------------------- schemas
 
@@ -313,7 +317,7 @@ def tidy(nat: pd.DataFrame, dmg: pd.DataFrame) -> dict[str, pd.DataFrame]:
     missing = all_months.difference(pd.DatetimeIndex(monthly["month"].unique()))
     # only the 2020 border-closure months were never published; any other gap is a file that
     # lost rows, and would otherwise become a silent "missing" month in the tables
-    lost = missing[missing > monthly["month"].min()].difference(UNPUBLISHED_MONTHS)
+    lost = missing[missing > monthly["month"].min()].difference(pd.DatetimeIndex(UNPUBLISHED_MONTHS))
     if len(lost):
         raise DataError(
             "irreg_darien_nat.rda",

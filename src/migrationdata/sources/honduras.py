@@ -14,13 +14,17 @@ month in every vintage we have seen, and the parser insists on it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
-import pandas as pd
+import lazy_loader
 
 from migrationdata import processed, rdata, schemas
 from migrationdata.catalog import Column, RemoteFile, Source, Table
 from migrationdata.errors import DataError
+
+# pandas loads on first use: a refresh that finds nothing new never needs it
+pd = lazy_loader.load("pandas")
 
 GDIDATA_COMMIT = "c9e4cc69cebd91d6cfca5f4107e2406e4de2c6ff"
 REPO_RAW = f"https://raw.githubusercontent.com/iom/gdidata/{GDIDATA_COMMIT}/data"
@@ -33,8 +37,8 @@ INM_PAGE = (
 TOTAL_FILE = "irreg_honduras.rda"
 NAT_FILE = "irreg_honduras_nat.rda"
 DMG_FILE = "irreg_honduras_dmg.rda"
-FIRST_TOTAL = pd.Timestamp("2014-01-01")
-FIRST_DETAIL = pd.Timestamp("2018-01-01")
+FIRST_TOTAL = datetime(2014, 1, 1)
+FIRST_DETAIL = datetime(2018, 1, 1)
 GROUPS = ("men", "women", "boys", "girls")
 #: codes under which the republisher put two of INM's rows in some months (two lines of
 #: INM's dashboard mapped to one code); they are added up. Any other repeated month and code is refused as a damaged file.

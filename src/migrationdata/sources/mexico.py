@@ -18,13 +18,17 @@ from; nothing is forced to agree.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
-import pandas as pd
+import lazy_loader
 
 from migrationdata import processed, rdata, schemas
 from migrationdata.catalog import Column, RemoteFile, Source, Table
 from migrationdata.errors import DataError
+
+# pandas loads on first use: a refresh that finds nothing new never needs it
+pd = lazy_loader.load("pandas")
 
 #: gdidata's repository at the commit the mirror copied (2025-06-19): never a moving branch
 GDIDATA_COMMIT = "c9e4cc69cebd91d6cfca5f4107e2406e4de2c6ff"
@@ -34,8 +38,8 @@ UPM_BULLETINS = "https://portales.segob.gob.mx/es/PoliticaMigratoria/Boletines_E
 NAT_FILE = "irreg_mexico_nat.rda"
 DMG_FILE = "irreg_mexico_dmg.rda"
 EXP_FILE = "irreg_mexico_exp.rda"
-FIRST_IRREGULAR = pd.Timestamp("2018-01-01")
-FIRST_RETURNS = pd.Timestamp("2015-01-01")
+FIRST_IRREGULAR = datetime(2018, 1, 1)
+FIRST_RETURNS = datetime(2015, 1, 1)
 SEXES = ("male", "female")
 AGES = ("18+", "12-17", "under 12, accompanied", "under 12, unaccompanied")
 RETURN_TYPES = ("deportation", "assisted return", "assisted return of children")

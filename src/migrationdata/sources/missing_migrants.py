@@ -46,21 +46,25 @@ and coordinates (two bodies found the same day in the same sector).
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+import lazy_loader
 
 from migrationdata import countries, processed, rdata
 from migrationdata.catalog import Column, RemoteFile, Source, Table
 from migrationdata.errors import DataError
+
+# pandas and numpy load on first use: a refresh that finds nothing new never needs them
+np = lazy_loader.load("numpy")
+pd = lazy_loader.load("pandas")
 
 GDIDATA_COMMIT = "c9e4cc69cebd91d6cfca5f4107e2406e4de2c6ff"
 REPO_RAW = f"https://raw.githubusercontent.com/iom/gdidata/{GDIDATA_COMMIT}/data"
 IOM_DOWNLOADS = "https://missingmigrants.iom.int/downloads"
 FILE = "iom_mmp.rda"
 COLUMNS = ["t", "m", "type", "route", "geo", "dead", "cause", "surv", "nat", "location", "lon", "lat"]
-FIRST_MONTH = pd.Timestamp("2014-01-01")
+FIRST_MONTH = datetime(2014, 1, 1)
 #: IOM's incident types (the combined one marks a part of a split event)
 INCIDENT_TYPES = ("Incident", "Split Incident", "Cumulative Incident", "Incident,Split Incident")
 ROUTE = "Central American Route"

@@ -28,13 +28,17 @@ from __future__ import annotations
 import json
 import os
 import warnings
+from datetime import datetime
 from pathlib import Path
 
-import pandas as pd
+import lazy_loader
 
 from migrationdata import processed, schemas
 from migrationdata.catalog import Column, RemoteFile, Source, Table
 from migrationdata.errors import DataError, FetchError
+
+# pandas loads on first use: a refresh that finds nothing new never needs it
+pd = lazy_loader.load("pandas")
 
 #: the republication at the commit the mirror copied (2026-07-09): never a moving branch
 REMESAS_COMMIT = "7b108a400d5edc2b2166db8ba6f5f5f552f7feb8"
@@ -51,8 +55,8 @@ STATES_FILE = "remesas_usa.csv"
 MONTHLY_COLUMNS = ["PERIODO", "ID_FLUJO", "FLUJO", "OPERACIONES", "VALOR_USD"]
 STATES_COLUMNS = ["PERIODO", "ID_ESTADO", "ESTADO", "VALOR_USD"]
 FLOWS = {1: "Ingresos", 2: "Egresos"}
-FIRST_MONTH = pd.Timestamp("1995-01-01")
-FIRST_QUARTER = pd.Timestamp("2013-01-01")
+FIRST_MONTH = datetime(1995, 1, 1)
+FIRST_QUARTER = datetime(2013, 1, 1)
 #: months further apart than this between the API and the republication deserve a look
 AGREEMENT = 0.005
 #: the US states, DC and Puerto Rico by postal code; XX is Banxico's "not identified"

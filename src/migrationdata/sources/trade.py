@@ -27,11 +27,14 @@ import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
+import lazy_loader
 
 from migrationdata import processed, schemas
 from migrationdata.catalog import Column, RemoteFile, RevisionPolicy, Source, Table
 from migrationdata.errors import DataError
+
+# pandas loads on first use: a refresh that finds nothing new never needs it
+pd = lazy_loader.load("pandas")
 
 TRANSBORDER_FILE = "bts_transborder_monthly_trends_1993_2025.csv"
 # pinned to the repository commit the mirror copied (PROVENANCE), never the moving main branch
@@ -44,7 +47,7 @@ CENSUS_IMPORTS_URL = "https://api.census.gov/data/timeseries/intltrade/imports/h
 CENSUS_EXPORTS_FILE = "census_exports_mexico.json"
 CENSUS_IMPORTS_FILE = "census_imports_mexico.json"
 MEXICO = "2010"  # Census country code
-FIRST_MONTH = pd.Timestamp("2019-01-01")
+FIRST_MONTH = datetime(2019, 1, 1)
 MODES = (
     "Air",
     "Vessel",
