@@ -127,6 +127,8 @@ def test_every_series_with_a_table_names_a_column_of_it():
         with (processed_dir() / f"{s.table}.csv").open(encoding="utf-8") as fh:
             header = next(csv.reader(fh))
         assert s.column in header, (s.key, s.table, s.column, header)
+        assert not s.per_item or s.per_item in header, (s.key, s.table, s.per_item, header)
+    assert [s.key for s in SERIES if s.per_item] == ["remittances"]
 
 
 @pytest.mark.parametrize(

@@ -41,6 +41,9 @@ class Series:
     # frequencies whose record table starts after the measure itself did: a record there is
     # "since the table began" (supported with a caveat saying since when), (freq, why)
     short_history: tuple = ()
+    # a dollar series' count of items, for an average per item ("$408 per transfer"): the
+    # column ``value``'s per_column divides by ("" when the table counts no items)
+    per_item: str = ""
 
     def record_source(self, freq: str) -> tuple[str, str]:
         """The table and column with the longest history of this series at a frequency."""
@@ -132,7 +135,7 @@ SERIES: tuple[Series, ...] = (
         # money received in Mexico (inflows_usd), not the much smaller sums sent from it
         "remittances", "Remittances to Mexico (Banco de México)", "Remittances", "remittances_monthly",
         "inflows_usd", "year",
-        {"en": r"remittances?", "es": r"remesas?"}, priority=5,
+        {"en": r"remittances?", "es": r"remesas?"}, priority=5, per_item="inflows_transfers",
     ),
     Series(
         "mexico-enforcement", "Mexico's enforcement: foreigners detained or returned (UPM)", "Mexico's enforcement",

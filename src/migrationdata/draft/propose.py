@@ -179,8 +179,6 @@ AVERAGE_REASON = (
     "An average ({words!r}) over months or years the sentence gives loosely: map it by hand with value "
     "and agg: mean over the months meant (the average of their monthly totals)."
 )
-#: the count of items a dollar column is divided by for an average per item
-PER_ITEM_COLUMN = {"inflows_usd": "inflows_transfers", "outflows_usd": "outflows_transfers"}
 DAILY_PEAK_REASON = (
     "A daily peak ({words!r}): the tables give monthly totals, so no single day can be checked. What "
     "they can give is the month's daily average (metric value with per: day), which a peak should be "
@@ -563,7 +561,7 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         if re.match(after, folded[fig.end :], re.I) or re.search(
             before, folded[max(0, fig.start - 80) : fig.start], re.I
         ):
-            per_item = PER_ITEM_COLUMN.get(series.column) if fig.kind == "money" else None
+            per_item = (series.per_item or None) if fig.kind == "money" else None
             if per_item is None:
                 return unmapped(ctx, fig, PER_ITEM_REASON.format(words=fig.text))
     # a count before a change is not in the period the change is measured from: "con 222 mil
