@@ -217,13 +217,15 @@ def test_the_gallery_shows_static_and_interactive_side_by_side(site, browser):
         # each edition links the other (an English gallery alone links nothing)
         other = i18n.text("gallery.other_language", lang)
         assert page.get_by_text(other).count() == (1 if SPANISH.is_dir() else 0)
-        # down the page: the lazy images and iframes load, every image and embed draws
-        for _ in range(60):
-            if page.evaluate("window.scrollY + innerHeight >= document.body.scrollHeight - 2"):
-                break
-            page.mouse.wheel(0, 1200)
-            page.wait_for_timeout(120)
-        page.wait_for_timeout(1500)
+        # down the page, chart by chart: each one's lazy image and iframe load once it is in
+        # view, and the next is scrolled to when its embed has drawn and reported its height
+        for article in page.locator("article.chart").all():
+            article.scroll_into_view_if_needed()
+            page.wait_for_function(
+                "img => img.complete", arg=article.locator("img").element_handle(), timeout=20_000
+            )
+            if article.locator("iframe").count():
+                article.locator("iframe[data-sized]").wait_for(timeout=20_000)
         broken = page.evaluate(
             "[...document.images].filter(i => !i.complete || !i.naturalWidth).map(i => i.src)"
         )
