@@ -211,6 +211,61 @@ def test_only_the_ingest_package_imports_the_http_libraries():
     assert not wrong, "only migrationdata.fetch talks HTTP: " + "; ".join(wrong)
 
 
+def _import_time_imports(path: Path, module: str) -> list[tuple[str, int]]:
+    """The imports ``path`` runs when it is imported: the module's own statements (and those
+    of its top-level ``try`` and ``if`` blocks, bar ``if TYPE_CHECKING``), not a function's."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found, todo = [], list(tree.body)
+    while todo:
+        node = todo.pop(0)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" not in ast.unparse(node.test):
+            todo += node.body + node.orelse
+        elif isinstance(node, ast.Try):
+            todo += node.body + node.orelse + node.finalbody + [n for h in node.handlers for n in h.body]
+        elif isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            target = ".".join([*base, node.module] if node.module else base) if node.level else node.module
+            found += [
+                (f"{target}.{a.name}" if f"{target}.{a.name}" in MODULES else target, node.lineno)
+                for a in node.names
+            ]
+    return found
+
+
+def test_a_refresh_that_finds_nothing_new_imports_no_pandas():
+    """The modules a refresh imports to know its sources (the fetch package, the catalog, every
+    source module and what they import in turn) import pandas and numpy only when a parser or a
+    table first needs them (``pd = lazy_loader.load("pandas")``), so that the morning refresh
+    with nothing new never loads them (over a second; tests/fetch/test_refresh.py checks it)."""
+    start = [
+        "migrationdata.fetch",
+        "migrationdata.catalog",
+        *(f"migrationdata.sources.{s}" for s in catalog.SOURCE_IDS),
+    ]
+    seen, todo, wrong = set(), [m for m in start if m in MODULES], []
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        for target, line in _import_time_imports(MODULES[module], module):
+            if target.split(".")[0] in ("pandas", "numpy"):
+                wrong.append(f"{MODULES[module].relative_to(REPO_DIR)}:{line} imports {target}")
+            while target not in MODULES and "." in target:
+                target = target.rpartition(".")[0]
+            if target in MODULES and target != "migrationdata":
+                todo.append(target)
+    assert "migrationdata.processed" in seen and "migrationdata.sources.cbp" in seen
+    assert not wrong, (
+        "a refresh imports these modules before it knows whether anything changed; load pandas "
+        "and numpy there with `pd = lazy_loader.load('pandas')` (or inside the function that "
+        "needs them), and keep module-level constants free of them: " + "; ".join(wrong)
+    )
+
+
 def test_the_fetch_package_names_its_public_face():
     import migrationdata.fetch as fetch
 
