@@ -277,6 +277,26 @@ NAME_BEFORE = re.compile(
 )
 
 
+# A wire story's dateline, "Tegucigalpa, 7 ene (EFE).-", "MEXICO CITY, Dec 27 (Reuters) -",
+# "Ciudad de México, 3 de febrero de 2026 (AP) —": where and when it was filed, never a claim
+_DATELINE_MONTH = (
+    r"(?i:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|ene|abr|ago|set|dic)\.?"
+)
+DATELINE = re.compile(
+    r"^\s*[A-ZÁÉÍÓÚÑ][\w.'’ -]{0,40}?,\s+"
+    rf"(?:\d{{1,2}}\s+(?:de\s+)?{_DATELINE_MONTH}|{_DATELINE_MONTH}\s+\d{{1,2}})(?:,?\s+(?:de\s+)?\d{{4}})?"
+    r"\s*\([A-Z][\w .&/-]{0,30}\)\s*[-–—.:]+"
+)
+
+
+def dateline_end(sentence: str) -> int:
+    """Where a sentence's leading dateline ends (0 when it has none)."""
+    m = DATELINE.match(sentence)
+    return m.end() if m else 0
+
+
 @dataclass
 class Figure:
     kind: str  # count | percent | money | change | multiple | rank | duration | vague

@@ -241,7 +241,14 @@ def propose(
         if p.kind == "since" and any(_holds(f, p) for f in spotted if f.kind == "rank")
     ]
     found_periods = [p for p in found_periods if p not in ranked_since]
-    figures = [f for f in spotted if not any(f.start < p.end and p.start < f.end for p in found_periods)]
+    # a wire story's dateline ("Tegucigalpa, 7 ene (EFE).-") holds neither a claim nor its period
+    filed = numbers.dateline_end(text)
+    found_periods = [p for p in found_periods if p.start >= filed]
+    figures = [
+        f
+        for f in spotted
+        if f.start >= filed and not any(f.start < p.end and p.start < f.end for p in found_periods)
+    ]
     if mentions is None:
         mentions = entities.mentions(text, lang, vocab)
     ctx = Context(sentence, lang, published, vocab, figures, found_periods, mentions, carry)
@@ -366,10 +373,26 @@ def _not_checkable(ctx: Context) -> Proposal | None:
     return None
 
 
+#: a level the sentence's figure is set against, with the period it belongs to: "(queda) por
+#: debajo de los 545.043 de 2023", "above the 188,858 of 2022", "(fell) from 2.5 million in 2023"
+COMPARED_LEVEL = {
+    "en": r"\b(?:below|above|under|than|from|compared (?:with|to)|against)\s+(?:the\s+)?[\d.,]+(?:\s+(?:million|billion|thousand))?"
+    r"(?:\s+[a-z]+){0,2}\s+(?:of|in|for|during)\s*$",
+    "es": r"\b(?:por debajo|por encima|menos|más|inferior(?:es)?|superior(?:es)?)\s+(?:de|a|que)\s+(?:l[oa]s\s+)?[\d.,]+"
+    r"(?:\s+(?:mil(?:lones)?))?(?:\s+[a-záéíóúñ]+){0,2}\s+(?:de|en|del|durante)\s*$",
+}
+
+
 def main_period(sentence: str, published: date, lang: str) -> Period | None:
     """The first year, fiscal year, month or range a sentence names (what the next sentence
-    of its paragraph may go on speaking of)."""
-    return next((p for p in periods.find(sentence, published, lang) if p.kind in MAIN_KINDS), None)
+    of its paragraph may go on speaking of), leaving out the periods of the levels the sentence
+    compares its figure with: "La cifra queda por debajo de los 545.043 de 2023" speaks of the
+    figure before (the story's year), not of 2023."""
+    for p in periods.find(sentence, published, lang):
+        before = fold(sentence[max(0, p.start - 60) : p.start])
+        if p.kind in MAIN_KINDS and not re.search(COMPARED_LEVEL[lang], before, re.IGNORECASE):
+            return p
+    return None
 
 
 def _distance(p: Period, fig: Figure) -> int:

@@ -136,7 +136,8 @@ def draft_story(
             mode = modes[0] if modes else mode
             carry = own or carry
             if named is not None:
-                series = (named, carry)
+                # named in a sentence with no period of its own, it goes on in the story's
+                series = (named, carry or last)
         last = carry or last
     draft = Draft(
         slug=slug or slugify(headline),
