@@ -2,8 +2,10 @@
 in 2024, 32.2% fewer than 2023's 545,043, then the nationalities "of that total"): the
 dateline's day is not a claim, a sentence that sets the story's figure against other years'
 levels ("por debajo de los 545.043 de 2023") does not move the story to those years, and a
-series named in such a sentence goes on in the story's year. The text below is a paraphrase;
-the figures are the story's."""
+series named in such a sentence goes on in the story's year. Men, women, boys and girls
+("los niños, niñas y adolescentes fueron el 25,8 % (95.355)") are counted on the series' table
+by sex and age, where the kit has one (the Darién's and Honduras'), and left to the editor where
+it has none. The text below is a paraphrase; the figures are the story's."""
 
 from __future__ import annotations
 
@@ -11,8 +13,10 @@ from datetime import date
 
 import pytest
 
+from migrationdata.draft.entities import mentions
 from migrationdata.draft.numbers import dateline_end
-from migrationdata.draft.propose import main_period
+from migrationdata.draft.propose import main_period, propose
+from migrationdata.draft.sentences import Sentence
 from migrationdata.draft.story import draft_story
 
 PUBLISHED = date(2025, 1, 7)
@@ -24,6 +28,10 @@ Tegucigalpa, 7 ene (EFE).- El Instituto Nacional de Migración (INM) de Honduras
 La cifra queda por debajo de los 545.043 de 2023, pero por encima de los 188.858 de 2022, según el INM.
 
 De ese total, 187.331 eran venezolanos; les siguen los cubanos (60.007) y los haitianos (16.823).
+
+Los niños, niñas y adolescentes fueron el 25,8 % (95.355) del total.
+
+Entre los migrantes hubo 175.526 hombres y 98.377 mujeres.
 """
 
 
@@ -75,3 +83,32 @@ def test_the_honduras_wire_story_keeps_its_year_through_the_comparison():
             "where": {"nationality_iso3": code},
             "period": "2024",
         }, (test, p.params)
+
+
+def test_men_women_and_children_are_counted_on_the_table_by_sex_and_age():
+    draft = draft_story(STORY, PUBLISHED, "es", evaluator=None)
+    by_test = {p.test: p for p in draft.proposals if p.kind == "claim"}
+    table = {"table": "honduras_demographics", "column": "migrants", "period": "2024"}
+    children = {**table, "where": {"group": ["boys", "girls"]}}
+    assert by_test["25.8%"].metric == "share" and by_test["25.8%"].params == children
+    # the count in brackets restates the share: the children's too
+    assert by_test["95,355"].metric == "value" and by_test["95,355"].params == children
+    assert by_test["175,526"].params == {**table, "where": {"group": "men"}}
+    assert by_test["98,377"].params == {**table, "where": {"group": "women"}}
+    assert "175,526 men" in by_test["175,526"].claim
+
+
+def test_boys_and_girls_listed_apart_and_a_series_with_no_such_table():
+    text = "En 2024 cruzaron el Darién 152.139 hombres, 83.972 mujeres, 24.411 niños y 30.027 niñas."
+    found = propose(Sentence(1, 0, text, 0, len(text)), PUBLISHED, "es")
+    groups = {p.test: p.params.get("where", {}).get("group") for p in found if p.kind == "claim"}
+    assert groups == {"152,139": "men", "83,972": "women", "24,411": "boys", "30,027": "girls"}
+    assert {p.params["table"] for p in found} == {"darien_demographics"}
+    # Spanish "niños" alone is the children of both sexes
+    assert [m.key for m in mentions("Cruzaron 95.355 niños.", "es") if m.kind == "people"] == ["boys+girls"]
+    # "menores" as "smaller" is nobody
+    assert not [m for m in mentions("Cifras menores a las de 2023.", "es") if m.kind == "people"]
+    # CBP's tables split families, single adults and children travelling alone, not sexes
+    text = "Border Patrol apprehended 5,000 children at the southwest border in March 2024."
+    (p,) = propose(Sentence(1, 0, text, 0, len(text)), PUBLISHED, "en")
+    assert p.kind == "unmapped" and "do not split men, women, boys and girls" in p.reason

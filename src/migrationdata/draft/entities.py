@@ -44,6 +44,9 @@ class Series:
     # a dollar series' count of items, for an average per item ("$408 per transfer"): the
     # column ``value``'s per_column divides by ("" when the table counts no items)
     per_item: str = ""
+    # the table counting the same people by sex and age (month, group, migrants; groups men,
+    # women, boys, girls), for "24,411 boys", "los niños, niñas y adolescentes" ("" when none)
+    demographics: str = ""
 
     def record_source(self, freq: str) -> tuple[str, str]:
         """The table and column with the longest history of this series at a frequency."""
@@ -72,6 +75,7 @@ SERIES: tuple[Series, ...] = (
         "darien", "Darién Gap crossings (Panama, SNM)", "Darién Gap", "darien_monthly", "migrants", "year",
         {"en": r"dari[eé]n", "es": r"dari[eé]n"},
         record_table="darien_annual", record_column="migrants", by="nationality_iso3", priority=3,
+        demographics="darien_demographics",
     ),
     Series(
         "border-patrol", "Border Patrol apprehensions at the Southwest border", "US southern border",
@@ -174,7 +178,7 @@ SERIES: tuple[Series, ...] = (
                r"\b(?:cruz(?:aron|an|ó|a|ar)|atraves(?:aron|aban|an|ó|ar)|transit(?:aron|an|ó|ar)(?: por)?|"
                r"pas(?:aron|an|ó|ar) por)\s+honduras\b|"
                r"(?<!de )(?<!desde )\bhonduras\b(?=.*\b(?:ingres\w*|entrad\w*|irregular\w*|registr\w*)\b)"},
-        priority=4,
+        priority=4, demographics="honduras_demographics",
     ),
     Series(
         # the kit's two areas of IOM's data: the US-Mexico border (the default) and the Darién
@@ -256,7 +260,9 @@ def fold(text: str) -> str:
 
 @dataclass
 class Mention:
-    kind: str  # series | nationality | region | port | sector | field-office | measure | closure-mode
+    kind: (
+        str  # series | nationality | region | people | port | sector | field-office | measure | closure-mode
+    )
     key: str  # series key, ISO-3, port name, area name, BTS measure, closure mode
     text: str
     start: int
@@ -416,6 +422,7 @@ def mentions(sentence: str, lang: str, vocab: Vocabulary | None = None) -> list[
                 found.append(Mention("port", port, sentence[m.start() : m.end()], m.start(), m.end()))
     found += _nationalities(sentence, lang, vocab)
     found += _regions(sentence, lang)
+    found += _people(sentence, lang)
     for pattern, measure in MEASURES[lang]:
         for m in _finditer(rf"\b(?:{fold(pattern)})\b", sentence):
             found.append(Mention("measure", measure, sentence[m.start() : m.end()], m.start(), m.end()))
@@ -575,6 +582,43 @@ def _nationalities(sentence: str, lang: str, vocab: Vocabulary) -> list[Mention]
                 Mention("nationality", code, sentence[m.start("n") : m.end("n")], m.start("n"), m.end("n"))
             )
     return out
+
+
+#: people by sex and age, as the route's tables split them (men, women, boys, girls): the
+#: words, longest first, and the groups they count. Spanish "niños" alone is the children of
+#: both sexes, as Spanish uses it, unless the sentence names "niñas" apart
+PEOPLE = {
+    "en": (
+        (r"children|minors|boys and girls|girls and boys|kids", "boys+girls"),
+        (r"boys", "boys"),
+        (r"girls", "girls"),
+        (r"adults", "men+women"),
+        (r"women", "women"),
+        (r"men", "men"),
+    ),
+    "es": (
+        (r"ni[nñ][oa]s,? ni[nñ][oa]s y adolescentes|ni[nñ]os y ni[nñ]as|ni[nñ]as y ni[nñ]os|"
+         r"menores de edad|(?<=\blos )menores(?! (?:a|que)\b)|ni[nñ]ez|NNA", "boys+girls"),
+        (r"ni[nñ]as", "girls"),
+        (r"ni[nñ]os", "boys"),
+        (r"adultos", "men+women"),
+        (r"mujeres", "women"),
+        (r"hombres", "men"),
+    ),
+}  # fmt: skip
+
+
+def _people(sentence: str, lang: str) -> list[Mention]:
+    """Men, women, boys or girls named in the sentence (``key``: the groups, joined by "+")."""
+    out: list[Mention] = []
+    for pattern, key in PEOPLE[lang]:
+        for m in _finditer(rf"\b(?:{fold(pattern)})\b", sentence):
+            if any(o.start < m.end() and m.start() < o.end for o in out):
+                continue  # "niños" inside "niños y niñas"
+            out.append(Mention("people", key, sentence[m.start() : m.end()], m.start(), m.end()))
+    if lang == "es" and not any(o.key == "girls" for o in out):
+        out = [Mention(o.kind, "boys+girls", o.text, o.start, o.end) if o.key == "boys" else o for o in out]
+    return sorted(out, key=lambda o: o.start)
 
 
 def _regions(sentence: str, lang: str) -> list[Mention]:

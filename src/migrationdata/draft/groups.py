@@ -72,6 +72,34 @@ def nationality_of(ctx: Context, fig: Figure) -> Mention | None:
     return next((m for m in ctx.of_kind("nationality") if id(m) not in held), None)
 
 
+#: between people named before a figure and the figure that is theirs: "Los niños, niñas y
+#: adolescentes fueron el 25,8 %", "women made up 40%"
+PEOPLE_BEFORE = {
+    "en": r"\s+(?:were|are|made up|make up|accounted for|account for|represented|represent)\s+"
+    r"(?:about\s+|nearly\s+|some\s+|almost\s+)?(?:the\s+)?",
+    "es": r"\s+(?:fueron|eran|son|representaron|representan|sumaron|suman)\s+(?:(?:el|la|un|unos|unas)\s+)?",
+}
+
+
+def people_of(ctx: Context, fig: Figure) -> Mention | None:
+    """The men, women, boys or girls a figure counts, named right beside it ("24.411 niños",
+    "95,355 were children", "women (83,972)", "los niños, niñas y adolescentes fueron el
+    25,8 %"), or a count in brackets restating the share before it ("el 25,8 % (95.355)")."""
+    text = ctx.sentence.text
+    for m in ctx.of_kind("people"):
+        if fig.end <= m.start and re.fullmatch(GROUP_AFTER_COUNT[ctx.lang], text[fig.end : m.start], re.I):
+            return m
+        if m.end <= fig.start and (
+            re.fullmatch(COUNT_AFTER_GROUP, text[m.end : fig.start])
+            or re.fullmatch(PEOPLE_BEFORE[ctx.lang], text[m.end : fig.start], re.I)
+        ):
+            return m
+    share = next((f for f in reversed(ctx.figures) if f.end <= fig.start and f.kind == "percent"), None)
+    if fig.kind == "count" and share is not None and re.fullmatch(r"\s*\(\s*", text[share.end : fig.start]):
+        return people_of(ctx, share)
+    return None
+
+
 #: the rest after the groups a story listed: "los 54.664 migrantes restantes", "the remaining 54,664"
 REMAINING = {
     "en": (r"\b(?:the\s+)?(?:remaining|other|rest of the)\s+$", r"\s+(?:\w+\s+)?remaining\b"),

@@ -52,7 +52,7 @@ from migrationdata.draft.context import (
     unmapped,
 )
 from migrationdata.draft.entities import Mention, Series, Vocabulary, fold
-from migrationdata.draft.groups import change_group, nationality_of, region_of, remaining
+from migrationdata.draft.groups import change_group, nationality_of, people_of, region_of, remaining
 from migrationdata.draft.month_rules import change_run, growth_rate, month_list, month_run
 from migrationdata.draft.numbers import Figure
 from migrationdata.draft.periods import Period
@@ -178,6 +178,15 @@ AVERAGE_OF = {
 AVERAGE_REASON = (
     "An average ({words!r}) over months or years the sentence gives loosely: map it by hand with value "
     "and agg: mean over the months meant (the average of their monthly totals)."
+)
+#: the people a demographics table's groups count, as a claim names them
+PEOPLE_WORDS = {"boys+girls": "children", "boys": "boys", "girls": "girls", "men": "men", "women": "women",
+                "men+women": "adults"}  # fmt: skip
+PEOPLE_REASON = (
+    "{words!r} counts only some of the people ({who}), and the kit's tables for {series} do not "
+    "split men, women, boys and girls. Map it by hand to a table that splits them the way the "
+    "story does, if the publisher has one (CBP's split families, single adults and children "
+    "travelling alone)."
 )
 DAILY_PEAK_REASON = (
     "A daily peak ({words!r}): the tables give monthly totals, so no single day can be checked. What "
@@ -883,6 +892,9 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
 
     if fig.kind == "percent":
         group_of = nationality_of(ctx, fig)
+        people = people_of(ctx, fig) if group_of is None else None
+        if people is not None:
+            return _people_share(ctx, fig, series, people, spec, spans, caveat, base)
         growth = growth_rate(ctx, fig, series, spec, spans, caveat) if group_of is None else None
         if growth is not None:
             return growth
@@ -918,6 +930,14 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         changed = [f for f in ctx.figures if f.kind in ("change", "multiple") and f.end <= fig.start]
         of_change = change_group(ctx, changed[-1], series) if changed else None
         group_of = of_change[1] if of_change else None
+    # "24.411 niños": the people counted, when no nationality is
+    people = people_of(ctx, fig) if group_of is None and not whole else None
+    if people is not None and not series.demographics:
+        return unmapped(
+            ctx,
+            fig,
+            PEOPLE_REASON.format(words=people.text, who=PEOPLE_WORDS[people.key], series=base["series"]),
+        )
     group_listed: tuple = ()  # (table, column, by, value) of the nationality counted
     listed = remaining(ctx, fig, series, spec)
     if listed is not None and group_of is None:
@@ -950,7 +970,10 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             spans.append((group_of.start, group_of.end))
             caveat = " ".join(c for c in (caveat, group_caveat(series, group_of.key, ctx.vocab)) if c)
             group_listed = (gp["table"], gp["column"], gp["by"], value)
-    if not group_listed and not listed and not latest and not daily and not per_item:
+    elif people is not None:
+        params = {**_people_params(series, people), "period": spec}
+        spans.append((people.start, people.end))
+    if not group_listed and not listed and not latest and not daily and not per_item and people is None:
         run = month_run(ctx, fig, series, spec, spans, caveat)
         if run is not None:
             return run
@@ -958,7 +981,7 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         params["latest"] = True
     if daily:
         params["per"] = "day"
-    said = fig.test
+    said = fig.test if people is None else f"{fig.test} {PEOPLE_WORDS[people.key]}"
     if per_item:
         params["per_column"] = per_item
         said = f"{fig.test} per transfer on average"
@@ -973,6 +996,38 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
     )  # fmt: skip
     proposal.group = group_listed
     return proposal
+
+
+def _people_params(series: Series, people: Mention) -> dict:
+    """The demographics table's rows for the men, women, boys or girls named."""
+    groups = people.key.split("+")
+    return {
+        "table": series.demographics,
+        "column": "migrants",
+        "where": {"group": groups[0] if len(groups) == 1 else groups},
+    }
+
+
+def _people_share(
+    ctx: Context,
+    fig: Figure,
+    series: Series,
+    people: Mention,
+    spec: str,
+    spans: list,
+    caveat: str,
+    base: dict,
+) -> Proposal:
+    """ "Los niños, niñas y adolescentes fueron el 25,8 %": their share of everyone the
+    demographics table counts in the period."""
+    who = PEOPLE_WORDS[people.key]
+    if not series.demographics:
+        return unmapped(ctx, fig, PEOPLE_REASON.format(words=people.text, who=who, series=base["series"]))
+    return ctx.proposal(
+        "claim", spans + [(people.start, people.end)], metric="share",
+        params={**_people_params(series, people), "period": spec}, test=fig.test, caveat=caveat,
+        period=spec, claim=f"The share of {who} in {base['series']}, {period_words(spec)}: {fig.test}.", **base,
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------------------------ a people named with no figure
