@@ -161,7 +161,12 @@ def table_params(series: Series, ctx: Context | None = None, fig: Figure | None 
         if series.key == "trade":
             params["column"] = trade_column(ctx, fig) or series.column
         if series.key == "missing-migrants":
-            where["area"] = "darien" if ctx.has(r"\bdarien\b") else "us_mexico_border"
+            # the Darién's when the sentence names it, or names no border in a story that
+            # follows the Darién's crossings ("55 migrants died during the crossing")
+            darien = ctx.has(r"\bdarien\b") or (
+                ctx.route == "darien" and not ctx.has(r"\bborder\b|\bfrontera\b")
+            )
+            where["area"] = "darien" if darien else "us_mexico_border"
     if where:
         params["where"] = where
     return params
@@ -286,6 +291,7 @@ class Context:
     story_period: Period | None = None  # the period the paragraphs before ended on
     series_carried: bool = False  # the sentence names no series: the story's last one is used
     closure_mode: str | None = None  # the kind of crossing the story last said was closed
+    route: str | None = None  # the series of people on the move the story named last (not its deaths)
     # nationalities the story listed with their counts: (table, column, by, period) -> codes
     listed: dict = field(default_factory=dict)
     # ranks over the last N months or years: id(rank) -> (N, unit, figure of N, end of the words)

@@ -311,6 +311,7 @@ class Figure:
     spelled: bool = False  # a number written as a word with no scale ("two", "cinco")
     majority: bool = False  # "most of them": over half, of the group named after it
     rule: str = ""  # the house rule its test rests on, for the caveat ("among the lowest": five)
+    room: float = 0.0  # extra room for its test, in its unit: "one in five" is 20% give or take 2.2 points
 
     def overlaps(self, other: Figure) -> bool:
         return self.start < other.end and other.start < self.end
@@ -706,8 +707,34 @@ def _fraction_changes(sentence: str, lang: str) -> list[Figure]:
     return out
 
 
+#: "one in five", "uno de cada cinco": a share said as one of every N
+ONE_IN = {
+    "en": r"(?:one|1) (?:in|out of) (?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,3})",
+    "es": r"(?:uno|una|1) de cada (?P<n>dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|\d{1,3})",
+}
+
+
 def _fractions(sentence: str, lang: str) -> list[Figure]:
     out = []
+    for m in re.finditer(rf"\b(?:{ONE_IN[lang]})\b", sentence, re.IGNORECASE):
+        n = m.group("n").lower()
+        every = int(n) if n.isdigit() else WORD_NUMBERS[lang][n]
+        if every < 2:
+            continue
+        qual, qlen = _qualifier(sentence[: m.start()], lang)
+        start = m.start() - qlen if qual else m.start()
+        pct = round(100 / every, 1)
+        fig = Figure(kind="percent", text=sentence[start : m.end()], start=start, end=m.end(), value=pct)
+        fig.qualifier = qual or "about"
+        fig.test = f"{fig.qualifier} {pct:g}%"
+        # what still reads as one in N: from one in N + 1/2 to one in N - 1/2
+        lo, hi = 100 / (every + 0.5), 100 / (every - 0.5)
+        fig.room = round(hi - pct, 1)
+        fig.rule = (
+            f"{m.group(0)!r} read as {pct:g}%, with room for what still reads so: one in {every - 0.5:g} "
+            f"to one in {every + 0.5:g}, {lo:.1f}% to {hi:.1f}% (tolerance {fig.room:g} points)."
+        )
+        out.append(fig)
     for pattern, pct in FRACTIONS[lang]:
         for m in re.finditer(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE):
             qual, qlen = _qualifier(sentence[: m.start()], lang)

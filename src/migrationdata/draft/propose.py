@@ -52,7 +52,7 @@ from migrationdata.draft.context import (
     unmapped,
 )
 from migrationdata.draft.entities import Mention, Series, Vocabulary, fold
-from migrationdata.draft.groups import change_group, nationality_of, people_of, region_of, remaining
+from migrationdata.draft.groups import change_group, nationality_of, people_of, peoples, region_of, remaining
 from migrationdata.draft.month_rules import change_run, growth_rate, month_list, month_run
 from migrationdata.draft.numbers import Figure
 from migrationdata.draft.periods import Period
@@ -223,6 +223,7 @@ def propose(
     story_period: Period | None = None,
     listed: dict | None = None,
     carried_words: str | None = None,
+    route: str | None = None,
 ) -> list[Proposal]:
     """Every proposal for one sentence (none for a sentence that states nothing checkable).
     ``carry``: the period the paragraph's sentence before spoke of ("In March ... This is a
@@ -235,7 +236,9 @@ def propose(
     the paragraphs before ended on, the later end of a change measured "than in 2021" in a
     sentence that names no other period (with a caveat saying so). ``listed``: the nationalities
     the story listed with their counts before this sentence, (table, column, by, period) ->
-    codes, what "the remaining 54,664" leaves out. ``carried_words``: the word the sentence
+    codes, what "the remaining 54,664" leaves out. ``route``: the key of the series of people
+    on the move the story named last (its deaths aside), where the deaths it reports happened.
+    ``carried_words``: the word the sentence
     names its series by when the story reads it as its own series ("encounters" in a story
     about Border Patrol), for the caveat."""
     vocab = vocab or entities.vocabulary()
@@ -262,6 +265,7 @@ def propose(
         mentions = entities.mentions(text, lang, vocab)
     ctx = Context(sentence, lang, published, vocab, figures, found_periods, mentions, carry)
     ctx.closure_mode = closure_mode
+    ctx.route = route
     ctx.story_period = story_period
     ctx.listed = listed or {}
     series = entities.main_series(ctx.mentions, vocab)
@@ -891,10 +895,12 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         )  # fmt: skip
 
     if fig.kind == "percent":
-        group_of = nationality_of(ctx, fig)
-        people = people_of(ctx, fig) if group_of is None else None
+        # men, women or children named beside it come before a people named elsewhere in the
+        # sentence ("Venezuelans made up 69%, and about one in five were children")
+        people = None if peoples(ctx, fig) else people_of(ctx, fig)
         if people is not None:
             return _people_share(ctx, fig, series, people, spec, spans, caveat, base)
+        group_of = nationality_of(ctx, fig)
         growth = growth_rate(ctx, fig, series, spec, spans, caveat) if group_of is None else None
         if growth is not None:
             return growth
@@ -910,10 +916,10 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         if where:
             params["of"] = where
         who = country(group_of.key, ctx.vocab)
-        caveat = " ".join(c for c in (caveat, group_caveat(series, group_of.key, ctx.vocab)) if c)
+        caveat = " ".join(c for c in (caveat, group_caveat(series, group_of.key, ctx.vocab), fig.rule) if c)
         return ctx.proposal(
             "claim", spans + [(group_of.start, group_of.end)], metric="share", params=params,
-            test=fig.test, caveat=caveat, period=spec,
+            test=fig.test, caveat=caveat, period=spec, tolerance=f"{fig.room:g}" if fig.room else "",
             claim=f"{who}'s share of {base['series']}, {period_words(spec)}: {fig.test}.", **base,
         )  # fmt: skip
 
@@ -930,8 +936,10 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         changed = [f for f in ctx.figures if f.kind in ("change", "multiple") and f.end <= fig.start]
         of_change = change_group(ctx, changed[-1], series) if changed else None
         group_of = of_change[1] if of_change else None
-    # "24.411 niños": the people counted, when no nationality is
-    people = people_of(ctx, fig) if group_of is None and not whole else None
+    # "24.411 niños": the people counted, when no nationality is named beside the figure
+    people = None if whole or peoples(ctx, fig) else people_of(ctx, fig)
+    if people is not None:
+        group_of = None
     if people is not None and not series.demographics:
         return unmapped(
             ctx,
@@ -1023,10 +1031,12 @@ def _people_share(
     who = PEOPLE_WORDS[people.key]
     if not series.demographics:
         return unmapped(ctx, fig, PEOPLE_REASON.format(words=people.text, who=who, series=base["series"]))
+    caveat = " ".join(c for c in (caveat, fig.rule) if c)
     return ctx.proposal(
         "claim", spans + [(people.start, people.end)], metric="share",
         params={**_people_params(series, people), "period": spec}, test=fig.test, caveat=caveat,
-        period=spec, claim=f"The share of {who} in {base['series']}, {period_words(spec)}: {fig.test}.", **base,
+        period=spec, claim=f"The share of {who} in {base['series']}, {period_words(spec)}: {fig.test}.",
+        tolerance=f"{fig.room:g}" if fig.room else "", **base,
     )  # fmt: skip
 
 

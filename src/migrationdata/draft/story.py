@@ -61,6 +61,10 @@ def slugify(text: str, limit: int = 60) -> str:
     return slug[:limit].rstrip("-") or "story"
 
 
+#: the series of deaths on the way, which a sentence goes on about only with a word of death
+DEATHS = "missing-migrants"
+
+
 def draft_story(
     text: str,
     published: date,
@@ -75,6 +79,10 @@ def draft_story(
     proposals: list[Proposal] = []
     last = None  # the period the paragraph before ended on
     series = None  # the series the story named last, with the period it went with
+    # ... and the last of people on the move (not their deaths): a sentence with no word of
+    # death after one about deaths goes on about the crossings ("Venezuelans made up 69% of
+    # those who crossed" after "55 migrants died during the crossing")
+    route = None
     mode = None  # the kind of crossing the story last said was closed
     institute = None  # whose "INM" the story named with its country (Honduras' or Mexico's)
     listed: dict = {}  # nationalities listed with their counts since a series was last named
@@ -103,18 +111,20 @@ def draft_story(
             before = len(proposals)
             if named is None and series is not None:
                 # a sentence naming no series goes on about the last one, in its period
+                carried = route if series[0].key == DEATHS and route is not None else series
                 proposals += propose(
                     sentence,
                     published,
                     lang,
                     vocab,
-                    carry or series[1],
-                    series_carry=series[0],
+                    carry or carried[1],
+                    series_carry=carried[0],
                     carried_words=said,
                     closure_mode=mode,
                     mentions=found,
                     story_period=last,
                     listed=listed,
+                    route=route[0].key if route else None,
                 )
             else:
                 proposals += propose(
@@ -127,6 +137,7 @@ def draft_story(
                     mentions=found,
                     story_period=last,
                     listed=listed,
+                    route=route[0].key if route else None,
                 )
             for p in proposals[before:]:
                 if p.group and p.kind == "claim":
@@ -138,6 +149,8 @@ def draft_story(
             if named is not None:
                 # named in a sentence with no period of its own, it goes on in the story's
                 series = (named, carry or last)
+                if named.key != DEATHS:
+                    route = series
         last = carry or last
     draft = Draft(
         slug=slug or slugify(headline),
