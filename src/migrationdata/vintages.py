@@ -45,6 +45,8 @@ KNOWN_RELEASES = {
     # 5 January 2024, as EFE reported that day: December was out five days after it ended
     "honduras": {
         "2023-12-01": "2024-01-05",
+        # ...and 2024's (369,258) on Tuesday 7 January 2025, as EFE reported that day
+        "2024-12-01": "2025-01-07",
     },
     # Banxico's February 2025 remittances were out on 1 April 2025 (BBVA Research's note of that
     # day quotes them): a day before the usual lag from a 28-day month
