@@ -238,9 +238,8 @@ def propose(
     the story listed with their counts before this sentence, (table, column, by, period) ->
     codes, what "the remaining 54,664" leaves out. ``route``: the key of the series of people
     on the move the story named last (its deaths aside), where the deaths it reports happened.
-    ``carried_words``: the word the sentence
-    names its series by when the story reads it as its own series ("encounters" in a story
-    about Border Patrol), for the caveat."""
+    ``carried_words``: the word the sentence names its series by when the story reads it as its
+    own series ("encounters" in a story about Border Patrol), for the caveat."""
     vocab = vocab or entities.vocabulary()
     text = sentence.text
     found_periods = periods.find(text, published, lang, carry)
