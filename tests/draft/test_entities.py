@@ -131,6 +131,21 @@ def test_every_series_with_a_table_names_a_column_of_it():
     assert [s.key for s in SERIES if s.per_item] == ["remittances"]
 
 
+def test_every_table_by_sex_and_age_holds_the_rows_its_people_are_read_as():
+    from migrationdata.draft.entities import PEOPLE_ROWS
+
+    assert {s.demographics for s in SERIES if s.demographics} == set(PEOPLE_ROWS)
+    for table, (column, rows, _note) in PEOPLE_ROWS.items():
+        with (processed_dir() / f"{table}.csv").open(encoding="utf-8") as fh:
+            data = list(csv.DictReader(fh))
+        assert column in data[0], (table, column)
+        assert set(rows) == {"men", "women", "boys", "girls", "boys+girls", "men+women"}
+        for key, where in rows.items():
+            for col, wanted in where.items():
+                held = {row[col] for row in data}
+                assert set(wanted if isinstance(wanted, list) else [wanted]) <= held, (table, key, col, held)
+
+
 @pytest.mark.parametrize(
     ("text", "lang"),
     [

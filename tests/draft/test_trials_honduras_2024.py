@@ -4,8 +4,8 @@ dateline's day is not a claim, a sentence that sets the story's figure against o
 levels ("por debajo de los 545.043 de 2023") does not move the story to those years, and a
 series named in such a sentence goes on in the story's year. Men, women, boys and girls
 ("los niños, niñas y adolescentes fueron el 25,8 % (95.355)") are counted on the series' table
-by sex and age, where the kit has one (the Darién's and Honduras'), and left to the editor where
-it has none. The text below is a paraphrase; the figures are the story's."""
+by sex and age, where the kit has one (the Darién's, Honduras' and Mexico's), and left to the
+editor where it has none. The text below is a paraphrase; the figures are the story's."""
 
 from __future__ import annotations
 
@@ -112,3 +112,17 @@ def test_boys_and_girls_listed_apart_and_a_series_with_no_such_table():
     text = "Border Patrol apprehended 5,000 children at the southwest border in March 2024."
     (p,) = propose(Sentence(1, 0, text, 0, len(text)), PUBLISHED, "en")
     assert p.kind == "unmapped" and "do not split men, women, boys and girls" in p.reason
+
+
+def test_mexico_s_table_splits_sex_by_age_band():
+    text = "En 2023, el Instituto Nacional de Migración de México detuvo a 113.000 menores de edad y 190.000 mujeres."
+    found = {p.test: p for p in propose(Sentence(1, 0, text, 0, len(text)), date(2024, 2, 17), "es")}
+    minors = ["12-17", "under 12, accompanied", "under 12, unaccompanied"]
+    assert found["113,000"].params == {
+        "table": "mexico_irregular_demographics",
+        "column": "events",
+        "where": {"age_group": minors},
+        "period": "2023",
+    }
+    assert found["190,000"].params["where"] == {"sex": "female", "age_group": "18+"}
+    assert "men and women are read as 18 and over" in found["190,000"].caveat

@@ -44,8 +44,8 @@ class Series:
     # a dollar series' count of items, for an average per item ("$408 per transfer"): the
     # column ``value``'s per_column divides by ("" when the table counts no items)
     per_item: str = ""
-    # the table counting the same people by sex and age (month, group, migrants; groups men,
-    # women, boys, girls), for "24,411 boys", "los niños, niñas y adolescentes" ("" when none)
+    # the table counting the same people by sex and age (a key of PEOPLE_ROWS), for "24,411
+    # boys", "los niños, niñas y adolescentes" ("" when there is none)
     demographics: str = ""
 
     def record_source(self, freq: str) -> tuple[str, str]:
@@ -162,7 +162,7 @@ SERIES: tuple[Series, ...] = (
                r"situación migratoria irregular|eventos de personas|"
                r"gobierno (?:mexicano|de méxico)\b(?=.*\b(?:migración|migrantes) irregular(?:es)?\b)|"
                r"\b(?:migración|migrantes) irregular(?:es)?\b(?=.*\bgobierno (?:mexicano|de méxico)\b)"},
-        priority=5,
+        priority=5, demographics="mexico_irregular_demographics",
     ),
     Series(
         # Honduras' count of people entering irregularly (INM Honduras); "from Honduras" is a
@@ -606,6 +606,34 @@ PEOPLE = {
         (r"hombres", "men"),
     ),
 }  # fmt: skip
+
+
+_GROUPS = ("men", "women", "boys", "girls", "boys+girls", "men+women")
+#: UPM's age bands under 18
+_MINORS = ["12-17", "under 12, accompanied", "under 12, unaccompanied"]
+#: the tables by sex and age: the column counted, the rows each key of PEOPLE counts, and what
+#: an editor must know about reading them so
+PEOPLE_ROWS: dict[str, tuple[str, dict[str, dict], str]] = {
+    # Panama's and INM Honduras': four groups, men and women being adults
+    **{
+        table: ("migrants", {k: {"group": k.split("+") if "+" in k else k} for k in _GROUPS}, "")
+        for table in ("darien_demographics", "honduras_demographics")
+    },
+    # Mexico's UPM: sex by age band
+    "mexico_irregular_demographics": (
+        "events",
+        {
+            "men": {"sex": "male", "age_group": "18+"},
+            "women": {"sex": "female", "age_group": "18+"},
+            "boys": {"sex": "male", "age_group": _MINORS},
+            "girls": {"sex": "female", "age_group": _MINORS},
+            "boys+girls": {"age_group": _MINORS},
+            "men+women": {"age_group": "18+"},
+        },
+        "UPM counts events by sex and age band: men and women are read as 18 and over, boys, girls "
+        "and children as under 18. Where the story counts every female or male, drop age_group.",
+    ),
+}
 
 
 def _people(sentence: str, lang: str) -> list[Mention]:

@@ -980,6 +980,7 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
     elif people is not None:
         params = {**_people_params(series, people), "period": spec}
         spans.append((people.start, people.end))
+        caveat = " ".join(c for c in (caveat, entities.PEOPLE_ROWS[series.demographics][2]) if c)
     if not group_listed and not listed and not latest and not daily and not per_item and people is None:
         run = month_run(ctx, fig, series, spec, spans, caveat)
         if run is not None:
@@ -1006,13 +1007,9 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
 
 
 def _people_params(series: Series, people: Mention) -> dict:
-    """The demographics table's rows for the men, women, boys or girls named."""
-    groups = people.key.split("+")
-    return {
-        "table": series.demographics,
-        "column": "migrants",
-        "where": {"group": groups[0] if len(groups) == 1 else groups},
-    }
+    """The table by sex and age's rows for the men, women, boys or girls named."""
+    column, rows, _note = entities.PEOPLE_ROWS[series.demographics]
+    return {"table": series.demographics, "column": column, "where": rows[people.key]}
 
 
 def _people_share(
@@ -1030,7 +1027,7 @@ def _people_share(
     who = PEOPLE_WORDS[people.key]
     if not series.demographics:
         return unmapped(ctx, fig, PEOPLE_REASON.format(words=people.text, who=who, series=base["series"]))
-    caveat = " ".join(c for c in (caveat, fig.rule) if c)
+    caveat = " ".join(c for c in (caveat, entities.PEOPLE_ROWS[series.demographics][2], fig.rule) if c)
     return ctx.proposal(
         "claim", spans + [(people.start, people.end)], metric="share",
         params={**_people_params(series, people), "period": spec}, test=fig.test, caveat=caveat,
