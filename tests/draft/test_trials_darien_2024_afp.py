@@ -69,3 +69,22 @@ def test_one_in_five_children_is_their_share_with_room_for_what_still_reads_so()
         "period": "2024",
     }
     assert "one in 4.5 to one in 5.5" in children.caveat
+
+
+def test_children_abandoned_or_rescued_are_an_event_no_table_counts():
+    from migrationdata.draft.propose import propose
+    from migrationdata.draft.sentences import Sentence
+
+    found = {}
+    for text, lang in (
+        (
+            "The president said at least 55 migrants had died and 180 children had been abandoned in 2024.",
+            "en",
+        ),
+        ("En 2024, 300 menores de edad fueron rescatados en el Darién.", "es"),
+    ):
+        found[lang] = propose(Sentence(1, 0, text, 0, len(text)), PUBLISHED, lang)
+        (event,) = [p for p in found[lang] if p.kind == "unmapped"]
+        assert "an event the kit's tables do not count" in event.reason, event.reason
+    # the deaths beside the abandoned children are still a claim
+    assert [p.test for p in found["en"] if p.kind == "claim"] == ["at least 55"]

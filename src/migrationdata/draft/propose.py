@@ -188,6 +188,19 @@ PEOPLE_REASON = (
     "story does, if the publisher has one (CBP's split families, single adults and children "
     "travelling alone)."
 )
+#: what happened to the people counted, when it is not the crossing the tables count: "180
+#: children had been abandoned", "300 menores fueron rescatados"
+PEOPLE_EVENT = {
+    "en": r"^\s+(?:(?:had|have|has)\s+)?(?:(?:been|were|was)\s+)?(?P<what>abandoned|rescued|kidnapped|"
+    r"trafficked|separated|killed|found dead|reunited|deported|returned|repatriated)\b",
+    "es": r"^\s+(?:(?:habían|han|fueron|eran|son|habrían)\s+)?(?:sido\s+)?(?P<what>abandonad[oa]s|rescatad[oa]s|"
+    r"secuestrad[oa]s|separad[oa]s|asesinad[oa]s|hallad[oa]s muert[oa]s|reunificad[oa]s|deportad[oa]s|"
+    r"retornad[oa]s|repatriad[oa]s)\b",
+}
+PEOPLE_EVENT_REASON = (
+    "{words!r} counts {who} who were {what!r}: an event the kit's tables do not count (they count "
+    "{series}). Check it against the source the story names."
+)
 DAILY_PEAK_REASON = (
     "A daily peak ({words!r}): the tables give monthly totals, so no single day can be checked. What "
     "they can give is the month's daily average (metric value with per: day), which a peak should be "
@@ -939,6 +952,16 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
     people = None if whole or peoples(ctx, fig) else people_of(ctx, fig)
     if people is not None:
         group_of = None
+        event = re.match(PEOPLE_EVENT[ctx.lang], ctx.sentence.text[people.end :], re.IGNORECASE)
+        if event and people.start > fig.start:
+            who = PEOPLE_WORDS[people.key]
+            return unmapped(
+                ctx,
+                fig,
+                PEOPLE_EVENT_REASON.format(
+                    words=f"{fig.text} {people.text}", who=who, what=event["what"], series=base["series"]
+                ),
+            )
     if people is not None and not series.demographics:
         return unmapped(
             ctx,
