@@ -102,12 +102,27 @@ def layer_of(module: str) -> tuple[str, int]:
     return best[0], best[1]
 
 
-def imports_of(path: Path, module: str) -> list[tuple[str, int]]:
-    """Every module ``path`` imports (absolute names), with the line."""
+def _run_at_import(tree: ast.Module):
+    """The statements a module runs when it is imported: its own (and those of its top-level
+    ``try`` and ``if`` blocks, bar ``if TYPE_CHECKING``), not a function's or a class's body."""
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop(0)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" not in ast.unparse(node.test):
+            todo += node.body + node.orelse
+        elif isinstance(node, ast.Try):
+            todo += node.body + node.orelse + node.finalbody + [n for h in node.handlers for n in h.body]
+        else:
+            yield node
+
+
+def imports_of(path: Path, module: str, at_import: bool = False) -> list[tuple[str, int]]:
+    """Every module ``path`` imports (absolute names), with the line; with ``at_import``, only
+    those it runs when it is imported (see :func:`_run_at_import`)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found = []
-    for node in ast.walk(tree):
+    for node in _run_at_import(tree) if at_import else ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [(alias.name, node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -211,30 +226,6 @@ def test_only_the_ingest_package_imports_the_http_libraries():
     assert not wrong, "only migrationdata.fetch talks HTTP: " + "; ".join(wrong)
 
 
-def _import_time_imports(path: Path, module: str) -> list[tuple[str, int]]:
-    """The imports ``path`` runs when it is imported: the module's own statements (and those
-    of its top-level ``try`` and ``if`` blocks, bar ``if TYPE_CHECKING``), not a function's."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found, todo = [], list(tree.body)
-    while todo:
-        node = todo.pop(0)
-        if isinstance(node, ast.If) and "TYPE_CHECKING" not in ast.unparse(node.test):
-            todo += node.body + node.orelse
-        elif isinstance(node, ast.Try):
-            todo += node.body + node.orelse + node.finalbody + [n for h in node.handlers for n in h.body]
-        elif isinstance(node, ast.Import):
-            found += [(alias.name, node.lineno) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
-            target = ".".join([*base, node.module] if node.module else base) if node.level else node.module
-            found += [
-                (f"{target}.{a.name}" if f"{target}.{a.name}" in MODULES else target, node.lineno)
-                for a in node.names
-            ]
-    return found
-
-
 def test_a_refresh_that_finds_nothing_new_imports_no_pandas():
     """The modules a refresh imports to know its sources (the fetch package, the catalog, every
     source module and what they import in turn) import pandas and numpy only when a parser or a
@@ -251,7 +242,7 @@ def test_a_refresh_that_finds_nothing_new_imports_no_pandas():
         if module in seen:
             continue
         seen.add(module)
-        for target, line in _import_time_imports(MODULES[module], module):
+        for target, line in imports_of(MODULES[module], module, at_import=True):
             if target.split(".")[0] in ("pandas", "numpy"):
                 wrong.append(f"{MODULES[module].relative_to(REPO_DIR)}:{line} imports {target}")
             while target not in MODULES and "." in target:

@@ -1250,6 +1250,21 @@ def _span_labels(span: tuple[int, ...] | None, freq: str):
     )
 
 
+def _no_data_yet(reader: Reader, table: str, period, through: str | None) -> NotCheckable:
+    """The period has no data in the table as published by the reader's date."""
+    return NotCheckable(
+        f"no data yet for {period.label} in {table} as published by {reader.as_of_label}"
+        + (f"; it ends at {through}" if through else ""),
+        Phrase(
+            "metrics.no_data_in",
+            period=When("period", period),
+            table=table,
+            as_of=reader.as_of_words,
+            ends=_ends_words(through),
+        ),
+    )
+
+
 def _ranked_period(reader: Reader, p) -> tuple:
     """What a ranking of periods starts from: the span of months (or None), the sums by period
     and whether each is complete, the month the data run to, the key of the period ranked and
@@ -1260,17 +1275,7 @@ def _ranked_period(reader: Reader, p) -> tuple:
     sums, complete, _time, through = _series(reader, p, p.freq, span)
     key = _key_of(period, p.freq)
     if key not in sums.index:
-        raise NotCheckable(
-            f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
-            + (f"; it ends at {through}" if through else ""),
-            Phrase(
-                "metrics.no_data_in",
-                period=When("period", period),
-                table=p.table,
-                as_of=reader.as_of_words,
-                ends=_ends_words(through),
-            ),
-        )
+        raise _no_data_yet(reader, p.table, period, through)
     short = _short_keys(reader, p, p.freq, span)
     if key in short:
         raise NotCheckable(short[key])
@@ -1569,14 +1574,10 @@ def change_months(reader: Reader, p: ChangeMonthsParams) -> Figure:
     wanted = [pd.Timestamp(m) for m in period.months()]
     present = [m for m in wanted if m in ok]
     if not present or (p.consecutive and present[-1] != wanted[-1]):
-        raise NotCheckable(
-            f"no data yet for {period.label} in {p.table} as published by {reader.as_of_label}"
-            + (f"; it ends at {through}" if through else "")
-        )
-    step = 12 if p.against == "year_before" else 1
+        raise _no_data_yet(reader, p.table, period, through)
 
     def moved(m: pd.Timestamp) -> bool | None:
-        base = m - pd.DateOffset(months=step)
+        base = _base_key(m, "month", p.against)
         if base not in ok:
             return None
         diff = float(sums[m] - sums[base])

@@ -260,9 +260,8 @@ def fold(text: str) -> str:
 
 @dataclass
 class Mention:
-    kind: (
-        str  # series | nationality | region | people | port | sector | field-office | measure | closure-mode
-    )
+    # series | nationality | region | people | port | sector | field-office | measure | closure-mode
+    kind: str
     key: str  # series key, ISO-3, port name, area name, BTS measure, closure mode
     text: str
     start: int
@@ -608,7 +607,10 @@ PEOPLE = {
 }  # fmt: skip
 
 
-_GROUPS = ("men", "women", "boys", "girls", "boys+girls", "men+women")
+#: each key of PEOPLE as a claim names those people
+PEOPLE_WORDS = {"boys+girls": "children", "boys": "boys", "girls": "girls", "men": "men", "women": "women",
+                "men+women": "adults"}  # fmt: skip
+_GROUPS = tuple(PEOPLE_WORDS)
 #: UPM's age bands under 18
 _MINORS = ["12-17", "under 12, accompanied", "under 12, unaccompanied"]
 #: the tables by sex and age: the column counted, the rows each key of PEOPLE counts, and what

@@ -179,9 +179,6 @@ AVERAGE_REASON = (
     "An average ({words!r}) over months or years the sentence gives loosely: map it by hand with value "
     "and agg: mean over the months meant (the average of their monthly totals)."
 )
-#: the people a demographics table's groups count, as a claim names them
-PEOPLE_WORDS = {"boys+girls": "children", "boys": "boys", "girls": "girls", "men": "men", "women": "women",
-                "men+women": "adults"}  # fmt: skip
 PEOPLE_REASON = (
     "{words!r} counts only some of the people ({who}), and the kit's tables for {series} do not "
     "split men, women, boys and girls. Map it by hand to a table that splits them the way the "
@@ -911,7 +908,9 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         # sentence ("Venezuelans made up 69%, and about one in five were children")
         people = None if peoples(ctx, fig) else people_of(ctx, fig)
         if people is not None:
-            return _people_share(ctx, fig, series, people, spec, spans, caveat, base)
+            return _unmapped_people(ctx, fig, series, people, base) or _people_share(
+                ctx, fig, series, people, spec, spans, caveat, base
+            )
         group_of = nationality_of(ctx, fig)
         growth = growth_rate(ctx, fig, series, spec, spans, caveat) if group_of is None else None
         if growth is not None:
@@ -952,22 +951,9 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
     people = None if whole or peoples(ctx, fig) else people_of(ctx, fig)
     if people is not None:
         group_of = None
-        event = re.match(PEOPLE_EVENT[ctx.lang], ctx.sentence.text[people.end :], re.IGNORECASE)
-        if event and people.start > fig.start:
-            who = PEOPLE_WORDS[people.key]
-            return unmapped(
-                ctx,
-                fig,
-                PEOPLE_EVENT_REASON.format(
-                    words=f"{fig.text} {people.text}", who=who, what=event["what"], series=base["series"]
-                ),
-            )
-    if people is not None and not series.demographics:
-        return unmapped(
-            ctx,
-            fig,
-            PEOPLE_REASON.format(words=people.text, who=PEOPLE_WORDS[people.key], series=base["series"]),
-        )
+        left = _unmapped_people(ctx, fig, series, people, base)
+        if left is not None:
+            return left
     group_listed: tuple = ()  # (table, column, by, value) of the nationality counted
     listed = remaining(ctx, fig, series, spec)
     if listed is not None and group_of is None:
@@ -1012,7 +998,7 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         params["latest"] = True
     if daily:
         params["per"] = "day"
-    said = fig.test if people is None else f"{fig.test} {PEOPLE_WORDS[people.key]}"
+    said = fig.test if people is None else f"{fig.test} {entities.PEOPLE_WORDS[people.key]}"
     if per_item:
         params["per_column"] = per_item
         said = f"{fig.test} per transfer on average"
@@ -1027,6 +1013,26 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
     )  # fmt: skip
     proposal.group = group_listed
     return proposal
+
+
+def _unmapped_people(
+    ctx: Context, fig: Figure, series: Series, people: Mention, base: dict
+) -> Proposal | None:
+    """Men, women or children the tables cannot count for this figure: people counted for what
+    happened to them ("180 children had been abandoned"), or a series with no table by sex and
+    age. None when the figure can be mapped."""
+    who = entities.PEOPLE_WORDS[people.key]
+    event = re.match(PEOPLE_EVENT[ctx.lang], ctx.sentence.text[people.end :], re.IGNORECASE)
+    if event and people.start > fig.start:
+        words = f"{fig.text} {people.text}"
+        return unmapped(
+            ctx,
+            fig,
+            PEOPLE_EVENT_REASON.format(words=words, who=who, what=event["what"], series=base["series"]),
+        )
+    if not series.demographics:
+        return unmapped(ctx, fig, PEOPLE_REASON.format(words=people.text, who=who, series=base["series"]))
+    return None
 
 
 def _people_params(series: Series, people: Mention) -> dict:
@@ -1047,9 +1053,7 @@ def _people_share(
 ) -> Proposal:
     """ "Los niños, niñas y adolescentes fueron el 25,8 %": their share of everyone the
     demographics table counts in the period."""
-    who = PEOPLE_WORDS[people.key]
-    if not series.demographics:
-        return unmapped(ctx, fig, PEOPLE_REASON.format(words=people.text, who=who, series=base["series"]))
+    who = entities.PEOPLE_WORDS[people.key]
     caveat = " ".join(c for c in (caveat, entities.PEOPLE_ROWS[series.demographics][2], fig.rule) if c)
     return ctx.proposal(
         "claim", spans + [(people.start, people.end)], metric="share",

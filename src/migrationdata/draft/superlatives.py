@@ -129,7 +129,7 @@ def change_rank(
         if freq == "month":
             first = periods.shift_months(spec, -(months - 1))
         else:
-            first = _years_back(spec, n - 1) if wunit == "year" else None
+            first = periods.shift_years(spec, -(n - 1)) if wunit == "year" else None
         if first is None:
             return unmapped(
                 ctx, fig, f"A rank of {unit}s' changes over {n} months ({words!r}): map it by hand."
@@ -232,11 +232,6 @@ def since_after(
             "and (second check) with it."
         ),
     )
-
-
-def _years_back(spec: str, n: int) -> str:
-    """2025, 15 -> 2010; FY2025, 15 -> FY2010."""
-    return f"FY{int(spec[2:]) - n}" if spec.startswith("FY") else str(int(spec[:4]) - n)
 
 
 #: a record over the last N months or years: "the lowest monthly total in nine months", "el
