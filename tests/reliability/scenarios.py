@@ -1170,6 +1170,9 @@ SCENARIOS: list[Scenario] = [
         "refused",
         r"stopped sending data \(read timeout",
         fault=lambda ctx: fs.hang(),
+        # a tenth of a second between bytes is the timeout being proved: the fetch gives up
+        # after two silent reads, not after the hang's 30 s
+        extra={"env": {"MIGRATIONDATA_TIMEOUT": "1,0.1"}, "max_seconds": 5.0},
     ),
     Scenario(
         "slow-trickle",
@@ -1178,7 +1181,8 @@ SCENARIOS: list[Scenario] = [
         "refused",
         r"trickling",
         fault=lambda ctx: fs.trickle(16, 0.05),
-        extra={"env": {"MIGRATIONDATA_DEADLINE": "1"}},
+        # bytes keep coming (no read ever times out); the file's deadline stops it
+        extra={"env": {"MIGRATIONDATA_DEADLINE": "0.25"}, "max_seconds": 5.0},
     ),
     # -- status codes ------------------------------------------------------------------
     Scenario(
@@ -1680,7 +1684,8 @@ def render_doc(rows: dict) -> str:
         "  there (EACCES, ENOSPC).",
         "",
         "Settings during the suite: `MIGRATIONDATA_RETRIES=2`, `MIGRATIONDATA_BACKOFF=0.02`,",
-        "`MIGRATIONDATA_TIMEOUT=1,0.5`, `MIGRATIONDATA_DEADLINE=20` (1 in the trickle scenario),",
+        "`MIGRATIONDATA_TIMEOUT=1,0.5` (0.1 s between bytes in the read-timeout scenario),",
+        "`MIGRATIONDATA_DEADLINE=20` (0.25 s in the trickle scenario),",
         "`MIGRATIONDATA_MAX_WAIT=5`",
         "(the defaults are 4 retries, 1 s backoff, 10 s to connect, 60 s between bytes, 900 s per",
         "file, and at most 120 s of waiting for a server's Retry-After).",
