@@ -148,17 +148,18 @@ SERIES: tuple[Series, ...] = (
         # Honduras' institute (see same_institute)
         # UPM's count is of "events of people in an irregular migratory situation": irregular
         # migration *in Mexico* is this count, not Border Patrol's "irregular crossings"
-        {"en": r"mexic(?:o|an)(?:'s)? (?:authorities|immigration|(?:national )?migration institute|enforcement|deport\w*|detain\w*|detentions)|"
+        {"en": r"mexic(?:o|an)(?:'s)? (?:authorities|immigration|(?:national )?(?:im)?migration institute|enforcement|deport\w*|detain\w*|detentions)|"
                r"(?:national migration institute|\bINM\b)(?: \(INM\))? (?:of|in) mexico|"
                r"national migration institute|\bINM\b|deported by mexico|detained (?:in|by) mexico|"
-               r"irregular (?:migration|migrants|crossings) (?:in|through|across) mexico|"
+               r"irregular (?:migration|migrants|crossings)(?: (?:detected|located|found|detained|rescued))? (?:in|through|across) mexico|"
                r"(?:mexico'?s? )?migration policy unit|(?:in an )?irregular migratory (?:situation|status)|"
                r"(?:mexican|mexico'?s?) government\b(?=.*\birregular (?:migration|migrants)\b)|"
                r"\birregular (?:migration|migrants)\b(?=.*\b(?:mexican|mexico'?s?) government\b)",
          "es": r"(?:instituto nacional de migración|\bINM\b)(?: \(INM\))? (?:de méxico|mexicano)|"
                r"instituto nacional de migración|\bINM\b|unidad de política migratoria|autoridades mexicanas|"
                r"detenid[oa]s en méxico|deportad[oa]s (?:por|desde) méxico|presentad[oa]s ante|"
-               r"(?:migración|migrantes|personas|cruces) (?:en situación )?irregular(?:es)? (?:en|por|a través de) méxico|"
+               r"(?:migración|migrantes|personas|cruces) (?:en situación )?irregular(?:es)?"
+               r"(?: (?:detectad|localizad|detenid|rescatad)[oa]s)? (?:en|por|a través de) méxico|"
                r"situación migratoria irregular|eventos de personas|"
                r"gobierno (?:mexicano|de méxico)\b(?=.*\b(?:migración|migrantes) irregular(?:es)?\b)|"
                r"\b(?:migración|migrantes) irregular(?:es)?\b(?=.*\bgobierno (?:mexicano|de méxico)\b)"},
@@ -467,21 +468,30 @@ ALL_ENCOUNTERS = {
     "es": r"\b(?:total|totales|en conjunto|en total|CBP|aduanas|puertos?)\b",
 }
 COMPONENT_SERIES = ("border-patrol", "ports-of-entry")
+#: "such encounters", "estos encuentros": the word points back at the story's own count,
+#: whichever series that is (Mexico's "encounters with undocumented foreigners" too)
+POINTING_BACK = {
+    "en": r"\b(?:such|these|those|the same|similar)\s+$",
+    "es": r"\b(?:estos|esos|aquellos|dichos|tales|los mismos|este tipo de)\s+$",
+}
 
 
 def bare_encounters(found: list[Mention], last: Series | None, sentence: str, lang: str) -> bool:
     """Does the sentence name CBP's encounters by the word alone, in a story whose last series
-    was one component's (Border Patrol, or the ports of entry)? Then the story goes on about
-    that component: the sentence names no series of its own."""
+    was one component's (Border Patrol, or the ports of entry), or by the word pointing back
+    ("such encounters") in a story about any series? Then the story goes on about that series:
+    the sentence names no series of its own."""
     named = [m for m in found if m.kind == "series"]
-    return (
-        last is not None
-        and last.key in COMPONENT_SERIES
-        and bool(named)
-        and all(m.key == "southwest" and re.fullmatch(BARE_ENCOUNTERS[lang], m.text, re.I) for m in named)
-        and not any(m.kind in ("sector", "field-office") for m in found)
-        and not re.search(ALL_ENCOUNTERS[lang], sentence, re.I)
-    )
+    if (
+        last is None
+        or not named
+        or not all(m.key == "southwest" and re.fullmatch(BARE_ENCOUNTERS[lang], m.text, re.I) for m in named)
+        or any(m.kind in ("sector", "field-office") for m in found)
+    ):
+        return False
+    if all(re.search(POINTING_BACK[lang], sentence[: m.start], re.I) for m in named):
+        return True
+    return last.key in COMPONENT_SERIES and not re.search(ALL_ENCOUNTERS[lang], sentence, re.I)
 
 
 def same_institute(found: list[Mention], institute: str | None) -> tuple[list[Mention], str | None]:

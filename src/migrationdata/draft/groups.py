@@ -10,8 +10,9 @@ from migrationdata.draft.context import Context, and_list, group_params
 from migrationdata.draft.entities import Mention, Series, fold
 from migrationdata.draft.numbers import Figure
 
-#: the words between a nationality and the count that is its own: "Cuba (85.969)", "Cuba: 85,969"
-COUNT_AFTER_GROUP = r"\s*[(:]?\s*"
+#: the words between a nationality and the count that is its own: "Cuba (85.969)", "Cuba: 85,969",
+#: "Hondurans with 144,499", "Guatemalans followed with 209,540", "Cuba con 85.969"
+COUNT_AFTER_GROUP = r"\s*(?:[(:]|(?:(?:followed|came next|were next)\s+)?with\b|(?:(?:le\s+)?siguieron\s+|seguidos\s+)?con\b)?\s*"
 
 
 #: ...and between a count (or "most of them") and the nationality after it: "228.889 eran

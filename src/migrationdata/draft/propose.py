@@ -444,6 +444,9 @@ def _base_of(ctx: Context, fig: Figure) -> Period | None:
     surpassed = re.match(SURPASS[ctx.lang], fold(fig.text), re.IGNORECASE)
     # "ocho veces los 6 mil 672 de 2022", "eight times the 6,672 of 2022": what it is a multiple of
     times = fig.kind == "multiple" and re.search(r"(?:times|veces|doble|triple)$", fig.text, re.IGNORECASE)
+    # "twice the number of such encounters in the whole of 2023": the number it is twice of
+    # is the next period's, within the clause
+    twice_the = fig.kind == "multiple" and re.search(r"\bthe$", fig.text, re.IGNORECASE)
     for p in ctx.periods:
         if p.kind in MAIN_KINDS and fig.end <= p.start < stop:
             between = fold(text[fig.end : p.start])
@@ -451,8 +454,31 @@ def _base_of(ctx: Context, fig: Figure) -> Period | None:
                 re.search(BASE_BETWEEN[ctx.lang], between, re.IGNORECASE)
                 or (surpassed and re.match(r"\s+al?\b", between, re.IGNORECASE))
                 or (times and re.match(r"\s+(?:the|l[oa]s?|el|de l[oa]s|del)\b", between, re.IGNORECASE))
+                or (twice_the and not re.search(r"[.;:,]", between))
             ):
                 return p
+    return None
+
+
+#: a period the next words say a change happened in: "in 2023, when they rose 77% from 2022"
+WHEN_AFTER = {
+    "en": r"\s*,?\s*(?:when|in which)\b[^.;:]*",
+    "es": r"\s*,?\s*(?:cuando|en (?:el )?que)\b[^.;:]*",
+}
+
+
+def _when_of(ctx: Context, fig: Figure) -> Period | None:
+    """The period just before a change that the sentence says it happened in ("2023, when they
+    rose 77% from 2022"), even where it is another figure's base; not one whose "when" clause
+    gives a figure of its own ("from November 2023 when agents apprehended 191,000, and a 30%
+    increase ...")."""
+    text = ctx.sentence.text
+    before = [p for p in ctx.periods if p.kind in MAIN_KINDS and p.end <= fig.start]
+    for p in reversed(before):
+        if any(p.end <= f.start and f.end <= fig.start for f in ctx.figures if f is not fig):
+            return None
+        if re.fullmatch(WHEN_AFTER[ctx.lang], fold(text[p.end : fig.start]), re.IGNORECASE):
+            return p
     return None
 
 
@@ -810,6 +836,9 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             if b is not None
         }
         others = [p for p in ctx.periods if p.kind in MAIN_KINDS and id(p) not in bases]
+        when = _when_of(ctx, fig)
+        if when is not None and when is not based:
+            others = [when]
         target = _nearest(others, fig, ctx.figures) or ctx.carry
         carried_far = False
         if target is None and ctx.story_period is not None and _later(ctx.story_period, based):
