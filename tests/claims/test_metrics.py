@@ -9,6 +9,7 @@ import pytest
 
 from migrationdata.claims import METRICS, Reader, evaluate_entry, parse_period
 from migrationdata.claims.wording import render
+from migrationdata.errors import StoryError
 from migrationdata.vintages import Vintage
 
 
@@ -455,6 +456,29 @@ def test_value_per_column_is_an_average_per_item():
         "no column 'transfers'"
         in run("value", {**p, "per_column": "transfers", "period": "2025"}, "$400").note
     )
+
+
+def test_change_per_column_compares_the_averages_per_item():
+    # June 2024: $6,225,876,502 over 14,904,297 transfers = $417.72; June 2025: $5,253,491,820
+    # over 12,927,222 = $406.39: -2.7% (a story's -2.39% and $409 were Banxico's first figures)
+    p = {"table": "remittances_monthly", "column": "inflows_usd", "per_column": "inflows_transfers"}
+    fell = run("change", {**p, "from": "2024-06", "to": "2025-06"}, "down 2.7%")
+    assert fell.verdict == "supported"
+    assert fell.figure.extra["from"] == pytest.approx(6_225_876_502 / 14_904_297)
+    assert fell.figure.extra["to"] == pytest.approx(5_253_491_820 / 12_927_222)
+    assert fell.display.startswith(
+        "$418 per inflows_transfers in remittances_monthly in June 2024 → $406 per"
+    )
+    assert run("change", {**p, "from": "2024-06", "to": "2025-06"}, "down 2.39%").verdict == "not-supported"
+    # the totals fell much more (-15.6%): without per_column the same test fails
+    total = {k: v for k, v in p.items() if k != "per_column"}
+    assert (
+        run("change", {**total, "from": "2024-06", "to": "2025-06"}, "down 2.7%").verdict == "not-supported"
+    )
+    assert render(fell.figure.words, "es").startswith("418 dólares por envíos de remesas recibidos en México")
+    # a daily average of an average is a ledger fault, named
+    with pytest.raises(StoryError, match="leave per out"):
+        run("change", {**p, "from": "2024-06", "to": "2025-06", "per": "day"}, "down 2.7%")
 
 
 def test_change_months_counts_the_months_that_fell_or_rose():

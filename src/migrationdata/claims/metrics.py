@@ -563,6 +563,17 @@ class ChangeParams(TableParams):
         None, description="a different filter for the 'to' side (compare two groups)"
     )
     per: Literal["day", "month"] | None = Field(None, description="compare daily (or monthly) averages")
+    per_column: str | None = Field(
+        None,
+        description="compare each period's sum divided by this column's sum: an average per item "
+        "(the average remittance, inflows_usd per inflows_transfers)",
+    )
+
+    @model_validator(mode="after")
+    def _one_kind_of_average(self):
+        if self.per_column and self.per:
+            raise ValueError("per_column divides by another column's sum: leave per out")
+        return self
 
 
 class ShareParams(TableParams):
@@ -726,10 +737,10 @@ def _total(sl: Slice, column: str, agg: str = "sum", per: str | None = None) -> 
     return v
 
 
-def _per_item(sl: Slice, p: ValueParams) -> float:
+def _per_item(sl: Slice, p: ValueParams | ChangeParams) -> float:
     """The period's sum of ``p.column`` over its sum of ``p.per_column``, over the rows holding
     both: the average remittance is the dollars received over the transfers that brought them."""
-    if p.per or p.agg != "sum":
+    if p.per or getattr(p, "agg", "sum") != "sum":
         raise MetricError("per_column divides the period's sum by another column's: leave per and agg out")
     if p.per_column not in sl.rows.columns:
         raise MetricError(f"{p.table} has no column {p.per_column!r}")
@@ -840,7 +851,15 @@ def change(reader: Reader, p: ChangeParams) -> Figure:
     a_per, b_per = parse_period(p.from_), parse_period(p.to)
     a = take(reader, p.table, p.column, p.where, p.exclude, a_per)
     b = take(reader, p.table, p.column, p.to_where if p.to_where is not None else p.where, p.exclude, b_per)
-    va, vb = _total(a, p.column, per=p.per), _total(b, p.column, per=p.per)
+    if p.per_column:
+        # the average per item on each side: the average remittance in June 2024 and in June 2025
+        va, vb = _per_item(a, p), _per_item(b, p)
+        per = f" per {_label(p.table, p.per_column, {})}"
+        per_words = Phrase("metrics.per.column", column=Label(p.table, p.per_column, {}))
+    else:
+        va, vb = _total(a, p.column, per=p.per), _total(b, p.column, per=p.per)
+        per = {"day": " a day", "month": " a month", None: ""}[p.per]
+        per_words = _per_words(p.per)
     if va == 0:
         raise MetricError(f"the earlier value ({a_per.label}) is zero: no percent change or ratio")
     ratio, diff = vb / va, vb - va
@@ -848,7 +867,6 @@ def change(reader: Reader, p: ChangeParams) -> Figure:
     v = {"percent": pct, "difference": diff, "ratio": ratio}[p.measure]
     unit = {"percent": "percent-change", "difference": "difference", "ratio": "ratio"}[p.measure]
     money = _unit(p.column)
-    per = {"day": " a day", "month": " a month", None: ""}[p.per]
     text = (
         f"{_money(va, money)}{per} in {a_per.label} → {_money(vb, money)}{per} in {b_per.label}: "
         f"{pct:+.1f}% ({ratio:.2f}×, {_signed_money(diff, money)}) — {_label(p.table, p.column, p.where, p.exclude)}"
@@ -862,7 +880,7 @@ def change(reader: Reader, p: ChangeParams) -> Figure:
         "metrics.change",
         from_amount=Num(va, "money", unit=money),
         to_amount=Num(vb, "money", unit=money),
-        per=_per_words(p.per),
+        per=per_words,
         from_period=When("period", a_per),
         to_period=When("period", b_per),
         percent=Num(pct, "signed", 1),

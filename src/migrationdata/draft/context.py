@@ -290,6 +290,7 @@ class Context:
     carry: Period | None = None  # the period of the sentence before, in the same paragraph
     story_period: Period | None = None  # the period the paragraphs before ended on
     series_carried: bool = False  # the sentence names no series: the story's last one is used
+    period_carried: bool = False  # it names the story's topic but no period: the story's is used
     closure_mode: str | None = None  # the kind of crossing the story last said was closed
     route: str | None = None  # the series of people on the move the story named last (not its deaths)
     # nationalities the story listed with their counts: (table, column, by, period) -> codes

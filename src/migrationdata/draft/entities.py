@@ -142,6 +142,15 @@ SERIES: tuple[Series, ...] = (
         {"en": r"remittances?", "es": r"remesas?"}, priority=5, per_item="inflows_transfers",
     ),
     Series(
+        # how many transfers brought the money ("el número de envíos bajó 14.3%"): named so, it
+        # wins over the dollars the same sentence may name
+        "remittance-transfers", "Remittance transfers to Mexico (Banco de México)", "Remittances",
+        "remittances_monthly", "inflows_transfers", "year",
+        {"en": r"number of (?:remittance )?(?:transfers|transactions|remittances)|remittance (?:transfers|transactions)",
+         "es": r"número de (?:envíos|operaciones|transferencias|remesas)|(?:envíos|operaciones|transferencias) de remesas"},
+        priority=6,
+    ),
+    Series(
         "mexico-enforcement", "Mexico's enforcement: foreigners detained or returned (UPM)", "Mexico's enforcement",
         "mexico_irregular_monthly", "events", "year",
         # "National Migration Institute" and "INM" alone are Mexico's unless the story named

@@ -81,7 +81,7 @@ UP = {
 DOWN = {
     "en": r"fell|falling|fallen|dropped|dropping|declined|declining|decreased|down|plunged|slid|sank|lower|shrank|"
     r"drop|fall|decline|decrease|plunge",
-    "es": r"cayó|cayeron|bajó|bajaron|disminuyó|disminuyeron|descendió|se redujo|se redujeron|retrocedió|caída|baja|descenso|menos|"
+    "es": r"cayó|cayeron|bajó|bajaron|disminuyó|disminuyeron|descendió|se redujo|se redujeron|retrocedió|retrocedieron|retroceso|caída|baja|descenso|menos|"
     r"cae|caen|disminuye|disminuyen|se reduce|se reducen",
 }
 

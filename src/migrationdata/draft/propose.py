@@ -158,11 +158,13 @@ AVERAGE = {
 PER_ITEM = {
     "en": (
         r"^\s*(?:(?:per|a|each|for each)\s+(?:transfers?|transactions?|remittances?|shipments?|operations?)|average)\b",
-        r"\baverage\s+(?:remittance|transfer|transaction|amount|sum)s?\b[^.;,]*$",
+        r"\baverage\s+(?:remittance|transfer|transaction|amount|sum)s?\b(?:[^.;,]|(?<=\d)[.,](?=\d))*$",
     ),
     "es": (
         r"^\s*(?:de )?(?:dolares\s+)?(?:(?:por|en cada)\s+(?:envio|transferencia|operacion|remesa)|(?:en )?promedio)\b",
-        r"\b(?:(?:remesa|monto|envio)s? promedios?|promedio (?:por|de cada) (?:envio|remesa|operacion))\b[^.;]*$",
+        # to the end of the clause (a decimal point is not its end: "disminuyó 2.39%, a 409 dólares")
+        r"\b(?:(?:remesa|monto|envio)s? promedios?|promedio (?:por|de cada) (?:envio|remesa|operacion))\b"
+        r"(?:[^.;]|(?<=\d)\.(?=\d))*$",
     ),
 }
 PER_ITEM_REASON = (
@@ -234,6 +236,7 @@ def propose(
     listed: dict | None = None,
     carried_words: str | None = None,
     route: str | None = None,
+    period_carried: bool = False,
 ) -> list[Proposal]:
     """Every proposal for one sentence (none for a sentence that states nothing checkable).
     ``carry``: the period the paragraph's sentence before spoke of ("In March ... This is a
@@ -249,7 +252,8 @@ def propose(
     codes, what "the remaining 54,664" leaves out. ``route``: the key of the series of people
     on the move the story named last (its deaths aside), where the deaths it reports happened.
     ``carried_words``: the word the sentence names its series by when the story reads it as its
-    own series ("encounters" in a story about Border Patrol), for the caveat."""
+    own series ("encounters" in a story about Border Patrol), for the caveat. ``period_carried``:
+    the sentence names the story's topic again but no period, and ``carry`` is the story's."""
     vocab = vocab or entities.vocabulary()
     text = sentence.text
     found_periods = periods.find(text, published, lang, carry)
@@ -276,6 +280,7 @@ def propose(
     ctx.closure_mode = closure_mode
     ctx.route = route
     ctx.story_period = story_period
+    ctx.period_carried = period_carried
     ctx.listed = listed or {}
     series = entities.main_series(ctx.mentions, vocab)
     if series is None and series_carry is not None and figures:
@@ -405,6 +410,19 @@ COMPARED_LEVEL = {
 }
 
 
+#: a record's "since": "la reducción más grande desde octubre de 2009", "the steepest fall since
+#: 2009": the period a record runs from, neither the sentence's own nor a change's base
+RECORD_SINCE = {
+    "en": r"\b(?:largest|biggest|steepest|sharpest|deepest|worst|lowest|highest|fewest|most)\b[^.;]{0,40}\bsince\s*$",
+    "es": r"\b(?:mas grande|mayor|menor|peor|mas profund[oa]|mas (?:alt|baj)[oa]|mas significativ[oa])\b"
+    r"[^.;]{0,40}\bdesde\s*$",
+}
+
+
+def record_since(sentence: str, p: Period, lang: str) -> bool:
+    return bool(re.search(RECORD_SINCE[lang], fold(sentence[max(0, p.start - 60) : p.start]), re.IGNORECASE))
+
+
 def main_period(sentence: str, published: date, lang: str) -> Period | None:
     """The first year, fiscal year, month or range a sentence names (what the next sentence
     of its paragraph may go on speaking of), leaving out the periods of the levels the sentence
@@ -412,7 +430,11 @@ def main_period(sentence: str, published: date, lang: str) -> Period | None:
     figure before (the story's year), not of 2023."""
     for p in periods.find(sentence, published, lang):
         before = fold(sentence[max(0, p.start - 60) : p.start])
-        if p.kind in MAIN_KINDS and not re.search(COMPARED_LEVEL[lang], before, re.IGNORECASE):
+        if (
+            p.kind in MAIN_KINDS
+            and not re.search(COMPARED_LEVEL[lang], before, re.IGNORECASE)
+            and not record_since(sentence, p, lang)
+        ):
             return p
     return None
 
@@ -448,7 +470,7 @@ def _base_of(ctx: Context, fig: Figure) -> Period | None:
     # is the next period's, within the clause
     twice_the = fig.kind == "multiple" and re.search(r"\bthe$", fig.text, re.IGNORECASE)
     for p in ctx.periods:
-        if p.kind in MAIN_KINDS and fig.end <= p.start < stop:
+        if p.kind in MAIN_KINDS and fig.end <= p.start < stop and not record_since(text, p, ctx.lang):
             between = fold(text[fig.end : p.start])
             if (
                 re.search(BASE_BETWEEN[ctx.lang], between, re.IGNORECASE)
@@ -635,6 +657,11 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             per_item = (series.per_item or None) if fig.kind == "money" else None
             if per_item is None:
                 return unmapped(ctx, fig, PER_ITEM_REASON.format(words=fig.text))
+    elif fig.kind in ("change", "multiple") and _average_changed(ctx, fig):
+        # "la remesa promedio disminuyó 2.39%": the average per transfer changed, not the total
+        per_item = series.per_item or None
+        if per_item is None:
+            return unmapped(ctx, fig, PER_ITEM_REASON.format(words=fig.text))
     # a count before a change is not in the period the change is measured from: "con 222 mil
     # 994, un 131,8% más que en 2022" is the later year's
     bases = (
@@ -648,7 +675,18 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             if b is not None
         }
     )
-    main = _nearest([p for p in ctx.periods if p.kind in MAIN_KINDS and id(p) not in bases], fig, ctx.figures)
+    # a record's "since" is not the figure's period ("bajó 14.3%, la reducción más grande desde
+    # octubre de 2009"), except for the record itself
+    own = [
+        p
+        for p in ctx.periods
+        if p.kind in MAIN_KINDS
+        and id(p) not in bases
+        and (
+            fig.kind == "rank" or not record_since(ctx.sentence.text, p, ctx.lang) or p is _when_of(ctx, fig)
+        )
+    ]
+    main = _nearest(own, fig, ctx.figures)
     before_base = main is None and bool(bases) and ctx.carry is not None
     if before_base:
         main = ctx.carry
@@ -668,7 +706,7 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             ctx, fig, f"A span of days ({days.text!r}) that is not whole months: the tables count "
             "months, so no period holds it.",
         )  # fmt: skip
-    if main is None and ctx.series_carried:
+    if main is None and (ctx.series_carried or ctx.period_carried):
         main = ctx.carry  # what the story last spoke of, the period with the series
     if main is None and _future(ctx) is not None and fig.kind != "rank":
         return unmapped(ctx, fig, f"Speaks of the future ({_future(ctx).text!r}): no data yet.")
@@ -860,6 +898,9 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         params["measure"] = "ratio" if fig.kind == "multiple" else "percent"
         if daily:
             params["per"] = "day"
+        if per_item:
+            params["per_column"] = per_item
+            label = f"{label}, average per transfer"
         caveat = (
             ""
             if target in others
@@ -912,7 +953,8 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             target = next(p for p in pair if p is not base_period)
             start, spec = base_period.spec, target.spec
             spans.append((base_period.start, base_period.end))
-        elif _ends(ctx, main):
+        elif _ends(ctx, main) and prev is None:
+            # "de enero a junio ..., 5.59% menos que un año antes": the span against a year before
             start, spec = main.spec.split("..")
         if prev is not None:
             spans.append((prev.start, prev.end))
@@ -926,6 +968,9 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         params["measure"] = "ratio" if fig.kind == "multiple" else "percent"
         if daily:
             params["per"] = "day"
+        if per_item:
+            params["per_column"] = per_item
+            label = f"{label}, average per transfer"
         return ctx.proposal(
             "claim", spans, metric="change", params=params, test=fig.test, caveat=caveat,
             claim=f"{label}: {period_words(spec)} against {period_words(start)}, {fig.test}.",
@@ -1042,6 +1087,17 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
     )  # fmt: skip
     proposal.group = group_listed
     return proposal
+
+
+def _average_changed(ctx: Context, fig: Figure) -> bool:
+    """Is the change said of an average per item named just before it, with no other figure
+    in between ("the average remittance fell 2.4%", "la remesa promedio disminuyó 2,39 %")?"""
+    folded = fold(ctx.sentence.text)
+    start = max(0, fig.start - 80)
+    m = re.search(PER_ITEM[ctx.lang][1], folded[start : fig.start], re.I)
+    return m is not None and not any(
+        start + m.start() <= f.start and f.end <= fig.start for f in ctx.figures if f is not fig
+    )
 
 
 def _unmapped_people(

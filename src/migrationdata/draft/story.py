@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from migrationdata.draft import engine, entities
-from migrationdata.draft.context import CAVEAT, Proposal
+from migrationdata.draft.context import CAVEAT, Proposal, period_words
 from migrationdata.draft.propose import main_period, propose
 from migrationdata.draft.sentences import Paragraph, paragraphs
 
@@ -109,6 +109,7 @@ def draft_story(
             # a closure sentence naming no kind of crossing goes on about the last one named
             modes = [m.key for m in found if m.kind == "closure-mode"]
             before = len(proposals)
+            goes_on = False
             if named is None and series is not None:
                 # a sentence naming no series goes on about the last one, in its period
                 carried = route if series[0].key == DEATHS and route is not None else series
@@ -127,19 +128,35 @@ def draft_story(
                     route=route[0].key if route else None,
                 )
             else:
+                # a sentence naming the story's topic again with no period of its own goes on in
+                # the story's ("El número de envíos bajó 14.3% anual" after a paragraph on June's
+                # remittances); said so in a caveat
+                goes_on = (
+                    carry is None
+                    and own is None
+                    and named is not None
+                    and series is not None
+                    and series[1] is not None
+                    and named.topic == series[0].topic
+                    and named.key != "closures"
+                )
                 proposals += propose(
                     sentence,
                     published,
                     lang,
                     vocab,
-                    carry,
+                    series[1] if goes_on else carry,
                     closure_mode=None if modes else mode,
                     mentions=found,
                     story_period=last,
                     listed=listed,
                     route=route[0].key if route else None,
+                    period_carried=goes_on,
                 )
             for p in proposals[before:]:
+                if named is not None and goes_on and p.kind == "claim" and p.period == series[1].spec:
+                    said = f"No period named: read as {period_words(series[1].spec)}, the period the story last named."
+                    p.caveat = " ".join(c for c in (p.caveat, said) if c)
                 if p.group and p.kind == "claim":
                     table, column, by, value = p.group
                     codes = listed.setdefault((table, column, by, p.period), [])
