@@ -989,6 +989,10 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         growth = growth_rate(ctx, fig, series, spec, spans, caveat) if group_of is None else None
         if growth is not None:
             return growth
+        if group_of is None and series.key == "crossings":
+            port = _port_share(ctx, fig, series, spec, spans, caveat, base)
+            if port is not None:
+                return port
         if group_of is None:
             return unmapped(ctx, fig, "A share of what? The sentence names no group (nationality) to divide.")
         group = group_params(series, group_of.key, ctx.vocab)
@@ -1087,6 +1091,28 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
     )  # fmt: skip
     proposal.group = group_listed
     return proposal
+
+
+def _port_share(
+    ctx: Context, fig: Figure, series: Series, spec: str, spans: list, caveat: str, base: dict
+) -> Proposal | None:
+    """One port's share of a kind of crossing along the border ("Laredo handled 51% of all truck
+    crossings from Mexico"): the port's crossings over every port's, of the kind the sentence
+    names. None when it names no single port, or no kind of crossing to divide."""
+    ports = {m.key: m for m in ctx.of_kind("port")}
+    measures = ctx.of_kind("measure")
+    if len(ports) != 1 or not measures:
+        return None
+    (port,) = ports.values()
+    params = table_params(series, ctx, fig)
+    where = params.pop("where", {})
+    params.update(where=where, of={k: v for k, v in where.items() if k != "port"}, period=spec)
+    spans = [*spans, (port.start, port.end), (measures[0].start, measures[0].end)]
+    return ctx.proposal(
+        "claim", spans, metric="share", params=params, test=fig.test, caveat=caveat, period=spec,
+        claim=f"{port.key}'s share of {measures[0].key.lower()} crossing the border, {period_words(spec)}: {fig.test}.",
+        **base,
+    )  # fmt: skip
 
 
 def _average_changed(ctx: Context, fig: Figure) -> bool:
