@@ -81,7 +81,7 @@ UP = {
 DOWN = {
     "en": r"fell|falling|fallen|dropped|dropping|declined|declining|decreased|down|plunged|slid|sank|lower|shrank|"
     r"drop|fall|decline|decrease|plunge",
-    "es": r"cayó|cayeron|bajó|bajaron|disminuyó|disminuyeron|descendió|se redujo|se redujeron|retrocedió|retrocedieron|retroceso|caída|baja|descenso|menos|"
+    "es": r"cayó|cayeron|bajó|bajaron|disminuyó|disminuyeron|descendió|se redujo|se redujeron|retrocedió|retrocedieron|retroceso|caída|baja|descenso|reducción|disminución|menos|"
     r"cae|caen|disminuye|disminuyen|se reduce|se reducen",
 }
 
@@ -327,9 +327,11 @@ def _num_pattern(lang: str) -> str:
         # and Mexico's "64 mil 745 millones" (64,745 million) and "782 mil 176" (782,176: "mil",
         # one space, exactly three digits, then neither another digit nor a scale word, which
         # would make it part of a larger number)
+        # "mil 541" alone is 1,541 ("son mil 541 más que en marzo")
         return (
-            r"\d{1,3}\s+mil\s+\d{1,3}(?=\s+mill(?:ones|ón)\b)|"
+            r"(?:\d{1,3}\s+|(?<![\w.,]))mil\s+\d{1,3}(?=\s+mill(?:ones|ón)\b)|"
             rf"{MEXICAN_THOUSANDS}(?![.,]\d)(?!\s+mil\b)|"
+            r"(?<![\w.,])mil[ \u00a0]\d{3}(?![.,]?\d)(?!\s+mil\b)|"
             r"\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
         )
     return r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -342,7 +344,7 @@ def parse_digits(text: str, lang: str, scaled: bool = False) -> float:
     64,745."""
     if lang == "es" and "mil" in text:
         thousands, _, rest = text.partition("mil")
-        return float(int(thousands) * 1000 + int(rest))
+        return float(int(thousands.strip() or 1) * 1000 + int(rest))
     return read_digits(text, lang, scaled)
 
 
@@ -539,7 +541,12 @@ def _duration_after(sentence: str, end: int, lang: str) -> tuple[str, int] | Non
 def _direction_before(before: str, lang: str) -> tuple[str, int]:
     window = before[-30:]
     for word, direction in ((UP[lang], "up"), (DOWN[lang], "down")):
-        m = re.search(rf"\b({word})(?:\s+(?:by|of|en|un|en un|a|de|del|de un))*\s+$", window, re.IGNORECASE)
+        # "a drop of 93%", "una caída del 93 %", "la caída es del 93 %", "the fall was 93%"
+        m = re.search(
+            rf"\b({word})(?:\s+(?:by|of|en|un|en un|a|de|del|de un|es|fue|was|is))*\s+$",
+            window,
+            re.IGNORECASE,
+        )
         if (
             m
             and m.group(1).lower() == "up"

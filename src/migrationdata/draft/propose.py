@@ -916,6 +916,10 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             period=target.spec, **base,
         )  # fmt: skip
 
+    difference = _difference(ctx, fig, series, spans, base)
+    if difference is not None:
+        return difference
+
     latest = False
     if main is None:
         if fig.kind == "vague":
@@ -1112,6 +1116,59 @@ def _port_share(
         "claim", spans, metric="share", params=params, test=fig.test, caveat=caveat, period=spec,
         claim=f"{port.key}'s share of {measures[0].key.lower()} crossing the border, {period_words(spec)}: {fig.test}.",
         **base,
+    )  # fmt: skip
+
+
+#: a count said as a difference from another period: "son mil 541 más que en marzo", "1,541
+#: more than in March"
+DIFFERENCE_AFTER = {
+    "en": r"\s+(?P<d>more|fewer|less)\s+(?:(?:people|migrants|apprehensions|encounters|crossings)\s+)?than\b",
+    "es": r"\s+(?:(?:personas|migrantes|detenciones|aprehensiones|encuentros|cruces)\s+)?(?P<d>m[aá]s|menos)\s+que\b",
+}
+
+
+def _difference(ctx: Context, fig: Figure, series: Series, spans: list, base: dict) -> Proposal | None:
+    """A count that is the difference between two periods ("1,541 more than in March"): a
+    change measured as a difference, from the period named after it to the sentence's other
+    period, else the one the story spoke of. None when the figure is not said so."""
+    if fig.kind != "count":
+        return None
+    text = ctx.sentence.text
+    m = re.match(DIFFERENCE_AFTER[ctx.lang], fold(text[fig.end :]), re.IGNORECASE)
+    if m is None:
+        return None
+    after = fig.end + m.start("d")  # Spanish periods take in their "que": "que en marzo"
+    based = next(
+        (
+            p
+            for p in ctx.periods
+            if p.kind in MAIN_KINDS and after <= p.start and not re.search(r"[.;]", text[after : p.start])
+        ),
+        None,
+    )
+    if based is None:
+        return None
+    others = [p for p in ctx.periods if p.kind in MAIN_KINDS and p is not based]
+    target = _nearest(others, fig, ctx.figures) or ctx.carry or ctx.story_period
+    if target is None:
+        return unmapped(
+            ctx, fig, f"A difference from {period_words(based.spec)} to when? No later period named."
+        )
+    more = m.group("d").lower() in ("more", "más", "mas")
+    # "N fewer than in March": March's count less the later one's is N
+    start, end = (based.spec, target.spec) if more else (target.spec, based.spec)
+    params = {**table_params(series, ctx, fig), "from": start, "to": end, "measure": "difference"}
+    for p in (based, target):
+        if p in ctx.periods and (p.start, p.end) not in spans:
+            spans = [*spans, (p.start, p.end)]
+    caveat = (
+        "" if target in ctx.periods else f"{period_words(target.spec)}: the period the story spoke of before."
+    )
+    said = "more" if more else "fewer"
+    return ctx.proposal(
+        "claim", spans, metric="change", params=params, test=fig.test, caveat=caveat,
+        claim=f"{base['series']}: {fig.test} {said} in {period_words(target.spec)} than in {period_words(based.spec)}.",
+        period=target.spec, **base,
     )  # fmt: skip
 
 
