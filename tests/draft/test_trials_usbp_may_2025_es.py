@@ -7,7 +7,8 @@ encounters nationwide about 952 a day, 2% fewer than in April). What the trial f
 - a count said as a difference ("mil 541 más que en marzo", "1,541 more migrants than in
   March") is a ``change`` measured as a ``difference``, from the period after it to the one the
   story spoke of;
-- "la caída es del 93 %", "la reducción fue de 93%", "the drop was 93%" are changes, not shares.
+- "la caída es del 93 %", "la reducción fue de 93%", "the drop was 93%" are changes, not shares;
+- a count said to be more than another month's ("8,725, more than in March") is its own month's.
 
 Left to the editor: the 93% sits in a sentence whose only period is May 2024, the level it is
 measured from ("En mayo de 2024 se habían reportado 117 mil 905 detenciones, por lo que la
@@ -89,6 +90,24 @@ def test_a_count_said_as_a_difference_from_another_month():
     assert p.params == {**USBP, "from": "2025-05", "to": "2025-04", "measure": "difference"}
     assert claims["down 93%"].metric == "change"
     assert not draft.unmapped
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("In May 2025 Border Patrol apprehended 8,725 migrants, more than in March 2025.", "en"),
+        ("En mayo la Patrulla Fronteriza detuvo a 8 mil 725 personas, más que en marzo.", "es"),
+    ],
+)
+def test_a_count_said_to_be_more_than_another_month_s_is_its_own_month_s(text, lang):
+    (p,) = propose(Sentence(1, 0, text, 0, len(text)), PUBLISHED, lang)
+    assert p.params == {**USBP, "period": "2025-05"}
+    # a change's base keeps its own count: "up from 8,383 in April"
+    text = "Border Patrol apprehended 8,725 migrants in May 2025, up from 8,383 in April 2025."
+    periods = {
+        p.test: p.params.get("period") for p in propose(Sentence(1, 0, text, 0, len(text)), PUBLISHED, "en")
+    }
+    assert periods == {"8,725": "2025-05", "8,383": "2025-04"}
 
 
 @pytest.mark.mirror

@@ -686,6 +686,9 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             fig.kind == "rank" or not record_since(ctx.sentence.text, p, ctx.lang) or p is _when_of(ctx, fig)
         )
     ]
+    # "8,725 migrants in May, more than in March": March is what May is compared with
+    if fig.kind in ("count", "money"):
+        own = [p for p in own if not _compared_with(ctx, p)] or own
     main = _nearest(own, fig, ctx.figures)
     before_base = main is None and bool(bases) and ctx.carry is not None
     if before_base:
@@ -1125,6 +1128,23 @@ DIFFERENCE_AFTER = {
     "en": r"\s+(?P<d>more|fewer|less)\s+(?:(?:people|migrants|apprehensions|encounters|crossings)\s+)?than\b",
     "es": r"\s+(?:(?:personas|migrantes|detenciones|aprehensiones|encuentros|cruces)\s+)?(?P<d>m[aá]s|menos)\s+que\b",
 }
+
+
+#: the words that make a period the level another is compared with: "more than in March",
+#: "frente a abril" (a Spanish period takes its "que" in: "que en marzo")
+COMPARED_WITH = {
+    "en": r"\b(?:more|fewer|less|higher|lower)\s+than\s+(?:in\s+|during\s+)?$",
+    "es": r"\b(?:mas|menos|mayor|menor)\s+(?:que\s+)?(?:en\s+|durante\s+)?$",
+}
+
+
+def _compared_with(ctx: Context, p: Period) -> bool:
+    """Is the period what a count is said to be more or fewer than ("8,725, more than in
+    March", "más que en marzo")? Not a change's base ("up from 8,383 in April"): those are
+    the base's own figures."""
+    text = ctx.sentence.text
+    before = fold(text[max(0, p.start - 30) : p.start])
+    return bool(re.search(COMPARED_WITH[ctx.lang], before, re.IGNORECASE))
 
 
 def _difference(ctx: Context, fig: Figure, series: Series, spans: list, base: dict) -> Proposal | None:
