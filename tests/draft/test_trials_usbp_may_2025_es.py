@@ -3,7 +3,8 @@ Border Patrol apprehended 8,725 people between the ports in May, up from 8,383 i
 1,541 more than March's record low of 7,184; 117,905 in May 2024, a fall of 93%; CBP's
 encounters nationwide about 952 a day, 2% fewer than in April). What the trial fixed:
 
-- "mil 541" alone is 1,541 (Mexico writes "8 mil 725"; a bare "mil" is one thousand);
+- "mil 541" alone is 1,541 (Mexico writes "8 mil 725"; a bare "mil" is one thousand, and
+  "mil millones de dólares" a billion, no longer "at least 2 million");
 - a count said as a difference ("mil 541 más que en marzo", "1,541 more migrants than in
   March") is a ``change`` measured as a ``difference``, from the period after it to the one the
   story spoke of;
@@ -50,6 +51,9 @@ USBP = {"table": "usbp_southwest_monthly", "column": "encounters"}
         ("detuvo a 8 mil 725 personas", 8725),
         ("unos mil 200 millones de dólares", 1.2e9),
         ("sumaron 64 mil 745 millones de dólares", 64.745e9),
+        # "mil" said alone is a thousand: "mil millones" a (US) billion
+        ("recibió mil millones de dólares", 1e9),
+        ("más de mil migrantes", 1000),
     ],
 )
 def test_mexican_thousands_with_and_without_a_number_before_mil(text, value):

@@ -36,7 +36,7 @@ WORD_NUMBERS = {
         "catorce": 14, "quince": 15, "dieciséis": 16, "diecisiete": 17, "dieciocho": 18,
         "diecinueve": 19, "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50,
         "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90, "cien": 100, "una docena": 12,
-        "medio": 0.5,
+        "medio": 0.5, "mil": 1000,  # "mil millones de dólares", "mil personas"
     },
 }  # fmt: skip
 
