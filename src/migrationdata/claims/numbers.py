@@ -496,7 +496,7 @@ def _rank(t: str) -> Test | None:
 #: "eight times", "more than eight times", "casi cinco veces": a multiple of the earlier value
 _TIMES = re.compile(
     r"(?:(?P<q>more than|over|nearly|almost|más de|mas de|casi) )?(?P<n>\w+) (?:times|veces)"
-    r"(?: (?:as many|as much|over|the|más|mas))?"
+    r"(?: (?:as many|as much|over|the|más|mas|(?P<fewer>fewer|less|lower|menos)))?"
 )
 
 
@@ -508,9 +508,15 @@ def _change(t: str, lang: str) -> Test | None:
     m = _TIMES.fullmatch(t)
     if m and (m.group("n") in WORDS or m.group("n").isdigit()) and _number_count(m.group("n")) > 1:
         q = m.group("q") or ""
+        n = float(_number_count(m.group("n")))
+        if m.group("fewer"):
+            # "five times fewer": a fifth of the earlier value, within 10% of 0.2
+            if q:
+                raise NumberError(f"{t!r}: say 'N times fewer' alone; a qualifier on a fraction is ambiguous")
+            return Test("change", measure="ratio", value=1 / n, mode="multiple")
         mode = ">" if q in ("more than", "over", "más de", "mas de") else "nearly" if q else "multiple"
         return Test(
-            "change", measure="ratio", value=float(_number_count(m.group("n"))), mode=mode,
+            "change", measure="ratio", value=n, mode=mode,
             op=">" if mode == ">" else "",
         )  # fmt: skip
     # "down 42%", "fell by 42%", "a 42% decrease", "42% lower", "cayó 42%"
@@ -1006,6 +1012,7 @@ RULES = [
         "eight times / ocho veces; more than eight times / más de ocho veces",
         "the ratio within 10% of 8; with 'more than', above 8; with 'nearly' / 'casi', from 10% under 8 up to 8",
     ),
+    ("five times fewer / cinco veces menos", "the ratio within 10% of a fifth (0.2)"),
     ("nearly doubled / almost tripled / casi se duplicó", "the ratio from 10% under 2 (or 3) up to 2 (or 3)"),
     (
         "down 42% / fell 42% / a 42% decrease / cayó 42%",

@@ -600,9 +600,15 @@ def _multiples(sentence: str, lang: str) -> list[Figure]:
                 and (test in ("doubled", "tripled") or test.endswith(" times"))
                 else test
             )
+            end = m.end()
+            # "five times fewer", "cinco veces menos": a fifth, not five times as many
+            fewer = re.match(r"\s+(fewer|less|lower|menos)\b", sentence[end:], re.IGNORECASE)
+            if fewer and test.endswith(" times") and not qual:
+                end += fewer.end()
+                factor, said = 1 / factor, f"{test} fewer"
             out.append(
                 Figure(
-                    kind="multiple", text=sentence[start : m.end()], start=start, end=m.end(),
+                    kind="multiple", text=sentence[start:end], start=start, end=end,
                     value=factor, qualifier=qual, test=said,
                 )
             )  # fmt: skip

@@ -168,8 +168,9 @@ def _rules(lang: str):
         ),
         (
             "day_range",
-            # "between January 1 and December 31", "from 1 January to 31 December 2023"
-            rf"\b(?:from|between)\s+(?:(?P<m1>{M})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?|(?P<d1b>\d{{1,2}})\s+(?P<m1b>{M}))"
+            # "between January 1 and December 31", "from 1 January to 31 December 2023",
+            # "between January and September 25" (from the first of January)
+            rf"\b(?:from|between)\s+(?:(?P<m1>{M})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?|(?P<d1b>\d{{1,2}})\s+(?P<m1b>{M})|(?P<m1c>{M}))"
             rf"(?:,?\s+(?P<y1>\d{{4}}))?\s+(?:and|to|through|until)\s+"
             rf"(?:(?P<m2>{M})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?|(?P<d2b>\d{{1,2}})\s+(?P<m2b>{M}))(?:,?\s+(?P<y2>\d{{4}}))?\b",
         ),
@@ -391,8 +392,9 @@ def _day_range(g: dict, published: date, lang: str, text: str, start: int, end: 
     named; a span that starts or ends inside a month has no period the monthly tables hold
     (``spec`` "", kind ``days``: its figures are left unmapped, saying so)."""
     m2 = _month_number(g.get("m2") or g.get("m2b"), lang)
-    m1 = _month_number(g.get("m1") or g.get("m1b"), lang) if (g.get("m1") or g.get("m1b")) else m2
-    d1, d2 = int(g.get("d1") or g.get("d1b")), int(g.get("d2") or g.get("d2b"))
+    first_month = g.get("m1") or g.get("m1b") or g.get("m1c")
+    m1 = _month_number(first_month, lang) if first_month else m2
+    d1, d2 = int(g.get("d1") or g.get("d1b") or 1), int(g.get("d2") or g.get("d2b"))
     y2 = int(g["y2"]) if g.get("y2") else (int(g["y1"]) if g.get("y1") else None)
     if y2 is None:
         y2 = published.year if (m2, d2) <= (published.month, published.day) else published.year - 1

@@ -474,6 +474,8 @@ def _base_of(ctx: Context, fig: Figure) -> Period | None:
             between = fold(text[fig.end : p.start])
             if (
                 re.search(BASE_BETWEEN[ctx.lang], between, re.IGNORECASE)
+                # a period that takes its "from" in: "down 34% from June"
+                or re.match(BASE_BETWEEN[ctx.lang], fold(p.text), re.IGNORECASE)
                 or (surpassed and re.match(r"\s+al?\b", between, re.IGNORECASE))
                 or (times and re.match(r"\s+(?:the|l[oa]s?|el|de l[oa]s|del)\b", between, re.IGNORECASE))
                 or (twice_the and not re.search(r"[.;:,]", between))
@@ -482,6 +484,11 @@ def _base_of(ctx: Context, fig: Figure) -> Period | None:
     return None
 
 
+#: a period said as the same span a year before: "the same month last year", "el mismo periodo de 2023"
+SAME_SPAN = {
+    "en": r"\bsame (?:month|period|quarter|time|months|week)\b",
+    "es": r"\bmism[oa]s? (?:mes|meses|periodo|lapso|trimestre|semana)\b",
+}
 #: a period the next words say a change happened in: "in 2023, when they rose 77% from 2022"
 WHEN_AFTER = {
     "en": r"\s*,?\s*(?:when|in which)\b[^.;:]*",
@@ -690,7 +697,9 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
     if fig.kind in ("count", "money"):
         own = [p for p in own if not _compared_with(ctx, p)] or own
     main = _nearest(own, fig, ctx.figures)
-    before_base = main is None and bool(bases) and ctx.carry is not None
+    # a span of days the tables cannot hold is the figure's own period, not the one before
+    spans_days = any(p.kind == "days" for p in ctx.periods)
+    before_base = main is None and bool(bases) and ctx.carry is not None and not spans_days
     if before_base:
         main = ctx.carry
     if fig.kind == "rank":
@@ -709,7 +718,7 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             ctx, fig, f"A span of days ({days.text!r}) that is not whole months: the tables count "
             "months, so no period holds it.",
         )  # fmt: skip
-    if main is None and (ctx.series_carried or ctx.period_carried):
+    if main is None and (ctx.series_carried or ctx.period_carried) and not spans_days:
         main = ctx.carry  # what the story last spoke of, the period with the series
     if main is None and _future(ctx) is not None and fig.kind != "rank":
         return unmapped(ctx, fig, f"Speaks of the future ({_future(ctx).text!r}): no data yet.")
@@ -876,7 +885,14 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             for b in [_base_of(ctx, f)]
             if b is not None
         }
-        others = [p for p in ctx.periods if p.kind in MAIN_KINDS and id(p) not in bases]
+        # "the same month last year" is always what something is compared with, never the later side
+        others = [
+            p
+            for p in ctx.periods
+            if p.kind in MAIN_KINDS
+            and id(p) not in bases
+            and not re.search(SAME_SPAN[ctx.lang], fold(p.text), re.I)
+        ]
         when = _when_of(ctx, fig)
         if when is not None and when is not based:
             others = [when]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from migrationdata.draft import engine, entities
+from migrationdata.draft import engine, entities, periods
 from migrationdata.draft.context import CAVEAT, Proposal, period_words
 from migrationdata.draft.propose import main_period, propose
 from migrationdata.draft.sentences import Paragraph, paragraphs
@@ -134,6 +134,11 @@ def draft_story(
                 goes_on = (
                     carry is None
                     and own is None
+                    # nor a time the tables do not hold (a span of days, part of a year, the future)
+                    and not any(
+                        p.kind in ("days", "day", "part", "future")
+                        for p in periods.find(sentence.text, published, lang)
+                    )
                     and named is not None
                     and series is not None
                     and series[1] is not None
