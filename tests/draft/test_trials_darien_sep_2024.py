@@ -5,7 +5,10 @@ August 2023). What the trial fixed:
 
 - "down 34% from June" is measured from June (a period that takes its "from" in), to the
   sentence's July, not from June 2023 to June 2024;
-- "the same month last year" is what a change is compared with, never its later side;
+- "the same month last year" is what a change is compared with, never its later side, and is
+  the later side's month a year before ("In July ... less than half the number who crossed in
+  the same month last year": July 2023, not June's);
+- "less than half" / "menos de la mitad" is a ratio below 0.5 (a new test in the engine);
 - "five times fewer" is a fifth (a ratio of 0.2: the engine's test language reads it so), not
   five times as many;
 - "between January and September 25" is a span of days (from the first of January), which no
@@ -57,6 +60,13 @@ def test_each_change_is_measured_from_the_month_it_names():
         "measure": "ratio",
     }
     assert claims["20,519"].params == {**DARIEN, "period": "2024-07"}
+    # "less than half the number who crossed in the same month last year": July against July 2023
+    assert claims["less than half"].params == {
+        **DARIEN,
+        "from": "2023-07",
+        "to": "2024-07",
+        "measure": "ratio",
+    }
 
 
 def test_a_span_of_days_is_left_to_the_editor():
@@ -72,6 +82,9 @@ def test_n_times_fewer_is_a_fraction_in_the_test_language():
     assert parse_test("cinco veces menos", "es").value == pytest.approx(0.2)
     with pytest.raises(Exception, match="N times fewer"):
         parse_test("nearly five times fewer")
+    half = parse_test("less than half")
+    assert (half.measure, half.value, half.op) == ("ratio", 0.5, "<")
+    assert parse_test("menos de la mitad", "es").op == "<"
 
 
 @pytest.mark.mirror
@@ -80,6 +93,7 @@ def test_panama_s_months_bear_the_story_out():
 
     claims, _ = _draft(engine.evaluate)
     # June 31,049 -> July 20,519 (-33.9%); July -> August 16,603 (-19.1%); August 2023 81,946 (0.20x)
-    for test in ("down 34%", "down 19%", "five times fewer", "20,519"):
+    # July 2023 55,387 -> July 2024 20,519: 0.37, less than half
+    for test in ("down 34%", "down 19%", "five times fewer", "20,519", "less than half"):
         assert claims[test].evaluations["now"].verdict == "supported", test
     assert "(0.20×" in claims["five times fewer"].evaluations["now"].figure

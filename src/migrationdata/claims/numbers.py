@@ -347,6 +347,9 @@ CHANGE_WORDS = {
     "tripled": ("ratio", 3.0, "multiple"),
     "quadrupled": ("ratio", 4.0, "multiple"),
     "halved": ("ratio", 0.5, "multiple"),
+    "less than half": ("ratio", 0.5, "<"),
+    "fewer than half": ("ratio", 0.5, "<"),
+    "menos de la mitad": ("ratio", 0.5, "<"),
     "fell by half": ("ratio", 0.5, "multiple"),
     "dropped by half": ("ratio", 0.5, "multiple"),
     "cut in half": ("ratio", 0.5, "multiple"),
@@ -503,7 +506,7 @@ _TIMES = re.compile(
 def _change(t: str, lang: str) -> Test | None:
     if t in CHANGE_WORDS:
         measure, target, mode = CHANGE_WORDS[t]
-        op = ">" if mode == ">" else ""
+        op = mode if mode in (">", "<") else ""
         return Test("change", measure=measure, value=target, mode=mode, op=op)
     m = _TIMES.fullmatch(t)
     if m and (m.group("n") in WORDS or m.group("n").isdigit()) and _number_count(m.group("n")) > 1:
@@ -854,6 +857,12 @@ def check_words(test: Test, figure) -> tuple[bool, str, Phrase]:
                     f"ratio {r:.2f} > {test.value:g}",
                     Phrase(how + "ratio_above", ratio=Num(r, "fixed", 2), target=Num(test.value, "g")),
                 )
+            if test.mode == "<":  # "less than half": below the fraction, however far
+                return (
+                    r < test.value,
+                    f"ratio {r:.2f} < {test.value:g}",
+                    Phrase(how + "ratio_below", ratio=Num(r, "fixed", 2), target=Num(test.value, "g")),
+                )
             if test.mode == "nearly":  # "nearly doubled": short of the multiple, by 10% at most
                 lo = test.value * (1 - MULTIPLE_RELATIVE)
                 return (
@@ -1013,6 +1022,7 @@ RULES = [
         "the ratio within 10% of 8; with 'more than', above 8; with 'nearly' / 'casi', from 10% under 8 up to 8",
     ),
     ("five times fewer / cinco veces menos", "the ratio within 10% of a fifth (0.2)"),
+    ("less than half / menos de la mitad", "the ratio below 0.5"),
     ("nearly doubled / almost tripled / casi se duplicó", "the ratio from 10% under 2 (or 3) up to 2 (or 3)"),
     (
         "down 42% / fell 42% / a 42% decrease / cayó 42%",

@@ -97,6 +97,8 @@ MULTIPLES = {
         (r"quadrupl\w*|four times", 4.0, "quadrupled"),
         (r"tripl\w*|three times", 3.0, "tripled"),
         (r"doubl\w*|twice (?:as many|the)|two times", 2.0, "doubled"),
+        # "less than half the number who crossed a year earlier": below half, however far
+        (r"(?:less|fewer) than half(?: the| as many)?", 0.5, "less than half"),
         (r"halved|halving|fell by half|dropped by half|cut in half|half as many", 0.5, "halved"),
     ],
     "es": [
@@ -111,6 +113,7 @@ MULTIPLES = {
         (r"casi (?:se duplicó|se duplicaron|el doble)", 2.0, "nearly doubled"),
         (r"se triplicó|se triplicaron|triplic\w*|el triple", 3.0, "tripled"),
         (r"se duplicó|se duplicaron|duplic\w*|el doble|dos veces", 2.0, "doubled"),
+        (r"menos de la mitad(?: de l[oa]s?| que)?", 0.5, "less than half"),
         (r"se redujo a la mitad|se redujeron a la mitad|la mitad que", 0.5, "halved"),
     ],
 }

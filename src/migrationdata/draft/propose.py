@@ -29,6 +29,7 @@ growth rates and runs of months in ``month_rules``.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from migrationdata.draft import entities, numbers, periods
@@ -489,6 +490,11 @@ SAME_SPAN = {
     "en": r"\bsame (?:month|period|quarter|time|months|week)\b",
     "es": r"\bmism[oa]s? (?:mes|meses|periodo|lapso|trimestre|semana)\b",
 }
+#: ...a year before: "the same month last year", "el mismo mes del año pasado"
+YEAR_BEFORE = {
+    "en": r"\b(?:last year|a year (?:earlier|before|ago)|the year before|the previous year)\b",
+    "es": r"\b(?:(?:del |el )?ano (?:pasado|anterior)|un ano antes)\b",
+}
 #: a period the next words say a change happened in: "in 2023, when they rose 77% from 2022"
 WHEN_AFTER = {
     "en": r"\s*,?\s*(?:when|in which)\b[^.;:]*",
@@ -907,6 +913,15 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         spans = [(fig.start, fig.end), (based.start, based.end)]
         if target in others:
             spans.append((target.start, target.end))
+        from_spec = based.spec
+        if re.search(SAME_SPAN[ctx.lang], fold(based.text), re.I) and re.search(
+            YEAR_BEFORE[ctx.lang], fold(based.text), re.I
+        ):
+            # "the same month last year" is the later side's month, a year before (not the
+            # month the sentence named last: "In July ... down 34% from June and less than half
+            # the number who crossed in the same month last year" is July 2023)
+            from_spec = periods.shift_years(target.spec, -1) or based.spec
+        based = replace(based, spec=from_spec)
         params = {**table_params(series, ctx, fig), "from": based.spec, "to": target.spec}
         label = base["series"]
         group = change_group(ctx, fig, series)
