@@ -104,6 +104,13 @@ def test_every_committed_story_loads():
             "verdict",
             "no recorded verdict for publication",
         ),
+        (
+            # a reporter's new claim: the message says how to see the figure first
+            lambda c: c.pop("verdict"),
+            "darien-2023-half-million",
+            "verdict",
+            "a new claim can say status: draft until then",
+        ),
         (lambda c: c.update(id="Darien 2023"), "Darien 2023", "id", "should match pattern"),
         (lambda c: c.update(colour="red"), "darien-2023-half-million", "colour", "not a known field"),
     ],

@@ -411,7 +411,8 @@ def _check_claim(
             (
                 e.id,
                 "verdict",
-                f"no recorded verdict for {', '.join(missing)} (need {', '.join(sorted(keys))})",
+                f"no recorded verdict for {', '.join(missing)} (need {', '.join(sorted(keys))}); "
+                "a new claim can say status: draft until then, and check prints what the data give",
             )
         )
     if extra:
