@@ -157,22 +157,36 @@ SERIES: tuple[Series, ...] = (
         # Honduras' institute (see same_institute)
         # UPM's count is of "events of people in an irregular migratory situation": irregular
         # migration *in Mexico* is this count, not Border Patrol's "irregular crossings"
-        {"en": r"mexic(?:o|an)(?:'s)? (?:authorities|immigration|(?:national )?(?:im)?migration institute|enforcement|deport\w*|detain\w*|detentions)|"
+        {"en": r"mexic(?:o|an)(?:'s)? (?:authorities|immigration|(?:national )?(?:im)?migration institute|enforcement|detain\w*|detentions)|"
                r"(?:national migration institute|\bINM\b)(?: \(INM\))? (?:of|in) mexico|"
-               r"national migration institute|\bINM\b|deported by mexico|detained (?:in|by) mexico|"
+               r"national migration institute|\bINM\b|detained (?:in|by) mexico|"
                r"irregular (?:migration|migrants|crossings)(?: (?:detected|located|found|detained|rescued))? (?:in|through|across) mexico|"
                r"(?:mexico'?s? )?migration policy unit|(?:in an )?irregular migratory (?:situation|status)|"
                r"(?:mexican|mexico'?s?) government\b(?=.*\birregular (?:migration|migrants)\b)|"
                r"\birregular (?:migration|migrants)\b(?=.*\b(?:mexican|mexico'?s?) government\b)",
          "es": r"(?:instituto nacional de migración|\bINM\b)(?: \(INM\))? (?:de méxico|mexicano)|"
                r"instituto nacional de migración|\bINM\b|unidad de política migratoria|autoridades mexicanas|"
-               r"detenid[oa]s en méxico|deportad[oa]s (?:por|desde) méxico|presentad[oa]s ante|"
+               r"detenid[oa]s en méxico|presentad[oa]s ante|"
                r"(?:migración|migrantes|personas|cruces) (?:en situación )?irregular(?:es)?"
                r"(?: (?:detectad|localizad|detenid|rescatad)[oa]s)? (?:en|por|a través de) méxico|"
                r"situación migratoria irregular|eventos de personas|"
                r"gobierno (?:mexicano|de méxico)\b(?=.*\b(?:migración|migrantes) irregular(?:es)?\b)|"
                r"\b(?:migración|migrantes) irregular(?:es)?\b(?=.*\bgobierno (?:mexicano|de méxico)\b)"},
         priority=5, demographics="mexico_irregular_demographics",
+    ),
+    Series(
+        # the people Mexico sent back (UPM's deportations and assisted returns), a count of its
+        # own: "las deportaciones desde México bajaron 25%" is not the count of people detained
+        "mexico-returns", "Returns from Mexico: deportations and assisted returns (UPM)", "Mexico's enforcement",
+        "mexico_returns_monthly", "events", "year",
+        {"en": r"deport(?:ed|ations?) (?:from|by) mexico|mexic(?:o|an)(?:'s)? (?:deport\w*|returns?\b)|"
+               r"(?:deport\w*|returned)\b(?=.*\b(?:INM|mexico'?s? (?:national )?(?:im)?migration institute|migration policy unit)\b)|"
+               r"\b(?:INM|migration institute|migration policy unit)\b(?=.*\b(?:deport\w*|returned (?:them |\w+ )?to their (?:home )?countries)\b)",
+         "es": r"deportaciones (?:desde|de) méxico|deportad[oa]s (?:por|desde) méxico|"
+               r"(?:devolvió|devolvieron|retornó|retornaron|deportó|deportaron) a (?:sus países|su país)|"
+               r"devuelt[oa]s a (?:sus países|su país)|\bdeportaciones\b(?=.*\b(?:INM|instituto nacional de migración|unidad de política migratoria)\b)|"
+               r"\b(?:INM|instituto nacional de migración|unidad de política migratoria)\b(?=.*\bdeportaci\w+)"},
+        priority=6, by="nationality_iso3",
     ),
     Series(
         # Honduras' count of people entering irregularly (INM Honduras); "from Honduras" is a

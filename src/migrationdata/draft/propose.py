@@ -453,7 +453,15 @@ def _nearest(candidates: list[Period], fig: Figure, figures: list[Figure] = ()) 
         lo, hi = (p.end, fig.start) if p.end <= fig.start else (fig.end, p.start)
         return any(lo <= f.start and f.end <= hi for f in figures if f is not fig)
 
-    return min(candidates, key=lambda p: (between(p), _distance(p, fig), p.start > fig.start), default=None)
+    def claimed(p: Period) -> bool:
+        # "En enero fueron 5 mil 544 y en febrero 7 mil 35": February is nearer its own figure
+        return any(
+            f is not fig and f.kind == fig.kind and _distance(p, f) < _distance(p, fig) for f in figures
+        )
+
+    return min(
+        candidates, key=lambda p: (between(p), claimed(p), _distance(p, fig), p.start > fig.start), default=None
+    )
 
 
 def _base_of(ctx: Context, fig: Figure) -> Period | None:
