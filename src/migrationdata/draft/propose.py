@@ -460,7 +460,9 @@ def _nearest(candidates: list[Period], fig: Figure, figures: list[Figure] = ()) 
         )
 
     return min(
-        candidates, key=lambda p: (between(p), claimed(p), _distance(p, fig), p.start > fig.start), default=None
+        candidates,
+        key=lambda p: (between(p), claimed(p), _distance(p, fig), p.start > fig.start),
+        default=None,
     )
 
 
