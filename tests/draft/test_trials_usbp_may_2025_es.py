@@ -11,9 +11,10 @@ encounters nationwide about 952 a day, 2% fewer than in April). What the trial f
 - "la caída es del 93 %", "la reducción fue de 93%", "the drop was 93%" are changes, not shares;
 - a count said to be more than another month's ("8,725, more than in March") is its own month's.
 
-Left to the editor: the 93% sits in a sentence whose only period is May 2024, the level it is
-measured from ("En mayo de 2024 se habían reportado 117 mil 905 detenciones, por lo que la
-caída es del 93 %"); the draft measures it to May 2024, and says so in the claim it proposes.
+- a level, then the change that follows from it ("En mayo de 2024 se habían reportado 117 mil
+  905 detenciones, por lo que la caída es del 93 %") is measured from the level's month to the
+  story's (May 2024 -> May 2025: -92.6%), and "más que en marzo" does not make March the
+  story's month.
 The text is a paraphrase; the figures are the story's.
 """
 
@@ -92,7 +93,15 @@ def test_a_count_said_as_a_difference_from_another_month():
     text = "In May 2025 Border Patrol apprehended 340 fewer migrants than in April 2025."
     (p,) = propose(Sentence(1, 0, text, 0, len(text)), PUBLISHED, "en")
     assert p.params == {**USBP, "from": "2025-05", "to": "2025-04", "measure": "difference"}
-    assert claims["down 93%"].metric == "change"
+    assert claims["down 93%"].params == {**USBP, "from": "2024-05", "to": "2025-05", "measure": "percent"}
+    assert "measured from the level this sentence gives for May 2024" in claims["down 93%"].caveat
+    # the same in English: "..., so the fall is 93%"
+    text = "In May 2024 Border Patrol had apprehended 117,905 migrants, so the fall is 93%."
+    story = f"Border Patrol in May 2025\n\nIn May 2025 Border Patrol apprehended 8,725 migrants.\n\n{text}\n"
+    english = {
+        p.test: p for p in draft_story(story, PUBLISHED, "en", evaluator=None).proposals if p.kind == "claim"
+    }
+    assert english["down 93%"].params == {**USBP, "from": "2024-05", "to": "2025-05", "measure": "percent"}
     assert not draft.unmapped
 
 
@@ -124,3 +133,5 @@ def test_the_difference_moves_with_march_s_revision():
     now = claims["1,541"].evaluations["now"]
     assert now.verdict == "not-supported" and now.value == 1545
     assert claims["7,184"].evaluations["now"].verdict == "supported-with-caveat"
+    # May 2024 117,905 -> May 2025 8,725: -92.6%, a fall of 93%
+    assert claims["down 93%"].evaluations["now"].verdict == "supported"

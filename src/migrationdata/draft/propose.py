@@ -434,6 +434,10 @@ def main_period(sentence: str, published: date, lang: str) -> Period | None:
         if (
             p.kind in MAIN_KINDS
             and not re.search(COMPARED_LEVEL[lang], before, re.IGNORECASE)
+            # "son mil 541 más que en marzo": March is what the story's month is set against
+            and not re.search(
+                COMPARED_WITH[lang], fold(sentence[max(0, p.start - 30) : p.start]), re.IGNORECASE
+            )
             and not record_since(sentence, p, lang)
         ):
             return p
@@ -892,13 +896,15 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         return proposal
 
     based = _base_of(ctx, fig) if fig.kind in ("multiple", "change") else None
+    level = _level_before(ctx, fig) if based is None and fig.kind in ("multiple", "change") else None
+    based = based or level
     if based is not None:
         # measured from a named period, to the sentence's other period or the one before it
         bases = {
             id(b)
             for f in ctx.figures
             if f.kind in ("multiple", "change")  # "222,994 migrants from Venezuela in 2023": no base
-            for b in [_base_of(ctx, f)]
+            for b in [_base_of(ctx, f) or _level_before(ctx, f)]
             if b is not None
         }
         # "the same month last year" is always what something is compared with, never the later side
@@ -913,7 +919,8 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
         if when is not None and when is not based:
             others = [when]
         target = _nearest(others, fig, ctx.figures) or ctx.carry
-        carried_far = False
+        # the story's period, carried because the sentence names only the base
+        carried_far = ctx.period_carried and target is ctx.carry and target not in others
         if target is None and ctx.story_period is not None and _later(ctx.story_period, based):
             target, carried_far = ctx.story_period, True  # "The toll was 8% lower than in 2021"
         if target is None:
@@ -953,6 +960,11 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             if carried_far
             else f"{period_words(target.spec)}: the period of the sentence before."
         )
+        if level is not None and target not in others:
+            caveat = (
+                f"{period_words(target.spec)}: the period the story spoke of, measured from the level "
+                f"this sentence gives for {period_words(based.spec)}."
+            )
         return ctx.proposal(
             "claim", spans, metric="change", params=params, test=fig.test, caveat=caveat,
             claim=f"{label}{', daily average' if daily else ''}: {period_words(target.spec)} against "
@@ -1186,6 +1198,36 @@ def _compared_with(ctx: Context, p: Period) -> bool:
     text = ctx.sentence.text
     before = fold(text[max(0, p.start - 30) : p.start])
     return bool(re.search(COMPARED_WITH[ctx.lang], before, re.IGNORECASE))
+
+
+#: a level, then the change it makes: "117 mil 905 detenciones, por lo que la caída es del 93 %"
+CONSEQUENCE = {
+    "en": r"\b(?:so|so that|which (?:is|was|means|meant|represents|represented|amounts to)|meaning)\b",
+    "es": r"\b(?:por lo que|lo que (?:representa|significa|supone|equivale a)|es decir)\b",
+}
+
+
+def _level_before(ctx: Context, fig: Figure) -> Period | None:
+    """The period of a level the sentence gives before a change said to follow from it ("In May
+    2024 there had been 117,905, so the fall is 93%"), when the story spoke of a later period:
+    the change is measured from that level to the story's period. None otherwise."""
+    text = ctx.sentence.text
+    level = next(
+        (
+            g
+            for g in reversed(ctx.figures)
+            if g.kind in ("count", "money")
+            and g.end <= fig.start
+            and re.search(CONSEQUENCE[ctx.lang], fold(text[g.end : fig.start]), re.IGNORECASE)
+        ),
+        None,
+    )
+    if level is None or ctx.story_period is None:
+        return None
+    held = [p for p in ctx.periods if p.kind in MAIN_KINDS and p.end <= fig.start]
+    if len(held) != 1 or not _later(ctx.story_period, held[0]):
+        return None
+    return held[0]
 
 
 def _difference(ctx: Context, fig: Figure, series: Series, spans: list, base: dict) -> Proposal | None:

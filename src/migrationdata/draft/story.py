@@ -159,7 +159,13 @@ def draft_story(
                     period_carried=goes_on,
                 )
             for p in proposals[before:]:
-                if named is not None and goes_on and p.kind == "claim" and p.period == series[1].spec:
+                if (
+                    named is not None
+                    and goes_on
+                    and p.kind == "claim"
+                    and p.period == series[1].spec
+                    and not p.caveat.startswith(f"{period_words(series[1].spec)}:")  # said already
+                ):
                     said = f"No period named: read as {period_words(series[1].spec)}, the period the story last named."
                     p.caveat = " ".join(c for c in (p.caveat, said) if c)
                 if p.group and p.kind == "claim":
