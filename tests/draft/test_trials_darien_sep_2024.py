@@ -11,8 +11,9 @@ August 2023). What the trial fixed:
 - "less than half" / "menos de la mitad" is a ratio below 0.5 (a new test in the engine);
 - "five times fewer" is a fifth (a ratio of 0.2: the engine's test language reads it so), not
   five times as many;
-- "between January and September 25" is a span of days (from the first of January), which no
-  monthly table holds: its figures are left to the editor, not given the months before.
+- "between January and September 25" / "entre enero y el 25 de septiembre" is a span of days
+  (from the first of January), which no monthly table holds: its figures are left to the
+  editor, not given the months before.
 
 The text is a paraphrase; the figures are the story's.
 """
@@ -74,6 +75,23 @@ def test_a_span_of_days_is_left_to_the_editor():
     days = [p for p in unmapped if "span of days" in p.reason]
     assert sorted(p.test for p in days) == ["259,712", "down 35%"]
     assert "'Between January and September 25'" in days[0].reason
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind", "spec"),
+    [
+        ("Between January and September 25, 259,712 migrants crossed.", "en", "days", ""),
+        ("Entre enero y el 25 de septiembre cruzaron 259.712 migrantes.", "es", "days", ""),
+        # from the first of a month to the last of another: whole months
+        ("Entre enero y el 30 de septiembre de 2024 cruzaron 263.296.", "es", "range", "2024-01..2024-09"),
+        ("Between January and September 30, 2024, 263,296 crossed.", "en", "range", "2024-01..2024-09"),
+    ],
+)
+def test_a_span_from_a_month_to_a_day(text, lang, kind, spec):
+    from migrationdata.draft import periods
+
+    (p,) = periods.find(text, PUBLISHED, lang)
+    assert (p.kind, p.spec) == (kind, spec)
 
 
 def test_n_times_fewer_is_a_fraction_in_the_test_language():

@@ -110,7 +110,10 @@ def _rules(lang: str):
             ),
             (
                 "day_range",
-                rf"\b(?:entre|del|desde)\s+(?:el\s+)?(?P<d1>\d{{1,2}})(?:\s+de\s+(?P<m1>{M}))?(?:\s+(?:de|del)\s+(?P<y1>\d{{4}}))?"
+                # "entre el 1 de enero y el 20 de septiembre"; "entre enero y el 25 de septiembre"
+                # (from the first of January)
+                rf"\b(?:entre|del|desde)\s+(?:(?:el\s+)?(?P<d1>\d{{1,2}})(?:\s+de\s+(?P<m1>{M}))?|(?P<m1c>{M}))"
+                rf"(?:\s+(?:de|del)\s+(?P<y1>\d{{4}}))?"
                 rf"\s+(?:y|al|a|hasta)\s+(?:el\s+)?(?P<d2>\d{{1,2}})\s+de\s+(?P<m2>{M})(?:\s+(?:de|del)\s+(?P<y2>\d{{4}}))?\b",
             ),
             (
