@@ -295,6 +295,7 @@ def test_a_figure_let_through_by_the_ledgers_tolerance_says_so():
         # (La Jornada, 16 May 2023: 29,073 and 7,035 deportations)
         ("29 mil 73", 29_073, 1),
         ("7 mil 35", 7_035, 1),
+        ("mil 541", 1_541, 1),
         ("64 mil 745 millones", 64_745_000_000, 1_000_000),
         ("10 mil", 10_000, 1_000),
         ("500 mil", 500_000, 1_000),

@@ -71,11 +71,11 @@ WORDS = {
     "doce": 12,
 }
 _SCALE_ALT = "|".join(sorted({re.escape(k) for lang in SCALES.values() for k in lang}, key=len, reverse=True))
-#: Mexico's "782 mil 176" (782,176), "29 mil 73" (29,073) and "64 mil 745 millones" (64,745
-#: million): "mil", one space and at most three digits, one number (not "5 mil, 176" nor
-#: "10 mil 2023")
-MEXICAN_THOUSANDS = r"\d{1,3}[ \u00a0]mil[ \u00a0]\d{1,3}(?!\d)"
-_MEXICAN = re.compile(r"(\d{1,3})[ \u00a0]mil[ \u00a0](\d{1,3})")
+#: Mexico's "782 mil 176" (782,176), "29 mil 73" (29,073), "mil 541" (1,541) and "64 mil 745
+#: millones" (64,745 million): "mil", one space and at most three digits, one number (not
+#: "5 mil, 176" nor "10 mil 2023")
+MEXICAN_THOUSANDS = r"(?<![\w.,])(?:\d{1,3}[ \u00a0])?mil[ \u00a0]\d{1,3}(?!\d)"
+_MEXICAN = re.compile(r"(?:(\d{1,3})[ \u00a0])?mil[ \u00a0](\d{1,3})")
 _NUMBER_RE = re.compile(
     r"^(?P<sign>[-−+])?\s*(?P<usd>(?:US)?\$|USD\s*)?\s*"
     r"(?P<digits>" + MEXICAN_THOUSANDS + r"|\d[\d.,\u00a0\u202f ]*\d|\d)"
@@ -106,7 +106,7 @@ def _digits(raw: str, lang: str, scaled: bool) -> tuple[float, float]:
     """The value of a digit string and the size of its last digit."""
     mexican = _MEXICAN.fullmatch(raw.strip())
     if mexican:  # "782 mil 176": thousands, then the three digits below them
-        raw = f"{mexican.group(1)},{int(mexican.group(2)):03d}"
+        raw = f"{mexican.group(1) or 1},{int(mexican.group(2)):03d}"
         lang = "es"
     s = re.sub(r"[\u00a0\u202f ]", "", raw)
     seps = [(i, ch) for i, ch in enumerate(s) if ch in ".,"]

@@ -330,11 +330,10 @@ def _num_pattern(lang: str) -> str:
         # and Mexico's "64 mil 745 millones" (64,745 million) and "782 mil 176" (782,176: "mil",
         # one space, up to three digits, then neither another digit nor a scale word, which
         # would make it part of a larger number)
-        # "mil 541" alone is 1,541 ("son mil 541 más que en marzo")
+        # ("mil 541" alone is 1,541: "son mil 541 más que en marzo")
         return (
             r"(?:\d{1,3}\s+|(?<![\w.,]))mil\s+\d{1,3}(?=\s+mill(?:ones|ón)\b)|"
             rf"{MEXICAN_THOUSANDS}(?![.,]\d)(?!\s+mil\b)|"
-            r"(?<![\w.,])mil[ \u00a0]\d{1,3}(?![.,]?\d)(?!\s+mil\b)|"
             r"\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
         )
     return r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"

@@ -424,6 +424,21 @@ def record_since(sentence: str, p: Period, lang: str) -> bool:
     return bool(re.search(RECORD_SINCE[lang], fold(sentence[max(0, p.start - 60) : p.start]), re.IGNORECASE))
 
 
+#: the words that make a period the level another is compared with: "more than in March",
+#: "más que en marzo" (a Spanish period takes its "que" in: "que en marzo")
+COMPARED_WITH = {
+    "en": r"\b(?:more|fewer|less|higher|lower)\s+than\s+(?:in\s+|during\s+)?$",
+    "es": r"\b(?:mas|menos|mayor|menor)\s+(?:que\s+)?(?:en\s+|durante\s+)?$",
+}
+
+
+def compared_with(sentence: str, p: Period, lang: str) -> bool:
+    """Is the period what a figure is said to be more or fewer than ("8,725, more than in
+    March", "más que en marzo")? Not a change's base ("up from 8,383 in April"): those are
+    the base's own figures."""
+    return bool(re.search(COMPARED_WITH[lang], fold(sentence[max(0, p.start - 30) : p.start]), re.IGNORECASE))
+
+
 def main_period(sentence: str, published: date, lang: str) -> Period | None:
     """The first year, fiscal year, month or range a sentence names (what the next sentence
     of its paragraph may go on speaking of), leaving out the periods of the levels the sentence
@@ -435,9 +450,7 @@ def main_period(sentence: str, published: date, lang: str) -> Period | None:
             p.kind in MAIN_KINDS
             and not re.search(COMPARED_LEVEL[lang], before, re.IGNORECASE)
             # "son mil 541 más que en marzo": March is what the story's month is set against
-            and not re.search(
-                COMPARED_WITH[lang], fold(sentence[max(0, p.start - 30) : p.start]), re.IGNORECASE
-            )
+            and not compared_with(sentence, p, lang)
             and not record_since(sentence, p, lang)
         ):
             return p
@@ -704,18 +717,17 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
     )
     # a record's "since" is not the figure's period ("bajó 14.3%, la reducción más grande desde
     # octubre de 2009"), except for the record itself
+    when = _when_of(ctx, fig)
     own = [
         p
         for p in ctx.periods
         if p.kind in MAIN_KINDS
         and id(p) not in bases
-        and (
-            fig.kind == "rank" or not record_since(ctx.sentence.text, p, ctx.lang) or p is _when_of(ctx, fig)
-        )
+        and (fig.kind == "rank" or p is when or not record_since(ctx.sentence.text, p, ctx.lang))
     ]
     # "8,725 migrants in May, more than in March": March is what May is compared with
     if fig.kind in ("count", "money"):
-        own = [p for p in own if not _compared_with(ctx, p)] or own
+        own = [p for p in own if not compared_with(ctx.sentence.text, p, ctx.lang)] or own
     main = _nearest(own, fig, ctx.figures)
     # a span of days the tables cannot hold is the figure's own period, not the one before
     spans_days = any(p.kind == "days" for p in ctx.periods)
@@ -915,7 +927,6 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             and id(p) not in bases
             and not re.search(SAME_SPAN[ctx.lang], fold(p.text), re.I)
         ]
-        when = _when_of(ctx, fig)
         if when is not None and when is not based:
             others = [when]
         target = _nearest(others, fig, ctx.figures) or ctx.carry
@@ -946,12 +957,7 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             params = {**group[0], "from": based.spec, "to": target.spec}
             spans.append((group[1].start, group[1].end))
             label = f"{country(group[1].key, ctx.vocab)} in {label}"
-        params["measure"] = "ratio" if fig.kind == "multiple" else "percent"
-        if daily:
-            params["per"] = "day"
-        if per_item:
-            params["per_column"] = per_item
-            label = f"{label}, average per transfer"
+        label += _measured(params, fig, daily, per_item)
         caveat = (
             ""
             if target in others
@@ -1025,12 +1031,7 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
             params = {**group[0], "from": start, "to": spec}
             spans.append((group[1].start, group[1].end))
             label = f"{country(group[1].key, ctx.vocab)} in {label}"
-        params["measure"] = "ratio" if fig.kind == "multiple" else "percent"
-        if daily:
-            params["per"] = "day"
-        if per_item:
-            params["per_column"] = per_item
-            label = f"{label}, average per transfer"
+        label += _measured(params, fig, daily, per_item)
         return ctx.proposal(
             "claim", spans, metric="change", params=params, test=fig.test, caveat=caveat,
             claim=f"{label}: {period_words(spec)} against {period_words(start)}, {fig.test}.",
@@ -1153,6 +1154,18 @@ def _figure(ctx: Context, fig: Figure, series: Series | None) -> Proposal:
     return proposal
 
 
+def _measured(params: dict, fig: Figure, daily: bool, per_item: str | None) -> str:
+    """Set how a change is measured (a ratio for "doubled", else percent; daily averages; the
+    average per transfer) and return what the claim's label adds for it."""
+    params["measure"] = "ratio" if fig.kind == "multiple" else "percent"
+    if daily:
+        params["per"] = "day"
+    if per_item:
+        params["per_column"] = per_item
+        return ", average per transfer"
+    return ""
+
+
 def _port_share(
     ctx: Context, fig: Figure, series: Series, spec: str, spans: list, caveat: str, base: dict
 ) -> Proposal | None:
@@ -1179,25 +1192,8 @@ def _port_share(
 #: more than in March"
 DIFFERENCE_AFTER = {
     "en": r"\s+(?P<d>more|fewer|less)\s+(?:(?:people|migrants|apprehensions|encounters|crossings)\s+)?than\b",
-    "es": r"\s+(?:(?:personas|migrantes|detenciones|aprehensiones|encuentros|cruces)\s+)?(?P<d>m[aá]s|menos)\s+que\b",
+    "es": r"\s+(?:(?:personas|migrantes|detenciones|aprehensiones|encuentros|cruces)\s+)?(?P<d>mas|menos)\s+que\b",
 }
-
-
-#: the words that make a period the level another is compared with: "more than in March",
-#: "frente a abril" (a Spanish period takes its "que" in: "que en marzo")
-COMPARED_WITH = {
-    "en": r"\b(?:more|fewer|less|higher|lower)\s+than\s+(?:in\s+|during\s+)?$",
-    "es": r"\b(?:mas|menos|mayor|menor)\s+(?:que\s+)?(?:en\s+|durante\s+)?$",
-}
-
-
-def _compared_with(ctx: Context, p: Period) -> bool:
-    """Is the period what a count is said to be more or fewer than ("8,725, more than in
-    March", "más que en marzo")? Not a change's base ("up from 8,383 in April"): those are
-    the base's own figures."""
-    text = ctx.sentence.text
-    before = fold(text[max(0, p.start - 30) : p.start])
-    return bool(re.search(COMPARED_WITH[ctx.lang], before, re.IGNORECASE))
 
 
 #: a level, then the change it makes: "117 mil 905 detenciones, por lo que la caída es del 93 %"
@@ -1257,7 +1253,7 @@ def _difference(ctx: Context, fig: Figure, series: Series, spans: list, base: di
         return unmapped(
             ctx, fig, f"A difference from {period_words(based.spec)} to when? No later period named."
         )
-    more = m.group("d").lower() in ("more", "más", "mas")
+    more = m.group("d").lower() in ("more", "mas")  # the sentence is read folded
     # "N fewer than in March": March's count less the later one's is N
     start, end = (based.spec, target.spec) if more else (target.spec, based.spec)
     params = {**table_params(series, ctx, fig), "from": start, "to": end, "measure": "difference"}
